@@ -1,0 +1,93 @@
+"""People: accounts, password reset tokens, the real-name profile and consent records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, UTCDateTime, utcnow
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    #: Lower-cased; at least one of email and phone is set.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: Mainland mobile number, 11 digits, no country code.
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_site_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Chosen UI language ("zh_CN" or "en"), None to follow the browser.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    #: Bumped on password change or reset: every older login session stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    real_name: Mapped["RealNameProfile | None"] = relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False
+    )
+    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821 - defined in lms.orgs
+        "Membership", back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        # Flask-Login stores this in the signed session; the version part logs out old sessions.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def login_name(self) -> str:
+        return self.email or self.phone or ""
+
+
+class PasswordResetToken(Base):
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token sent by mail; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RealNameProfile(Base):
+    """Legal name and 身份证号 for subsidy programmes; the number only encrypted, plus a keyed lookup hash."""
+
+    __tablename__ = "real_name_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(64))
+    #: AES-GCM ciphertext (see lms.security.pii), bound to this user id.
+    id_number_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    #: HMAC of the normalised number: exact-match lookup (duplicates, bureau checks) without decrypting.
+    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Birth-date digits hidden: safe to show and export.
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    consent_version: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="real_name")
+
+
+class ConsentRecord(Base):
+    """An explicit, versioned consent (PIPL art. 14) and its withdrawal (art. 15); kept as history."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (UniqueConstraint("user_id", "purpose", "version", "granted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(16))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,196 @@
+"""Account operations: registration, login with back-off, passwords and their reset. Services only flush;
+the caller (one request or CLI command) commits once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_identifier
+from lms.accounts.models import PasswordResetToken, User
+from lms.config import Config
+from lms.db import utcnow
+from lms.errors import Conflict, DomainError, ValidationFailed
+from lms.mail.services import send_message
+from lms.security.passwords import hash_password, needs_rehash, verify_password
+from lms.security.tokens import new_token, token_hash
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 128
+
+
+class AuthenticationFailed(DomainError):
+    """Deliberately one message for every cause: unknown account, wrong password, locked account."""
+
+
+class InvalidToken(DomainError):
+    pass
+
+
+def identifier_or_error(raw: str, field: str = "login") -> LoginIdentifier:
+    try:
+        return parse_identifier(raw)
+    except BadIdentifier as exc:
+        if str(exc) == "email":
+            raise ValidationFailed(_l("This is not a valid email address."), field) from exc
+        raise ValidationFailed(
+            _l("Enter an email address or an 11-digit mainland mobile number (for example 13800138000)."), field
+        ) from exc
+
+
+def check_password_rules(password: str, *, identifier: str = "", field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationFailed(_l("The password must have at least %(n)d characters.", n=MIN_PASSWORD), field)
+    if len(password) > MAX_PASSWORD:
+        raise ValidationFailed(_l("The password must have at most %(n)d characters.", n=MAX_PASSWORD), field)
+    if password.isdigit() and len(set(password)) <= 2 or identifier and password.lower() == identifier.lower():
+        raise ValidationFailed(_l("This password is too easy to guess. Choose another."), field)
+
+
+def find_user(session: Session, ident: LoginIdentifier) -> User | None:
+    column = User.email if ident.kind == "email" else User.phone
+    return session.scalar(select(User).where(column == ident.value))
+
+
+def register_user(
+    session: Session, *, display_name: str, login: str, password: str, locale: str | None = None
+) -> User:
+    ident = identifier_or_error(login)
+    check_password_rules(password, identifier=ident.value)
+    name = display_name.strip()
+    if not name:
+        raise ValidationFailed(_l("Enter the name other people will see."), "display_name")
+    if find_user(session, ident) is not None:
+        raise Conflict(_l("An account with this email or phone number already exists. Log in instead."), "login")
+    user = User(
+        display_name=name,
+        email=ident.value if ident.kind == "email" else None,
+        phone=ident.value if ident.kind == "phone" else None,
+        password_hash=hash_password(password),
+        locale=locale,
+    )
+    session.add(user)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # a concurrent registration took the identifier first
+        raise Conflict(
+            _l("An account with this email or phone number already exists. Log in instead."), "login"
+        ) from exc
+    return user
+
+
+def authenticate(session: Session, cfg: Config, *, login: str, password: str, now: datetime | None = None) -> User:
+    """Return the user, or raise AuthenticationFailed. Repeated failures lock the account for a while."""
+    now = now or utcnow()
+    try:
+        ident = parse_identifier(login)
+    except BadIdentifier:
+        verify_password(None, password)  # same work as a real check: no timing difference
+        raise AuthenticationFailed(_l("The account or password is not correct.")) from None
+    user = find_user(session, ident)
+    if user is None:
+        verify_password(None, password)
+        raise AuthenticationFailed(_l("The account or password is not correct."))
+    if user.locked_until and user.locked_until > now:
+        verify_password(None, password)
+        raise AuthenticationFailed(_l("The account or password is not correct."))
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= cfg.login_lockout_failures:
+            # Back-off doubles with each further failure, capped at a day.
+            extra = user.failed_logins - cfg.login_lockout_failures
+            minutes = min(cfg.login_lockout_minutes * (2**extra), 24 * 60)
+            user.locked_until = now + timedelta(minutes=minutes)
+        session.flush()
+        raise AuthenticationFailed(_l("The account or password is not correct."))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def change_password(session: Session, user: User, *, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(_l("The current password is not correct."), "current_password")
+    check_password_rules(new, identifier=user.login_name, field="new_password")
+    _set_password(session, user, new)
+
+
+def _set_password(session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # every other session of this account is logged out
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+
+
+def request_password_reset(session: Session, cfg: Config, *, login: str, link_for, subject: str, body) -> None:
+    """Send a single-use reset link if the account exists. Says nothing about whether it does."""
+    try:
+        ident = parse_identifier(login)
+    except BadIdentifier:
+        return
+    user = find_user(session, ident)
+    if user is None:
+        return
+    token, digest = new_token()
+    session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=digest,
+            expires_at=utcnow() + timedelta(minutes=cfg.password_reset_minutes),
+        )
+    )
+    session.flush()
+    send_message(session, cfg, user.login_name, subject, body(link_for(token), cfg.password_reset_minutes))
+
+
+def _valid_reset_token(session: Session, token: str, now: datetime) -> PasswordResetToken:
+    record = session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)))
+    if record is None or record.used_at is not None:
+        raise InvalidToken(_l("This reset link has already been used or is not valid. Ask for a new one."))
+    if record.expires_at <= now:
+        raise InvalidToken(_l("This reset link has expired. Ask for a new one."))
+    return record
+
+
+def check_reset_token(session: Session, token: str) -> None:
+    _valid_reset_token(session, token, utcnow())
+
+
+def reset_password(session: Session, *, token: str, new_password: str) -> User:
+    now = utcnow()
+    record = _valid_reset_token(session, token, now)
+    user = session.get(User, record.user_id)
+    assert user is not None  # the foreign key cascades
+    check_password_rules(new_password, identifier=user.login_name, field="password")
+    record.used_at = now
+    # One reset link used means every other outstanding link for this account is void too.
+    for other in session.scalars(
+        select(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)
+        )
+    ):
+        other.used_at = now
+    _set_password(session, user, new_password)
+    return user
+
+
+def load_user_by_session_id(session: Session, session_id: str) -> User | None:
+    """Flask-Login's loader: ``id:version``; a stale version (password changed since) loads nobody."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+

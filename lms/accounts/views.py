@@ -1,0 +1,244 @@
+"""Account pages: register, log in and out, passwords, the real-name profile and the holder's data."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from lms.accounts import bp, realname, services
+from lms.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RealNameForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from lms.db import get_session
+from lms.errors import DomainError
+from lms.extensions import limiter, login_manager
+from lms.i18n import select_locale
+from lms.security.access import LOGIN, PUBLIC, rule
+from lms.security.forms import attach_error, safe_next
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    return services.load_user_by_session_id(get_session(), session_id)
+
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = None
+
+
+def _cfg():
+    return current_app.config["LMS"]
+
+
+def _cipher():
+    return current_app.extensions["lms.pii"]
+
+
+def _show(form, exc: DomainError) -> None:
+    if not attach_error(form, exc.field, exc.message):
+        flash(str(exc.message), "error")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@rule(PUBLIC)
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = services.register_user(
+                session,
+                display_name=form.display_name.data,
+                login=form.login.data,
+                password=form.password.data,
+                locale=select_locale(),
+            )
+        except DomainError as exc:
+            session.rollback()
+            _show(form, exc)
+        else:
+            session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("site.home"))
+    return render_template("accounts/register.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@rule(PUBLIC)
+@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = services.authenticate(session, _cfg(), login=form.login.data, password=form.password.data)
+        except services.AuthenticationFailed as exc:
+            session.commit()  # keep the failure count
+            flash(str(exc.message), "error")
+        else:
+            session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next"), url_for("site.home")))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.post("/logout")
+@rule(PUBLIC)
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.get("/")
+@rule(LOGIN)
+def account():
+    consent = realname.current_consent(get_session(), current_user)
+    return render_template("accounts/account.html", consent=consent, confirm=ConfirmForm())
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@rule(LOGIN)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            services.change_password(
+                session, current_user, current=form.current_password.data, new=form.new_password.data
+            )
+        except DomainError as exc:
+            session.rollback()
+            _show(form, exc)
+        else:
+            session.commit()
+            login_user(current_user)  # the session version changed: renew this session only
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/password.html", form=form), 200 if not form.errors else 400
+
+
+def _reset_mail(link: str, minutes: int) -> str:
+    return _(
+        "Someone asked to reset the password of your account.\n\n"
+        "Open this link to choose a new password (valid for %(minutes)d minutes, usable once):\n%(link)s\n\n"
+        "If it was not you, ignore this message: your password stays as it is.",
+        minutes=minutes,
+        link=link,
+    )
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@rule(PUBLIC)
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        services.request_password_reset(
+            session,
+            _cfg(),
+            login=form.login.data,
+            link_for=lambda token: _cfg().base_url.rstrip("/") + url_for("accounts.reset_password", token=token),
+            subject=_("Reset your password"),
+            body=_reset_mail,
+        )
+        session.commit()
+        # Same answer whether or not the account exists.
+        flash(_("If an account exists for this email or number, a reset link has been sent to it."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@rule(PUBLIC)
+@limiter.limit("20 per 15 minutes", methods=["POST"])
+def reset_password(token: str):
+    session = get_session()
+    form = ResetPasswordForm()
+    try:
+        services.check_reset_token(session, token)
+    except services.InvalidToken as exc:
+        return render_template("accounts/reset_invalid.html", message=exc.message), 400
+    if form.validate_on_submit():
+        try:
+            services.reset_password(session, token=token, new_password=form.password.data)
+        except DomainError as exc:
+            session.rollback()
+            _show(form, exc)
+        else:
+            session.commit()
+            logout_user()
+            flash(_("Your password has been reset. Log in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/real-name", methods=["GET", "POST"])
+@rule(LOGIN)
+def real_name():
+    form = RealNameForm()
+    if request.method == "GET" and current_user.real_name is not None:
+        form.legal_name.data = current_user.real_name.legal_name
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            realname.save_real_name(
+                session,
+                _cipher(),
+                current_user,
+                legal_name=form.legal_name.data,
+                id_number=form.id_number.data,
+                consent=form.consent.data,
+            )
+        except DomainError as exc:
+            session.rollback()
+            _show(form, exc)
+        else:
+            session.commit()
+            flash(_("Your real-name information has been saved."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template(
+        "accounts/real_name.html", form=form, consent_version=realname.CONSENT_VERSION
+    ), 200 if not form.errors else 400
+
+
+@bp.post("/real-name/delete")
+@rule(LOGIN)
+def delete_real_name():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        session = get_session()
+        realname.delete_real_name(session, current_user)
+        session.commit()
+        flash(_("Your real-name information has been deleted and your consent withdrawn."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.get("/my-data.json")
+@rule(LOGIN)
+def my_data():
+    data = realname.personal_data_export(get_session(), _cipher(), current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
+    )

@@ -1,0 +1,118 @@
+"""Configuration: one dataclass, read from ``LMS_*`` environment variables in one place.
+
+Nothing here runs at import time. ``create_app`` calls :meth:`Config.from_env` when it is given no config, and
+tests build a :class:`Config` directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The repository root (``lms/`` lives directly below it).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot make a safe application."""
+
+
+@dataclass
+class Config:
+    #: "development" or "production"; production refuses unsafe defaults.
+    env: str = "development"
+    instance_path: str = str(PROJECT_ROOT / "instance")
+    #: SQLAlchemy URL. Default: a SQLite file in the instance folder.
+    database_url: str | None = None
+    #: Redis for rate limits in production (``redis://127.0.0.1:6379/0``).
+    redis_url: str | None = None
+    secret_key: str | None = None
+    #: Base64 key (32 bytes) for personal data (身份证号) encryption; never the secret key.
+    pii_key: str | None = None
+    #: "outbox" (stored in the database, shown at /dev/outbox) or "smtp".
+    mail_backend: str = "outbox"
+    mail_sender: str = "no-reply@lms.example.com"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    #: The site's public base URL, used in mails (reset links) and later in QR codes.
+    base_url: str = "http://127.0.0.1:5000"
+    #: Rate limit storage: memory in development, Redis in production.
+    ratelimit_storage_url: str | None = None
+    #: Language used when the browser asks for neither supported language.
+    default_locale: str = "zh_CN"
+    password_reset_minutes: int = 60
+    invitation_days: int = 14
+    login_lockout_failures: int = 5
+    login_lockout_minutes: int = 15
+    #: Extra Flask settings, applied last (tests use it for TESTING etc.).
+    flask: dict = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> "Config":
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for f in dataclasses.fields(cls):
+            if f.name == "flask":
+                continue
+            raw = env.get("LMS_" + f.name.upper())
+            if raw is None:
+                continue
+            if f.type in ("int",):
+                values[f.name] = int(raw)
+            elif f.type in ("bool",):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            else:
+                values[f.name] = raw
+        return cls(**values)
+
+    def resolved(self) -> "Config":
+        """Fill in defaults that depend on the instance folder; refuse unsafe production settings."""
+        cfg = dataclasses.replace(self)
+        instance = Path(cfg.instance_path)
+        if cfg.is_production:
+            missing = [
+                name
+                for name in ("database_url", "secret_key", "pii_key", "redis_url")
+                if not getattr(cfg, name)
+            ]
+            if missing:
+                raise ConfigError(
+                    "production needs " + ", ".join("LMS_" + m.upper() for m in missing)
+                )
+            if cfg.mail_backend == "outbox":
+                raise ConfigError("production needs LMS_MAIL_BACKEND=smtp (the outbox is for development)")
+        instance.mkdir(parents=True, exist_ok=True)
+        if not cfg.database_url:
+            cfg.database_url = "sqlite:///" + str(instance / "lms.sqlite3")
+        if not cfg.secret_key:
+            cfg.secret_key = _instance_secret(instance / "secret_key", lambda: secrets.token_urlsafe(48))
+        if not cfg.pii_key:
+            cfg.pii_key = _instance_secret(
+                instance / "pii_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+            )
+        if cfg.pii_key == cfg.secret_key:
+            raise ConfigError("LMS_PII_KEY must not be the secret key")
+        if not cfg.ratelimit_storage_url:
+            cfg.ratelimit_storage_url = cfg.redis_url or "memory://"
+        return cfg
+
+
+def _instance_secret(path: Path, make) -> str:
+    """Read a development secret from the instance folder, creating it once."""
+    if path.exists():
+        return path.read_text().strip()
+    value = make()
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

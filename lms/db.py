@@ -1,0 +1,100 @@
+"""Database wiring: declarative base with a naming convention, one engine per app, a session per app context."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask, current_app
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp always stored and returned as aware UTC (SQLite forgets time zones otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Database:
+    """The engine and the app-context-scoped session of one application."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        kwargs: dict = {"future": True, "pool_pre_ping": True}
+        if url.startswith("sqlite"):
+            # Several threads (the dev server, browser tests) share one SQLite file.
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        self.engine: Engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.session = scoped_session(self.session_factory, scopefunc=_scope_id)
+
+    def remove(self, exc: BaseException | None = None) -> None:
+        self.session.remove()
+
+
+def _scope_id() -> int:
+    # One session per application context (a request or a CLI command).
+    from flask import globals as flask_globals
+
+    ctx = flask_globals._cv_app.get(None)
+    return id(ctx)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def init_app(app: Flask, url: str) -> Database:
+    database = Database(url)
+    app.extensions["lms.db"] = database
+    app.teardown_appcontext(database.remove)
+    return database
+
+
+def get_db() -> Database:
+    return current_app.extensions["lms.db"]
+
+
+def get_session() -> Session:
+    """The session of the current request or CLI command."""
+    return get_db().session()

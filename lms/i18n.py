@@ -1,0 +1,43 @@
+"""Locale choice: the user's saved choice, then the language cookie, then the browser's Accept-Language."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+#: Supported UI languages: Babel identifier -> (BCP 47 tag for HTML, own name for the switch).
+LANGUAGES: dict[str, tuple[str, str]] = {"zh_CN": ("zh-CN", "中文"), "en": ("en", "English")}
+LANGUAGE_COOKIE = "lms_lang"
+
+
+def normalise_locale(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.replace("-", "_")
+    if value in LANGUAGES:
+        return value
+    if value.lower().startswith("zh"):
+        return "zh_CN"
+    if value.lower().startswith("en"):
+        return "en"
+    return None
+
+
+def select_locale() -> str:
+    if getattr(g, "forced_locale", None):
+        return g.forced_locale
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = normalise_locale(request.cookies.get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    # Accept-Language: the first language we support wins, by the browser's weights.
+    for lang, _quality in request.accept_languages:
+        found = normalise_locale(lang)
+        if found:
+            return found
+    return current_app.config["LMS"].default_locale
+
+
+def html_lang(locale: str) -> str:
+    return LANGUAGES.get(locale, ("zh-CN", ""))[0]

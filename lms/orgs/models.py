@@ -1,0 +1,80 @@
+"""Organisations (MCN agencies and labor bureaus), memberships with a role, and invitations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.db import Base, UTCDateTime, utcnow
+
+
+class OrgKind(str, enum.Enum):
+    MCN = "mcn"
+    BUREAU = "bureau"
+
+
+class Role(str, enum.Enum):
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    ORG_ADMIN = "org_admin"
+    BUREAU_VERIFIER = "bureau_verifier"
+
+
+#: Which roles an organisation of each kind can hand out.
+ROLES_BY_KIND: dict[OrgKind, tuple[Role, ...]] = {
+    OrgKind.MCN: (Role.LEARNER, Role.TRAINER, Role.ORG_ADMIN),
+    OrgKind.BUREAU: (Role.BUREAU_VERIFIER, Role.ORG_ADMIN),
+}
+
+
+def _enum(cls, name: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: readable in SQL, same on SQLite and PostgreSQL.
+    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="org", cascade="all, delete-orphan")
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    org: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
+    #: SHA-256 of the token in the mailed link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    org: Mapped[Organisation] = relationship()

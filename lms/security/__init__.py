@@ -1,0 +1,1 @@
+"""Cross-cutting security: passwords, personal-data encryption, access rules, response headers."""

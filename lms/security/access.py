@@ -1,0 +1,125 @@
+"""Who may use which route, declared in one place and enforced before every request.
+
+Every view is decorated with :func:`rule`. A ``before_request`` hook looks up the rule of the endpoint and refuses a
+request whose endpoint declares none (deny by default); a test walks ``app.url_map`` for the same property.
+
+Rules:
+
+- ``PUBLIC``: anyone.
+- ``LOGIN``: any logged-in account.
+- ``SITE_ADMIN``: the site's operators.
+- ``org_roles(*roles)``: members of the organisation named by the ``org_slug`` URL part with one of those roles.
+- ``DEV_OUTBOX``: only while mail goes to the development outbox (never in production).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.db import get_session
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # public | login | site_admin | org | dev_outbox
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def describe(self) -> str:
+        return self.kind + (":" + ",".join(sorted(self.roles)) if self.roles else "")
+
+
+PUBLIC = Rule("public")
+LOGIN = Rule("login")
+SITE_ADMIN = Rule("site_admin")
+DEV_OUTBOX = Rule("dev_outbox")
+
+
+def org_roles(*roles: str) -> Rule:
+    return Rule("org", frozenset(str(getattr(r, "value", r)) for r in roles))
+
+
+_ATTR = "_lms_access_rule"
+
+
+def rule(access_rule: Rule) -> Callable:
+    """Declare who may use a view. Enforcement happens in :func:`enforce`, for every request."""
+
+    def decorate(view: Callable) -> Callable:
+        setattr(view, _ATTR, access_rule)
+        return view
+
+    return decorate
+
+
+def rule_of(view: Callable) -> Rule | None:
+    return getattr(view, _ATTR, None)
+
+
+def _deny_anonymous():
+    if request.path.startswith("/api/"):
+        abort(401)
+    return redirect(url_for("accounts.login", next=request.full_path if request.query_string else request.path))
+
+
+def enforce():
+    """``before_request``: apply the endpoint's rule; endpoints without one are refused."""
+    if request.endpoint is None:  # 404 / 405: Flask raises the routing error itself
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    access_rule = rule_of(view) if view else None
+    if access_rule is None:
+        current_app.logger.error("endpoint %s has no access rule: refused", request.endpoint)
+        abort(403)
+    if access_rule.kind == "public":
+        return None
+    if access_rule.kind == "dev_outbox":
+        if current_app.config["LMS"].mail_backend != "outbox" or current_app.config["LMS"].is_production:
+            abort(404)
+        return None
+    if not current_user.is_authenticated:
+        return _deny_anonymous()
+    if access_rule.kind == "login":
+        return None
+    if access_rule.kind == "site_admin":
+        if not current_user.is_site_admin:
+            abort(403)
+        return None
+    if access_rule.kind == "org":
+        return _enforce_org(access_rule)
+    abort(403)
+
+
+def _enforce_org(access_rule: Rule):
+    from lms.orgs.models import Membership, Organisation  # orgs builds on security, not the other way
+
+    slug = (request.view_args or {}).get("org_slug")
+    if not slug:
+        abort(403)
+    session = get_session()
+    org = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        abort(404)
+    membership = session.scalar(
+        select(Membership).where(Membership.org_id == org.id, Membership.user_id == current_user.id)
+    )
+    g.org = org
+    g.membership = membership
+    if current_user.is_site_admin:
+        return None
+    if membership is None or membership.role.value not in access_rule.roles:
+        abort(403)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce)
+
+
+def declare(app: Flask, endpoint: str, access_rule: Rule) -> None:
+    """Give a rule to an endpoint registered by Flask or an extension (``static``)."""
+    setattr(app.view_functions[endpoint], _ATTR, access_rule)

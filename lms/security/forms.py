@@ -1,0 +1,48 @@
+"""The base form: CSRF (Flask-WTF), and one check that every text field is clean text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.fields import StringField, TextAreaField
+
+
+def is_clean_text(value: str) -> bool:
+    """False for text that came from bytes that were not UTF-8 (U+FFFD) or that holds control characters."""
+    for char in value:
+        if char == "\ufffd":
+            return False
+        if unicodedata.category(char) == "Cc" and char not in "\n\r\t":
+            return False
+    return True
+
+
+class BaseForm(FlaskForm):
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, (StringField, TextAreaField)) and isinstance(field.data, str):
+                if not is_clean_text(field.data):
+                    field.errors = list(field.errors) + [
+                        str(_l("This field contains characters that are not valid text."))
+                    ]
+                    ok = False
+        return ok
+
+
+def attach_error(form: FlaskForm, field_name: str | None, message) -> bool:
+    """Show a service's error on the field it names; False when the form has no such field."""
+    field = getattr(form, field_name, None) if field_name else None
+    if field is None:
+        return False
+    field.errors = list(field.errors) + [str(message)]
+    return True
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths: an open redirect after login would help phishing."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback

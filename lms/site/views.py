@@ -1,0 +1,57 @@
+"""Home page, the language switch and the health check."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from lms.db import get_session
+from lms.i18n import LANGUAGE_COOKIE, LANGUAGES
+from lms.orgs.models import Role
+from lms.security.access import PUBLIC, rule
+from lms.security.forms import safe_next
+from lms.site import bp
+
+
+@bp.get("/")
+@rule(PUBLIC)
+def home():
+    memberships = []
+    if current_user.is_authenticated:
+        memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
+    return render_template("site/home.html", memberships=memberships, Role=Role)
+
+
+@bp.post("/language")
+@rule(PUBLIC)
+def set_language():
+    # Plain form post (CSRF-checked by CSRFProtect): the switch works without JavaScript.
+    chosen = request.form.get("lang", "")
+    target = safe_next(request.form.get("next"), url_for("site.home"))
+    if chosen not in LANGUAGES:
+        return redirect(target)
+    if current_user.is_authenticated:
+        current_user.locale = chosen
+        get_session().commit()
+    response = redirect(target)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        chosen,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["LMS"].is_production,
+        httponly=True,
+    )
+    return response
+
+
+@bp.get("/healthz")
+@rule(PUBLIC)
+def healthz():
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception:
+        current_app.logger.error("health check: database unreachable")
+        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
