@@ -56,11 +56,14 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.extensions import babel, csrf, limiter, login_manager
     from lms.i18n import select_locale
     from lms.security import access, headers
+    from lms.security.forms import reject_undecodable_forms
     from lms.security.pii import PIICipher
 
     headers.configure_logging(app)
     db.init_app(app, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
+    # Before CSRF, so that an unreadable body is named as such, not as a missing token.
+    app.before_request(reject_undecodable_forms)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

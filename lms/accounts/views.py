@@ -129,7 +129,8 @@ def change_password():
             _show(form, exc)
         else:
             session.commit()
-            login_user(current_user)  # the session version changed: renew this session only
+            # The session version changed: renew this session only (the object, not the proxy).
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form), 200 if not form.errors else 400

@@ -46,3 +46,24 @@ def safe_next(target: str | None, fallback: str) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return fallback
+
+
+def reject_undecodable_forms():
+    """``before_request`` (registered before CSRF): a urlencoded body that is not UTF-8 gets a clear 400.
+
+    Werkzeug silently drops such fields, which would surface as a confusing "missing field" or CSRF error.
+    """
+    from urllib.parse import unquote_to_bytes
+
+    from flask import abort, g, request
+
+    if request.method not in ("POST", "PUT", "PATCH") or request.mimetype != "application/x-www-form-urlencoded":
+        return None
+    raw = request.get_data(cache=True)
+    for part in raw.split(b"&"):
+        try:
+            unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            g.own_abort = True
+            abort(400, description=str(_l("The form contained bytes that are not valid UTF-8 text. Check the text you entered and try again.")))
+    return None

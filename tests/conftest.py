@@ -1,0 +1,167 @@
+"""Shared fixtures: one database per test session (SQLite file, or PostgreSQL when LMS_TEST_DATABASE_URL says so),
+emptied after every test; an app per test; a client that handles CSRF tokens like a browser."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from lms import create_app
+from lms.config import Config
+from lms.db import get_session
+from lms.models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _test_database_url(tmp_root: Path) -> str:
+    return os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    # PostgreSQL-only tests are not skipped on SQLite: they are deselected, and run in the PostgreSQL pass.
+    if is_postgres(os.environ.get("LMS_TEST_DATABASE_URL", "")):
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _test_database_url(tmp_path_factory.mktemp("db"))
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is fatal here
+        pytest.exit(f"test database {url!r} is not reachable: {exc}", returncode=3)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+def make_config(database_url: str, instance: Path, **overrides) -> Config:
+    flask = {"TESTING": True, "RATELIMIT_ENABLED": False}
+    flask.update(overrides.pop("flask", {}))
+    return Config(
+        instance_path=str(instance),
+        database_url=database_url,
+        secret_key=secrets.token_urlsafe(32),
+        pii_key=base64.b64encode(b"k" * 32).decode(),
+        base_url="http://localhost",
+        flask=flask,
+        **overrides,
+    )
+
+
+def empty_database(app) -> None:
+    engine = app.extensions["lms.db"].engine
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    application = create_app(make_config(database_url, tmp_path / "instance"))
+    yield application
+    application.extensions["lms.db"].session.remove()
+    empty_database(application)
+    application.extensions["lms.db"].engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield get_session()
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+class Browserish:
+    """A test client that fetches a form page before posting it, as a browser would (real CSRF tokens)."""
+
+    def __init__(self, client, language: str = "en") -> None:
+        self.client = client
+        self.headers = {"Accept-Language": language}
+
+    def get(self, url: str, **kw):
+        return self.client.get(url, headers=self.headers, **kw)
+
+    def post(self, url: str, data: dict | None = None, *, form_page: str | None = None, **kw):
+        page = self.client.get(form_page or url, headers=self.headers)
+        payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+        payload.update(data or {})
+        return self.client.post(url, data=payload, headers=self.headers, **kw)
+
+    def login(self, login: str, password: str):
+        return self.post("/account/login", {"login": login, "password": password})
+
+    def logout(self):
+        return self.post("/account/logout", {}, form_page="/")
+
+
+@pytest.fixture
+def web(app):
+    return Browserish(app.test_client())
+
+
+@pytest.fixture
+def zh_web(app):
+    return Browserish(app.test_client(), language="zh-CN,zh;q=0.9")
+
+
+PASSWORD = "correct horse 42"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account directly through the service (fast path for tests that are not about registering)."""
+    from lms.accounts.services import register_user
+
+    def make(login: str = "host@example.com", name: str = "小林", password: str = PASSWORD, **attrs):
+        with app.app_context():
+            session = get_session()
+            user = register_user(session, display_name=name, login=login, password=password)
+            for key, value in attrs.items():
+                setattr(user, key, value)
+            session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
