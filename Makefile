@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install translations
+.PHONY: run test install translations i18n-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,8 @@ run: install
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# For developers after changing UI strings: refresh the template and the Chinese catalogue, then translate.
+i18n-update: | $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching

@@ -60,15 +60,15 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.security.pii import PIICipher
 
     headers.configure_logging(app)
+    headers.init_app(app)  # first: every later hook and error page needs the request id
     db.init_app(app, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
+    limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
     # Before CSRF, so that an unreadable body is named as such, not as a missing token.
     app.before_request(reject_undecodable_forms)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
     login_manager.init_app(app)
-    headers.init_app(app)  # before access: error pages need the request id
     access.init_app(app)
     register_error_handlers(app)
 

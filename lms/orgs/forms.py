@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms.fields import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from lms.security.forms import BaseForm
@@ -24,7 +25,7 @@ class CreateOrganisationForm(BaseForm):
         validators=[_required, Length(max=40)],
         description=_l("Lowercase letters, digits and hyphens, e.g. star-mcn."),
     )
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])
     admin_email = StringField(
         _l("Email of its first admin"),
         validators=[_required, Length(max=254)],
@@ -37,3 +38,7 @@ class InviteForm(BaseForm):
     email = StringField(_l("Email"), validators=[_required, Length(max=254)])
     role = SelectField(_l("Role"), choices=[])
     submit = SubmitField(_l("Send invitation"))
+
+
+def role_choices(roles) -> list[SelectChoice]:
+    return [SelectChoice(r.value, ROLE_LABELS[r.value]) for r in roles]

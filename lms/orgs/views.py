@@ -10,7 +10,7 @@ from lms.accounts.forms import ConfirmForm
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.orgs import bp, services
-from lms.orgs.forms import KIND_LABELS, ROLE_LABELS, CreateOrganisationForm, InviteForm
+from lms.orgs.forms import KIND_LABELS, ROLE_LABELS, CreateOrganisationForm, InviteForm, role_choices
 from lms.orgs.models import ROLES_BY_KIND, Role
 from lms.security.access import LOGIN, PUBLIC, SITE_ADMIN, org_roles, rule
 from lms.security.forms import attach_error
@@ -76,7 +76,7 @@ def organisation(org_slug: str):
 def _render_org(form: InviteForm, status: int = 200):
     session = get_session()
     org = g.org
-    form.role.choices = [(r.value, ROLE_LABELS[r.value]) for r in ROLES_BY_KIND[org.kind]]
+    form.role.choices = role_choices(ROLES_BY_KIND[org.kind])
     can_invite = current_user.is_site_admin or (g.membership is not None and g.membership.role == Role.ORG_ADMIN)
     return render_template(
         "orgs/organisation.html",
@@ -94,7 +94,7 @@ def _render_org(form: InviteForm, status: int = 200):
 @rule(org_roles(Role.ORG_ADMIN))
 def invite(org_slug: str):
     form = InviteForm()
-    form.role.choices = [(r.value, ROLE_LABELS[r.value]) for r in ROLES_BY_KIND[g.org.kind]]
+    form.role.choices = role_choices(ROLES_BY_KIND[g.org.kind])
     if form.validate_on_submit():
         session = get_session()
         try:

@@ -19,6 +19,6 @@ def init_app(app: Flask) -> None:
             "current_locale": locale,
             "html_lang": html_lang(locale),
             "request_id": g.get("request_id", "-"),
-            "nav_form": ConfirmForm(),
+            "nav_form": ConfirmForm(formdata=None),
             "current_path": request.full_path if request.query_string else request.path,
         }

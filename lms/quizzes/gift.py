@@ -1,0 +1,205 @@
+"""Moodle GIFT: read a question bank (:func:`parse`) and write one back (:func:`export`).
+
+Follows Moodle's importer (``question/format/gift/format.php``) and its documentation page "GIFT format":
+
+- Questions are separated by blank lines. Lines whose first non-blank characters are ``//`` are comments; in them
+  ``[id:…]`` sets ``id_number`` (the first one wins) and every ``[tag:…]`` adds a tag (``\\]`` is a literal ``]``).
+  Tags and id come from the comment lines of the question's own block, i.e. without a blank line in between.
+- ``$CATEGORY: path`` sets the category of the questions that follow.
+- ``::name::`` names a question; ``[html]``, ``[markdown]``, ``[plain]`` or ``[moodle]`` (default) at the start of the
+  text sets its format. The same markers in front of an answer, a feedback or a matching item are accepted and
+  dropped: every part of a question is rendered in the question's format.
+- Escapes: ``\\~ \\= \\# \\{ \\} \\: \\\\`` give the character, ``\\n`` a line break. Any other backslash sequence is
+  an error, where Moodle would keep it silently (write ``\\\\`` for a literal backslash, e.g. in LaTeX).
+- Lines are stripped, as Moodle does; the lines of one question are joined with ``\\n``.
+- An answer block in the middle of the text makes a missing-word question: the text gets ``_____`` in its place.
+
+The type comes from the answer block, in this order:
+
+- no block: ``description``; ``{}``: ``essay``; ``{#…}``: ``numerical`` (``value``, ``value:tolerance``,
+  ``min..max`` become value and half-width; several answers are written ``=%50%value:tolerance``; ``~#feedback``
+  is the feedback for any other number, kept as an answer with ``value=None`` like Moodle's ``*``);
+- ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``: ``truefalse``. ``{TRUE#wrong#right}``: the first feedback is for a wrong
+  answer, the second for a right one, so with ``{TRUE#a#b}`` ``feedback_false`` is ``a`` and ``feedback_true`` ``b``;
+- any ``~``: a choice question. **Rule**: it is ``multichoice`` (one selection) when exactly one answer is worth
+  100% (a plain ``=answer``, or ``%100%``); the other answers may then carry partial or negative weights, as in
+  Moodle's "Jesus' hometown" example. Otherwise it is ``multiresponse``: the positive weights must add up to 100%
+  (±0.5%, as Moodle rounds); several plain ``=`` answers without weights share 100% equally. Weights may follow
+  ``~`` or ``=`` (``~%50%``, ``=%50%``, ``~%-100%``). At least 2 answers.
+- ``=a -> b`` items: ``matching``. The documentation asks for at least three pairs; ``= -> extra`` is a distractor
+  (an extra wrong answer) and counts as a pair, but at least two pairs need a question.
+- otherwise ``shortanswer``: ``=`` answers with optional ``%n%`` weights; a single answer may omit the ``=``.
+  One answer must be worth 100% (shortanswer and numerical), as Moodle requires.
+
+Every problem in a file is collected before :class:`GiftError` is raised, each with its line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lms.quizzes.gift_answers import fill_from_block
+from lms.quizzes.gift_export import export
+from lms.quizzes.gift_text import BLANK, GiftError, GiftProblem, Problems, Src, build, split_format
+from lms.quizzes.model import (
+    DIFFICULTIES,
+    DIFFICULTY_PREFIX,
+    SKILL_PREFIX,
+    Answer,
+    NumericalAnswer,
+    Pair,
+    Question,
+    from_dict,
+    to_dict,
+)
+
+__all__ = [
+    "Answer",
+    "GiftError",
+    "GiftProblem",
+    "NumericalAnswer",
+    "Pair",
+    "Question",
+    "export",
+    "from_dict",
+    "parse",
+    "to_dict",
+]
+
+_TAG_RE = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])*)\]")
+# Chinese keyboards easily produce full-width braces, which GIFT does not see: flag them instead of importing a
+# multiple-choice question as a description.
+_FULLWIDTH_BLOCK_RE = re.compile(r"｛\s*(?:[=~#＝～＃]|T|F|TRUE|FALSE|｝)")
+
+
+def parse(text: str, filename: str = "<string>") -> list[Question]:
+    """Read every question of a GIFT file. Raises :class:`GiftError` listing all problems if there are any."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    problems = Problems(filename)
+    questions: list[Question] = []
+    category: str | None = None
+    for block in _blocks(text.split("\n")):
+        comments = [(no, s) for no, s in block if s.startswith("//")]
+        body = [(no, s) for no, s in block if not s.startswith("//")]
+        if body and body[0][1].startswith("$CATEGORY:"):
+            no, line = body.pop(0)
+            category = build([(no, line[len("$CATEGORY:") :])], problems).text.strip() or None
+            if category is None:
+                problems.add(no, "empty category after '$CATEGORY:'")
+        if body:
+            question = _parse_question(body, comments, category, problems)
+            if question is not None:
+                questions.append(question)
+    if problems.found:
+        raise GiftError(problems.found)
+    return questions
+
+
+def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for no, raw in enumerate(lines, 1):
+        stripped = raw.strip()
+        if stripped:
+            blocks[-1].append((no, stripped))
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def _read_tags(comments: list[tuple[int, str]], problems: Problems) -> tuple[str | None, list[str]]:
+    id_number: str | None = None
+    tags: list[str] = []
+    difficulty_line = 0
+    for no, line in comments:
+        for match in _TAG_RE.finditer(line):
+            value = re.sub(r"\\([\]\\])", r"\1", match.group(2)).strip()
+            if match.group(1) == "id":
+                id_number = id_number or value or None
+                continue
+            if not value:
+                continue
+            tags.append(value)
+            if value.startswith(DIFFICULTY_PREFIX):
+                level = value[len(DIFFICULTY_PREFIX) :].strip()
+                if level not in DIFFICULTIES:
+                    problems.add(no, f"difficulty tag must be 1, 2 or 3, found '{level}'")
+                if difficulty_line:
+                    problems.add(no, f"more than one difficulty tag (the first is on line {difficulty_line})")
+                difficulty_line = difficulty_line or no
+            elif value.startswith(SKILL_PREFIX) and not value[len(SKILL_PREFIX) :].strip():
+                problems.add(no, "skill tag without a skill id: write [tag:skill:<id>]")
+    return id_number, tags
+
+
+class _Invalid(Exception):
+    """The question cannot be read any further; its problem has been reported."""
+
+
+def _parse_question(
+    body: list[tuple[int, str]], comments: list[tuple[int, str]], category: str | None, problems: Problems
+) -> Question | None:
+    start = body[0][0]
+    before_count = len(problems.found)
+    src = build(body, problems)
+    id_number, tags = _read_tags(comments, problems)
+    name: str | None = None
+    if src.find("::") == 0:
+        end = src.find("::", 2)
+        if end < 0:
+            problems.add(start, "question name is not closed: '::' expected after the name")
+            return None
+        name = src[2:end].text.strip() or None
+        src = src[end + 2 :]
+    try:
+        block = _answer_block(src, problems)
+    except _Invalid:
+        return None
+    if block is None:
+        text = src.text
+        if _FULLWIDTH_BLOCK_RE.search(text):
+            problems.add(start, "full-width brace '｛' found: answer blocks need ASCII '{' and '}'")
+    else:
+        before, _, after = block
+        text = before.text + (BLANK + after.text if after.text.strip() else "")
+    fmt, text = split_format(text.strip(), "moodle")
+    if not text:
+        problems.add(start, "question has no text")
+
+    question = Question(type="description", text=text, name=name, category=category, format=fmt)
+    question.id_number, question.tags, question.line = id_number, tags, start
+    if block is not None:
+        fill_from_block(question, block[1].strip(), problems)
+    return question if len(problems.found) == before_count else None
+
+
+def _answer_block(src: Src, problems: Problems) -> tuple[Src, Src, Src] | None:
+    """(before, inside, after) of the question's only answer block; None when there is none."""
+    opening = src.find_any("{}")
+    if opening < 0:
+        return None
+    if src.text[opening] == "}":
+        problems.add(src.line(opening), "'}' without a matching '{'")
+        raise _Invalid
+    closing = src.find_any("{}", opening + 1)
+    if closing < 0:
+        problems.add(
+            src.line(opening),
+            "unclosed answer block '{' opened here (a blank line ends a question; escape a literal brace as '\\{')",
+        )
+        raise _Invalid
+    if src.text[closing] == "{":
+        problems.add(
+            src.line(closing),
+            f"'{{' inside the answer block opened on line {src.line(opening)}; escape a literal brace as '\\{{'",
+        )
+        raise _Invalid
+    extra = src.find_any("{}", closing + 1)
+    if extra >= 0:
+        if src.text[extra] == "{":
+            problems.add(src.line(extra), "a second answer block in the same question; separate questions with a blank line")
+        else:
+            problems.add(src.line(extra), "'}' without a matching '{'")
+        raise _Invalid
+    return src[:opening], src[opening + 1 : closing], src[closing + 1 :]
+
+

@@ -1,0 +1,184 @@
+"""Write questions as GIFT so that ``parse(export(questions)) == questions`` (line numbers aside).
+
+Import :func:`export` from :mod:`lms.quizzes.gift`. The output follows what Moodle's own exporter writes: special
+characters escaped everywhere, line breaks written as ``\\n``, one blank line between questions, a
+``$CATEGORY:`` line whenever the category changes, and ``// [id:…] [tag:…]`` before a tagged question.
+
+Questions that GIFT cannot express raise ``ValueError``: ``ordering`` questions, a matching item or short answer
+containing ``->`` (GIFT has no escape for it), a question without a category after one with a category, tags or
+ids with line breaks, and choice weights that :func:`~lms.quizzes.gift.parse` would classify differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lms.quizzes.gift_text import BLANK, FORMAT_MARKER_RE, WEIGHT_RE
+from lms.quizzes.model import Answer, NumericalAnswer, Question, TextFormat
+
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n"})
+
+
+def export(questions: Iterable[Question]) -> str:
+    """GIFT text for ``questions``, in order."""
+    chunks: list[str] = []
+    category: str | None = None
+    for number, question in enumerate(questions, 1):
+        if question.category != category:
+            if question.category is None:
+                raise ValueError(
+                    f"question {number} has no category but follows one in {category!r}: "
+                    "GIFT cannot switch back to no category"
+                )
+            category = question.category
+            chunks.append(f"$CATEGORY: {escape(category)}")
+        chunks.append(_question(question, number))
+    return "\n\n".join(chunks) + "\n" if chunks else ""
+
+
+def escape(text: str) -> str:
+    """GIFT-escape ``\\ ~ = # { } :`` and line breaks."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPECIAL)
+
+
+def _question(question: Question, number: int) -> str:
+    lines: list[str] = []
+    comment = _tag_comment(question, number)
+    if comment:
+        lines.append(comment)
+    head = f"::{escape(question.name)}::" if question.name else ""
+    if question.type == "description":
+        return "\n".join([*lines, head + _lead_text(question.text, question.format)])
+    block = _block(question, number)
+    before, after = _split_blank(question.text)
+    lines.append(head + _lead_text(before, question.format) + block + escape(after))
+    return "\n".join(lines)
+
+
+def _tag_comment(question: Question, number: int) -> str:
+    bits = [f"[id:{_tag_escape(question.id_number, number)}]"] if question.id_number else []
+    bits += [f"[tag:{_tag_escape(tag, number)}]" for tag in question.tags]
+    return "// " + " ".join(bits) if bits else ""
+
+
+def _tag_escape(value: str, number: int) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError(f"question {number}: tags and id numbers cannot contain line breaks")
+    return value.replace("\\", "\\\\").replace("]", "\\]")
+
+
+def _split_blank(text: str) -> tuple[str, str]:
+    """Put the answer block where a missing-word blank is; a blank at the very end stays text (the parser only
+    makes a blank when text follows the block)."""
+    at = text.find(BLANK)
+    if at < 0 or not text[at + len(BLANK) :]:
+        return text, ""
+    return text[:at], text[at + len(BLANK) :]
+
+
+def _lead_text(text: str, fmt: TextFormat) -> str:
+    """The question text, with a format marker when needed: for a non-default format, and to protect text that
+    would otherwise read as a marker or as a ``//`` comment line."""
+    needs_marker = fmt != "moodle" or FORMAT_MARKER_RE.match(text) or text.startswith("//")
+    return (f"[{fmt}]" if needs_marker else "") + escape(text)
+
+
+def _part(text: str, fmt: TextFormat) -> str:
+    """An answer, feedback or matching item: the parser drops one leading format marker, so protect a literal one."""
+    return (f"[{fmt}]" if FORMAT_MARKER_RE.match(text) else "") + escape(text)
+
+
+def _feedback(feedback: str | None, fmt: TextFormat) -> str:
+    return "#" + _part(feedback, fmt) if feedback else ""
+
+
+def _weight(fraction: float) -> str:
+    percent = round(fraction * 100, 5)
+    shown = str(int(percent)) if percent.is_integer() else f"{percent:.5f}".rstrip("0")
+    return f"%{shown}%"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _block(question: Question, number: int) -> str:
+    fmt = question.format
+    general = "####" + _part(question.general_feedback, fmt) if question.general_feedback else ""
+    kind = question.type
+    if kind == "essay":
+        return "{" + general + "}"
+    if kind == "truefalse":
+        return "{" + _truefalse(question) + general + "}"
+    if kind in ("multichoice", "multiresponse"):
+        _check_choice_weights(question, number)
+        items = [_choice(a, kind, fmt) for a in question.answers]
+    elif kind == "shortanswer":
+        items = [_short(a, fmt, number) for a in question.answers]
+    elif kind == "numerical":
+        items = [_numerical(a, fmt) for a in question.numerical]
+    elif kind == "matching":
+        items = []
+        for pair in question.pairs:
+            if "->" in pair.question:
+                raise ValueError(f"question {number}: a matching item cannot contain '->': {pair.question!r}")
+            items.append("=" + _part(pair.question, fmt) + " -> " + escape(pair.answer))
+    else:
+        raise ValueError(f"question {number}: {kind} questions cannot be written as GIFT")
+    opening = "{#" if kind == "numerical" else "{"
+    body = "".join(f"\n\t{item}" for item in items) + (f"\n\t{general}" if general else "")
+    return opening + body + "\n}"
+
+
+def _truefalse(question: Question) -> str:
+    right, wrong = (
+        (question.feedback_true, question.feedback_false)
+        if question.correct
+        else (question.feedback_false, question.feedback_true)
+    )
+    out = "TRUE" if question.correct else "FALSE"
+    if wrong:
+        out += "#" + _part(wrong, question.format)
+    elif right:
+        out += "#"
+    if right:
+        out += "#" + _part(right, question.format)
+    return out
+
+
+def _check_choice_weights(question: Question, number: int) -> None:
+    full = sum(1 for a in question.answers if a.fraction == 1.0)
+    if question.type == "multichoice" and full != 1:
+        raise ValueError(f"question {number}: a multichoice question needs exactly one answer worth 100%")
+    if question.type == "multiresponse" and full == 1:
+        raise ValueError(
+            f"question {number}: a multiresponse question with exactly one answer worth 100% reads back as multichoice"
+        )
+
+
+def _choice(answer: Answer, kind: str, fmt: TextFormat) -> str:
+    literal_weight = bool(WEIGHT_RE.match(answer.text))  # text starting "%50%" needs an explicit weight first
+    if kind == "multichoice" and answer.fraction == 1.0:
+        prefix = "=%100%" if literal_weight else "="
+    elif answer.fraction == 0.0 and not literal_weight:
+        prefix = "~"
+    else:
+        prefix = "~" + _weight(answer.fraction)
+    return prefix + _part(answer.text, fmt) + _feedback(answer.feedback, fmt)
+
+
+def _short(answer: Answer, fmt: TextFormat, number: int) -> str:
+    if "->" in answer.text:
+        raise ValueError(f"question {number}: a short answer cannot contain '->' (it would read as matching)")
+    literal_weight = bool(WEIGHT_RE.match(answer.text))
+    weight = _weight(answer.fraction) if answer.fraction != 1.0 or literal_weight else ""
+    return "=" + weight + _part(answer.text, fmt) + _feedback(answer.feedback, fmt)
+
+
+def _numerical(answer: NumericalAnswer, fmt: TextFormat) -> str:
+    feedback = _feedback(answer.feedback, fmt)
+    if answer.value is None:
+        return "~#" + feedback[1:] if answer.fraction == 0.0 else "=" + _weight(answer.fraction) + "*" + feedback
+    weight = _weight(answer.fraction) if answer.fraction != 1.0 else ""
+    tolerance = f":{_number(answer.tolerance)}" if answer.tolerance else ""
+    return "=" + weight + _number(answer.value) + tolerance + feedback

@@ -1,0 +1,124 @@
+"""Authorization: every route declares a rule, and each role gets exactly what it should."""
+
+import pytest
+
+from lms.db import get_session
+from lms.orgs import services as orgs
+from lms.orgs.models import OrgKind, Role
+from lms.security.access import rule_of
+from tests.conftest import PASSWORD, Browserish
+
+ROLES = ["anonymous", "learner", "trainer", "org_admin", "other_trainer", "verifier", "site_admin"]
+
+# (method, url, endpoint, {role: expected status}); "*" is every role not named.
+MATRIX = [
+    ("GET", "/", "site.home", {"*": 200}),
+    ("GET", "/healthz", "site.healthz", {"*": 200}),
+    ("POST", "/language", "site.set_language", {"*": 302}),
+    ("GET", "/static/css/site.css", "static", {"*": 200}),
+    ("GET", "/dev/outbox", "mail.outbox", {"*": 200}),
+    ("GET", "/account/login", "accounts.login", {"anonymous": 200, "*": 302}),
+    ("GET", "/account/register", "accounts.register", {"anonymous": 200, "*": 302}),
+    ("GET", "/account/forgot", "accounts.forgot_password", {"*": 200}),
+    ("GET", "/account/reset/not-a-token", "accounts.reset_password", {"*": 400}),
+    ("GET", "/account/", "accounts.account", {"anonymous": 302, "*": 200}),
+    ("GET", "/account/password", "accounts.change_password", {"anonymous": 302, "*": 200}),
+    ("GET", "/account/real-name", "accounts.real_name", {"anonymous": 302, "*": 200}),
+    ("POST", "/account/real-name/delete", "accounts.delete_real_name", {"anonymous": 302, "*": 302}),
+    ("GET", "/account/my-data.json", "accounts.my_data", {"anonymous": 302, "*": 200}),
+    ("GET", "/admin/organisations", "orgs.admin_organisations",
+     {"anonymous": 302, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/", "orgs.organisation",
+     {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/bureau/", "orgs.organisation",
+     {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/no-such-org/", "orgs.organisation", {"anonymous": 302, "*": 404}),
+    ("POST", "/orgs/mcn-a/invitations", "orgs.invite",
+     {"anonymous": 302, "org_admin": 400, "site_admin": 400, "*": 403}),
+    ("GET", "/invite/not-a-token", "orgs.invitation", {"*": 404}),
+    ("POST", "/invite/not-a-token", "orgs.accept_invitation", {"anonymous": 302, "*": 302}),
+    # Last: it ends the session the rows above use.
+    ("POST", "/account/logout", "accounts.logout", {"*": 302}),
+]
+
+
+def expected(row_roles: dict, role: str) -> int:
+    return row_roles.get(role, row_roles.get("*"))
+
+
+@pytest.fixture
+def people(app, make_user):
+    ids = {
+        "learner": make_user("learner@example.com"),
+        "trainer": make_user("trainer@example.com"),
+        "org_admin": make_user("admin@example.com"),
+        "other_trainer": make_user("other@example.com"),
+        "verifier": make_user("verifier@example.com"),
+        "site_admin": make_user("root@example.com", is_site_admin=True),
+    }
+    with app.app_context():
+        session = get_session()
+        from lms.accounts.models import User
+
+        mcn_a = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind=OrgKind.MCN.value)
+        mcn_b = orgs.create_organisation(session, name="MCN B", slug="mcn-b", kind=OrgKind.MCN.value)
+        bureau = orgs.create_organisation(session, name="Bureau", slug="bureau", kind=OrgKind.BUREAU.value)
+        for role, org, member_role in [
+            ("learner", mcn_a, Role.LEARNER),
+            ("trainer", mcn_a, Role.TRAINER),
+            ("org_admin", mcn_a, Role.ORG_ADMIN),
+            ("other_trainer", mcn_b, Role.TRAINER),
+            ("verifier", bureau, Role.BUREAU_VERIFIER),
+        ]:
+            orgs.add_member(session, org=org, user=session.get(User, ids[role]), role=member_role)
+        session.commit()
+    return {
+        "learner": "learner@example.com",
+        "trainer": "trainer@example.com",
+        "org_admin": "admin@example.com",
+        "other_trainer": "other@example.com",
+        "verifier": "verifier@example.com",
+        "site_admin": "root@example.com",
+    }
+
+
+def test_every_route_declares_an_access_rule(app):
+    missing = [r.endpoint for r in app.url_map.iter_rules() if rule_of(app.view_functions[r.endpoint]) is None]
+    assert missing == []
+
+
+def test_every_route_is_in_the_matrix(app):
+    covered = {row[2] for row in MATRIX}
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()}
+    assert endpoints - covered == set(), "add the new routes to MATRIX"
+
+
+def test_a_route_without_a_rule_is_refused(app):
+    # Deny by default: registering a view and forgetting the rule must not open it.
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    r = app.test_client().get("/forgotten")
+    assert r.status_code == 403 and b"secret" not in r.data
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_by_route_matrix(app, people, role):
+    web = Browserish(app.test_client())
+    if role != "anonymous":
+        assert web.login(people[role], PASSWORD).status_code == 302
+    failures = []
+    for method, url, _endpoint, row in MATRIX:
+        response = web.get(url) if method == "GET" else web.post(url, {}, form_page="/")
+        status = response.status_code
+        response.close()  # static files are streamed
+        if status != expected(row, role):
+            failures.append(f"{method} {url}: got {status}, expected {expected(row, role)}")
+    assert failures == []
+
+
+def test_trainer_of_one_org_sees_nothing_of_another(app, people):
+    web = Browserish(app.test_client())
+    web.login(people["other_trainer"], PASSWORD)
+    r = web.get("/orgs/mcn-a/")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 403
+    assert "learner@example.com" not in body and "MCN A" not in body
