@@ -96,3 +96,7 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
     run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

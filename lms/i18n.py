@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 #: Supported UI languages: Babel identifier -> (BCP 47 tag for HTML, own name for the switch).
@@ -24,6 +24,8 @@ def normalise_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # CLI output (operators) is in English, like the command help
     if getattr(g, "forced_locale", None):
         return g.forced_locale
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:

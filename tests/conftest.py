@@ -29,11 +29,15 @@ def _test_database_url(tmp_root: Path) -> str:
 
 def pytest_collection_modifyitems(config, items):
     # PostgreSQL-only tests are not skipped on SQLite: they are deselected, and run in the PostgreSQL pass.
-    if is_postgres(os.environ.get("LMS_TEST_DATABASE_URL", "")):
-        return
+    # Likewise Redis tests run in the pass that sets LMS_TEST_REDIS_URL.
+    unavailable = set()
+    if not is_postgres(os.environ.get("LMS_TEST_DATABASE_URL", "")):
+        unavailable.add("postgres")
+    if not os.environ.get("LMS_TEST_REDIS_URL"):
+        unavailable.add("redis")
     keep, drop = [], []
     for item in items:
-        (drop if item.get_closest_marker("postgres") else keep).append(item)
+        (drop if any(item.get_closest_marker(m) for m in unavailable) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

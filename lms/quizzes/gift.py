@@ -1,37 +1,37 @@
 """Moodle GIFT: read a question bank (:func:`parse`) and write one back (:func:`export`).
 
-Follows Moodle's importer (``question/format/gift/format.php``) and its documentation page "GIFT format":
+Follows Moodle's importer (``question/format/gift/format.php``) and its documentation page "GIFT format".
 
-- Questions are separated by blank lines. Lines whose first non-blank characters are ``//`` are comments; in them
-  ``[id:…]`` sets ``id_number`` (the first one wins) and every ``[tag:…]`` adds a tag (``\\]`` is a literal ``]``).
-  Tags and id come from the comment lines of the question's own block, i.e. without a blank line in between.
-- ``$CATEGORY: path`` sets the category of the questions that follow.
-- ``::name::`` names a question; ``[html]``, ``[markdown]``, ``[plain]`` or ``[moodle]`` (default) at the start of the
-  text sets its format. The same markers in front of an answer, a feedback or a matching item are accepted and
-  dropped: every part of a question is rendered in the question's format.
-- Escapes: ``\\~ \\= \\# \\{ \\} \\: \\\\`` give the character, ``\\n`` a line break. Any other backslash sequence is
-  an error, where Moodle would keep it silently (write ``\\\\`` for a literal backslash, e.g. in LaTeX).
-- Lines are stripped, as Moodle does; the lines of one question are joined with ``\\n``.
-- An answer block in the middle of the text makes a missing-word question: the text gets ``_____`` in its place.
+- Questions are separated by blank lines. A line starting with ``//`` is a comment; in the comments of a
+  question's own block (no blank line in between) ``[id:…]`` sets ``id_number`` (the first one wins) and each
+  ``[tag:…]`` adds a tag (``\\]`` is a literal ``]``). ``$CATEGORY: path`` sets the category of what follows.
+- ``::name::`` names a question. ``[html]``, ``[markdown]``, ``[plain]`` or ``[moodle]`` (default) at the
+  start of the text sets its format; the same marker in front of an answer, feedback or matching item is
+  accepted and dropped, since every part of a question is rendered in the question's format.
+- Escapes: ``\\~ \\= \\# \\{ \\} \\: \\\\`` give the character, ``\\n`` a line break. Any other
+  backslash is an error, where Moodle keeps it silently: write ``\\\\`` for a backslash, e.g. in LaTeX.
+- Lines are stripped, as Moodle does, and the lines of one question joined with ``\\n``. An answer block in
+  the middle of the text makes a missing-word question: the text gets ``_____`` in its place.
 
-The type comes from the answer block, in this order:
+The question type comes from the answer block, checked in this order:
 
-- no block: ``description``; ``{}``: ``essay``; ``{#…}``: ``numerical`` (``value``, ``value:tolerance``,
-  ``min..max`` become value and half-width; several answers are written ``=%50%value:tolerance``; ``~#feedback``
-  is the feedback for any other number, kept as an answer with ``value=None`` like Moodle's ``*``);
-- ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``: ``truefalse``. ``{TRUE#wrong#right}``: the first feedback is for a wrong
-  answer, the second for a right one, so with ``{TRUE#a#b}`` ``feedback_false`` is ``a`` and ``feedback_true`` ``b``;
-- any ``~``: a choice question. **Rule**: it is ``multichoice`` (one selection) when exactly one answer is worth
-  100% (a plain ``=answer``, or ``%100%``); the other answers may then carry partial or negative weights, as in
-  Moodle's "Jesus' hometown" example. Otherwise it is ``multiresponse``: the positive weights must add up to 100%
-  (±0.5%, as Moodle rounds); several plain ``=`` answers without weights share 100% equally. Weights may follow
-  ``~`` or ``=`` (``~%50%``, ``=%50%``, ``~%-100%``). At least 2 answers.
-- ``=a -> b`` items: ``matching``. The documentation asks for at least three pairs; ``= -> extra`` is a distractor
-  (an extra wrong answer) and counts as a pair, but at least two pairs need a question.
+- no block: ``description``; ``{}``: ``essay``;
+- ``{#…}``: ``numerical``. ``value``, ``value:tolerance`` or ``min..max`` (kept as midpoint and half-width);
+  several answers are written ``=%50%value:tolerance``. ``~#feedback`` is feedback for any other number, kept
+  as an answer with ``value=None`` and fraction 0, like Moodle's ``*``;
+- ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``: ``truefalse``. In ``{TRUE#a#b}`` the first feedback is for a wrong
+  answer and the second for a right one, so ``feedback_false`` is ``a`` and ``feedback_true`` is ``b``;
+- any ``~``: a choice. **Rule**: ``multichoice`` (one selection) when exactly one answer is worth 100% (a
+  plain ``=answer`` or a ``%100%`` weight); the others may carry partial or negative weights, as in the
+  docs' "Jesus' hometown" example. Otherwise ``multiresponse``: positive weights must add up to 100% (±0.5%,
+  as Moodle rounds to two decimals), and several plain ``=`` answers without weights share 100% equally.
+  Weights may follow ``~`` or ``=``: ``~%50%``, ``=%50%``, ``~%-100%``. At least two answers;
+- ``=a -> b`` items: ``matching``, at least three pairs as the docs require. ``= -> extra`` is a distractor
+  (an extra wrong answer); it counts as a pair but at least two pairs need a question;
 - otherwise ``shortanswer``: ``=`` answers with optional ``%n%`` weights; a single answer may omit the ``=``.
-  One answer must be worth 100% (shortanswer and numerical), as Moodle requires.
 
-Every problem in a file is collected before :class:`GiftError` is raised, each with its line.
+Short-answer and numerical questions need an answer worth 100%, as in Moodle. Every problem in a file is
+collected before :class:`GiftError` is raised, each with its line.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 _TAG_RE = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])*)\]")
-# Chinese keyboards easily produce full-width braces, which GIFT does not see: flag them instead of importing a
+# Chinese keyboards easily produce full-width braces, which GIFT does not see: flag them rather than import a
 # multiple-choice question as a description.
 _FULLWIDTH_BLOCK_RE = re.compile(r"｛\s*(?:[=~#＝～＃]|T|F|TRUE|FALSE|｝)")
 
@@ -168,7 +168,7 @@ def _parse_question(
     question = Question(type="description", text=text, name=name, category=category, format=fmt)
     question.id_number, question.tags, question.line = id_number, tags, start
     if block is not None:
-        fill_from_block(question, block[1].strip(), problems)
+        fill_from_block(question, block[1], problems)
     return question if len(problems.found) == before_count else None
 
 
@@ -184,22 +184,25 @@ def _answer_block(src: Src, problems: Problems) -> tuple[Src, Src, Src] | None:
     if closing < 0:
         problems.add(
             src.line(opening),
-            "unclosed answer block '{' opened here (a blank line ends a question; escape a literal brace as '\\{')",
+            "unclosed answer block '{' opened here "
+            "(a blank line ends a question; escape a literal brace as '\\{')",
         )
         raise _Invalid
     if src.text[closing] == "{":
         problems.add(
             src.line(closing),
-            f"'{{' inside the answer block opened on line {src.line(opening)}; escape a literal brace as '\\{{'",
+            f"'{{' inside the answer block opened on line {src.line(opening)}; "
+            "escape a literal brace as '\\{'",
         )
         raise _Invalid
     extra = src.find_any("{}", closing + 1)
     if extra >= 0:
         if src.text[extra] == "{":
-            problems.add(src.line(extra), "a second answer block in the same question; separate questions with a blank line")
+            problems.add(
+                src.line(extra),
+                "a second answer block in the same question; separate questions with a blank line",
+            )
         else:
             problems.add(src.line(extra), "'}' without a matching '{'")
         raise _Invalid
     return src[:opening], src[opening + 1 : closing], src[closing + 1 :]
-
-

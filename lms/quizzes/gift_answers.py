@@ -19,6 +19,9 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def fill_from_block(question: Question, content: Src, problems: Problems) -> None:
+    """Set the type and answers of ``question`` from the text between its braces."""
+    line = content.line(0)  # the line of '{': where problems with the block as a whole are reported
+    content = content.strip()
     at = content.rfind("####")  # like Moodle: the last run of four '#' starts the general feedback
     if at >= 0:
         question.general_feedback = clean(content[at + 4 :]) or None
@@ -28,18 +31,18 @@ def fill_from_block(question: Question, content: Src, problems: Problems) -> Non
         kind = "essay"
     elif content.is_syntax(0, "#"):
         kind = "numerical"
-        question.numerical = _numerical(content[1:], content.line(0), problems)
+        question.numerical = _numerical(content[1:], line, problems)
     elif content.split("#")[0].text.strip() in _TF_VALUES:
         kind = "truefalse"
         _truefalse(question, content, problems)
     elif content.find_any("~") >= 0:
-        kind, question.answers = _choices(content, problems)
+        kind, question.answers = _choices(content, line, problems)
     elif _is_matching(content):
         kind = "matching"
-        question.pairs = _matching(content, problems)
+        question.pairs = _matching(content, line, problems)
     else:
         kind = "shortanswer"
-        question.answers = _short_answers(content, problems)
+        question.answers = _short_answers(content, line, problems)
     question.type = kind
 
 
@@ -68,17 +71,19 @@ def _no_answers(lead: Src, items: list[tuple[str, Src]]) -> bool:
 def _stray_lead(lead: Src, markers: str, problems: Problems) -> None:
     if lead.text.strip():
         shown = lead.text.strip().splitlines()[0]
-        problems.add(lead.line(0), f"text '{shown}' before the first {markers}; every answer must start with {markers}")
+        problems.add(
+            lead.line(0), f"text '{shown}' before the first {markers}; every answer must start with {markers}"
+        )
 
 
 def _percent(fraction: float) -> str:
     return f"{round(fraction * 100, 4):g}%"
 
 
-def _choices(content: Src, problems: Problems) -> tuple[QuestionType, list[Answer]]:
+def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType, list[Answer]]:
     lead, items = content.split("=~")
     if _no_answers(lead, items):
-        problems.add(content.line(0), "answer block without answers")
+        problems.add(line, "answer block without answers")
         return "multichoice", []
     _stray_lead(lead, "'=' or '~'", problems)
     answers: list[Answer] = []
@@ -97,7 +102,9 @@ def _choices(content: Src, problems: Problems) -> tuple[QuestionType, list[Answe
             explicit_positive = True
         answers.append(Answer(text, weight, feedback))
     if len(answers) < MIN_CHOICES:
-        problems.add(content.line(0), f"multiple-choice question needs at least {MIN_CHOICES} answers, found {len(answers)}")
+        problems.add(
+            line, f"multiple-choice question needs at least {MIN_CHOICES} answers, found {len(answers)}"
+        )
     if sum(1 for a in answers if a.fraction == 1.0) == 1:
         return "multichoice", answers
     if len(plain_right) > 1 and not explicit_positive:
@@ -106,24 +113,26 @@ def _choices(content: Src, problems: Problems) -> tuple[QuestionType, list[Answe
     total = sum(a.fraction for a in answers if a.fraction > 0)
     if total == 0:
         problems.add(
-            content.line(0),
+            line,
             "choice question without a right answer: mark one with '=' or give answers weights like '~%50%'",
         )
     elif abs(total - 1) >= SUM_TOLERANCE:
         problems.add(
-            content.line(0), f"multiple-response weights of correct answers add up to {_percent(total)}, expected 100%"
+            line, f"multiple-response weights of correct answers add up to {_percent(total)}, expected 100%"
         )
     return "multiresponse", answers
 
 
-def _short_answers(content: Src, problems: Problems) -> list[Answer]:
+def _short_answers(content: Src, line: int, problems: Problems) -> list[Answer]:
     lead, items = content.split("=")
     if _no_answers(lead, items):
-        problems.add(content.line(0), "answer block without answers")
+        problems.add(line, "answer block without answers")
         return []
     if not items:  # "a single answer may be written without '='"
         if lead.text.strip()[:1] in ("＝", "～"):
-            problems.add(lead.line(0), "full-width '＝' or '～' cannot start an answer: use ASCII '=' and '~'")
+            problems.add(
+                lead.line(0), "full-width '＝' or '～' cannot start an answer: use ASCII '=' and '~'"
+            )
         items = [("=", lead)]
     else:
         _stray_lead(lead, "'='", problems)
@@ -136,7 +145,7 @@ def _short_answers(content: Src, problems: Problems) -> list[Answer]:
         answers.append(Answer(text, 1.0 if weight is None else weight, feedback))
     best = max(a.fraction for a in answers)
     if best != 1.0:
-        problems.add(content.line(0), f"short-answer question needs an answer worth 100%, best is {_percent(best)}")
+        problems.add(line, f"short-answer question needs an answer worth 100%, best is {_percent(best)}")
     return answers
 
 
@@ -162,7 +171,7 @@ def _is_matching(content: Src) -> bool:
     return False
 
 
-def _matching(content: Src, problems: Problems) -> list[Pair]:
+def _matching(content: Src, block_line: int, problems: Problems) -> list[Pair]:
     lead, items = content.split("=")
     _stray_lead(lead, "'='", problems)
     pairs: list[Pair] = []
@@ -180,11 +189,11 @@ def _matching(content: Src, problems: Problems) -> list[Pair]:
         pairs.append(Pair(clean(item[:arrow]), answer))
     if len(pairs) < MIN_MATCHING_PAIRS:
         problems.add(
-            content.line(0), f"matching question needs at least {MIN_MATCHING_PAIRS} pairs, found {len(pairs)}"
+            block_line, f"matching question needs at least {MIN_MATCHING_PAIRS} pairs, found {len(pairs)}"
         )
     elif sum(1 for p in pairs if p.question) < MIN_MATCHING_QUESTIONS:
         problems.add(
-            content.line(0),
+            block_line,
             f"matching question needs at least {MIN_MATCHING_QUESTIONS} pairs with a question "
             f"('= -> answer' is only a distractor)",
         )
@@ -214,7 +223,9 @@ def _numerical(content: Src, block_line: int, problems: Problems) -> list[Numeri
         spec, feedback = _answer_and_feedback(rest)
         if marker == "~":
             if spec or weight is not None:
-                problems.add(line, "'~' in a numerical question only gives feedback for other answers: write '~#text'")
+                problems.add(
+                    line, "'~' in a numerical question only gives feedback for other answers: write '~#text'"
+                )
             answers.append(NumericalAnswer(None, 0.0, 0.0, feedback))
             continue
         fraction = 1.0 if weight is None else weight
@@ -228,9 +239,13 @@ def _numerical(content: Src, block_line: int, problems: Problems) -> list[Numeri
         return answers
     graded = [a.fraction for a in answers if a.value is not None]
     if not graded:
-        problems.add(block_line, "numerical question needs at least one numeric answer, not only '~' feedback")
+        problems.add(
+            block_line, "numerical question needs at least one numeric answer, not only '~' feedback"
+        )
     elif max(graded) != 1.0:
-        problems.add(block_line, f"numerical question needs an answer worth 100%, best is {_percent(max(graded))}")
+        problems.add(
+            block_line, f"numerical question needs an answer worth 100%, best is {_percent(max(graded))}"
+        )
     return answers
 
 
@@ -242,7 +257,9 @@ def _numerical_spec(spec: str, line: int, problems: Problems) -> tuple[float | N
         if low is None or high is None:
             return None, 0.0
         if low > high:
-            problems.add(line, f"range minimum {low_text.strip()} is greater than maximum {high_text.strip()}")
+            problems.add(
+                line, f"range minimum {low_text.strip()} is greater than maximum {high_text.strip()}"
+            )
             return None, 0.0
         middle = (low + high) / 2
         return middle, high - middle

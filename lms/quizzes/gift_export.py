@@ -178,7 +178,9 @@ def _short(answer: Answer, fmt: TextFormat, number: int) -> str:
 def _numerical(answer: NumericalAnswer, fmt: TextFormat) -> str:
     feedback = _feedback(answer.feedback, fmt)
     if answer.value is None:
-        return "~#" + feedback[1:] if answer.fraction == 0.0 else "=" + _weight(answer.fraction) + "*" + feedback
+        return (
+            "~#" + feedback[1:] if answer.fraction == 0.0 else "=" + _weight(answer.fraction) + "*" + feedback
+        )
     weight = _weight(answer.fraction) if answer.fraction != 1.0 else ""
     tolerance = f":{_number(answer.tolerance)}" if answer.tolerance else ""
     return "=" + weight + _number(answer.value) + tolerance + feedback

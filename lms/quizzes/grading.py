@@ -106,7 +106,9 @@ def _multichoice(question: Question, response: Any) -> GradeResult:
 
 def _multiresponse(question: Question, response: Any) -> GradeResult:
     if not isinstance(response, (set, frozenset, list, tuple)):
-        raise InvalidResponse(f"a multiple-response answer is a set or list of indices, got {type(response).__name__}")
+        raise InvalidResponse(
+            f"a multiple-response answer is a set or list of indices, got {type(response).__name__}"
+        )
     chosen = [_index(i, len(question.answers), "answer index") for i in response]
     if len(set(chosen)) != len(chosen):
         raise InvalidResponse("an answer index is chosen more than once")
@@ -153,7 +155,9 @@ def _numerical(question: Question, response: Any) -> GradeResult:
 
 def _matching(question: Question, response: Any) -> GradeResult:
     if not isinstance(response, dict):
-        raise InvalidResponse(f"a matching answer is a dict of pair index to answer text, got {type(response).__name__}")
+        raise InvalidResponse(
+            f"a matching answer is a dict of pair index to answer text, got {type(response).__name__}"
+        )
     asked = [i for i, pair in enumerate(question.pairs) if pair.question]
     offered = {pair.answer for pair in question.pairs}
     right = 0

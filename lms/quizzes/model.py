@@ -110,7 +110,9 @@ def to_dict(question: Question) -> dict[str, Any]:
         "category": question.category,
         "format": question.format,
         "text": question.text,
-        "answers": [{"text": a.text, "fraction": a.fraction, "feedback": a.feedback} for a in question.answers],
+        "answers": [
+            {"text": a.text, "fraction": a.fraction, "feedback": a.feedback} for a in question.answers
+        ],
         "correct": question.correct,
         "feedback_true": question.feedback_true,
         "feedback_false": question.feedback_false,
@@ -141,7 +143,10 @@ def from_dict(data: dict[str, Any]) -> Question:
             name=data.get("name"),
             category=data.get("category"),
             format=cast(TextFormat, fmt),
-            answers=[Answer(str(a["text"]), _fraction(a["fraction"]), a.get("feedback")) for a in data.get("answers", [])],
+            answers=[
+                Answer(str(a["text"]), _fraction(a["fraction"]), a.get("feedback"))
+                for a in data.get("answers", [])
+            ],
             correct=data.get("correct"),
             feedback_true=data.get("feedback_true"),
             feedback_false=data.get("feedback_false"),

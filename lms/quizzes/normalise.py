@@ -14,7 +14,9 @@ import unicodedata
 TRAILING_PUNCTUATION = ".。!?,;:、…"
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})  # minus sign and dashes typed for "-"
+_MINUS_SIGNS = str.maketrans(
+    {"\u2212": "-", "\u2013": "-", "\u2014": "-"}
+)  # minus sign and dashes typed for "-"
 
 
 def normalise_answer(text: str) -> str:

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from lms import create_app
 from tests.conftest import make_config
 
@@ -87,3 +89,25 @@ def test_security_headers(web):
     html = r.get_data(as_text=True)
     assert "<script>" not in html and " style=" not in html  # nothing inline for the CSP to block
     assert "http://" not in html.replace("http://localhost", "")  # no outside resources
+
+
+@pytest.mark.redis
+def test_rate_limit_is_shared_through_redis(database_url, tmp_path):
+    """Production keeps limits in Redis, so two gunicorn workers (two apps) count together."""
+    import os
+
+    import redis
+
+    from lms.extensions import limiter
+    from tests.conftest import Browserish
+
+    url = os.environ["LMS_TEST_REDIS_URL"]
+    redis.Redis.from_url(url).flushdb()
+    config = make_config(database_url, tmp_path, redis_url=url, flask={"RATELIMIT_ENABLED": True})
+    worker_a, worker_b = create_app(config), create_app(config)
+    assert worker_b.config["RATELIMIT_STORAGE_URI"] == url
+    a, b = Browserish(worker_a.test_client()), Browserish(worker_b.test_client())
+    statuses = [(a if i % 2 else b).login("nobody@example.com", f"guess {i}").status_code for i in range(11)]
+    assert statuses[-1] == 429
+    assert redis.Redis.from_url(url).dbsize() > 0
+    limiter.reset()

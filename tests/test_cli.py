@@ -1,0 +1,51 @@
+"""The `lms` command: init-db, create-admin and demo, as an operator types them."""
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import func, select
+
+from lms.accounts.models import User
+from lms.db import get_session
+from lms.orgs.models import Organisation
+from tests.conftest import ROOT
+
+
+def test_demo_is_idempotent_and_prints_logins(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    for role in ("site admin", "MCN trainer", "host", "bureau verifier"):
+        assert role in first.output
+    assert "demo-pass-2026" in first.output and "/dev/outbox" in first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    with app.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count()).select_from(User)) == 6
+        slugs = set(session.scalars(select(Organisation.slug)))
+    assert slugs == {"demo-mcn", "demo-bureau"}
+
+
+def test_create_admin(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-admin", "--email", "ops@example.com", "--password", "long enough 1"])
+    assert result.exit_code == 0 and "created" in result.output
+    again = runner.invoke(args=["create-admin", "--email", "ops@example.com"])
+    assert again.exit_code == 0 and "promoted" in again.output
+    bad = runner.invoke(args=["create-admin", "--email", "not-an-email@", "--password", "long enough 1"])
+    assert bad.exit_code != 0 and "not a valid email" in bad.output
+    with app.app_context():
+        assert get_session().scalar(select(User.is_site_admin).where(User.email == "ops@example.com")) is True
+
+
+def test_console_script_init_db_on_a_fresh_instance(tmp_path):
+    env = dict(os.environ, LMS_INSTANCE_PATH=str(tmp_path / "instance"))
+    env.pop("LMS_DATABASE_URL", None)
+    lms = [sys.executable, "-m", "lms.cli"]
+    result = subprocess.run([*lms, "init-db"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "latest schema" in result.stdout
+    assert (tmp_path / "instance" / "lms.sqlite3").exists()
+    assert (tmp_path / "instance" / "pii_key").exists()
