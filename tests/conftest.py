@@ -98,6 +98,22 @@ def app(database_url, tmp_path):
 
 
 @pytest.fixture
+def app_factory():
+    """Build extra apps (other configs, several 'workers'); their connection pools are closed afterwards."""
+    made = []
+
+    def build(config: Config):
+        application = create_app(config)
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        application.extensions["lms.db"].session.remove()
+        application.extensions["lms.db"].engine.dispose()
+
+
+@pytest.fixture
 def session(app):
     with app.app_context():
         yield get_session()

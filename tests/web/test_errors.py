@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from lms import create_app
 from tests.conftest import make_config
 
 
@@ -44,9 +43,9 @@ def test_unexpected_error_shows_no_stack_trace(app):
     assert "secret internals" not in html and "Traceback" not in html
 
 
-def test_database_down_gives_503_not_a_trace(tmp_path):
+def test_database_down_gives_503_not_a_trace(tmp_path, app_factory):
     # A port where nothing listens: every query fails to connect.
-    app = create_app(make_config("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2", tmp_path))
+    app = app_factory(make_config("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2", tmp_path))
     app.config["PROPAGATE_EXCEPTIONS"] = False
     client = app.test_client()
     r = client.get("/healthz")
@@ -65,10 +64,10 @@ def test_too_large_upload_is_413(web):
     assert r.status_code == 413 and "larger than the site accepts" in r.get_data(as_text=True)
 
 
-def test_rate_limit_on_login_answers_429(database_url, tmp_path):
+def test_rate_limit_on_login_answers_429(database_url, tmp_path, app_factory):
     from lms.extensions import limiter
 
-    app = create_app(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
+    app = app_factory(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
     limiter.reset()
     from tests.conftest import Browserish
 
@@ -92,7 +91,7 @@ def test_security_headers(web):
 
 
 @pytest.mark.redis
-def test_rate_limit_is_shared_through_redis(database_url, tmp_path):
+def test_rate_limit_is_shared_through_redis(database_url, tmp_path, app_factory):
     """Production keeps limits in Redis, so two gunicorn workers (two apps) count together."""
     import os
 
@@ -104,7 +103,7 @@ def test_rate_limit_is_shared_through_redis(database_url, tmp_path):
     url = os.environ["LMS_TEST_REDIS_URL"]
     redis.Redis.from_url(url).flushdb()
     config = make_config(database_url, tmp_path, redis_url=url, flask={"RATELIMIT_ENABLED": True})
-    worker_a, worker_b = create_app(config), create_app(config)
+    worker_a, worker_b = app_factory(config), app_factory(config)
     assert worker_b.config["RATELIMIT_STORAGE_URI"] == url
     a, b = Browserish(worker_a.test_client()), Browserish(worker_b.test_client())
     statuses = [(a if i % 2 else b).login("nobody@example.com", f"guess {i}").status_code for i in range(11)]
