@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # importing lms must not import Flask: pure modules (and the offline verifier) stay light
+    from flask import Flask
 
-from lms.config import PROJECT_ROOT, Config
+    from lms.config import Config
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the application; no I/O happens at import time, only here."""
+    from flask import Flask
+
+    from lms.config import PROJECT_ROOT, Config
+
     cfg = (config or Config.from_env()).resolved()
     app = Flask(
         __name__,
@@ -40,7 +47,7 @@ def _configure_flask(app: Flask, cfg: Config) -> None:
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=4 * 3600,
         BABEL_DEFAULT_LOCALE="zh_CN",
-        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "lms" / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
         RATELIMIT_STORAGE_URI=cfg.ratelimit_storage_url,
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_STRATEGY="moving-window",

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from lms.accounts import services as accounts
 from lms.accounts.identifiers import parse_identifier
-from lms.accounts.models import User
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation, OrgKind, Role
 

@@ -19,8 +19,8 @@ The question type comes from the answer block, checked in this order:
 - ``{#…}``: ``numerical``. ``value``, ``value:tolerance`` or ``min..max`` (kept as midpoint and half-width);
   several answers are written ``=%50%value:tolerance``. ``~#feedback`` is feedback for any other number, kept
   as an answer with ``value=None`` and fraction 0, like Moodle's ``*``;
-- ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``: ``truefalse``. In ``{TRUE#a#b}`` the first feedback is for a wrong
-  answer and the second for a right one, so ``feedback_false`` is ``a`` and ``feedback_true`` is ``b``;
+- ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``: ``truefalse``. In ``{TRUE#a#b}`` the first feedback is for a
+  wrong answer and the second for a right one, so ``feedback_false`` is ``a`` and ``feedback_true`` ``b``;
 - any ``~``: a choice. **Rule**: ``multichoice`` (one selection) when exactly one answer is worth 100% (a
   plain ``=answer`` or a ``%100%`` weight); the others may carry partial or negative weights, as in the
   docs' "Jesus' hometown" example. Otherwise ``multiresponse``: positive weights must add up to 100% (±0.5%,

@@ -86,6 +86,7 @@ def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType,
         problems.add(line, "answer block without answers")
         return "multichoice", []
     _stray_lead(lead, "'=' or '~'", problems)
+    before_count = len(problems.found)
     answers: list[Answer] = []
     plain_right: list[int] = []  # '=' answers without a weight
     explicit_positive = False
@@ -107,6 +108,8 @@ def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType,
         )
     if sum(1 for a in answers if a.fraction == 1.0) == 1:
         return "multichoice", answers
+    if len(problems.found) > before_count:  # the weights below would only repeat those problems
+        return "multiresponse", answers
     if len(plain_right) > 1 and not explicit_positive:
         for i in plain_right:
             answers[i].fraction = round(1 / len(plain_right), 7)
@@ -136,6 +139,7 @@ def _short_answers(content: Src, line: int, problems: Problems) -> list[Answer]:
         items = [("=", lead)]
     else:
         _stray_lead(lead, "'='", problems)
+    before_count = len(problems.found)
     answers: list[Answer] = []
     for n, (_, item) in enumerate(items, 1):
         weight, rest = _weight(item, problems, item.line(0))
@@ -144,7 +148,7 @@ def _short_answers(content: Src, line: int, problems: Problems) -> list[Answer]:
             problems.add(item.line(0), f"answer {n} is empty")
         answers.append(Answer(text, 1.0 if weight is None else weight, feedback))
     best = max(a.fraction for a in answers)
-    if best != 1.0:
+    if best != 1.0 and len(problems.found) == before_count:
         problems.add(line, f"short-answer question needs an answer worth 100%, best is {_percent(best)}")
     return answers
 
@@ -174,6 +178,7 @@ def _is_matching(content: Src) -> bool:
 def _matching(content: Src, block_line: int, problems: Problems) -> list[Pair]:
     lead, items = content.split("=")
     _stray_lead(lead, "'='", problems)
+    before_count = len(problems.found)
     pairs: list[Pair] = []
     for n, (_, item) in enumerate(items, 1):
         line = item.line(0)
@@ -187,11 +192,11 @@ def _matching(content: Src, block_line: int, problems: Problems) -> list[Pair]:
         if not answer:
             problems.add(line, f"matching pair {n} has no answer after '->'")
         pairs.append(Pair(clean(item[:arrow]), answer))
-    if len(pairs) < MIN_MATCHING_PAIRS:
+    if len(items) < MIN_MATCHING_PAIRS:
         problems.add(
-            block_line, f"matching question needs at least {MIN_MATCHING_PAIRS} pairs, found {len(pairs)}"
+            block_line, f"matching question needs at least {MIN_MATCHING_PAIRS} pairs, found {len(items)}"
         )
-    elif sum(1 for p in pairs if p.question) < MIN_MATCHING_QUESTIONS:
+    elif len(problems.found) == before_count and sum(1 for p in pairs if p.question) < MIN_MATCHING_QUESTIONS:
         problems.add(
             block_line,
             f"matching question needs at least {MIN_MATCHING_QUESTIONS} pairs with a question "

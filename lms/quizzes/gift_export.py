@@ -1,12 +1,13 @@
 """Write questions as GIFT so that ``parse(export(questions)) == questions`` (line numbers aside).
 
-Import :func:`export` from :mod:`lms.quizzes.gift`. The output follows what Moodle's own exporter writes: special
+Import :func:`export` from :mod:`lms.quizzes.gift`. The output follows Moodle's own exporter: special
 characters escaped everywhere, line breaks written as ``\\n``, one blank line between questions, a
 ``$CATEGORY:`` line whenever the category changes, and ``// [id:…] [tag:…]`` before a tagged question.
 
-Questions that GIFT cannot express raise ``ValueError``: ``ordering`` questions, a matching item or short answer
-containing ``->`` (GIFT has no escape for it), a question without a category after one with a category, tags or
-ids with line breaks, and choice weights that :func:`~lms.quizzes.gift.parse` would classify differently.
+Questions that GIFT cannot express raise ``ValueError``: ``ordering`` questions, a matching item or short
+answer containing ``->`` (GIFT has no escape for it), a question without a category after one with a
+category, a description with general feedback, tags or ids with line breaks, and choice weights that
+:func:`~lms.quizzes.gift.parse` would read as another type.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def _question(question: Question, number: int) -> str:
         lines.append(comment)
     head = f"::{escape(question.name)}::" if question.name else ""
     if question.type == "description":
+        if question.general_feedback:
+            raise ValueError(f"question {number}: a description cannot carry general feedback in GIFT")
         return "\n".join([*lines, head + _lead_text(question.text, question.format)])
     block = _block(question, number)
     before, after = _split_blank(question.text)
@@ -84,7 +87,7 @@ def _lead_text(text: str, fmt: TextFormat) -> str:
 
 
 def _part(text: str, fmt: TextFormat) -> str:
-    """An answer, feedback or matching item: the parser drops one leading format marker, so protect a literal one."""
+    """An answer, feedback or matching item; the parser drops one leading format marker, so protect one."""
     return (f"[{fmt}]" if FORMAT_MARKER_RE.match(text) else "") + escape(text)
 
 
@@ -152,7 +155,8 @@ def _check_choice_weights(question: Question, number: int) -> None:
         raise ValueError(f"question {number}: a multichoice question needs exactly one answer worth 100%")
     if question.type == "multiresponse" and full == 1:
         raise ValueError(
-            f"question {number}: a multiresponse question with exactly one answer worth 100% reads back as multichoice"
+            f"question {number}: a multiresponse question with exactly one answer worth 100% "
+            "reads back as multichoice"
         )
 
 

@@ -6,6 +6,7 @@ Internal to :mod:`lms.quizzes.gift`, which re-exports :class:`GiftProblem` and :
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lms.quizzes.model import TextFormat
 
@@ -15,29 +16,16 @@ BLANK = "_____"  # what a missing-word answer block becomes in the question text
 _ESCAPES = {"~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\", "n": "\n"}
 
 
+@dataclass(frozen=True)
 class GiftProblem:
     """One problem in a GIFT file; ``str()`` gives ``FILE:LINE: message``."""
 
-    __slots__ = ("filename", "line", "message")
-
-    def __init__(self, filename: str, line: int, message: str) -> None:
-        self.filename, self.line, self.message = filename, line, message
+    filename: str
+    line: int
+    message: str
 
     def __str__(self) -> str:
         return f"{self.filename}:{self.line}: {self.message}"
-
-    def __repr__(self) -> str:
-        return f"GiftProblem({self.filename!r}, {self.line}, {self.message!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, GiftProblem) and (self.filename, self.line, self.message) == (
-            other.filename,
-            other.line,
-            other.message,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.filename, self.line, self.message))
 
 
 class GiftError(ValueError):
@@ -60,10 +48,10 @@ class Problems:
 
 
 class Src:
-    """Text with escapes resolved that remembers which characters were escaped (never syntax) and the line each
-    character came from, so that every syntax check can name an exact line."""
+    """Text with escapes resolved that remembers which characters were escaped (never syntax) and the line
+    each character came from, so that every syntax check can name an exact line."""
 
-    __slots__ = ("text", "lit", "lines", "first_line")
+    __slots__ = ("first_line", "lines", "lit", "text")
 
     def __init__(self, text: str, lit: list[bool], lines: list[int], first_line: int) -> None:
         self.text, self.lit, self.lines, self.first_line = text, lit, lines, first_line
@@ -99,10 +87,11 @@ class Src:
         return -1
 
     def split(self, seps: str) -> tuple[Src, list[tuple[str, Src]]]:
-        """The text before the first separator, then (separator, text up to the next one) for each separator."""
+        """The text before the first separator, then (separator, text up to the next one) for each one."""
         cuts = [i for i, c in enumerate(self.text) if c in seps and not self.lit[i]]
         lead = self[: cuts[0]] if cuts else self
-        items = [(self.text[c], self[c + 1 : nxt]) for c, nxt in zip(cuts, cuts[1:] + [len(self.text)])]
+        ends = [*cuts[1:], len(self.text)] if cuts else []
+        items = [(self.text[c], self[c + 1 : end]) for c, end in zip(cuts, ends, strict=True)]
         return lead, items
 
     def strip(self) -> Src:

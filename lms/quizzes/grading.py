@@ -6,7 +6,7 @@
 type           response
 =============  ==========================================================================================
 multichoice    ``int``: index into ``question.answers``
-multiresponse  ``set``/``frozenset``/``list``/``tuple`` of ``int`` indices, no duplicates; empty = none chosen.
+multiresponse  ``set``/``frozenset``/``list``/``tuple`` of ``int`` indices, no duplicates; empty: none chosen.
                Score = sum of the chosen answers' fractions (negative ones subtract), clamped to 0..1
 truefalse      ``bool``
 shortanswer    ``str``: compared after :func:`~lms.quizzes.normalise.normalise_answer` (NFKC, casefold,
@@ -17,7 +17,7 @@ numerical      ``str``, ``int`` or ``float`` (not ``bool``); strings may use ful
 matching       ``dict[int, str]``: index into ``question.pairs`` → chosen answer text. Missing keys count as
                wrong; score = right pairs / pairs that have a question (distractors are not asked)
 ordering       ``list``/``tuple`` of ``int``: indices into ``question.answers`` in the order the learner put
-               them (``answers`` lists the items in the right order). Score = items in their right place / items
+               them (``answers`` lists the items in the right order). Score = items in the right place / items
 essay          ``str``: ``needs_manual=True``, score 0 until a teacher grades it
 description    not graded: :func:`grade` raises :class:`NotGradable`
 =============  ==========================================================================================
@@ -69,10 +69,10 @@ def grade(question: Question, response: Any) -> GradeResult:
 
 
 def shuffle_options(question: Question, rng: random.Random) -> list[int]:
-    """A presentation order: a permutation of ``answers`` indices (choices, ordering items) or of ``pairs``
-    indices (the order in which to list a matching question's answer choices); ``[]`` for types without options.
-    Deterministic for a seeded ``rng``; the question is not changed. An ordering question never comes out
-    already in the right order."""
+    """A presentation order: a permutation of ``answers`` indices (choices, ordering items) or of
+    ``pairs`` indices (the order in which to list a matching question's answer choices); ``[]`` for types
+    without options. Deterministic for a seeded ``rng``; the question is not changed. An ordering question
+    never comes out already in the right order."""
     if question.type in ("multichoice", "multiresponse", "ordering"):
         count = len(question.answers)
     elif question.type == "matching":

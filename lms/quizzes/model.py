@@ -1,6 +1,6 @@
 """The quiz question model shared by the GIFT parser, the GIFT exporter and the graders.
 
-Pure data and pure functions: no Flask, no database, so the same objects serve the CLI, the web views and tests.
+Pure data and pure functions: no Flask, no database, so the same objects serve the CLI, the web and tests.
 Everything here is re-exported by :mod:`lms.quizzes.gift`; import it from there.
 """
 
@@ -101,9 +101,10 @@ class Question:
 
 
 def to_dict(question: Question) -> dict[str, Any]:
-    """A JSON-ready dict. Every key is always present so readers never need ``.get``: lists that do not apply to
-    the type are ``[]`` (``answers`` outside multichoice/multiresponse/shortanswer/ordering, ``numerical``,
-    ``pairs``) and fields that do not apply are ``None`` (``correct``, ``feedback_true``, ``feedback_false``)."""
+    """A JSON-ready dict. Every key is always present, so readers never need ``.get``: lists that do not
+    apply to the type are ``[]`` (``answers`` outside multichoice/multiresponse/shortanswer/ordering,
+    ``numerical``, ``pairs``) and fields that do not apply are ``None`` (``correct``, ``feedback_true``,
+    ``feedback_false``)."""
     return {
         "type": question.type,
         "name": question.name,
@@ -129,7 +130,7 @@ def to_dict(question: Question) -> dict[str, Any]:
 
 
 def from_dict(data: dict[str, Any]) -> Question:
-    """The inverse of :func:`to_dict`, for questions stored as JSON. Raises ``ValueError`` on a malformed dict."""
+    """The inverse of :func:`to_dict`, for questions stored as JSON. ``ValueError`` on a malformed dict."""
     kind = data.get("type")
     if kind not in QUESTION_TYPES:
         raise ValueError(f"unknown question type {kind!r}")

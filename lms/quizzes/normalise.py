@@ -1,7 +1,8 @@
 """Normalising what learners type, so that grading does not depend on their keyboard or input method.
 
-Chinese input methods switch between full-width and half-width forms (``ＧＭＶ``, ``１２００``, ``。``), and phones add
-trailing punctuation or double spaces; none of that should turn a right answer into a wrong one.
+Chinese input methods switch between full-width and half-width forms (``ＧＭＶ``, ``１２００``, ``。``),
+and phones add trailing punctuation or double spaces: none of that should turn a right answer into a wrong
+one.
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ _MINUS_SIGNS = str.maketrans(
 
 def normalise_answer(text: str) -> str:
     """NFKC (full-width → half-width), casefold, whitespace collapsed to single spaces, stripped, trailing
-    Chinese/ASCII punctuation removed. An answer made only of punctuation keeps it, so it can still be compared."""
+    Chinese/ASCII punctuation removed. An answer made only of punctuation keeps it, so it can be compared."""
     folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     trimmed = folded.rstrip(TRAILING_PUNCTUATION + " ")
     return trimmed or folded
 
 
-def parse_number(value: str | int | float) -> float:
-    """A learner's number: full-width digits, a leading ``+``/``−``, thousands commas (``1,200``) and spaces around
-    it are accepted. Raises ``ValueError`` for anything else, including NaN and infinities."""
+def parse_number(value: str | float) -> float:
+    """A learner's number: full-width digits, a leading ``+``/``−``, thousands commas (``1,200``) and spaces
+    around it are accepted. Raises ``ValueError`` for anything else, including NaN and infinities, and
+    ``TypeError`` for a ``bool``."""
     if isinstance(value, bool):  # bool is an int, but True is not an answer to "how many?"
-        raise ValueError("a yes/no value is not a number")
+        raise TypeError("a yes/no value is not a number")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
