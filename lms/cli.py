@@ -25,7 +25,9 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_db, create_admin, demo, serve):
+    from lms.catalogue.cli import courses
+
+    for command in (init_db, create_admin, demo, serve, courses):
         app.cli.add_command(command)
 
 
@@ -78,6 +80,7 @@ def demo() -> None:
     summary = load_demo(session)
     session.commit()
     cfg = current_app.config["LMS"]
+    click.echo(f"Catalogue: {summary.courses} course(s) from courses/ ({summary.catalogue_note})")
     click.echo(f"Demo data ready at {cfg.base_url}  (password for every demo account: {summary.password})")
     for role, login in summary.logins:
         click.echo(f"  {role:<18} {login}")

@@ -51,6 +51,10 @@ class Config:
     invitation_days: int = 14
     login_lockout_failures: int = 5
     login_lockout_minutes: int = 15
+    #: A lesson completes when its end is reached after this share of its estimated minutes was studied.
+    lesson_completion_ratio: float = 0.5
+    #: How often an open, visible lesson page reports presence.
+    heartbeat_seconds: int = 30
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 
@@ -70,6 +74,8 @@ class Config:
                 continue
             if f.type in ("int",):
                 values[f.name] = int(raw)
+            elif f.type in ("float",):
+                values[f.name] = float(raw)
             elif f.type in ("bool",):
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathlib import Path
+
 from lms.accounts import services as accounts
+from lms.catalogue.loader import load_catalogue
+from lms.catalogue.services import sync_catalogue
+from lms.config import PROJECT_ROOT
 from lms.accounts.identifiers import parse_identifier
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation, OrgKind, Role
@@ -36,11 +41,20 @@ DEMO_ORGS = [
 @dataclass
 class DemoSummary:
     password: str = DEMO_PASSWORD
+    courses: int = 0
+    catalogue_note: str = ""
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
-def load_demo(session: Session) -> DemoSummary:
+def load_demo(session: Session, catalogue: Path = PROJECT_ROOT / "courses") -> DemoSummary:
     summary = DemoSummary()
+    result = load_catalogue(catalogue)
+    report = sync_catalogue(session, result)
+    summary.courses = len(result.courses)
+    summary.catalogue_note = (
+        f"{len(report.created)} new, {len(report.new_versions)} updated, {len(report.unchanged)} unchanged"
+        + (f", {len(report.rejected)} rejected: run `lms courses check courses/`" if report.rejected else "")
+    )
     by_slug: dict[str, Organisation] = {}
     for slug, name, kind in DEMO_ORGS:
         org = session.scalar(select(Organisation).where(Organisation.slug == slug))

@@ -1,13 +1,24 @@
 """Every model, imported explicitly so that ``Base.metadata`` is complete for Alembic and tests."""
 
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
+from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
 from lms.db import Base
+from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.orgs.models import Invitation, Membership, Organisation
 
 __all__ = [
     "Base",
     "ConsentRecord",
+    "Course",
+    "CourseAsset",
+    "CourseVersion",
+    "Enrollment",
+    "Lesson",
+    "LessonProgress",
+    "Quiz",
+    "StudyClock",
+    "StudyTime",
     "Invitation",
     "Membership",
     "Organisation",

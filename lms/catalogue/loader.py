@@ -1,0 +1,586 @@
+"""Read course folders into specs and report every problem with its file and line. Pure: no Flask, no database.
+
+The format is documented in docs/course-format.md. ``load_catalogue`` never stops at the first problem: it reports
+them all, and a course with any problem is returned without a spec so that it can never be half-imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lms.catalogue.spec import (
+    AREAS,
+    FEEDBACK_MODES,
+    GRADE_METHODS,
+    LOCALES,
+    CourseSpec,
+    DrawRule,
+    LessonSpec,
+    Problem,
+    QuizSpec,
+    Skill,
+    SkillsFramework,
+)
+from lms.catalogue.yamlines import YamlSyntaxError, line_of, load_with_lines
+from lms.quizzes.gift import GiftError, parse
+
+COURSE_FILE = "course.yaml"
+SKILLS_FILE = "skills.yaml"
+_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
+_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".webp": "image/webp", ".svg": "image/svg+xml"}  # fmt: skip
+MAX_ASSET_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class LoadResult:
+    courses: list[CourseSpec] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skills: SkillsFramework | None = None
+    #: Course ids that were found but have problems (not in ``courses``).
+    rejected: list[str] = field(default_factory=list)
+
+
+def count_han(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+def content_hash(folder: Path) -> str:
+    """SHA-256 over every file's relative path and bytes: the identity of one version of a course."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder)):
+        rel = path.relative_to(folder).as_posix().encode("utf-8")
+        data = path.read_bytes()
+        digest.update(len(rel).to_bytes(4, "big") + rel + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# --- the skills framework -----------------------------------------------------------------------------------
+
+
+def load_skills(path: Path, base: Path) -> tuple[SkillsFramework | None, list[Problem]]:
+    rel = _rel(path, base)
+    if not path.is_file():
+        return None, [Problem(rel, 1, "skills framework file not found")]
+    try:
+        data, lines = load_with_lines(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, [Problem(rel, 1, "file is not UTF-8 text")]
+    except YamlSyntaxError as exc:
+        return None, [Problem(rel, exc.line, exc.message)]
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        return None, [Problem(rel, 1, "expected a mapping with 'levels', 'horizontal' and 'vertical'")]
+    levels = tuple(lv.get("id") for lv in data.get("levels") or [] if isinstance(lv, dict))
+    skills: dict[str, Skill] = {}
+    for kind in ("horizontal", "vertical"):
+        entries = data.get(kind)
+        if not isinstance(entries, list) or not entries:
+            problems.append(Problem(rel, line_of(lines, kind), f"'{kind}' must be a non-empty list of skills"))
+            continue
+        for i, entry in enumerate(entries):
+            where = line_of(lines, kind, i)
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not _ID.match(entry["id"]):
+                problems.append(Problem(rel, where, "a skill needs an 'id' of lowercase letters, digits and '-'"))
+                continue
+            if entry["id"] in skills:
+                problems.append(Problem(rel, where, f"duplicate skill id '{entry['id']}'"))
+                continue
+            name = entry.get("name") or {}
+            if not all(isinstance(name.get(loc), str) and name[loc].strip() for loc in LOCALES):
+                problems.append(Problem(rel, where, f"skill '{entry['id']}' needs a name in zh-CN and en"))
+            descriptors = entry.get("descriptors") or {}
+            missing = [lv for lv in levels if not isinstance(descriptors.get(lv), dict)]
+            if missing:
+                problems.append(
+                    Problem(rel, where, f"skill '{entry['id']}' has no descriptor for level(s) {', '.join(missing)}")
+                )
+            skills[entry["id"]] = Skill(
+                id=entry["id"],
+                kind=kind,
+                name=dict(name),
+                descriptors={k: dict(v) for k, v in descriptors.items() if isinstance(v, dict)},
+                work_areas=tuple(entry.get("work_areas") or ()),
+            )
+    if problems:
+        return None, problems
+    return SkillsFramework(skills=skills, levels=levels), []
+
+
+# --- the catalogue ------------------------------------------------------------------------------------------
+
+
+def find_course_folders(path: Path) -> tuple[Path, list[Path]]:
+    """Return (catalogue root, course folders) for a catalogue folder or a single course folder."""
+    path = path.resolve()
+    if (path / COURSE_FILE).is_file():
+        return path.parent, [path]
+    folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return path, folders
+
+
+def load_catalogue(path: Path, skills_path: Path | None = None) -> LoadResult:
+    """Load every course under ``path`` (a catalogue folder, or one course folder)."""
+    result = LoadResult()
+    if not path.exists():
+        result.problems.append(Problem(str(path), 1, "no such file or folder"))
+        return result
+    root, folders = find_course_folders(path)
+    skills_file = skills_path or root / SKILLS_FILE
+    framework, skill_problems = load_skills(skills_file, root)
+    result.problems.extend(skill_problems)
+    result.skills = framework
+    known_ids = {p.name for p in root.iterdir() if (p / COURSE_FILE).is_file()} if root.is_dir() else set()
+    for folder in folders:
+        if not (folder / COURSE_FILE).is_file():
+            result.problems.append(Problem(_rel(folder, root), 1, f"a course folder needs a {COURSE_FILE}"))
+            continue
+        spec, problems = load_course(folder, root, framework, known_ids)
+        result.problems.extend(problems)
+        if spec is not None and not problems:
+            result.courses.append(spec)
+        else:
+            result.rejected.append(folder.name)
+    cycle_problems, cyclic = _prerequisite_cycles(result.courses)
+    result.problems.extend(cycle_problems)
+    if cyclic:
+        result.rejected.extend(sorted(cyclic))
+        result.courses = [c for c in result.courses if c.id not in cyclic]
+    result.problems.sort(key=lambda p: (p.path, p.line))
+    return result
+
+
+def _prerequisite_cycles(courses: list[CourseSpec]) -> tuple[list[Problem], set[str]]:
+    """Every course on a prerequisite cycle, each reported at its own 'prerequisites' line."""
+    by_id = {c.id: c for c in courses}
+    problems: list[Problem] = []
+    on_cycle: set[str] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in by_id[node].prerequisites:
+            if nxt not in by_id:
+                continue
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt):]
+                for member in cycle:
+                    if member in on_cycle:
+                        continue
+                    on_cycle.add(member)
+                    spec = by_id[member]
+                    start = cycle.index(member)
+                    loop = cycle[start:] + cycle[:start] + [member]
+                    problems.append(Problem(
+                        f"{spec.path}/{COURSE_FILE}", spec.lines.get("prerequisites", 1),
+                        "prerequisite cycle: " + " -> ".join(loop),
+                    ))  # fmt: skip
+            elif state.get(nxt) is None:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for course_id in sorted(by_id):
+        if state.get(course_id) is None:
+            visit(course_id, [course_id])
+    return problems, on_cycle
+
+
+def load_course(
+    folder: Path, root: Path, framework: SkillsFramework | None, known_course_ids: set[str]
+) -> tuple[CourseSpec | None, list[Problem]]:
+    reader = _CourseReader(folder, root, framework, known_course_ids)
+    spec = reader.read()
+    return (spec if not reader.problems else None), reader.problems
+
+
+class _CourseReader:
+    """Reads one course folder, collecting problems instead of stopping at the first."""
+
+    def __init__(self, folder: Path, root: Path, framework: SkillsFramework | None, known: set[str]) -> None:
+        self.folder, self.root, self.framework, self.known = folder, root, framework, known
+        self.problems: list[Problem] = []
+
+    def problem(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(_rel(path, self.root), line, message))
+
+    # course.yaml ------------------------------------------------------------------------------------------
+
+    def read(self) -> CourseSpec | None:
+        path = self.folder / COURSE_FILE
+        data, lines = self._yaml(path, path.read_bytes())
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            self.problem(path, 1, "course.yaml must be a mapping of fields")
+            return None
+        get = _FieldReader(self, path, data, lines)
+        course_id = get.text("id", pattern=_ID, hint="lowercase letters, digits and '-'")
+        if course_id and course_id != self.folder.name:
+            self.problem(path, line_of(lines, "id"), f"id '{course_id}' must equal the folder name '{self.folder.name}'")
+        area = get.choice("area", AREAS)
+        vertical = data.get("vertical")
+        if vertical is not None:
+            if self.framework and vertical not in self.framework.vertical_ids:
+                self.problem(path, line_of(lines, "vertical"), f"unknown vertical track '{vertical}'")
+            elif area != "product":
+                self.problem(path, line_of(lines, "vertical"), "only product-area courses name a vertical track")
+        spec = CourseSpec(
+            id=course_id or self.folder.name,
+            title=get.localised("title"),
+            summary=get.localised("summary"),
+            area=area or "",
+            vertical=vertical,
+            level=get.integer("level", 1, 3),
+            skills=get.skills("skills", required=True),
+            estimated_minutes=get.integer("estimated_minutes", 1, 10_000),
+            required_minutes=get.integer("required_minutes", 0, 10_000),
+            prerequisites=get.id_list("prerequisites"),
+            certificate=get.boolean("certificate"),
+            path=_rel(self.folder, self.root),
+            lines={key[0]: line for key, line in lines.items() if len(key) == 1},
+        )
+        if spec.required_minutes > spec.estimated_minutes:
+            self.problem(path, line_of(lines, "required_minutes"), "required_minutes cannot exceed estimated_minutes")
+        for prerequisite in spec.prerequisites:
+            if prerequisite == spec.id:
+                self.problem(path, line_of(lines, "prerequisites"), "a course cannot be its own prerequisite")
+            elif prerequisite not in self.known:
+                self.problem(path, line_of(lines, "prerequisites"), f"unknown prerequisite course '{prerequisite}'")
+        spec.assets = self._assets()
+        spec.lessons = self._lessons(spec)
+        spec.quizzes = self._quizzes(path, data.get("quizzes"), lines)
+        self._unknown_files()
+        spec.content_hash = content_hash(self.folder)
+        return spec
+
+    def _yaml(self, path: Path, raw: bytes, first_line: int = 1) -> tuple[Any, dict]:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.problem(path, raw[: exc.start].count(b"\n") + 1, "file is not UTF-8 text")
+            return None, {}
+        try:
+            return load_with_lines(text, first_line)
+        except YamlSyntaxError as exc:
+            self.problem(path, exc.line, exc.message)
+            return None, {}
+
+    # assets -----------------------------------------------------------------------------------------------
+
+    def _assets(self) -> dict[str, bytes]:
+        folder = self.folder / "assets"
+        assets: dict[str, bytes] = {}
+        if not folder.is_dir():
+            return assets
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir() or path.suffix.lower() not in ASSET_TYPES:
+                self.problem(path, 1, f"assets may only be images ({', '.join(sorted(ASSET_TYPES))})")
+                continue
+            if path.stat().st_size > MAX_ASSET_BYTES:
+                self.problem(path, 1, f"image is larger than {MAX_ASSET_BYTES // 1024 // 1024} MB")
+                continue
+            assets[path.name] = path.read_bytes()
+        return assets
+
+    def _unknown_files(self) -> None:
+        allowed_dirs = {"lessons", "quizzes", "assets"}
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith(".") or path.name == COURSE_FILE or path.name in allowed_dirs:
+                continue
+            self.problem(path, 1, "unexpected file: a course holds course.yaml, lessons/, quizzes/ and assets/")
+
+    # lessons ----------------------------------------------------------------------------------------------
+
+    def _lessons(self, course: CourseSpec) -> list[LessonSpec]:
+        folder = self.folder / "lessons"
+        if not folder.is_dir():
+            self.problem(self.folder / COURSE_FILE, 1, "course has no lessons/ folder")
+            return []
+        lessons: list[LessonSpec] = []
+        positions: dict[int, str] = {}
+        slugs: set[str] = set()
+        files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        for path in files:
+            match = _LESSON_FILE.match(path.name)
+            if not match:
+                self.problem(path, 1, "lesson files are named NN-slug.md (two digits, lowercase slug)")
+                continue
+            position, slug = int(match.group(1)), match.group(2)
+            if position in positions:
+                self.problem(path, 1, f"duplicate lesson number {position:02d} (also {positions[position]})")
+            if slug in slugs:
+                self.problem(path, 1, f"duplicate lesson slug '{slug}'")
+            positions[position] = path.name
+            slugs.add(slug)
+            lesson = self._lesson(path, position, slug)
+            if lesson is not None:
+                lessons.append(lesson)
+        if not files:
+            self.problem(self.folder / COURSE_FILE, 1, "course has no lessons")
+        missing = sorted(set(range(1, max(positions, default=0) + 1)) - set(positions))
+        if missing:
+            self.problem(folder, 1, "lesson numbers must run from 01 without gaps; missing "
+                         + ", ".join(f"{m:02d}" for m in missing))
+        lesson_files = {p.name for p in files}
+        for lesson in lessons:
+            self._check_links(lesson, lesson_files, course)
+        return sorted(lessons, key=lambda lesson: lesson.position)
+
+    def _lesson(self, path: Path, position: int, slug: str) -> LessonSpec | None:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.problem(path, raw[: exc.start].count(b"\n") + 1, "file is not UTF-8 text")
+            return None
+        lines = text.split("\n")
+        if not lines or lines[0].strip() != "---":
+            self.problem(path, 1, "a lesson starts with front matter between '---' lines")
+            return None
+        try:
+            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        except StopIteration:
+            self.problem(path, 1, "front matter is not closed by a '---' line")
+            return None
+        data, where = self._yaml(path, "\n".join(lines[1:end]).encode("utf-8"), first_line=2)
+        if data is None and not where:
+            return None
+        if not isinstance(data, dict):
+            self.problem(path, 2, "front matter must be a mapping (title, estimated_minutes, skills)")
+            return None
+        get = _FieldReader(self, path, data, where)
+        body = "\n".join(lines[end + 1:])
+        if not body.strip():
+            self.problem(path, end + 2, "lesson has no text")
+        return LessonSpec(
+            slug=slug,
+            position=position,
+            title=get.localised("title"),
+            estimated_minutes=get.integer("estimated_minutes", 1, 600),
+            skills=get.skills("skills", required=True),
+            markdown=body,
+            path=_rel(path, self.root),
+            body_line=end + 2,
+            han_chars=count_han(body),
+        )
+
+    def _check_links(self, lesson: LessonSpec, lesson_files: set[str], course: CourseSpec) -> None:
+        path = self.root / lesson.path
+        for offset, line in enumerate(lesson.markdown.split("\n")):
+            for match in _LINK.finditer(line):
+                is_image, target = match.group(1) == "!", match.group(2)
+                lineno = lesson.body_line + offset
+                if re.match(r"^(https?:|mailto:)", target):
+                    if is_image:
+                        self.problem(path, lineno, "images must come from the course's assets/, not the web")
+                    continue
+                if target.startswith("#"):
+                    continue
+                if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+                    self.problem(path, lineno, f"link scheme not allowed: {target}")
+                    continue
+                name = target.split("#", 1)[0]
+                if name.startswith("../assets/"):
+                    if name[len("../assets/"):] not in course.assets:
+                        self.problem(path, lineno, f"image or file not found in assets/: {name}")
+                elif is_image:
+                    self.problem(path, lineno, f"images are referenced as ../assets/NAME, not {target}")
+                elif name not in lesson_files:
+                    self.problem(path, lineno, f"link points to no lesson of this course: {target}")
+
+    # quizzes ----------------------------------------------------------------------------------------------
+
+    def _quizzes(self, course_path: Path, entries: Any, lines: dict) -> list[QuizSpec]:
+        folder = self.folder / "quizzes"
+        listed: set[str] = set()
+        quizzes: list[QuizSpec] = []
+        if entries is None:
+            entries = []
+        if not isinstance(entries, list):
+            self.problem(course_path, line_of(lines, "quizzes"), "'quizzes' must be a list")
+            return []
+        for i, entry in enumerate(entries):
+            where = line_of(lines, "quizzes", i)
+            if not isinstance(entry, dict):
+                self.problem(course_path, where, "each quiz is a mapping with id, title, pass_mark, draw …")
+                continue
+            get = _FieldReader(self, course_path, entry, lines, prefix=("quizzes", i))
+            quiz_id = get.text("id", pattern=_ID, hint="lowercase letters, digits and '-'")
+            if not quiz_id:
+                continue
+            if quiz_id in listed:
+                self.problem(course_path, where, f"duplicate quiz id '{quiz_id}'")
+            listed.add(quiz_id)
+            gift_path = folder / f"{quiz_id}.gift"
+            if not gift_path.is_file():
+                self.problem(course_path, where, f"quiz file not found: quizzes/{quiz_id}.gift")
+                continue
+            questions = self._gift(gift_path)
+            quiz = QuizSpec(
+                id=quiz_id,
+                title=get.localised("title"),
+                pass_mark=get.integer("pass_mark", 1, 100),
+                draw=self._draw(course_path, entry.get("draw"), lines, i, questions),
+                time_limit_minutes=get.integer("time_limit_minutes", 0, 600, default=0),
+                attempts=get.integer("attempts", 0, 100, default=0),
+                cooldown_minutes=get.integer("cooldown_minutes", 0, 10_000, default=0),
+                feedback=get.choice("feedback", FEEDBACK_MODES, default="after_submit") or "after_submit",
+                grade=get.choice("grade", GRADE_METHODS, default="highest") or "highest",
+                required=get.boolean("required", default=True),
+                questions=questions,
+                path=_rel(gift_path, self.root),
+            )
+            quizzes.append(quiz)
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if not path.name.startswith(".") and path.stem not in listed:
+                    self.problem(path, 1, "quiz file is not listed under 'quizzes' in course.yaml")
+        return quizzes
+
+    def _gift(self, path: Path) -> list:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(path, raw[: exc.start].count(b"\n") + 1, "file is not UTF-8 text")
+            return []
+        try:
+            questions = parse(text, _rel(path, self.root))
+        except GiftError as exc:
+            for p in exc.problems:
+                self.problems.append(Problem(p.filename, p.line, p.message))
+            return []
+        known = set(self.framework.skills) if self.framework else None
+        for q in questions:
+            for skill in q.skills:
+                if known is not None and skill not in known:
+                    self.problem(path, q.line, f"unknown skill id '{skill}' in question tags")
+        if not questions:
+            self.problem(path, 1, "quiz file has no questions")
+        return questions
+
+    def _draw(self, course_path: Path, draw: Any, lines: dict, i: int, questions: list) -> list[DrawRule]:
+        where = line_of(lines, "quizzes", i, "draw")
+        pools: dict[str | None, int] = {}
+        for q in questions:
+            if q.type != "description":
+                pools[q.category] = pools.get(q.category, 0) + 1
+        total = sum(pools.values())
+        if draw is None:
+            return [DrawRule(None, total)]
+        if isinstance(draw, int) and not isinstance(draw, bool):
+            draw = [{"count": draw}]
+        if not isinstance(draw, list) or not draw:
+            self.problem(course_path, where, "'draw' is a number or a list of {category, count}")
+            return []
+        rules: list[DrawRule] = []
+        for j, rule in enumerate(draw):
+            at = line_of(lines, "quizzes", i, "draw", j)
+            count = rule.get("count") if isinstance(rule, dict) else None
+            category = rule.get("category") if isinstance(rule, dict) else None
+            if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+                self.problem(course_path, at, "each draw rule needs a positive whole 'count'")
+                continue
+            available = total if category is None else pools.get(category, 0)
+            if category is not None and category not in pools and questions:
+                self.problem(course_path, at, f"no question pool '$CATEGORY: {category}' in the quiz file")
+            elif questions and count > available:
+                self.problem(course_path, at, f"draws {count} questions but the pool has only {available}")
+            rules.append(DrawRule(category, count))
+        return rules
+
+
+class _FieldReader:
+    """Typed access to a mapping's fields; every refusal becomes a problem at the field's line."""
+
+    def __init__(self, reader: _CourseReader, path: Path, data: dict, lines: dict, prefix: tuple = ()) -> None:
+        self.reader, self.path, self.data, self.lines, self.prefix = reader, path, data, lines, prefix
+
+    def _line(self, key: str) -> int:
+        return line_of(self.lines, *self.prefix, key)
+
+    def _bad(self, key: str, message: str) -> None:
+        self.reader.problem(self.path, self._line(key), message)
+
+    def text(self, key: str, pattern: re.Pattern | None = None, hint: str = "") -> str | None:
+        value = self.data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self._bad(key, f"'{key}' is required")
+            return None
+        if pattern is not None and not pattern.match(value):
+            self._bad(key, f"'{key}' must be {hint}: {value!r}")
+            return None
+        return value
+
+    def localised(self, key: str) -> dict[str, str]:
+        value = self.data.get(key)
+        if not isinstance(value, dict):
+            self._bad(key, f"'{key}' needs a zh-CN and an en text")
+            return {}
+        missing = [loc for loc in LOCALES if not isinstance(value.get(loc), str) or not value[loc].strip()]
+        if missing:
+            self._bad(key, f"'{key}' has no {' or '.join(missing)} text")
+        return {k: str(v).strip() for k, v in value.items() if k in LOCALES and isinstance(v, str)}
+
+    def integer(self, key: str, low: int, high: int, default: int | None = None) -> int:
+        value = self.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self._bad(key, f"'{key}' must be a whole number from {low} to {high}")
+            return low
+        return value
+
+    def boolean(self, key: str, default: bool | None = None) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self._bad(key, f"'{key}' must be true or false")
+            return False
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str | None:
+        value = self.data.get(key, default)
+        if value not in options:
+            self._bad(key, f"'{key}' must be one of {', '.join(options)}; found {value!r}")
+            return None
+        return value
+
+    def id_list(self, key: str) -> list[str]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._bad(key, f"'{key}' must be a list of course ids")
+            return []
+        return list(value)
+
+    def skills(self, key: str, required: bool = False) -> list[str]:
+        value = self.data.get(key)
+        if value is None or value == []:
+            if required:
+                self._bad(key, f"'{key}' must name at least one skill from skills.yaml")
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._bad(key, f"'{key}' must be a list of skill ids")
+            return []
+        framework = self.reader.framework
+        for skill in value:
+            if framework is not None and skill not in framework.skills:
+                self._bad(key, f"unknown skill id '{skill}'")
+        return list(value)

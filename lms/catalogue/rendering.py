@@ -1,0 +1,91 @@
+"""Lesson markdown to safe HTML, once at import. Pure: no Flask, no database.
+
+Markdown gives tables, footnotes (citations), callouts (admonitions) and heading anchors; the HTML it produces
+is then cleaned by nh3 (the Ammonia sanitizer) with an allow-list, so a ``<script>``, an ``onerror=`` or a
+``javascript:`` link written into a lesson can never reach a browser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "ul", "caption", "mark", "small", "figure", "figcaption",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope", "align"},
+    "td": {"colspan", "rowspan", "align"},
+    "ol": {"start"},
+}
+ALLOWED_CLASSES = {
+    "div": {"admonition", "note", "tip", "warning", "danger", "footnote"},
+    "p": {"admonition-title"},
+    "a": {"footnote-ref", "footnote-backref"},
+    "sup": set(),
+}
+CALLOUT_KINDS = ("note", "tip", "warning", "danger")
+_HEADING = re.compile(r"<h([2-3]) id=\"([^\"]+)\">(.*?)</h\1>", re.S)
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    html: str
+    headings: list[tuple[int, str, str]]  # (level, anchor id, text)
+
+
+def render_markdown(
+    text: str,
+    *,
+    asset_url: Callable[[str], str] = lambda name: name,
+    lesson_url: Callable[[str], str] = lambda name: name,
+    anchor_prefix: str = "",
+) -> RenderedLesson:
+    """Render lesson markdown; ``asset_url`` and ``lesson_url`` turn relative links into site addresses."""
+    md = markdown.Markdown(
+        extensions=["tables", "footnotes", "admonition", "toc", "sane_lists", "fenced_code"],
+        extension_configs={
+            "toc": {"slugify": slugify_unicode, "permalink": False, "toc_depth": "2-3"},
+            "footnotes": {"BACKLINK_TEXT": "↩", "BACKLINK_TITLE": "返回正文 %d", "UNIQUE_IDS": False},
+        },
+        output_format="html",
+    )
+    html = md.convert(text)
+
+    def rewrite(url: str) -> str:
+        if url.startswith("../assets/"):
+            return asset_url(url[len("../assets/"):])
+        if re.match(r"^\d{2}-[a-z0-9-]+\.md(#.*)?$", url):
+            return lesson_url(url)
+        return url
+
+    html = re.sub(r'(src|href)="([^"]*)"', lambda m: f'{m.group(1)}="{rewrite(m.group(2))}"', html)
+    clean = sanitize(html)
+    if anchor_prefix:
+        clean = re.sub(r'\bid="', f'id="{anchor_prefix}', clean)
+        clean = re.sub(r'href="#', f'href="#{anchor_prefix}', clean)
+    headings = [(int(level), anchor, re.sub(r"<[^>]+>", "", inner)) for level, anchor, inner in _HEADING.findall(clean)]
+    return RenderedLesson(html=clean, headings=headings)
+
+
+def sanitize(html: str) -> str:
+    """Keep only the allowed tags, attributes, classes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

@@ -1,0 +1,100 @@
+"""Plain data for a course read from files: what the loader returns and the importer stores. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lms.quizzes.model import Question
+
+AREAS = ("product", "compliance", "aigc", "wellbeing", "data", "supply")
+LOCALES = ("zh-CN", "en")
+FEEDBACK_MODES = ("immediate", "after_submit", "never")
+GRADE_METHODS = ("highest", "last", "average")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a course, where it is: printed as ``FILE:LINE: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    kind: str  # horizontal | vertical
+    name: dict[str, str]
+    descriptors: dict[str, dict[str, str]]
+    work_areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SkillsFramework:
+    skills: dict[str, Skill]
+    levels: tuple[str, ...]
+
+    @property
+    def vertical_ids(self) -> set[str]:
+        return {s.id for s in self.skills.values() if s.kind == "vertical"}
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    position: int
+    title: dict[str, str]
+    estimated_minutes: int
+    skills: list[str]
+    markdown: str
+    path: str  # relative to the catalogue root, for messages
+    body_line: int  # file line where the markdown body starts
+    han_chars: int
+
+
+@dataclass
+class DrawRule:
+    category: str | None  # None: from all questions
+    count: int
+
+
+@dataclass
+class QuizSpec:
+    id: str
+    title: dict[str, str]
+    pass_mark: int
+    draw: list[DrawRule]
+    time_limit_minutes: int
+    attempts: int
+    cooldown_minutes: int
+    feedback: str
+    grade: str
+    required: bool
+    questions: list[Question]
+    path: str
+
+
+@dataclass
+class CourseSpec:
+    id: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    area: str
+    vertical: str | None
+    level: int
+    skills: list[str]
+    estimated_minutes: int
+    required_minutes: int
+    prerequisites: list[str]
+    certificate: bool
+    lessons: list[LessonSpec] = field(default_factory=list)
+    quizzes: list[QuizSpec] = field(default_factory=list)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    path: str = ""
+    content_hash: str = ""
+    #: Line of each top-level field in course.yaml, for problems found after loading (cycles).
+    lines: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,100 @@
+"""The catalogue: browse by area and vertical, search, a course's page, enrolment, and course images."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.catalogue import bp, services
+from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS, skill_names, vertical_labels
+from lms.db import get_session
+from lms.errors import NotFound
+from lms.learning import services as learning
+from lms.security.access import LOGIN, PUBLIC, rule
+
+
+def user_org_ids() -> list[int]:
+    if not current_user.is_authenticated:
+        return []
+    return [m.org_id for m in current_user.memberships]
+
+
+def locale_code() -> str:
+    return "en" if str(get_locale()) == "en" else "zh"
+
+
+@bp.get("/courses/")
+@rule(PUBLIC)
+def index():
+    area = request.args.get("area") or None
+    vertical = request.args.get("vertical") or None
+    query = (request.args.get("q") or "").strip()[:100]
+    rows = services.list_courses(
+        get_session(), org_ids=user_org_ids(), area=area if area in AREA_LABELS else None,
+        vertical=vertical, query=query,
+    )  # fmt: skip
+    return render_template(
+        "catalogue/index.html", rows=rows, area=area, vertical=vertical, query=query,
+        area_labels=AREA_LABELS, vertical_labels=vertical_labels(), level_labels=LEVEL_LABELS,
+        locale=locale_code(),
+    )  # fmt: skip
+
+
+@bp.get("/courses/<slug>")
+@rule(PUBLIC)
+def course(slug: str):
+    session = get_session()
+    try:
+        found, version = services.get_visible_course(session, slug, user_org_ids())
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    progress = None
+    if current_user.is_authenticated:
+        enrollment = learning.enrollment_for(session, current_user.id, found.id)
+        if enrollment is not None:
+            progress = learning.course_progress(session, enrollment)
+            version = enrollment.version  # an enrolled host sees the version they study
+    prerequisites = services.course_titles(session, version.prerequisites)
+    return render_template(
+        "catalogue/course.html", course=found, version=version, progress=progress, form=ConfirmForm(),
+        prerequisites=prerequisites, area_labels=AREA_LABELS, vertical_labels=vertical_labels(),
+        level_labels=LEVEL_LABELS, skill_names=skill_names(), locale=locale_code(),
+    )  # fmt: skip
+
+
+@bp.post("/courses/<slug>/enrol")
+@rule(LOGIN)
+def enrol(slug: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("catalogue.course", slug=slug))
+    session = get_session()
+    try:
+        found, _version = services.get_visible_course(session, slug, user_org_ids())
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    enrollment = learning.enroll(session, current_user.id, found)
+    session.commit()
+    flash(_("You are enrolled. Start with the first lesson."), "success")
+    first = learning.course_progress(session, enrollment).resume_lesson
+    if first is None:
+        return redirect(url_for("catalogue.course", slug=slug))
+    return redirect(url_for("learning.lesson", slug=slug, lesson_slug=first.slug))
+
+
+@bp.get("/courses/<slug>/v<int:number>/assets/<name>")
+@rule(PUBLIC)
+def asset(slug: str, number: int, name: str):
+    try:
+        found = services.get_asset(get_session(), slug, number, name, user_org_ids())
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    response = Response(found.data, mimetype=found.media_type)
+    # Versions are immutable, so the bytes at this address never change.
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.set_etag(found.sha256)
+    return response

@@ -1,0 +1,317 @@
+"""Enrolment, reading lessons, heartbeats and the study record. Services flush; the caller commits once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.catalogue.models import Course, CourseVersion, Lesson
+from lms.db import utcnow
+from lms.errors import NotFound, ValidationFailed
+from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
+from lms.learning.studytime import credit
+
+
+@dataclass(frozen=True)
+class StudyRules:
+    """How study time is counted and when a lesson is complete (see docs/study-hours.md)."""
+
+    #: Heartbeats further apart than this earn nothing.
+    max_gap: timedelta = timedelta(minutes=2)
+    #: A lesson is complete when the host reached its end and spent this share of its estimated time on it.
+    completion_ratio: float = 0.5
+
+    def required_seconds(self, lesson: Lesson) -> int:
+        return int(lesson.estimated_minutes * 60 * self.completion_ratio)
+
+
+def enroll(session: Session, user_id: int, course: Course) -> Enrollment:
+    """Enrol on the course's current version; enrolling again returns the existing enrolment unchanged."""
+    existing = enrollment_for(session, user_id, course.id)
+    if existing is not None:
+        return existing
+    if course.current_version_id is None:
+        raise NotFound(_l("This course is not available."))
+    enrollment = Enrollment(user_id=user_id, course_id=course.id, version_id=course.current_version_id)
+    try:
+        with session.begin_nested():
+            session.add(enrollment)
+            session.flush()
+    except IntegrityError:  # a double click or a second tab enrolled at the same moment
+        return enrollment_for(session, user_id, course.id)  # type: ignore[return-value]
+    return enrollment
+
+
+def enrollment_for(session: Session, user_id: int, course_id: int) -> Enrollment | None:
+    return session.scalar(select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id == course_id))
+
+
+def enrollment_for_lesson(session: Session, user_id: int, lesson_id: int) -> Enrollment | None:
+    """The host's enrolment whose version holds this lesson (heartbeats for other lessons are refused)."""
+    return session.scalar(
+        select(Enrollment)
+        .join(Lesson, Lesson.version_id == Enrollment.version_id)
+        .where(Enrollment.user_id == user_id, Lesson.id == lesson_id)
+    )
+
+
+def enrollments_of(session: Session, user_id: int) -> list[Enrollment]:
+    return list(
+        session.scalars(
+            select(Enrollment).where(Enrollment.user_id == user_id).order_by(Enrollment.last_active_at.desc().nulls_last(), Enrollment.id)
+        )
+    )
+
+
+def lesson_of(session: Session, enrollment: Enrollment, lesson_slug: str) -> Lesson:
+    lesson = session.scalar(
+        select(Lesson).where(Lesson.version_id == enrollment.version_id, Lesson.slug == lesson_slug)
+    )
+    if lesson is None:
+        raise NotFound(_l("This lesson does not exist in your version of the course."))
+    return lesson
+
+
+def open_lesson(session: Session, enrollment: Enrollment, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    now = now or utcnow()
+    progress = _progress(session, enrollment.user_id, lesson.id, now)
+    enrollment.last_lesson_id = lesson.id
+    enrollment.last_active_at = now
+    session.flush()
+    return progress
+
+
+def _progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> LessonProgress:
+    progress = session.scalar(
+        select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
+    )
+    if progress is not None:
+        return progress
+    progress = LessonProgress(user_id=user_id, lesson_id=lesson_id, first_opened_at=now)
+    try:
+        with session.begin_nested():
+            session.add(progress)
+            session.flush()
+    except IntegrityError:
+        progress = session.scalar(
+            select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
+        )
+    return progress  # type: ignore[return-value]
+
+
+def heartbeat(session: Session, user_id: int, lesson_id: int, rules: StudyRules, now: datetime | None = None) -> int:
+    """Credit the time since the host's previous heartbeat (from any tab) to this lesson; return the seconds."""
+    now = now or utcnow()
+    clock = session.scalar(select(StudyClock).where(StudyClock.user_id == user_id).execution_options(populate_existing=True))
+    if clock is None:
+        try:
+            with session.begin_nested():
+                session.add(StudyClock(user_id=user_id, last_beat_at=now))
+                session.flush()
+        except IntegrityError:
+            pass  # another tab started the clock at the same moment: this beat earns nothing
+        return 0
+    last = clock.last_beat_at
+    if now <= last:
+        return 0
+    # Compare-and-set: of two heartbeats racing from two tabs or two workers, only one moves the clock and
+    # earns the interval; the other earns nothing.
+    moved = session.execute(
+        update(StudyClock)
+        .where(StudyClock.user_id == user_id, StudyClock.last_beat_at == last)
+        .values(last_beat_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        return 0
+    earned = 0
+    for day, seconds in credit(last, now, rules.max_gap):
+        _add_study_time(session, user_id, lesson_id, day, seconds)
+        earned += seconds
+    session.flush()
+    return earned
+
+
+def _add_study_time(session: Session, user_id: int, lesson_id: int, day: date, seconds: int) -> None:
+    where = (StudyTime.user_id == user_id, StudyTime.lesson_id == lesson_id, StudyTime.day == day)
+    updated = session.execute(
+        update(StudyTime).where(*where).values(seconds=StudyTime.seconds + seconds)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if updated:
+        return
+    try:
+        with session.begin_nested():
+            session.add(StudyTime(user_id=user_id, lesson_id=lesson_id, day=day, seconds=seconds))
+            session.flush()
+    except IntegrityError:
+        session.execute(
+            update(StudyTime).where(*where).values(seconds=StudyTime.seconds + seconds)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def lesson_seconds(session: Session, user_id: int, lesson_ids: list[int]) -> dict[int, int]:
+    if not lesson_ids:
+        return {}
+    rows = session.execute(
+        select(StudyTime.lesson_id, func.sum(StudyTime.seconds))
+        .where(StudyTime.user_id == user_id, StudyTime.lesson_id.in_(lesson_ids))
+        .group_by(StudyTime.lesson_id)
+    )
+    return {lesson_id: int(total or 0) for lesson_id, total in rows}
+
+
+def finish_lesson(
+    session: Session, enrollment: Enrollment, lesson: Lesson, rules: StudyRules, now: datetime | None = None
+) -> LessonProgress:
+    """The host reached the end of the lesson. It completes once enough verified time was spent on it too."""
+    now = now or utcnow()
+    progress = _progress(session, enrollment.user_id, lesson.id, now)
+    progress.reached_end_at = progress.reached_end_at or now
+    spent = lesson_seconds(session, enrollment.user_id, [lesson.id]).get(lesson.id, 0)
+    needed = rules.required_seconds(lesson)
+    if progress.completed_at is None:
+        if spent < needed:
+            session.flush()
+            minutes = max(1, -(-(needed - spent) // 60))
+            raise ValidationFailed(
+                _l("Spend about %(minutes)d more minute(s) on this lesson before moving on: study time is only "
+                   "counted while the page is open and you are reading.", minutes=minutes)
+            )
+        progress.completed_at = now
+    _update_course_completion(session, enrollment, now)
+    session.flush()
+    return progress
+
+
+def _update_course_completion(session: Session, enrollment: Enrollment, now: datetime) -> None:
+    total = session.scalar(select(func.count()).select_from(Lesson).where(Lesson.version_id == enrollment.version_id))
+    done = session.scalar(
+        select(func.count())
+        .select_from(LessonProgress)
+        .join(Lesson, LessonProgress.lesson_id == Lesson.id)
+        .where(
+            Lesson.version_id == enrollment.version_id,
+            LessonProgress.user_id == enrollment.user_id,
+            LessonProgress.completed_at.is_not(None),
+        )
+    )
+    if total and done == total and enrollment.lessons_completed_at is None:
+        enrollment.lessons_completed_at = now
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson
+    seconds: int
+    completed: bool
+    reached_end: bool
+
+
+@dataclass
+class CourseProgress:
+    enrollment: Enrollment
+    lessons: list[LessonState]
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for s in self.lessons if s.completed)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed_count / len(self.lessons)) if self.lessons else 0
+
+    @property
+    def seconds(self) -> int:
+        return sum(s.seconds for s in self.lessons)
+
+    @property
+    def resume_lesson(self) -> Lesson | None:
+        """Where 'continue' goes: the lesson last opened if unfinished, else the first unfinished one."""
+        last = self.enrollment.last_lesson_id
+        for state in self.lessons:
+            if state.lesson.id == last and not state.completed:
+                return state.lesson
+        for state in self.lessons:
+            if not state.completed:
+                return state.lesson
+        return self.lessons[-1].lesson if self.lessons else None
+
+
+def course_progress(session: Session, enrollment: Enrollment) -> CourseProgress:
+    lessons = list(session.scalars(select(Lesson).where(Lesson.version_id == enrollment.version_id).order_by(Lesson.position)))
+    ids = [lesson.id for lesson in lessons]
+    seconds = lesson_seconds(session, enrollment.user_id, ids)
+    progress = {
+        p.lesson_id: p
+        for p in session.scalars(
+            select(LessonProgress).where(LessonProgress.user_id == enrollment.user_id, LessonProgress.lesson_id.in_(ids))
+        )
+    }
+    return CourseProgress(
+        enrollment=enrollment,
+        lessons=[
+            LessonState(
+                lesson=lesson,
+                seconds=seconds.get(lesson.id, 0),
+                completed=bool(progress.get(lesson.id) and progress[lesson.id].completed_at),
+                reached_end=bool(progress.get(lesson.id) and progress[lesson.id].reached_end_at),
+            )
+            for lesson in lessons
+        ],
+    )
+
+
+@dataclass
+class StudyRow:
+    day: date
+    course_slug: str
+    course_title_zh: str
+    course_title_en: str
+    version: int
+    lesson_slug: str
+    lesson_title_zh: str
+    lesson_title_en: str
+    seconds: int
+
+
+def study_rows(session: Session, user_id: int) -> list[StudyRow]:
+    """Every (day, lesson) with study time, newest day first: the host's study record (学习档案)."""
+    rows = session.execute(
+        select(StudyTime.day, Course.slug, CourseVersion, Lesson, StudyTime.seconds)
+        .join(Lesson, StudyTime.lesson_id == Lesson.id)
+        .join(CourseVersion, Lesson.version_id == CourseVersion.id)
+        .join(Course, CourseVersion.course_id == Course.id)
+        .where(StudyTime.user_id == user_id, StudyTime.seconds > 0)
+        .order_by(StudyTime.day.desc(), Course.slug, Lesson.position)
+    )
+    return [
+        StudyRow(day, slug, v.title_zh, v.title_en, v.number, lesson.slug, lesson.title_zh, lesson.title_en, seconds)
+        for day, slug, v, lesson, seconds in rows
+    ]
+
+
+CSV_COLUMNS = ["date", "course", "course_title", "course_version", "lesson", "lesson_title", "minutes", "seconds"]
+
+
+def study_record_csv(rows: list[StudyRow], locale: str) -> str:
+    """The study record as CSV (UTF-8 with BOM, so that Excel in China opens the Chinese text correctly)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow([
+            r.day.isoformat(), r.course_slug, r.course_title_en if locale == "en" else r.course_title_zh, r.version,
+            r.lesson_slug, r.lesson_title_en if locale == "en" else r.lesson_title_zh,
+            f"{r.seconds / 60:.1f}", r.seconds,
+        ])  # fmt: skip
+    return out.getvalue()

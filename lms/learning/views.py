@@ -1,0 +1,141 @@
+"""Reading lessons, heartbeats, finishing a lesson, "my learning" and the study record (学习档案)."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.catalogue import services as catalogue
+from lms.catalogue.views import locale_code, user_org_ids
+from lms.db import get_session, utcnow
+from lms.errors import NotFound, ValidationFailed
+from lms.learning import bp, services
+from lms.learning.models import Enrollment
+from lms.security.access import LOGIN, rule
+
+
+def study_rules() -> services.StudyRules:
+    cfg = current_app.config["LMS"]
+    return services.StudyRules(completion_ratio=cfg.lesson_completion_ratio)
+
+
+def _enrollment_or_none(slug: str) -> Enrollment | None:
+    session = get_session()
+    try:
+        course, _version = catalogue.get_visible_course(session, slug, user_org_ids())
+    except NotFound:
+        return None
+    return services.enrollment_for(session, current_user.id, course.id)
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@rule(LOGIN)
+def lesson(slug: str, lesson_slug: str):
+    session = get_session()
+    enrollment = _enrollment_or_none(slug)
+    if enrollment is None:
+        flash(_("Enrol on the course to read its lessons."), "info")
+        return redirect(url_for("catalogue.course", slug=slug))
+    try:
+        current = services.lesson_of(session, enrollment, lesson_slug)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    services.open_lesson(session, enrollment, current)
+    session.commit()
+    progress = services.course_progress(session, enrollment)
+    index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
+    cfg = current_app.config["LMS"]
+    return render_template(
+        "learning/lesson.html", enrollment=enrollment, lesson=current, progress=progress,
+        state=progress.lessons[index],
+        previous=progress.lessons[index - 1].lesson if index > 0 else None,
+        next=progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
+        form=ConfirmForm(), locale=locale_code(), heartbeat_seconds=cfg.heartbeat_seconds,
+        required_seconds=study_rules().required_seconds(current),
+    )  # fmt: skip
+
+
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/finish")
+@rule(LOGIN)
+def finish(slug: str, lesson_slug: str):
+    form = ConfirmForm()
+    enrollment = _enrollment_or_none(slug)
+    if enrollment is None or not form.validate_on_submit():
+        return redirect(url_for("catalogue.course", slug=slug))
+    session = get_session()
+    try:
+        current = services.lesson_of(session, enrollment, lesson_slug)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    try:
+        services.finish_lesson(session, enrollment, current, study_rules())
+    except ValidationFailed as exc:
+        session.commit()  # keep "reached the end"
+        flash(str(exc.message), "error")
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug) + "#finish")
+    session.commit()
+    progress = services.course_progress(session, enrollment)
+    following = [s.lesson for s in progress.lessons if s.lesson.position > current.position]
+    if following:
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following[0].slug))
+    flash(_("You have finished the lessons of this course."), "success")
+    return redirect(url_for("catalogue.course", slug=slug))
+
+
+@bp.post("/api/learning/heartbeat")
+@rule(LOGIN)
+def heartbeat():
+    """The lesson page says "visible and active" every few seconds; the server's clock decides what counts."""
+    payload = request.get_json(silent=True) or {}
+    lesson_id = payload.get("lesson")
+    if not isinstance(lesson_id, int) or isinstance(lesson_id, bool):
+        return jsonify({"error": {"status": 400, "detail": "lesson must be an integer id"}}), 400
+    session = get_session()
+    enrollment = services.enrollment_for_lesson(session, current_user.id, lesson_id)
+    if enrollment is None:
+        return jsonify({"error": {"status": 404, "detail": "no such lesson in your courses"}}), 404
+    credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(), now=utcnow())
+    enrollment.last_active_at = utcnow()
+    session.commit()
+    total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)
+    return jsonify({"credited": credited, "lesson_seconds": total})
+
+
+@bp.get("/learning/")
+@rule(LOGIN)
+def dashboard():
+    session = get_session()
+    progresses = [services.course_progress(session, e) for e in services.enrollments_of(session, current_user.id)]
+    return render_template("learning/dashboard.html", progresses=progresses, locale=locale_code())
+
+
+@bp.get("/learning/record")
+@rule(LOGIN)
+def record():
+    rows = services.study_rows(get_session(), current_user.id)
+    by_day: dict = {}
+    by_course: dict = {}
+    for row in rows:
+        by_day[row.day] = by_day.get(row.day, 0) + row.seconds
+        key = (row.course_slug, row.version)
+        title = row.course_title_en if locale_code() == "en" else row.course_title_zh
+        by_course.setdefault(key, [title, 0])[1] += row.seconds
+    session = get_session()
+    progresses = [services.course_progress(session, e) for e in services.enrollments_of(session, current_user.id)]
+    return render_template(
+        "learning/record.html", rows=rows, by_day=sorted(by_day.items(), reverse=True),
+        by_course=by_course, total=sum(r.seconds for r in rows), progresses=progresses, locale=locale_code(),
+    )  # fmt: skip
+
+
+@bp.get("/learning/record.csv")
+@rule(LOGIN)
+def record_csv():
+    body = services.study_record_csv(services.study_rows(get_session(), current_user.id), locale_code())
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="study-record.csv"'},
+    )

@@ -1,0 +1,44 @@
+// Study-time heartbeat for a lesson page. It only says "this page is visible and its reader is active";
+// the server's clock decides how much time that earns, so nothing here can inflate study hours.
+(function () {
+  "use strict";
+  var lesson = document.getElementById("lesson");
+  if (!lesson || !window.fetch) { return; }
+  var url = lesson.getAttribute("data-heartbeat-url");
+  var lessonId = parseInt(lesson.getAttribute("data-lesson"), 10);
+  var interval = Math.max(1, parseInt(lesson.getAttribute("data-interval"), 10) || 30) * 1000;
+  var idleLimit = 2 * 60 * 1000; // no touch, scroll or key for two minutes: the reader is away
+  var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var lastActivity = Date.now();
+  var timeLabel = document.getElementById("lesson-time");
+
+  ["scroll", "keydown", "pointerdown", "pointermove", "touchstart", "wheel"].forEach(function (name) {
+    window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+  });
+
+  function show(seconds) {
+    if (!timeLabel) { return; }
+    timeLabel.textContent = Math.floor(seconds / 60) + " " + timeLabel.getAttribute("data-min-label") + " " +
+      (seconds % 60) + " " + timeLabel.getAttribute("data-s-label");
+  }
+
+  function beat() {
+    if (document.visibilityState !== "visible" || Date.now() - lastActivity > idleLimit) { return; }
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify({ lesson: lessonId })
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (data && typeof data.lesson_seconds === "number") { show(data.lesson_seconds); }
+    }).catch(function () { /* offline for a moment: the next beat starts a new interval */ });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { lastActivity = Date.now(); beat(); }
+  });
+  beat();
+  window.setInterval(beat, interval);
+}());
