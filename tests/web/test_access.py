@@ -7,6 +7,7 @@ from lms.orgs import services as orgs
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import rule_of
 from tests.conftest import PASSWORD, Browserish
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
 
 ROLES = ["anonymous", "learner", "trainer", "org_admin", "other_trainer", "verifier", "site_admin"]
 
@@ -36,6 +37,16 @@ MATRIX = [
     ("POST", "/orgs/mcn-a/invitations", "orgs.invite",
      {"anonymous": 302, "org_admin": 400, "site_admin": 400, "*": 403}),
     ("GET", "/invite/not-a-token", "orgs.invitation", {"*": 404}),
+    ("GET", "/courses/", "catalogue.index", {"*": 200}),
+    ("GET", "/courses/first-live-room", "catalogue.course", {"*": 200}),
+    ("GET", "/courses/first-live-room/v1/assets/room.svg", "catalogue.asset", {"*": 200}),
+    ("POST", "/courses/first-live-room/enrol", "catalogue.enrol", {"*": 302}),
+    ("GET", "/courses/first-live-room/lessons/before-you-start", "learning.lesson", {"anonymous": 302, "*": 200}),
+    ("POST", "/courses/first-live-room/lessons/before-you-start/finish", "learning.finish", {"*": 302}),
+    ("POST", "/api/learning/heartbeat", "learning.heartbeat", {"anonymous": 401, "*": 400}),
+    ("GET", "/learning/", "learning.dashboard", {"anonymous": 302, "*": 200}),
+    ("GET", "/learning/record", "learning.record", {"anonymous": 302, "*": 200}),
+    ("GET", "/learning/record.csv", "learning.record_csv", {"anonymous": 302, "*": 200}),
     ("POST", "/invite/not-a-token", "orgs.accept_invitation", {"anonymous": 302, "*": 302}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
@@ -47,7 +58,7 @@ def expected(row_roles: dict, role: str) -> int:
 
 
 @pytest.fixture
-def people(app, make_user):
+def people(app, make_user, example):
     ids = {
         "learner": make_user("learner@example.com"),
         "trainer": make_user("trainer@example.com"),

@@ -1,0 +1,108 @@
+"""Lesson markdown is rendered with its features and sanitized against every script vector we know."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from lms.catalogue.rendering import render_markdown
+
+FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "style", "link", "meta", "form", "input", "base", "svg",
+                  "math", "details", "body"}  # fmt: skip
+
+
+class Inspector(HTMLParser):
+    """Collects what a browser would act on: tags, event attributes, and URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in FORBIDDEN_TAGS:
+            self.bad.append(f"tag {tag}")
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.bad.append(f"attribute {name}")
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:")):
+                self.bad.append(f"url {value}")
+
+
+def dangerous(html: str) -> list[str]:
+    inspector = Inspector()
+    inspector.feed(html)
+    return inspector.bad
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example.com/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<img src=x oNeRrOr=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    '<iframe src="https://evil.example.com"></iframe>',
+    '<object data="x.swf"></object>',
+    '<embed src="x.swf">',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p onclick="alert(1)">x</p>',
+    '<body onload=alert(1)>',
+    '<form action="https://evil.example.com"><input name=x></form>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<link rel=stylesheet href="https://evil.example.com/x.css">',
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    '<details open ontoggle=alert(1)>',
+    '<base href="https://evil.example.com/">',
+    "<<script>script>alert(1)<</script>/script>",
+    '<img src="x" alt="`onerror=alert(1)`">',
+    "<!--<script>alert(1)</script>-->",
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_no_script_survives(attack):
+    html = render_markdown(f"正文\n\n{attack}\n\n结尾").html
+    assert dangerous(html) == [], html
+    assert "<script" not in html.lower() and "javascript:" not in html.lower()
+
+
+def test_features_survive_sanitizing():
+    text = """## 绝对化用语
+
+广告不得使用"最佳"等用语[^1]。
+
+!!! warning "别这样说"
+    全网最低价
+
+| 别这样说 | 可以这样说 |
+|---|---|
+| 全网最低 | 今天便宜二十元 |
+
+![示意](../assets/room.svg)
+
+[下一课](02-next.md#练习)
+
+[^1]: 《广告法》第九条。
+"""
+    rendered = render_markdown(
+        text, asset_url=lambda n: f"/a/{n}", lesson_url=lambda t: "/lesson/" + t, anchor_prefix="s-"
+    )
+    html = rendered.html
+    assert '<h2 id="s-绝对化用语">' in html
+    assert '<div class="admonition warning">' in html and '<p class="admonition-title">别这样说</p>' in html
+    assert "<table>" in html and "<th>别这样说</th>" in html
+    assert '<img alt="示意" src="/a/room.svg">' in html
+    assert 'href="/lesson/02-next.md#练习"' in html
+    assert 'class="footnote-ref" href="#s-fn:1"' in html and "《广告法》第九条。" in html
+    assert rendered.headings == [(2, "s-绝对化用语", "绝对化用语")]
+
+
+def test_external_links_get_noopener():
+    html = render_markdown("[国家市场监管总局](https://www.samr.gov.cn/)").html
+    assert 'href="https://www.samr.gov.cn/"' in html and "noopener" in html
