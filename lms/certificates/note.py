@@ -24,6 +24,7 @@ import re
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -127,13 +128,8 @@ class Verifier:
 
 
 def vkey(name: str, public_key: PublicKey, alg: int = ALG_ED25519) -> str:
-    """The verifier key string ``name+keyid+base64(alg ‖ public key)`` to publish or configure."""
+    """The verifier key ``name+keyid+base64(alg ‖ public key)``; a witness publishes alg=ALG_COSIGNATURE_V1."""
     return Verifier(name, alg, _raw(public_key)).vkey()
-
-
-def cosigner_vkey(name: str, public_key: PublicKey) -> str:
-    """A witness's verifier key for Ed25519 cosignatures (type 0x04)."""
-    return vkey(name, public_key, ALG_COSIGNATURE_V1)
 
 
 def parse_vkey(text: str) -> Verifier:
@@ -190,22 +186,11 @@ def split_note(signed: str | bytes) -> tuple[str, list[NoteSignature]]:
     return text, signatures
 
 
-def _sign_line(text: str, name: str, private_key: Ed25519PrivateKey) -> str:
-    _check_text(text)
-    kid = key_id(name, ALG_ED25519, private_key.public_key())
-    return NoteSignature(name, kid, private_key.sign(text.encode())).line()
-
-
 def sign_note(text: str, name: str, private_key: Ed25519PrivateKey) -> str:
     """Sign ``text`` (which must end in a newline) with an Ed25519 key: text, blank line, signature line."""
-    return text + "\n" + _sign_line(text, name, private_key)
-
-
-def add_signatures(signed: str, lines: Sequence[str]) -> str:
-    """Append signature lines (e.g. witnesses' cosignatures) to a signed note; checks the result's syntax."""
-    result = signed + "".join(lines)
-    split_note(result)
-    return result
+    _check_text(text)
+    kid = key_id(name, ALG_ED25519, private_key.public_key())
+    return text + "\n" + NoteSignature(name, kid, private_key.sign(text.encode())).line()
 
 
 def _cosigned_message(text: str, timestamp: int) -> bytes:
@@ -237,7 +222,7 @@ def cosign(checkpoint_text: str, name: str, private_key: Ed25519PrivateKey, time
     checkpoint body, returns a note signed by the cosignature alone."""
     if "\n\n" in checkpoint_text:  # a checkpoint body has no empty lines, so this is a signed note
         text, _ = split_note(checkpoint_text)
-        return add_signatures(checkpoint_text, [cosignature_line(text, name, private_key, timestamp)])
+        return checkpoint_text + cosignature_line(text, name, private_key, timestamp)
     return checkpoint_text + "\n" + cosignature_line(checkpoint_text, name, private_key, timestamp)
 
 
@@ -247,16 +232,6 @@ class VerifiedSignature:
     key_id: bytes
     alg: int
     timestamp: int | None  # cosignatures only
-
-
-@dataclass(frozen=True)
-class OpenedNote:
-    text: str
-    signatures: tuple[VerifiedSignature, ...]
-
-    @property
-    def names(self) -> list[str]:
-        return list(dict.fromkeys(s.name for s in self.signatures))
 
 
 KeySpec = PublicKey | Verifier
@@ -281,23 +256,8 @@ def _index(verifiers: Verifiers) -> dict[tuple[str, bytes], Verifier]:
     return known
 
 
-def _verify(verifier: Verifier, text: str, sig: NoteSignature) -> int | None:
-    public_key = Ed25519PublicKey.from_public_bytes(verifier.public_key)
-    timestamp: int | None = None
-    if verifier.alg == ALG_COSIGNATURE_V1:
-        timestamp = cosignature_timestamp(sig.signature)
-        message, signature = _cosigned_message(text, timestamp), sig.signature[8:]
-    else:
-        message, signature = text.encode(), sig.signature
-    try:
-        public_key.verify(signature, message)
-    except InvalidSignature:
-        raise BadSignatureError(f"invalid signature for key {sig.name}+{sig.key_id.hex()}") from None
-    return timestamp
-
-
-def open_note_detailed(signed: str | bytes, verifiers: Verifiers) -> OpenedNote:
-    """Verify a signed note; see :func:`open_note`. Also returns key IDs, types and cosignature times."""
+def open_note_detailed(signed: str | bytes, verifiers: Verifiers) -> tuple[str, list[VerifiedSignature]]:
+    """:func:`open_note`, returning each verified key once with its type and cosignature time."""
     text, signatures = split_note(signed)
     known = _index(verifiers)
     verified: dict[tuple[str, bytes], VerifiedSignature] = {}
@@ -305,13 +265,21 @@ def open_note_detailed(signed: str | bytes, verifiers: Verifiers) -> OpenedNote:
         verifier = known.get((sig.name, sig.key_id))
         if verifier is None:
             continue  # unknown keys are ignored (spec), e.g. witnesses we do not rely on
-        if len(sig.signature) != (64 if verifier.alg == ALG_ED25519 else _COSIGNATURE_SIZE):
-            raise BadSignatureError(f"signature of wrong length for key {sig.name}+{sig.key_id.hex()}")
-        timestamp = _verify(verifier, text, sig)
-        verified.setdefault((sig.name, sig.key_id), VerifiedSignature(sig.name, sig.key_id, verifier.alg, timestamp))
+        timestamp, message, signature = None, text.encode(), sig.signature
+        if verifier.alg == ALG_COSIGNATURE_V1:  # never accept a plain signature relabelled as a cosignature
+            if len(sig.signature) != _COSIGNATURE_SIZE:
+                raise BadSignatureError(f"not a cosignature from key {sig.name}+{sig.key_id.hex()}")
+            timestamp = cosignature_timestamp(sig.signature)
+            message, signature = _cosigned_message(text, timestamp), sig.signature[8:]
+        try:
+            Ed25519PublicKey.from_public_bytes(verifier.public_key).verify(signature, message)
+        except InvalidSignature:
+            raise BadSignatureError(f"invalid signature for key {sig.name}+{sig.key_id.hex()}") from None
+        result = VerifiedSignature(sig.name, sig.key_id, verifier.alg, timestamp)
+        verified.setdefault((sig.name, sig.key_id), result)  # a key that signed twice is reported once
     if not verified:
         raise UnknownKeyError("note has no signature from a known key")
-    return OpenedNote(text, tuple(verified.values()))
+    return text, list(verified.values())
 
 
 def open_note(signed: str | bytes, verifiers: Verifiers) -> tuple[str, list[str]]:
@@ -321,8 +289,8 @@ def open_note(signed: str | bytes, verifiers: Verifiers) -> tuple[str, list[str]
     list of them (a rotated key). Raises :class:`MalformedNoteError`, :class:`BadSignatureError` (a known key's
     signature fails) or :class:`UnknownKeyError` (no known key signed).
     """
-    opened = open_note_detailed(signed, verifiers)
-    return opened.text, opened.names
+    text, verified = open_note_detailed(signed, verifiers)
+    return text, list(dict.fromkeys(s.name for s in verified))
 
 
 @dataclass(frozen=True)
@@ -379,13 +347,13 @@ def open_checkpoint(
         if name == origin:
             raise ValueError("the log cannot witness itself")
         verifiers[name] = Verifier(name, ALG_COSIGNATURE_V1, _raw(key))
-    opened = open_note_detailed(signed, verifiers)
-    if not any(s.name == origin and s.alg == ALG_ED25519 for s in opened.signatures):
+    text, verified = open_note_detailed(signed, verifiers)
+    if not any(s.name == origin and s.alg == ALG_ED25519 for s in verified):
         raise UnknownKeyError(f"checkpoint is not signed by the log key {origin!r}")
-    checkpoint = Checkpoint.parse(opened.text)
+    checkpoint = Checkpoint.parse(text)
     if checkpoint.origin != origin:
         raise PolicyError(f"checkpoint origin {checkpoint.origin!r} is not {origin!r}")
-    cosigners = {s.name: s.timestamp for s in opened.signatures if s.timestamp is not None}
+    cosigners = {s.name: s.timestamp for s in verified if s.timestamp is not None}
     if now is not None and any(t > now for t in cosigners.values()):
         raise PolicyError("a cosignature is dated in the future")
     if len(cosigners) < quorum:
@@ -395,10 +363,7 @@ def open_checkpoint(
 
 @dataclass(frozen=True)
 class TlogProof:
-    """A C2SP ``tlog-proof``: leaf index, inclusion proof, signed checkpoint (verbatim), optional extra data.
-
-    ``extra`` is NOT authenticated: re-derive anything taken from it.
-    """
+    """C2SP ``tlog-proof``: leaf index, inclusion proof, signed checkpoint (verbatim), UNauthenticated extra."""
 
     index: int
     hashes: tuple[bytes, ...]
@@ -455,5 +420,5 @@ def verify_proof(
     verified = open_checkpoint(parsed.checkpoint, origin, log_key, witnesses, quorum, now)
     cp = verified.checkpoint
     if not verify_inclusion(leaf_hash, parsed.index, cp.size, parsed.hashes, cp.root_hash):
-        raise PolicyError(f"the inclusion proof does not put this leaf at index {parsed.index} of the checkpoint")
+        raise PolicyError(f"the inclusion proof does not put this leaf at index {parsed.index}")
     return verified

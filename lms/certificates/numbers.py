@@ -56,6 +56,7 @@ _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 # has already folded the full-width forms (U+FF0D, U+FE63) to "-" by the time this set is used.
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70_")
 
+
 class _Chooser(Protocol):
     """The part of ``secrets`` (or a seeded ``random.Random`` in tests) that we use."""
 
@@ -69,7 +70,7 @@ class NumberCheck:
     ``normalised`` is the canonical 15-character form (for database look-ups) and is set only when ``ok``.
     ``problem`` is a stable code the page translates: ``length`` | ``characters`` | ``check_character``.
     For ``characters``, ``character`` is the first character that is not allowed and ``position`` its 1-based
-    place in the normalised input, so the page can say e.g. "the letter O is never used: did you mean 0…".
+    place in the normalised input, so the page can say e.g. "certificate numbers never contain the letter O".
     """
 
     ok: bool
@@ -132,7 +133,7 @@ def check(text: str) -> NumberCheck:
     return NumberCheck(True, raw)
 
 
-def format(raw: str) -> str:  # noqa: A001 - the brief's public name; shadows the builtin only in this module
+def format(raw: str) -> str:
     """Group a 15-character number as ``XXXXX-XXXXX-XXXXX``; input is normalised first."""
     text = normalise(raw)
     if len(text) != LENGTH:

@@ -52,7 +52,7 @@ class NodeStore(Protocol):
 
     def get(self, level: int, index: int) -> bytes | None: ...
 
-    def put(self, level: int, index: int, hash: bytes) -> None: ...  # noqa: A002 - protocol's public name
+    def put(self, level: int, index: int, hash: bytes) -> None: ...
 
 
 class MissingNodeError(LookupError):
@@ -75,7 +75,7 @@ class MemoryNodeStore:
         self.reads += 1
         return self.nodes.get((level, index))
 
-    def put(self, level: int, index: int, hash: bytes) -> None:  # noqa: A002
+    def put(self, level: int, index: int, hash: bytes) -> None:
         old = self.nodes.get((level, index))
         if old is not None and old != hash:
             raise ConflictingNodeError(f"node ({level}, {index}) is already stored with another hash")

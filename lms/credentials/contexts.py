@@ -63,7 +63,9 @@ PINNED: Mapping[str, PinnedContext] = {
             VC_V2, "credentials-v2.jsonld", "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
         ),
         PinnedContext(
-            OB_V3P0, "ob-context-3.0.3.json", "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761"
+            OB_V3P0,
+            "ob-context-3.0.3.json",
+            "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
         ),
         PinnedContext(
             VC_EXAMPLES_V2,
@@ -114,7 +116,9 @@ class PinnedDocumentLoader(DocumentLoader):
             return self._parsed[url]
         pin = self._pins.get(url)
         if pin is None:
-            raise ContextLoadError(f"refusing to load {url!r}: not a pinned context (contexts are never fetched)")
+            raise ContextLoadError(
+                f"refusing to load {url!r}: not a pinned context (contexts are never fetched)"
+            )
         try:
             data = (self._directory / pin.filename).read_bytes()
         except OSError as exc:
@@ -128,7 +132,12 @@ class PinnedDocumentLoader(DocumentLoader):
     def __call__(self, url: str, options: dict[str, Any] | None = None) -> RemoteDocument:
         # A deep copy, so nothing PyLD does to the document can alter the verified original.
         document = copy.deepcopy(self._load(url))
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": document}
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": document,
+        }
 
     def verify_all(self) -> None:
         """Check every pinned file now (at start-up) instead of on first use."""

@@ -24,7 +24,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -60,7 +60,7 @@ PROOF_TYPE = "DataIntegrityProof"
 # Tolerated difference between the signer's and the verifier's clocks when checking `created`.
 CLOCK_SKEW = timedelta(minutes=5)
 
-KeyResolver = Callable[[str], "Ed25519PublicKey | None"]
+KeyResolver = Callable[[str], Ed25519PublicKey | None]
 
 # PyLD's own test for an absolute IRI: values failing it are dropped on conversion to RDF.
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:\S*$")
@@ -90,7 +90,7 @@ def parse_date_time_stamp(value: object) -> datetime:
     if not isinstance(value, str) or not _DATE_TIME_STAMP.match(value):
         raise ProofError(f"not an XML Schema dateTimeStamp: {value!r}")
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.fromisoformat(value)  # Python 3.11+ reads "Z"
     except ValueError as exc:
         raise ProofError(f"not an XML Schema dateTimeStamp: {value!r}") from exc
 
@@ -102,7 +102,7 @@ def _format_created(created: datetime | str) -> str:
     if created.tzinfo is None:
         raise ProofError("created must be timezone-aware")
     # Whole seconds in UTC, the form of every spec example; sub-second precision carries no meaning here.
-    return created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _innermost(exc: BaseException) -> str:
@@ -125,10 +125,17 @@ def _check_rdf_safe(node: Any, path: str) -> None:
     for key, value in node.items():
         if key in ("@id", "@type"):
             for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, str) and (
-                    v.startswith(jsonld.DEFAULT_BASE_IRI) or not (_ABSOLUTE_IRI.match(v) or _BLANK_NODE.match(v))
+                if (
+                    isinstance(v, str)
+                    and v != "@json"
+                    and (
+                        v.startswith(jsonld.DEFAULT_BASE_IRI)
+                        or not (_ABSOLUTE_IRI.match(v) or _BLANK_NODE.match(v))
+                    )
                 ):
-                    raise UndefinedTermError(f"{path}: {key} value {v!r} comes from a relative IRI or undefined term")
+                    raise UndefinedTermError(
+                        f"{path}: {key} value {v!r} comes from a relative IRI or undefined term"
+                    )
         elif key in ("@value", "@language", "@direction"):
             continue
         elif not key.startswith("@") and not _ABSOLUTE_IRI.match(key):
@@ -153,11 +160,12 @@ def _rdfc(document: dict[str, Any], loader: PinnedDocumentLoader, strict: bool) 
     except UndefinedTermError:
         raise
     except jsonld.JsonLdError as exc:
-        inner = exc
-        while inner.__cause__ is not None:
-            if isinstance(inner.__cause__, UndefinedTermError):
-                raise inner.__cause__ from None
-            inner = inner.__cause__  # type: ignore[assignment]
+        # PyLD wraps what our callbacks raise: surface a dropped term as itself, anything else as a ProofError.
+        cause: BaseException | None = exc.__cause__
+        while cause is not None:
+            if isinstance(cause, UndefinedTermError):
+                raise cause from None
+            cause = cause.__cause__
         raise ProofError(f"JSON-LD processing failed: {_innermost(exc)}") from exc
     return str(nquads).encode("utf-8")
 
@@ -300,7 +308,7 @@ def _verify_one(
     except ProofError as exc:
         return fail(str(exc))
     try:
-        signature = multibase_decode(proof.get("proofValue"))  # type: ignore[arg-type]
+        signature = multibase_decode(proof.get("proofValue"))
     except MultikeyError as exc:
         return fail(f"proofValue: {exc}")
     if len(signature) != 64:
@@ -347,9 +355,11 @@ def verify_proofs(
     loader = document_loader or PinnedDocumentLoader()
     unsecured = copy.deepcopy(document)
     unsecured.pop("proof", None)
-    when = now or datetime.now(timezone.utc)
+    when = now or datetime.now(UTC)
     return [
-        _verify_one(p, unsecured, document.get("@context"), resolve_key, expected_proof_purpose, loader, strict, when)
+        _verify_one(
+            p, unsecured, document.get("@context"), resolve_key, expected_proof_purpose, loader, strict, when
+        )
         for p in _existing_proofs(document)
     ]
 

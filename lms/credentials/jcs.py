@@ -10,17 +10,19 @@ Inputs outside the I-JSON domain are refused rather than guessed at: NaN/Infinit
 
 from __future__ import annotations
 
-from typing import Union
+from typing import TypeAlias
 
 import rfc8785
 
 __all__ = ["JcsError", "JsonValue", "canonicalize"]
 
-JsonValue = Union[None, bool, int, float, str, list["JsonValue"], tuple["JsonValue", ...], dict[str, "JsonValue"]]
+JsonValue: TypeAlias = (
+    None | bool | int | float | str | list["JsonValue"] | tuple["JsonValue", ...] | dict[str, "JsonValue"]
+)
 
 JcsError = rfc8785.CanonicalizationError
 
 
 def canonicalize(value: JsonValue) -> bytes:
     """The canonical UTF-8 bytes of `value`; raises JcsError for values JCS cannot represent."""
-    return rfc8785.dumps(value)  # type: ignore[arg-type]  # rfc8785 types lists as Sequence; same values
+    return rfc8785.dumps(value)

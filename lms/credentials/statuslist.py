@@ -178,7 +178,9 @@ def status_list_credential(
     return credential
 
 
-def status_list_entry(list_credential_url: str, index: int, status_purpose: str = "revocation") -> dict[str, Any]:
+def status_list_entry(
+    list_credential_url: str, index: int, status_purpose: str = "revocation"
+) -> dict[str, Any]:
     """The `credentialStatus` object a credential carries to point at its slot in a list."""
     if status_purpose not in STATUS_PURPOSES:
         raise StatusListError(f"unknown statusPurpose {status_purpose!r}")

@@ -6,7 +6,9 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_login import current_user
 from sqlalchemy import text
 
+from lms.catalogue.views import locale_code
 from lms.db import get_session
+from lms.learning import services as learning
 from lms.i18n import LANGUAGE_COOKIE, LANGUAGES
 from lms.orgs.models import Role
 from lms.security.access import PUBLIC, rule
@@ -17,10 +19,14 @@ from lms.site import bp
 @bp.get("/")
 @rule(PUBLIC)
 def home():
-    memberships = []
+    memberships, progresses = [], []
     if current_user.is_authenticated:
         memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
-    return render_template("site/home.html", memberships=memberships, Role=Role)
+        session = get_session()
+        progresses = [learning.course_progress(session, e) for e in learning.enrollments_of(session, current_user.id)[:3]]
+    return render_template(
+        "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code()
+    )
 
 
 @bp.post("/language")

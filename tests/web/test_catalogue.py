@@ -131,3 +131,68 @@ def test_finishing_a_lesson_needs_reading_time(app, example, web, make_user):
     r = web.post(url + "/finish", {}, form_page=url, follow_redirects=True)
     assert "Spend about 5 more minute(s) on this lesson" in r.get_data(as_text=True)
     assert "0 of 2 lessons completed" in web.get("/courses/first-live-room").get_data(as_text=True)
+
+
+def test_home_page_offers_to_continue(app, example, web, make_user):
+    make_user("host@example.com")
+    web.login("host@example.com", PASSWORD)
+    assert "You are not enrolled in any course yet." in web.get("/").get_data(as_text=True)
+    web.post("/courses/first-live-room/enrol", {}, form_page="/courses/first-live-room")
+    home = web.get("/").get_data(as_text=True)
+    assert 'href="/courses/first-live-room/lessons/before-you-start">Your first live stream: a checklist</a>' in home
+
+
+def test_an_organisation_course_is_private_to_it(app, example, make_user):
+    from lms.orgs import services as orgs
+    from lms.orgs.models import Role
+    from tests.conftest import Browserish
+
+    member, outsider = make_user("member@example.com"), make_user("outsider@example.com")
+    with app.app_context():
+        from lms.accounts.models import User
+
+        session = get_session()
+        org = orgs.create_organisation(session, name="MCN", slug="mcn", kind="mcn")
+        orgs.add_member(session, org=org, user=session.get(User, member), role=Role.LEARNER)
+        session.scalar(select(Course)).org_id = org.id
+        session.commit()
+    inside, outside = Browserish(app.test_client()), Browserish(app.test_client())
+    inside.login("member@example.com", PASSWORD)
+    outside.login("outsider@example.com", PASSWORD)
+    assert "first live stream" in inside.get("/courses/").get_data(as_text=True)
+    assert inside.get("/courses/first-live-room").status_code == 200
+    assert "first live stream" not in outside.get("/courses/").get_data(as_text=True)
+    assert outside.get("/courses/first-live-room").status_code == 404
+    assert outside.get("/courses/first-live-room/v1/assets/room.svg").status_code == 404
+    r = outside.post("/courses/first-live-room/enrol", {}, form_page="/courses/")
+    assert r.status_code == 404
+    assert app.test_client().get("/courses/first-live-room").status_code == 404
+
+
+def test_stats_json_for_scripts(app):
+    import json
+
+    result = app.test_cli_runner().invoke(args=["courses", "stats", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data == [
+        {
+            "slug": "first-live-room",
+            "area": "compliance",
+            "vertical": None,
+            "lessons": [{"slug": "before-you-start", "chars": data[0]["lessons"][0]["chars"]},
+                        {"slug": "words-to-avoid", "chars": data[0]["lessons"][1]["chars"]}],
+            "questions": 5,
+            "questions_with_feedback": 5,
+        }
+    ]
+    assert all(lesson["chars"] > 20 for lesson in data[0]["lessons"])
+
+
+def test_check_command_prints_places_and_fails(app):
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["courses", "check", str(ROOT / "tests" / "fixtures" / "broken-courses")])
+    assert bad.exit_code == 1
+    assert "broken-one/course.yaml:7: unknown skill id 'no-such-skill'" in bad.output
+    good = runner.invoke(args=["courses", "check", str(EXAMPLE)])
+    assert good.exit_code == 0 and "OK: 1 course(s), no problems." in good.output
