@@ -81,16 +81,17 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lms import accounts, catalogue, learning, mail, orgs, site
+    from lms import accounts, mail, orgs, site
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes on the blueprint
-    from lms.catalogue import views as _catalogue_views  # noqa: F401
-    from lms.learning import views as _learning_views  # noqa: F401
+    from lms.catalogue import views as catalogue_views
+    from lms.learning import views as learning_views
     from lms.mail import views as _mail_views  # noqa: F401
     from lms.orgs import views as _orgs_views  # noqa: F401
+    from lms.quizzes import views as quizzes_views
     from lms.security import access
     from lms.site import views as _site_views  # noqa: F401
 
-    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue.bp, learning.bp):
+    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp):
         app.register_blueprint(blueprint)
     access.declare(app, "static", access.PUBLIC)
     from lms.site.templating import init_app as init_templating

@@ -26,8 +26,9 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.catalogue.cli import courses
+    from lms.quizzes.cli import gift
 
-    for command in (init_db, create_admin, demo, serve, courses):
+    for command in (init_db, create_admin, demo, serve, courses, gift):
         app.cli.add_command(command)
 
 

@@ -6,6 +6,7 @@ from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.orgs.models import Invitation, Membership, Organisation
+from lms.quizzes.models import QuizAttempt, QuizResponse
 
 __all__ = [
     "Base",
@@ -17,6 +18,8 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "Quiz",
+    "QuizAttempt",
+    "QuizResponse",
     "StudyClock",
     "StudyTime",
     "Invitation",

@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("catalogue", __name__)
+"""Catalogue: pure modules import nothing from Flask; the blueprint lives in views.py."""

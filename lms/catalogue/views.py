@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.catalogue import bp, services
+from lms.catalogue import services
 from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS, skill_names, vertical_labels
 from lms.db import get_session
 from lms.errors import NotFound
 from lms.learning import services as learning
 from lms.security.access import LOGIN, PUBLIC, rule
+
+bp = Blueprint("catalogue", __name__)
 
 
 def user_org_ids() -> list[int]:

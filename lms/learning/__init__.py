@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("learning", __name__)
+"""Learning: pure modules import nothing from Flask; the blueprint lives in views.py."""

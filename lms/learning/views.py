@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,9 +21,11 @@ from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
-from lms.learning import bp, services
+from lms.learning import services
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
+
+bp = Blueprint("learning", __name__)
 
 
 def study_rules() -> services.StudyRules:

@@ -1,0 +1,1 @@
+"""Quizzes: pure modules import nothing from Flask; the blueprint lives in views.py."""

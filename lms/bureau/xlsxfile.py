@@ -1,0 +1,53 @@
+"""Reading an XLSX upload with openpyxl in read-only mode (rows are streamed, values not formulas)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+
+from lms.bureau.model import MAX_XLSX_UNPACKED, BulkFile, BulkFileError
+from lms.bureau.rows import parse_records
+
+_NOT_XLSX = (
+    "the file is a ZIP archive but not a readable Excel .xlsx workbook; save it from Excel or WPS as .xlsx"
+)
+
+
+def read_xlsx(data: bytes, max_rows: int) -> BulkFile:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BulkFileError(_NOT_XLSX, code="unreadable") from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise BulkFileError("the workbook is too large once unpacked; save it as CSV", code="unreadable")
+
+    from openpyxl import load_workbook
+
+    # openpyxl warns about harmless quirks of other producers (no default style, unknown extensions, …);
+    # the test suite turns warnings into errors, and a bureau cannot act on them anyway. (catch_warnings is
+    # process-wide before Python 3.14; a race with another thread could at worst mute or keep such a warning.)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        except Exception as exc:  # untrusted input: openpyxl raises KeyError, ValueError, XML errors, …
+            raise BulkFileError(_NOT_XLSX, code="unreadable") from exc
+        try:
+            sheets = workbook.worksheets
+            if not sheets:
+                raise BulkFileError("the workbook has no worksheet", code="empty")
+            sheet = sheets[0]
+            where = f' (read the first sheet, "{sheet.title}")' if len(sheets) > 1 else ""
+            records = enumerate(sheet.iter_rows(values_only=True), 1)
+            header_line, columns, has_id, rows = parse_records(
+                records, max_rows, f'the first sheet "{sheet.title}" is empty', where
+            )
+        except BulkFileError:
+            raise
+        except Exception as exc:  # a damaged sheet only shows while it is being read
+            raise BulkFileError(_NOT_XLSX, code="unreadable") from exc
+        finally:
+            workbook.close()
+    return BulkFile(rows, "xlsx", header_line, columns, has_id, sheet=sheet.title)

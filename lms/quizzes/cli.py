@@ -1,0 +1,75 @@
+"""``lms gift parse|export``: GIFT question banks from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from lms.quizzes.gift import GiftError, export, parse, to_dict
+
+
+@click.group("gift")
+def gift() -> None:
+    """Moodle GIFT question files."""
+
+
+@gift.command("parse")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the questions as a JSON array.")
+def parse_command(file: Path, as_json: bool) -> None:
+    """Parse FILE; print FILE:LINE: message for every syntax error and exit 1 (nothing is imported)."""
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        click.echo(f"{file}:{line}: file is not UTF-8 text")
+        sys.exit(1)
+    try:
+        questions = parse(text, str(file))
+    except GiftError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps([to_dict(q) for q in questions], ensure_ascii=False, indent=2))
+    else:
+        for q in questions:
+            click.echo(f"{file}:{q.line}: {q.type} {q.name or ''}".rstrip())
+        click.echo(f"{len(questions)} question(s).")
+
+
+@gift.command("export")
+@click.option("--course", "course_slug", required=True, help="Course id (slug).")
+@click.option("--quiz", "quiz_key", default=None, help="Quiz id; default: every quiz of the course.")
+@click.option("--version", "version_number", type=int, default=None, help="Course version; default: current.")
+@with_appcontext
+def export_command(course_slug: str, quiz_key: str | None, version_number: int | None) -> None:
+    """Print a stored question bank as GIFT (import it again and you get the same questions)."""
+    from sqlalchemy import select
+
+    from lms.catalogue.models import Course, CourseVersion, Quiz
+    from lms.db import get_session
+    from lms.quizzes.gift import from_dict
+
+    session = get_session()
+    course = session.scalar(select(Course).where(Course.slug == course_slug))
+    if course is None:
+        raise click.ClickException(f"no course '{course_slug}'")
+    version_id = course.current_version_id
+    if version_number is not None:
+        version_id = session.scalar(
+            select(CourseVersion.id).where(CourseVersion.course_id == course.id, CourseVersion.number == version_number)
+        )
+    stmt = select(Quiz).where(Quiz.version_id == version_id).order_by(Quiz.key)
+    if quiz_key:
+        stmt = stmt.where(Quiz.key == quiz_key)
+    quizzes = session.scalars(stmt).all()
+    if not quizzes:
+        raise click.ClickException("no such quiz")
+    for quiz in quizzes:
+        click.echo(export([from_dict(q) for q in quiz.questions]), nl=False)

@@ -1,0 +1,220 @@
+"""Taking quizzes: server-side timing, attempt limits, cool-down, resume, single grading, and no leaked keys."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.catalogue.loader import load_catalogue
+from lms.catalogue.models import Quiz
+from lms.catalogue.services import sync_catalogue
+from lms.db import get_session, utcnow
+from lms.quizzes import services
+from lms.quizzes.gift import from_dict
+from lms.quizzes.models import QuizAttempt
+from tests.conftest import PASSWORD, ROOT, Browserish
+
+FIXTURE = ROOT / "tests" / "fixtures" / "quiz-courses"
+
+
+@pytest.fixture
+def host(app, make_user):
+    with app.app_context():
+        session = get_session()
+        sync_catalogue(session, load_catalogue(FIXTURE))
+        session.commit()
+    make_user("host@example.com")
+    web = Browserish(app.test_client())
+    web.login("host@example.com", PASSWORD)
+    web.post("/courses/all-types/enrol", {}, form_page="/courses/all-types")
+    return web
+
+
+def start(web, key="final"):
+    r = web.post(f"/courses/all-types/quizzes/{key}/start", {}, form_page=f"/courses/all-types/quizzes/{key}")
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    return int(r.headers["Location"].rsplit("/", 1)[1])
+
+
+def paper_questions(app, attempt_id):
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        questions = [from_dict(q) for q in attempt.quiz.questions]
+        return [(i, questions[item["question_index"]], item) for i, item in enumerate(attempt.paper)]
+
+
+def right_answers(app, attempt_id) -> dict:
+    """The form a host who knows every answer would send."""
+    form = {}
+    for pos, q, item in paper_questions(app, attempt_id):
+        name = f"q{pos}"
+        shown = item["option_order"] or list(range(len(q.answers)))  # forms send the displayed position
+        if q.type == "multichoice":
+            form[name] = str(shown.index(next(i for i, a in enumerate(q.answers) if a.fraction == 1)))
+        elif q.type == "multiresponse":
+            form[name + "_shown"] = "1"
+            form[name] = [str(shown.index(i)) for i, a in enumerate(q.answers) if a.fraction > 0]
+        elif q.type == "truefalse":
+            form[name] = "true" if q.correct else "false"
+        elif q.type == "shortanswer":
+            form[name] = "９"  # full-width digit: normalised before comparing
+        elif q.type == "numerical":
+            form[name] = "15.2"
+        elif q.type == "matching":
+            choices = list(dict.fromkeys(p.answer for p in q.pairs))
+            displayed = item["answer_order"] or list(range(len(choices)))
+            for pi, pair in enumerate(q.pairs):
+                form[f"{name}_{pi}"] = str(displayed.index(choices.index(pair.answer)))
+    return form
+
+
+def submit(web, attempt_id, form):
+    return web.post(f"/quiz-attempts/{attempt_id}/save", {**form, "finish": "1"}, form_page=f"/quiz-attempts/{attempt_id}")
+
+
+def test_no_answer_key_reaches_the_browser_before_submission(app, host):
+    attempt_id = start(host)
+    pages = [host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True),
+             host.get("/courses/all-types/quizzes/final").get_data(as_text=True),
+             host.get("/courses/all-types").get_data(as_text=True)]
+    for html in pages:
+        assert "SECRET" not in html  # no feedback, general feedback, accepted answer or matching key
+        assert "fraction" not in html and "九条秘密" not in html
+    attempt_page = pages[0]
+    # Every question is on the paper, but the matching answers only as shuffled choices and no numerical key.
+    assert attempt_page.count('class="question card"') == 7
+    assert "15" not in re.sub(r"<[^>]+>", "", attempt_page).replace("200 单退 30 单", "")
+    # Option values are display positions 0..n-1, so they say nothing about which option is right.
+    for values in re.findall(r'name="(q\d+)" value="(\d+)"', attempt_page):
+        assert int(values[1]) < 4
+
+
+def test_right_answers_pass_and_review_shows_feedback(app, host):
+    attempt_id = start(host)
+    r = submit(host, attempt_id, right_answers(app, attempt_id))
+    assert r.status_code == 302
+    review = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
+    assert "Score: 100%" in review and "Passed" in review
+    assert "SECRET-GENERAL-MC" in review  # after submission the explanation is shown (feedback: after_submit)
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert attempt.status == "finished" and attempt.score == 100 and attempt.passed
+
+
+def test_wrong_answers_fail_and_cooldown_then_limit(app, host, monkeypatch):
+    first = start(host)
+    submit(host, first, {})
+    overview = host.get("/courses/all-types/quizzes/final").get_data(as_text=True)
+    assert "Not passed yet" in overview and "You can try again in 5 minute(s)." in overview
+    r = host.post("/courses/all-types/quizzes/final/start", {}, form_page="/courses/all-types/quizzes/final",
+                  follow_redirects=True)
+    assert "after the waiting time" in r.get_data(as_text=True)
+    with app.app_context():  # the cool-down passes
+        get_session().get(QuizAttempt, first).submitted_at = utcnow() - timedelta(minutes=6)
+        get_session().commit()
+    second = start(host)
+    assert second != first
+    submit(host, second, right_answers(app, second))
+    overview = host.get("/courses/all-types/quizzes/final").get_data(as_text=True)
+    assert "Your result: 100%" in overview and "You have used all your attempts" in overview
+
+
+def test_attempt_resumes_with_saved_answers(app, host):
+    attempt_id = start(host)
+    form = right_answers(app, attempt_id)
+    host.post(f"/quiz-attempts/{attempt_id}/save", {**form, "save": "1"}, form_page=f"/quiz-attempts/{attempt_id}")
+    # The connection drops; later the host starts again: the same attempt, the same paper, the answers kept.
+    assert start(host) == attempt_id
+    page = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
+    assert page.count(" checked") >= 3 and 'value="９"' in page
+
+
+def test_late_answers_do_not_count(app, host):
+    attempt_id = start(host)
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        attempt.deadline_at = utcnow() - timedelta(seconds=30)  # the time limit has passed
+        get_session().commit()
+    r = submit(host, attempt_id, right_answers(app, attempt_id))
+    assert r.status_code == 302
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert attempt.status == "finished" and attempt.score == 0
+        assert all(resp.response is None for resp in attempt.responses)
+        assert attempt.submitted_at <= attempt.deadline_at + services.DEADLINE_GRACE
+
+
+def test_answers_saved_in_time_count_after_the_deadline(app, host):
+    attempt_id = start(host)
+    form = right_answers(app, attempt_id)
+    host.post(f"/quiz-attempts/{attempt_id}/save", {**form, "save": "1"}, form_page=f"/quiz-attempts/{attempt_id}")
+    with app.app_context():
+        get_session().get(QuizAttempt, attempt_id).deadline_at = utcnow() - timedelta(minutes=1)
+        get_session().commit()
+    # Coming back after the limit: the attempt is closed with what was saved in time.
+    page = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
+    assert "Time is up" in page and "Score: 100%" in page
+
+
+def test_double_submission_is_graded_once(app, host):
+    attempt_id = start(host)
+    with app.app_context():
+        session = get_session()
+        attempt = session.get(QuizAttempt, attempt_id)
+        services.finish_attempt(session, attempt, utcnow(), {0: None})
+        first_submitted = attempt.submitted_at
+        session.commit()
+        again = services.finish_attempt(session, attempt, utcnow() + timedelta(seconds=3), {})
+        session.commit()
+        assert again.submitted_at == first_submitted and again.number == 1
+        assert session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+
+
+def test_two_tabs_cannot_open_two_attempts(app, host):
+    with app.app_context():
+        session = get_session()
+        quiz = session.scalar(select(Quiz).where(Quiz.key == "final"))
+        from lms.accounts.models import User
+
+        user_id = session.scalar(select(User.id))
+        a = services.start_attempt(session, user_id, quiz, utcnow())
+        b = services.start_attempt(session, user_id, quiz, utcnow())
+        session.commit()
+        assert a.id == b.id
+        assert session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+
+
+def test_immediate_feedback_checks_one_answer_and_locks_it(app, host):
+    attempt_id = start(host, "instant")
+    positions = {q.name: pos for pos, q, _item in paper_questions(app, attempt_id)}
+    tf = positions["i1"]
+    r = host.post(f"/quiz-attempts/{attempt_id}/save", {f"q{tf}": "true", "check": str(tf)},
+                  form_page=f"/quiz-attempts/{attempt_id}")
+    assert r.headers["Location"].endswith(f"#q{tf}")
+    page = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
+    assert "即时解释一" in page and "即时解释二" not in page  # only the checked question is explained
+    # The checked answer is locked: changing it later has no effect.
+    host.post(f"/quiz-attempts/{attempt_id}/save", {f"q{tf}": "false", "finish": "1"},
+              form_page=f"/quiz-attempts/{attempt_id}")
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert attempt.score == 50.0 and attempt.passed
+
+
+def test_feedback_never_shows_only_the_score(app, host):
+    attempt_id = start(host, "essay")
+    submit(host, attempt_id, {"q0": "今天直播间下单比平时便宜二十元。"})
+    page = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
+    assert "waiting for a trainer" in page
+    assert "does not show answers or feedback" in page
+
+
+def test_another_hosts_attempt_is_not_visible(app, host, make_user):
+    attempt_id = start(host)
+    make_user("other@example.com")
+    other = Browserish(app.test_client())
+    other.login("other@example.com", PASSWORD)
+    assert other.get(f"/quiz-attempts/{attempt_id}").status_code == 404
+    r = other.post(f"/quiz-attempts/{attempt_id}/save", {"finish": "1"}, form_page="/")
+    assert r.status_code == 404
