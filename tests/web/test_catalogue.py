@@ -98,6 +98,8 @@ def test_catalogue_browse_filter_and_search(app, example, zh_web):
 
 def test_course_page_shows_summary_lessons_hours_skills(app, example, web):
     page = web.get("/courses/first-live-room").get_data(as_text=True)
+    assert "<title>Your first live stream: a checklist · Host Academy</title>" in page
+    assert page.count('id="quizzes-heading"') == 1
     for text in ("Your first live stream: a checklist", "What to prepare before you go live", "Words to avoid",
                  "10 minutes of verified study", "Log in to enrol", "v1"):  # fmt: skip
         assert text in page, text
