@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learning import views as learning_views
     from lms.mail import views as _mail_views  # noqa: F401
     from lms.orgs import views as _orgs_views  # noqa: F401
+    from lms.quizzes import trainer_views  # noqa: F401 - registers trainer routes on the quizzes blueprint
     from lms.quizzes import views as quizzes_views
     from lms.security import access
     from lms.site import views as _site_views  # noqa: F401

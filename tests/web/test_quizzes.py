@@ -218,3 +218,65 @@ def test_another_hosts_attempt_is_not_visible(app, host, make_user):
     assert other.get(f"/quiz-attempts/{attempt_id}").status_code == 404
     r = other.post(f"/quiz-attempts/{attempt_id}/save", {"finish": "1"}, form_page="/")
     assert r.status_code == 404
+
+
+@pytest.fixture
+def two_mcns(app, host, make_user):
+    """The host belongs to MCN A with a trainer; MCN B has its own trainer."""
+    from lms.accounts.models import User
+    from lms.orgs import services as orgs
+    from lms.orgs.models import Role
+
+    make_user("trainer-a@example.com")
+    make_user("trainer-b@example.com")
+    with app.app_context():
+        session = get_session()
+        users = {u.email: u for u in session.scalars(select(User))}
+        a = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        b = orgs.create_organisation(session, name="MCN B", slug="mcn-b", kind="mcn")
+        orgs.add_member(session, org=a, user=users["host@example.com"], role=Role.LEARNER)
+        orgs.add_member(session, org=a, user=users["trainer-a@example.com"], role=Role.TRAINER)
+        orgs.add_member(session, org=b, user=users["trainer-b@example.com"], role=Role.TRAINER)
+        session.commit()
+    trainer_a, trainer_b = Browserish(app.test_client()), Browserish(app.test_client())
+    trainer_a.login("trainer-a@example.com", PASSWORD)
+    trainer_b.login("trainer-b@example.com", PASSWORD)
+    return trainer_a, trainer_b
+
+
+def test_essay_goes_to_the_trainers_queue_and_the_grade_finishes_the_attempt(app, host, two_mcns):
+    trainer_a, trainer_b = two_mcns
+    attempt_id = start(host, "essay")
+    submit(host, attempt_id, {"q0": "今天直播间下单比平时便宜二十元。"})
+    queue_a = trainer_a.get("/orgs/mcn-a/grading").get_data(as_text=True)
+    assert "今天直播间下单比平时便宜二十元。" in queue_a
+    # Another organisation's trainer sees nothing of it and cannot grade it.
+    assert trainer_b.get("/orgs/mcn-a/grading").status_code == 403
+    assert "便宜二十元" not in trainer_b.get("/orgs/mcn-b/grading").get_data(as_text=True)
+    with app.app_context():
+        from lms.quizzes.models import QuizResponse
+
+        response_id = get_session().scalar(select(QuizResponse.id))
+    assert trainer_b.post(f"/orgs/mcn-b/grading/{response_id}", {"score": "100"}, form_page="/orgs/mcn-b/grading").status_code == 404
+    r = trainer_a.post(f"/orgs/mcn-a/grading/{response_id}", {"score": "80", "comment": "改写得好，有依据。"},
+                       form_page="/orgs/mcn-a/grading")
+    assert r.status_code == 302
+    review = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
+    assert "Score: 80%" in review and "Passed" in review
+    assert "Nothing to grade right now." in trainer_a.get("/orgs/mcn-a/grading").get_data(as_text=True)
+
+
+def test_question_statistics_for_the_trainer(app, host, two_mcns):
+    trainer_a, trainer_b = two_mcns
+    attempt_id = start(host)
+    submit(host, attempt_id, right_answers(app, attempt_id))
+    index = trainer_a.get("/orgs/mcn-a/quiz-statistics").get_data(as_text=True)
+    assert "Every question type" in index and "1 attempt" in index
+    assert "No finished attempts yet." in trainer_b.get("/orgs/mcn-b/quiz-statistics").get_data(as_text=True)
+    with app.app_context():
+        quiz_id = get_session().scalar(select(Quiz.id).where(Quiz.key == "final"))
+    page = trainer_a.get(f"/orgs/mcn-a/quiz-statistics/{quiz_id}").get_data(as_text=True)
+    assert "few attempts" in page and "Facility" in page and "1.00" in page
+    assert "广告法" in page  # how often each option was chosen
+    # MCN B has no attempts on it: nothing to show, and nothing of MCN A's.
+    assert trainer_b.get(f"/orgs/mcn-b/quiz-statistics/{quiz_id}").status_code == 404
