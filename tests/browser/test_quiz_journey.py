@@ -1,0 +1,82 @@
+"""A host takes a timed quiz drawn from pools, sees feedback after submitting, fails, waits out the cool-down,
+retries and passes, in Chromium."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from lms.db import get_session, utcnow
+from lms.quizzes.gift import from_dict
+from lms.quizzes.models import QuizAttempt
+from tests.browser.conftest import axe_serious
+from tests.conftest import PASSWORD
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+
+def latest_paper(app):
+    with app.app_context():
+        attempt = get_session().scalar(select(QuizAttempt).order_by(QuizAttempt.id.desc()))
+        questions = [from_dict(q) for q in attempt.quiz.questions]
+        return [questions[item["question_index"]] for item in attempt.paper]
+
+
+def answer_correctly(page, questions) -> None:
+    """Answer as a host who knows the material: by the visible labels, as a person would."""
+    for position, q in enumerate(questions):
+        box = page.locator(f"#q{position}")
+        if q.type == "multichoice":
+            box.get_by_label(next(a.text for a in q.answers if a.fraction == 1), exact=True).check()
+        elif q.type == "multiresponse":
+            for a in q.answers:
+                if a.fraction > 0:
+                    box.get_by_label(a.text, exact=True).check()
+        elif q.type == "truefalse":
+            box.get_by_label("正确" if q.correct else "错误", exact=True).check()
+        elif q.type == "shortanswer":
+            box.locator("input[type=text]").fill(q.answers[0].text)
+        elif q.type == "matching":
+            for pair in q.pairs:
+                box.get_by_label(pair.question, exact=True).select_option(label=pair.answer)
+
+
+def test_fail_wait_retry_pass(app, example, live_server, phone, make_user, artifacts_dir):  # noqa: F811
+    make_user("host@example.com", "小林")
+    page = phone
+    page.goto(live_server + "/account/login")
+    page.locator("#login").fill("host@example.com")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form [type=submit]").first.click()
+    page.goto(live_server + "/courses/first-live-room")
+    page.get_by_role("button", name="报名学习").click()
+    page.goto(live_server + "/courses/first-live-room/quizzes/final")
+    assert "10 分钟" in page.locator("main").inner_text()  # the time limit is announced
+    page.get_by_role("button", name="开始测验").click()
+
+    # A timed paper of 3 questions drawn from two pools; the server's deadline is shown as a countdown.
+    assert page.locator("fieldset.question").count() == 3
+    assert page.locator("#time-left").inner_text().startswith(("9:", "10:"))
+    assert axe_serious(page) == []
+    page.screenshot(path=str(artifacts_dir / "quiz-phone.png"))
+    page.get_by_role("button", name="提交全部答案").click()
+
+    # Failed: feedback is shown after submission, as this quiz is configured.
+    review = page.locator("main").inner_text()
+    assert "未通过" in review and "《广告法》第九条" in review
+    page.get_by_role("link", name="返回测验").click()
+    assert "1 分钟后可以再试" in page.locator("#cooldown").inner_text()
+    assert page.get_by_role("button", name="再试一次").count() == 0
+
+    with app.app_context():  # the host waits out the one-minute cool-down
+        attempt = get_session().scalar(select(QuizAttempt))
+        attempt.submitted_at = utcnow() - timedelta(minutes=2)
+        get_session().commit()
+    page.reload()
+    page.get_by_role("button", name="再试一次").click()
+    answer_correctly(page, latest_paper(app))
+    page.get_by_role("button", name="提交全部答案").click()
+    result = page.locator(".result").inner_text()
+    assert "得分：100%" in result and "已通过" in result
+    assert axe_serious(page) == []
