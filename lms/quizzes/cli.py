@@ -73,3 +73,33 @@ def export_command(course_slug: str, quiz_key: str | None, version_number: int |
         raise click.ClickException("no such quiz")
     for quiz in quizzes:
         click.echo(export([from_dict(q) for q in quiz.questions]), nl=False)
+
+
+@gift.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--course-dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The course folder (courses/<id>) whose quiz receives the questions.")
+@click.option("--quiz", "quiz_key", required=True, help="The quiz id in course.yaml (quizzes/<id>.gift).")
+def import_command(file: Path, course_dir: Path, quiz_key: str) -> None:
+    """Check FILE and, only if it has no problem at all, make it the course's quiz file.
+
+    Run `lms courses check` and `lms courses sync` afterwards: the edited course becomes a new version.
+    """
+    raw = file.read_bytes()
+    try:
+        questions = parse(raw.decode("utf-8"), str(file))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise click.ClickException(f"{file}:{line}: file is not UTF-8 text") from None
+    except GiftError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    target = course_dir / "quizzes" / f"{quiz_key}.gift"
+    if not target.parent.is_dir() or quiz_key not in (course_dir / "course.yaml").read_text(encoding="utf-8"):
+        raise click.ClickException(f"the course in {course_dir} lists no quiz '{quiz_key}'")
+    # Written through a temporary file and renamed: the old quiz file is never left half-overwritten.
+    tmp = target.with_suffix(".gift.tmp")
+    tmp.write_bytes(raw)
+    tmp.replace(target)
+    click.echo(f"{len(questions)} question(s) imported into {target}. Now run: lms courses check {course_dir}")

@@ -1,0 +1,68 @@
+"""`lms gift parse|export|import` as an author uses them."""
+
+import json
+import shutil
+
+from sqlalchemy import select
+
+from lms.catalogue.loader import load_catalogue
+from lms.catalogue.services import sync_catalogue
+from lms.db import get_session
+from lms.quizzes.gift import parse
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "docs" / "example-course"
+SKILLS = ROOT / "courses" / "skills.yaml"
+QUIZ = EXAMPLE / "first-live-room" / "quizzes" / "final.gift"
+
+
+def test_parse_json_has_the_documented_keys(app):
+    result = app.test_cli_runner().invoke(args=["gift", "parse", str(QUIZ), "--json"])
+    assert result.exit_code == 0
+    questions = json.loads(result.output)
+    assert [q["type"] for q in questions] == ["multichoice", "truefalse", "multiresponse", "shortanswer", "matching"]
+    first = questions[0]
+    for key in ("type", "name", "category", "format", "text", "answers", "correct", "feedback_true",
+                "feedback_false", "numerical", "pairs", "general_feedback", "line"):  # fmt: skip
+        assert key in first
+    assert first["answers"][0] == {"text": "《广告法》", "fraction": 1.0, "feedback": '第九条禁止使用"最佳"等绝对化用语。'}
+    assert questions[2]["answers"][2]["fraction"] == -1.0
+    assert questions[4]["pairs"][0] == {"question": "全网最低价", "answer": "违规，除非能证明"}
+
+
+def test_parse_reports_syntax_errors_with_file_and_line(app, tmp_path):
+    bad = tmp_path / "bad.gift"
+    bad.write_text("::ok:: 好问题 {T}\n\n::bad:: 坏问题 {=没有结束\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["gift", "parse", str(bad), "--json"])
+    assert result.exit_code == 1
+    assert f"{bad}:3: unclosed answer block" in result.output
+
+
+def test_export_then_import_gives_the_same_questions(app, tmp_path):
+    with app.app_context():
+        session = get_session()
+        sync_catalogue(session, load_catalogue(EXAMPLE, SKILLS))
+        session.commit()
+    runner = app.test_cli_runner()
+    exported = runner.invoke(args=["gift", "export", "--course", "first-live-room", "--quiz", "final"])
+    assert exported.exit_code == 0
+    assert [q for q in parse(exported.output)] == parse(QUIZ.read_text(encoding="utf-8"))
+
+    course = tmp_path / "first-live-room"
+    shutil.copytree(EXAMPLE / "first-live-room", course)
+    bank = tmp_path / "bank.gift"
+    bank.write_text(exported.output, encoding="utf-8")
+    imported = runner.invoke(args=["gift", "import", str(bank), "--course-dir", str(course), "--quiz", "final"])
+    assert imported.exit_code == 0 and "5 question(s) imported" in imported.output
+    assert parse((course / "quizzes" / "final.gift").read_text(encoding="utf-8")) == parse(QUIZ.read_text(encoding="utf-8"))
+
+
+def test_import_of_a_broken_file_changes_nothing(app, tmp_path):
+    course = tmp_path / "first-live-room"
+    shutil.copytree(EXAMPLE / "first-live-room", course)
+    before = (course / "quizzes" / "final.gift").read_bytes()
+    bad = tmp_path / "bad.gift"
+    bad.write_text("::a:: 问题 {=答案\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["gift", "import", str(bad), "--course-dir", str(course), "--quiz", "final"])
+    assert result.exit_code == 1 and f"{bad}:1:" in result.output
+    assert (course / "quizzes" / "final.gift").read_bytes() == before
