@@ -92,7 +92,11 @@ def _register_blueprints(app: Flask) -> None:
     from lms.security import access
     from lms.site import views as _site_views  # noqa: F401
 
-    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp):
+    from lms.certificates import listeners
+    from lms.certificates import views as certificates_views
+
+    listeners.connect()
+    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp):
         app.register_blueprint(blueprint)
     access.declare(app, "static", access.PUBLIC)
     from lms.site.templating import init_app as init_templating

@@ -26,9 +26,10 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.catalogue.cli import courses
+    from lms.certificates.cli import certificates
     from lms.quizzes.cli import gift
 
-    for command in (init_db, create_admin, demo, serve, courses, gift):
+    for command in (init_db, create_admin, demo, serve, courses, gift, certificates):
         app.cli.add_command(command)
 
 
@@ -78,13 +79,15 @@ def demo() -> None:
     from lms.demo import load_demo
 
     session = get_session()
-    summary = load_demo(session)
-    session.commit()
     cfg = current_app.config["LMS"]
+    summary = load_demo(session, current_app.extensions["lms.pii"], cfg=cfg)
+    session.commit()
     click.echo(f"Catalogue: {summary.courses} course(s) from courses/ ({summary.catalogue_note})")
     click.echo(f"Demo data ready at {cfg.base_url}  (password for every demo account: {summary.password})")
     for role, login in summary.logins:
         click.echo(f"  {role:<18} {login}")
+    for label, number in summary.certificates:
+        click.echo(f"  {label:<18} {cfg.base_url}/verify/{number}")
     if cfg.mail_backend == "outbox":
         click.echo(f"  Mail outbox (password reset and invitation links): {cfg.base_url}/dev/outbox")
 

@@ -41,6 +41,8 @@ class Config:
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    #: The training institution named on certificates of the shared catalogue (org courses name their org).
+    issuer_name: str = "主播学堂"
     #: The site's public base URL, used in mails (reset links) and later in QR codes.
     base_url: str = "http://127.0.0.1:5000"
     #: Rate limit storage: memory in development, Redis in production.

@@ -15,7 +15,19 @@ from pathlib import Path
 from lms.accounts import services as accounts
 from lms.catalogue.loader import load_catalogue
 from lms.catalogue.services import sync_catalogue
-from lms.config import PROJECT_ROOT
+from lms.accounts import idcard
+from lms.accounts.realname import save_real_name
+from lms.catalogue.models import Course, Lesson, Quiz
+from lms.certificates import numbers
+from lms.certificates.models import VALID
+from lms.certificates.services import certificate_for, revoke, try_issue
+from lms.config import PROJECT_ROOT, Config
+from lms.db import utcnow
+from lms.learning import services as learning
+from lms.learning.models import LessonProgress, StudyTime
+from lms.learning.studytime import china_day
+from lms.quizzes.models import FINISHED, QuizAttempt
+from lms.security.pii import PIICipher
 from lms.accounts.identifiers import parse_identifier
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation, OrgKind, Role
@@ -43,10 +55,13 @@ class DemoSummary:
     password: str = DEMO_PASSWORD
     courses: int = 0
     catalogue_note: str = ""
+    certificates: list[tuple[str, str]] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
-def load_demo(session: Session, catalogue: Path = PROJECT_ROOT / "courses") -> DemoSummary:
+def load_demo(
+    session: Session, cipher: PIICipher, cfg: Config | None = None, catalogue: Path = PROJECT_ROOT / "courses"
+) -> DemoSummary:
     summary = DemoSummary()
     result = load_catalogue(catalogue)
     report = sync_catalogue(session, result)
@@ -70,4 +85,49 @@ def load_demo(session: Session, catalogue: Path = PROJECT_ROOT / "courses") -> D
             orgs.add_member(session, org=by_slug[slug], user=user, role=role)
         summary.logins.append((label, email))
     session.flush()
+    issuer = (cfg or Config()).issuer_name
+    for email, legal_name, id_base, revoked in DEMO_GRADUATES:
+        certificate = _graduate(session, cipher, email, legal_name, id_base, issuer)
+        if certificate is None:
+            continue
+        if revoked and certificate.status == VALID:
+            revoke(session, certificate, None, "演示：复核发现该学员的测验由他人代考，证书撤销。")
+        label = "revoked certificate" if certificate.status != VALID else "valid certificate"
+        summary.certificates.append((label, numbers.format(certificate.number)))
+    session.flush()
     return summary
+
+
+#: Demo hosts who completed the demo course: (email, legal name, first 17 digits of a made-up 身份证号, revoke).
+DEMO_GRADUATES = [
+    ("host@demo.example.com", "林小美", "11010519950307002", False),
+    ("host2@demo.example.com", "陈阿美", "44030419980812004", True),
+]
+DEMO_COURSE = "reg-host-conduct"
+
+
+def _graduate(session: Session, cipher: PIICipher, email: str, legal_name: str, id_base: str, issuer: str):
+    """Give a demo host a real-name profile and a completed course, as if they had studied it."""
+    user = accounts.find_user(session, parse_identifier(email))
+    course = session.scalar(select(Course).where(Course.slug == DEMO_COURSE))
+    if user is None or course is None:
+        return None
+    if user.real_name is None:
+        save_real_name(session, cipher, user, legal_name=legal_name,
+                       id_number=id_base + idcard.check_character(id_base), consent=True)
+    enrollment = learning.enroll(session, user.id, course)
+    existing = certificate_for(session, enrollment.id)
+    if existing is not None:
+        return existing
+    now = utcnow()
+    lessons = session.scalars(select(Lesson).where(Lesson.version_id == enrollment.version_id)).all()
+    per_lesson = max(60, enrollment.version.required_minutes * 60 // max(1, len(lessons)) + 60)
+    for lesson in lessons:
+        session.add(StudyTime(user_id=user.id, lesson_id=lesson.id, day=china_day(now), seconds=per_lesson))
+        session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id, reached_end_at=now, completed_at=now))
+    enrollment.lessons_completed_at = now
+    for quiz in session.scalars(select(Quiz).where(Quiz.version_id == enrollment.version_id, Quiz.required)):
+        session.add(QuizAttempt(user_id=user.id, quiz_id=quiz.id, number=1, status=FINISHED, started_at=now,
+                                submitted_at=now, paper=[], score=90.0, passed=True))
+    session.flush()
+    return try_issue(session, enrollment, issuer, now)

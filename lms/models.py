@@ -1,6 +1,7 @@
 """Every model, imported explicitly so that ``Base.metadata`` is complete for Alembic and tests."""
 
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
+from lms.certificates.models import Certificate
 from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
 from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
@@ -10,6 +11,7 @@ from lms.quizzes.models import QuizAttempt, QuizResponse
 
 __all__ = [
     "Base",
+    "Certificate",
     "ConsentRecord",
     "Course",
     "CourseAsset",

@@ -15,6 +15,7 @@ from lms.accounts.models import ConsentRecord, RealNameProfile, User
 from lms.db import utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.security.pii import PIICipher
+from lms.signals import real_name_saved
 
 #: Bump when the privacy notice text changes; consent is asked again.
 CONSENT_PURPOSE = "real_name"
@@ -65,6 +66,7 @@ def save_real_name(
     if current_consent(session, user) is None:
         session.add(ConsentRecord(user_id=user.id, purpose=CONSENT_PURPOSE, version=CONSENT_VERSION))
     session.flush()
+    real_name_saved.send(session, user_id=user.id)
     return profile
 
 

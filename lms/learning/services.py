@@ -17,6 +17,7 @@ from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.learning.studytime import credit
+from lms.signals import enrollment_progressed
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def finish_lesson(
         progress.completed_at = now
     _update_course_completion(session, enrollment, now)
     session.flush()
+    enrollment_progressed.send(session, enrollment=enrollment)
     return progress
 
 

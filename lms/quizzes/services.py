@@ -23,6 +23,7 @@ from lms.learning.models import Enrollment
 from lms.quizzes.gift import Question, from_dict
 from lms.quizzes.grading import InvalidResponse, grade
 from lms.quizzes.models import FINISHED, IN_PROGRESS, NEEDS_GRADING, QuizAttempt, QuizResponse
+from lms.signals import enrollment_progressed
 from lms.quizzes.paper import PaperItem, draw_paper, paper_from_json, paper_to_json
 
 #: Network latency allowance for an answer sent at the last second; anything later is not counted.
@@ -274,7 +275,18 @@ def finish_attempt(
             _grade_response(questions[item.question_index], response)
     _settle(attempt)
     session.flush()
+    _progressed(session, attempt)
     return attempt
+
+
+def _progressed(session: Session, attempt: QuizAttempt) -> None:
+    if attempt.status != FINISHED:
+        return
+    enrollment = session.scalar(
+        select(Enrollment).where(Enrollment.user_id == attempt.user_id, Enrollment.version_id == attempt.quiz.version_id)
+    )
+    if enrollment is not None:
+        enrollment_progressed.send(session, enrollment=enrollment)
 
 
 def _settle(attempt: QuizAttempt) -> None:
@@ -300,6 +312,7 @@ def grade_essay(
     response.grader_comment = comment.strip() or None
     _settle(response.attempt)
     session.flush()
+    _progressed(session, response.attempt)
     return response.attempt
 
 

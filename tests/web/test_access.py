@@ -60,6 +60,13 @@ MATRIX = [
     ("GET", "/learning/record", "learning.record", {"anonymous": 302, "*": 200}),
     ("GET", "/learning/record.csv", "learning.record_csv", {"anonymous": 302, "*": 200}),
     ("POST", "/invite/not-a-token", "orgs.accept_invitation", {"anonymous": 302, "*": 302}),
+    ("GET", "/certificates/", "certificates.mine", {"anonymous": 302, "*": 200}),
+    ("GET", "/certificates/XXXXX-XXXXX-XXXXX.pdf", "certificates.pdf", {"anonymous": 302, "*": 404}),
+    ("GET", "/certificates/XXXXX-XXXXX-XXXXX/manage", "certificates.manage", {"anonymous": 302, "*": 404}),
+    ("GET", "/verify/", "certificates.verify_form", {"*": 200}),
+    ("GET", "/verify/XXXXX-XXXXX-XXXXX", "certificates.verify", {"*": 404}),
+    ("GET", "/api/v1/certificates/XXXXX-XXXXX-XXXXX", "certificates.api_certificate", {"*": 404}),
+    ("GET", "/api/openapi.json", "certificates.openapi", {"*": 200}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]

@@ -1,0 +1,61 @@
+"""Issued certificates: a frozen record that is never re-rendered from live data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import Base, UTCDateTime, utcnow
+
+VALID = "valid"
+REVOKED = "revoked"
+SUPERSEDED = "superseded"
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, grouped, with a check character (lms.certificates.numbers); stored without hyphens.
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    #: "enrollment:<id>" for the automatic issue: the database refuses a second one, whatever races.
+    #: Re-issues (corrections) leave it NULL.
+    issue_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default=VALID)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="RESTRICT"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id", ondelete="RESTRICT"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # --- the frozen record: copied at issue, never updated ---------------------------------------------------
+    holder_name: Mapped[str] = mapped_column(String(64))
+    holder_id_masked: Mapped[str] = mapped_column(String(18))
+    #: Keyed hash of the holder's 身份证号 as at issue (bureau checks compare through it); never the number.
+    holder_id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    course_slug: Mapped[str] = mapped_column(String(64))
+    course_title_zh: Mapped[str] = mapped_column(String(200))
+    course_title_en: Mapped[str] = mapped_column(String(200))
+    course_version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    study_seconds: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    started_on: Mapped[date] = mapped_column(Date)
+    completed_on: Mapped[date] = mapped_column(Date)
+    issuer_name: Mapped[str] = mapped_column(String(120))
+    issuer_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    skills: Mapped[list] = mapped_column(JSON)
+
+    # --- what may change later: status, recorded as events ------------------------------------------------
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+
+    @property
+    def hours(self) -> float:
+        return round(self.study_seconds / 3600, 1)

@@ -1,0 +1,255 @@
+"""Earning, issuing, revoking and re-issuing certificates, and checking them by number.
+
+A certificate is issued automatically, exactly once per enrolment, when the course's completion rule is met. Its
+record is frozen at issue: later changes of name or course never change it; a correction is a re-issue under a
+new number that marks the old one superseded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
+from lms.certificates import numbers
+from lms.certificates.masking import mask_name
+from lms.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
+from lms.db import utcnow
+from lms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from lms.learning.models import Enrollment, StudyTime
+from lms.learning.studytime import china_day
+from lms.orgs.models import Membership, Organisation, Role
+from lms.quizzes.services import attempts_of, counted_score, QuizSettings
+
+
+@dataclass
+class Completion:
+    """Where an enrolment stands against its course's completion rule."""
+
+    lessons_done: bool
+    study_seconds: int
+    required_seconds: int
+    quizzes: list[tuple[Quiz, float | None, bool]] = field(default_factory=list)  # (quiz, counted score, passed)
+    has_real_name: bool = False
+    awards_certificate: bool = True
+
+    @property
+    def hours_done(self) -> bool:
+        return self.study_seconds >= self.required_seconds
+
+    @property
+    def quizzes_done(self) -> bool:
+        return all(passed for quiz, _score, passed in self.quizzes if quiz.required)
+
+    @property
+    def met(self) -> bool:
+        return self.lessons_done and self.hours_done and self.quizzes_done
+
+    @property
+    def score(self) -> float | None:
+        scores = [score for quiz, score, _passed in self.quizzes if quiz.required and score is not None]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+
+def completion(session: Session, enrollment: Enrollment) -> Completion:
+    version = enrollment.version
+    seconds = session.scalar(
+        select(func.coalesce(func.sum(StudyTime.seconds), 0))
+        .join(Lesson, StudyTime.lesson_id == Lesson.id)
+        .where(StudyTime.user_id == enrollment.user_id, Lesson.version_id == version.id)
+    )
+    quizzes = []
+    for quiz in session.scalars(select(Quiz).where(Quiz.version_id == version.id).order_by(Quiz.key)):
+        settings = QuizSettings.of(quiz)
+        score = counted_score(attempts_of(session, enrollment.user_id, quiz.id), settings.grade)
+        quizzes.append((quiz, score, score is not None and score >= settings.pass_mark))
+    user = session.get(User, enrollment.user_id)
+    return Completion(
+        lessons_done=enrollment.lessons_completed_at is not None,
+        study_seconds=int(seconds or 0),
+        required_seconds=version.required_minutes * 60,
+        quizzes=quizzes,
+        has_real_name=user is not None and user.real_name is not None,
+        awards_certificate=version.certificate,
+    )
+
+
+def certificate_for(session: Session, enrollment_id: int) -> Certificate | None:
+    """The current certificate of an enrolment (after re-issues, the newest one)."""
+    return session.scalar(
+        select(Certificate).where(Certificate.enrollment_id == enrollment_id, Certificate.status != SUPERSEDED)
+        .order_by(Certificate.id.desc())
+    )
+
+
+def try_issue(session: Session, enrollment: Enrollment, issuer_name: str, now: datetime | None = None) -> Certificate | None:
+    """Issue the enrolment's certificate if the rule is met and none exists; safe to call as often as wanted."""
+    existing = session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
+    if existing is not None:
+        return existing
+    status = completion(session, enrollment)
+    if not (status.awards_certificate and status.met and status.has_real_name):
+        return None
+    certificate = _frozen_record(session, enrollment, status, issuer_name, now or utcnow())
+    certificate.issue_key = f"enrollment:{enrollment.id}"
+    try:
+        with session.begin_nested():
+            session.add(certificate)
+            session.flush()
+    except IntegrityError:
+        # Another request or worker issued it at the same moment: the unique issue_key kept it to one.
+        return session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
+    return certificate
+
+
+def _frozen_record(
+    session: Session, enrollment: Enrollment, status: Completion, issuer_name: str, now: datetime
+) -> Certificate:
+    user = session.get(User, enrollment.user_id)
+    assert user is not None and user.real_name is not None
+    version: CourseVersion = enrollment.version
+    course: Course = enrollment.course
+    issuer_org = session.get(Organisation, course.org_id) if course.org_id else None
+    return Certificate(
+        number=numbers.normalise(numbers.new_number()),
+        status=VALID,
+        user_id=user.id,
+        enrollment_id=enrollment.id,
+        course_id=course.id,
+        version_id=version.id,
+        issued_at=now,
+        holder_name=user.real_name.legal_name,
+        holder_id_masked=user.real_name.id_number_masked,
+        holder_id_hash=user.real_name.id_number_hash,
+        course_slug=course.slug,
+        course_title_zh=version.title_zh,
+        course_title_en=version.title_en,
+        course_version=version.number,
+        content_hash=version.content_hash,
+        study_seconds=status.study_seconds,
+        score=status.score,
+        started_on=china_day(enrollment.enrolled_at),
+        completed_on=china_day(now),
+        issuer_name=issuer_org.name if issuer_org else issuer_name,
+        issuer_org_id=issuer_org.id if issuer_org else None,
+        skills=list(version.skills),
+    )
+
+
+def certificates_of(session: Session, user_id: int) -> list[Certificate]:
+    return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc())))
+
+
+def find(session: Session, text: str) -> tuple[numbers.NumberCheck, Certificate | None]:
+    """Look a number up after checking its check character, so a typo is named rather than 'unknown'."""
+    checked = numbers.check(text)
+    if not checked.ok:
+        return checked, None
+    return checked, session.scalar(select(Certificate).where(Certificate.number == checked.normalised))
+
+
+def get_by_number(session: Session, text: str) -> Certificate:
+    _checked, certificate = find(session, text)
+    if certificate is None:
+        raise NotFound(_l("No certificate has this number."))
+    return certificate
+
+
+def can_manage(session: Session, user: User, certificate: Certificate) -> bool:
+    """Site admins, and admins of the issuing organisation or of an MCN the holder belongs to."""
+    if user.is_site_admin:
+        return True
+    org_ids = {certificate.issuer_org_id} if certificate.issuer_org_id else set()
+    org_ids |= set(session.scalars(select(Membership.org_id).where(Membership.user_id == certificate.user_id)))
+    return bool(
+        org_ids
+        and session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.role == Role.ORG_ADMIN, Membership.org_id.in_(org_ids)
+            )
+        )
+    )
+
+
+def revoke(session: Session, certificate: Certificate, by: User | None, reason: str, now: datetime | None = None) -> Certificate:
+    reason = " ".join(reason.split())
+    if not 5 <= len(reason) <= 500:
+        raise ValidationFailed(_l("Give the reason for revoking (5 to 500 characters)."), "reason")
+    if by is not None and not can_manage(session, by, certificate):
+        raise Forbidden(_l("You may not revoke this certificate."))
+    if certificate.status != VALID:
+        raise Conflict(_l("Only a valid certificate can be revoked."))
+    certificate.status = REVOKED
+    certificate.revoked_at = now or utcnow()
+    certificate.revoked_reason = reason
+    certificate.revoked_by_id = by.id if by else None
+    session.flush()
+    return certificate
+
+
+def reissue(session: Session, certificate: Certificate, by: User | None, issuer_name: str, now: datetime | None = None) -> Certificate:
+    """A correction: a new number with the holder's current real-name data; the old one becomes superseded."""
+    now = now or utcnow()
+    if by is not None and not can_manage(session, by, certificate):
+        raise Forbidden(_l("You may not re-issue this certificate."))
+    if certificate.status != VALID:
+        raise Conflict(_l("Only a valid certificate can be re-issued."))
+    enrollment = session.get(Enrollment, certificate.enrollment_id)
+    user = session.get(User, certificate.user_id)
+    if enrollment is None or user is None or user.real_name is None:
+        raise Conflict(_l("The holder has no real-name information to re-issue with."))
+    status = completion(session, enrollment)
+    replacement = _frozen_record(session, enrollment, status, issuer_name, now)
+    # What was earned stays as it was earned: only the holder's data is corrected.
+    for kept in ("study_seconds", "score", "started_on", "completed_on", "course_version", "content_hash",
+                 "course_title_zh", "course_title_en", "skills", "issuer_name", "issuer_org_id", "version_id"):  # fmt: skip
+        setattr(replacement, kept, getattr(certificate, kept))
+    replacement.supersedes_id = certificate.id
+    session.add(replacement)
+    session.flush()
+    certificate.status = SUPERSEDED
+    certificate.superseded_at = now
+    certificate.superseded_by_id = replacement.id
+    session.flush()
+    return replacement
+
+
+def public_record(session: Session, certificate: Certificate) -> dict:
+    """What anyone may see: masked name and ID, never the full ones (the API's and the verify page's data)."""
+    superseded_by = session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
+    return {
+        "number": numbers.format(certificate.number),
+        "status": certificate.status,
+        "holder": {"name_masked": mask_name(certificate.holder_name), "id_masked": certificate.holder_id_masked},
+        "course": {
+            "title": certificate.course_title_zh,
+            "title_en": certificate.course_title_en,
+            "version": f"v{certificate.course_version}",
+            "content_hash": certificate.content_hash,
+        },
+        "hours": certificate.hours,
+        "score": certificate.score,
+        "started_on": certificate.started_on.isoformat(),
+        "completed_on": certificate.completed_on.isoformat(),
+        "issued_at": certificate.issued_at.isoformat(),
+        "issuer": {"name": certificate.issuer_name},
+        "revocation": None
+        if certificate.status != REVOKED
+        else {"reason": certificate.revoked_reason, "revoked_at": certificate.revoked_at.isoformat()},
+        "superseded_by": numbers.format(superseded_by.number) if superseded_by else None,
+    }
+
+
+def operator_record(session: Session, certificate: Certificate) -> dict:
+    """The full frozen record for server operators (CLI only): includes the holder's legal name."""
+    record = public_record(session, certificate)
+    record["holder"] = {"name": certificate.holder_name, "id_masked": certificate.holder_id_masked}
+    record["skills"] = certificate.skills
+    record["course"]["slug"] = certificate.course_slug
+    return record

@@ -1,0 +1,166 @@
+"""Certificates: the holder's list and PDF, public checking by number (page and API), and revocation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.catalogue.views import locale_code
+from lms.certificates import numbers, services
+from lms.certificates.openapi import OPENAPI
+from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
+from lms.db import get_session
+from lms.errors import DomainError, NotFound
+from lms.extensions import limiter
+from lms.learning import services as learning
+from lms.security.access import LOGIN, PUBLIC, rule
+
+bp = Blueprint("certificates", __name__)
+
+NUMBER_PROBLEMS = {
+    "length": lambda c, raw: _("A certificate number has 15 characters (three groups of five); this one has %(n)d.",
+                               n=len(numbers.normalise(raw))),
+    "characters": lambda c, raw: _("The character “%(char)s” is never used in certificate numbers (there is no 0, 1, "
+                              "O, I, L, U or Z). Check what you typed.", char=c.character),
+    "check_character": lambda c, raw: _("This number has a typing mistake: its check character does not match. "
+                                   "Compare it with the certificate character by character."),
+}  # fmt: skip
+
+
+def _issuer() -> str:
+    return current_app.config["LMS"].issuer_name
+
+
+def verify_url(number: str) -> str:
+    return current_app.config["LMS"].base_url.rstrip("/") + url_for("certificates.verify", number=numbers.format(number))
+
+
+@bp.get("/certificates/")
+@rule(LOGIN)
+def mine():
+    session = get_session()
+    waiting = []
+    for enrollment in learning.enrollments_of(session, current_user.id):
+        if services.certificate_for(session, enrollment.id) is None:
+            services.try_issue(session, enrollment, _issuer())  # e.g. study time reached since the last lesson
+        if services.certificate_for(session, enrollment.id) is None and enrollment.version.certificate:
+            waiting.append((enrollment, services.completion(session, enrollment)))
+    session.commit()
+    return render_template(
+        "certificates/mine.html", certificates=services.certificates_of(session, current_user.id),
+        waiting=waiting, locale=locale_code(), fmt=numbers.format,
+    )  # fmt: skip
+
+
+@bp.get("/certificates/<number>.pdf")
+@rule(LOGIN)
+def pdf(number: str):
+    session = get_session()
+    try:
+        certificate = services.get_by_number(session, number)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    if certificate.user_id != current_user.id and not services.can_manage(session, current_user, certificate):
+        return render_template("catalogue/not_found.html"), 404
+    record = CertificateRecord(
+        number=numbers.format(certificate.number),
+        holder_name=certificate.holder_name,
+        holder_id_masked=certificate.holder_id_masked,
+        course_title_zh=certificate.course_title_zh,
+        course_title_en=certificate.course_title_en,
+        course_version=f"v{certificate.course_version} · {certificate.content_hash[:12]}",
+        hours=certificate.hours,
+        score=round(certificate.score) if certificate.score is not None else None,
+        started_on=certificate.started_on,
+        completed_on=certificate.completed_on,
+        issued_on=certificate.issued_at.date(),
+        issuer_name=certificate.issuer_name,
+        skills=tuple(certificate.skills),
+    )
+    body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{numbers.format(certificate.number)}.pdf"'})
+
+
+@bp.get("/verify/")
+@rule(PUBLIC)
+def verify_form():
+    number = (request.args.get("number") or "").strip()
+    if number:
+        return redirect(url_for("certificates.verify", number=number[:60]))
+    return render_template("certificates/verify.html", checked=None, certificate=None, record=None, number="")
+
+
+@bp.get("/verify/<number>")
+@rule(PUBLIC)
+@limiter.limit("60 per minute")
+def verify(number: str):
+    session = get_session()
+    checked, certificate = services.find(session, number[:60])
+    problem = None
+    if not checked.ok:
+        problem = NUMBER_PROBLEMS[checked.problem](checked, number)
+    record = services.public_record(session, certificate) if certificate else None
+    status = 200 if certificate else 404
+    return render_template(
+        "certificates/verify.html", number=number[:60], checked=checked, problem=problem,
+        certificate=certificate, record=record, locale=locale_code(),
+    ), status  # fmt: skip
+
+
+@bp.get("/api/v1/certificates/<number>")
+@rule(PUBLIC)
+@limiter.limit("60 per minute")
+def api_certificate(number: str):
+    session = get_session()
+    checked, certificate = services.find(session, number[:60])
+    if certificate is None:
+        detail = "malformed certificate number: " + str(checked.problem) if not checked.ok else "unknown certificate number"
+        return jsonify({"error": {"status": 404, "title": "Not found", "detail": detail}}), 404
+    return jsonify(services.public_record(session, certificate))
+
+
+@bp.get("/api/openapi.json")
+@rule(PUBLIC)
+def openapi():
+    return jsonify(OPENAPI)
+
+
+@bp.route("/certificates/<number>/manage", methods=["GET", "POST"])
+@rule(LOGIN)
+def manage(number: str):
+    """Revoke (with a reason) or re-issue: site admins and the organisation admins concerned."""
+    session = get_session()
+    try:
+        certificate = services.get_by_number(session, number)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    if not services.can_manage(session, current_user, certificate):
+        return render_template("errors/error.html", status=403, title=_("Not allowed"),
+                               message=_("Your account is not allowed to open this page.")), 403
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        action = request.form.get("action")
+        try:
+            if action == "revoke":
+                services.revoke(session, certificate, current_user, request.form.get("reason", ""))
+                message = _("The certificate is revoked. Everyone who checks it now sees that.")
+                target = certificate
+            elif action == "reissue":
+                target = services.reissue(session, certificate, current_user, _issuer())
+                message = _("Re-issued under a new number; the old one now shows as superseded.")
+            else:
+                raise DomainError(_("Choose what to do."))
+        except DomainError as exc:
+            session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for("certificates.manage", number=number))
+        session.commit()
+        flash(message, "success")
+        return redirect(url_for("certificates.verify", number=numbers.format(target.number)))
+    return render_template(
+        "certificates/manage.html", certificate=certificate, form=form, fmt=numbers.format,
+        record=services.public_record(session, certificate),
+    )  # fmt: skip
