@@ -22,7 +22,7 @@ LEVEL_LABELS = {1: _l("Beginner"), 2: _l("Proficient"), 3: _l("Expert")}
 
 
 @lru_cache(maxsize=1)
-def _framework():
+def skills_framework():
     # The shipped framework file; read once per process (it is part of the code release, not live data).
     framework, _problems = load_skills(PROJECT_ROOT / "courses" / "skills.yaml", PROJECT_ROOT)
     return framework
@@ -33,7 +33,7 @@ def _locale_key() -> str:
 
 
 def skill_names() -> dict[str, str]:
-    framework = _framework()
+    framework = skills_framework()
     if framework is None:
         return {}
     key = _locale_key()
@@ -41,7 +41,7 @@ def skill_names() -> dict[str, str]:
 
 
 def vertical_labels() -> dict[str, str]:
-    framework = _framework()
+    framework = skills_framework()
     if framework is None:
         return {}
     names = skill_names()

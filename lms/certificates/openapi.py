@@ -50,6 +50,7 @@ CERTIFICATE = {
         "started_on": {"type": "string", "format": "date"},
         "completed_on": {"type": "string", "format": "date"},
         "issued_at": {"type": "string", "format": "date-time"},
+        "issued_on": {"type": "string", "format": "date", "description": "issue date in China time"},
         "issuer": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
         "revocation": {
             "type": ["object", "null"],

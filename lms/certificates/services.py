@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
+from lms.catalogue.labels import skills_framework
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
 from lms.certificates import numbers
 from lms.certificates.masking import mask_name
@@ -138,8 +139,19 @@ def _frozen_record(
         completed_on=china_day(now),
         issuer_name=issuer_org.name if issuer_org else issuer_name,
         issuer_org_id=issuer_org.id if issuer_org else None,
-        skills=list(version.skills),
+        skills=frozen_skills(version.skills),
     )
+
+
+def frozen_skills(skill_ids: list[str]) -> list[dict]:
+    """Skill names as they read at issue, in both languages: a later rename of a skill changes no certificate."""
+    framework = skills_framework()
+    frozen = []
+    for skill_id in skill_ids:
+        skill = framework.skills.get(skill_id) if framework else None
+        names = skill.name if skill else {}
+        frozen.append({"id": skill_id, "zh-CN": names.get("zh-CN", skill_id), "en": names.get("en", skill_id)})
+    return frozen
 
 
 def certificates_of(session: Session, user_id: int) -> list[Certificate]:
@@ -238,6 +250,7 @@ def public_record(session: Session, certificate: Certificate) -> dict:
         "started_on": certificate.started_on.isoformat(),
         "completed_on": certificate.completed_on.isoformat(),
         "issued_at": certificate.issued_at.isoformat(),
+        "issued_on": china_day(certificate.issued_at).isoformat(),
         "issuer": {"name": certificate.issuer_name},
         "revocation": None
         if certificate.status != REVOKED

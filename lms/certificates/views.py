@@ -15,6 +15,7 @@ from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.extensions import limiter
 from lms.learning import services as learning
+from lms.learning.studytime import china_day
 from lms.security.access import LOGIN, PUBLIC, rule
 
 bp = Blueprint("certificates", __name__)
@@ -50,7 +51,7 @@ def mine():
     session.commit()
     return render_template(
         "certificates/mine.html", certificates=services.certificates_of(session, current_user.id),
-        waiting=waiting, locale=locale_code(), fmt=numbers.format,
+        waiting=waiting, locale=locale_code(), fmt=numbers.format, china_day=china_day,
     )  # fmt: skip
 
 
@@ -75,9 +76,9 @@ def pdf(number: str):
         score=round(certificate.score) if certificate.score is not None else None,
         started_on=certificate.started_on,
         completed_on=certificate.completed_on,
-        issued_on=certificate.issued_at.date(),
+        issued_on=china_day(certificate.issued_at),
         issuer_name=certificate.issuer_name,
-        skills=tuple(certificate.skills),
+        skills=tuple(f"{s['zh-CN']} {s['en']}" if isinstance(s, dict) else str(s) for s in certificate.skills),
     )
     body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
     return Response(body, mimetype="application/pdf", headers={
