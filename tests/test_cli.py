@@ -19,11 +19,19 @@ def test_demo_is_idempotent_and_prints_logins(app):
     for role in ("site admin", "MCN trainer", "host", "bureau verifier"):
         assert role in first.output
     assert "demo-pass-2026" in first.output and "/dev/outbox" in first.output
+    assert "valid certificate" in first.output and "revoked certificate" in first.output
+    assert "Catalogue: 17 course(s)" in first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():
         session = get_session()
         assert session.scalar(select(func.count()).select_from(User)) == 6
+        from lms.certificates.models import Certificate
+
+        statuses = sorted(session.scalars(select(Certificate.status)))
+    assert statuses == ["revoked", "valid"]  # the second run issued nothing new
+    with app.app_context():
+        session = get_session()
         slugs = set(session.scalars(select(Organisation.slug)))
     assert slugs == {"demo-mcn", "demo-bureau"}
 

@@ -250,3 +250,17 @@ def test_issued_exactly_once_under_concurrency(app, example, make_user):  # noqa
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(Certificate)) == 1
     assert len(set(issued)) == 1 and len(issued) == 8
+
+
+def test_api_is_rate_limited_per_client(database_url, tmp_path, app_factory):
+    from lms.extensions import limiter
+    from tests.conftest import make_config
+
+    limited = app_factory(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
+    limiter.reset()
+    client = limited.test_client()
+    statuses = [client.get(f"/api/v1/certificates/{numbers.new_number()}").status_code for _ in range(61)]
+    assert statuses[:60] == [404] * 60 and statuses[60] == 429
+    body = json.loads(client.get("/api/v1/certificates/x").data)
+    assert body["error"]["status"] == 429  # still JSON under /api/
+    limiter.reset()
