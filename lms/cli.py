@@ -28,8 +28,9 @@ def register_commands(app: Flask) -> None:
     from lms.catalogue.cli import courses
     from lms.certificates.cli import certificates
     from lms.quizzes.cli import gift
+    from lms.skills.cli import skills
 
-    for command in (init_db, create_admin, demo, serve, courses, gift, certificates):
+    for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills):
         app.cli.add_command(command)
 
 

@@ -8,6 +8,7 @@ from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTim
 from lms.mail.models import OutboxMessage
 from lms.orgs.models import Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
+from lms.skills.models import SkillAssessment, SkillSettings
 
 __all__ = [
     "Base",
@@ -30,5 +31,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordResetToken",
     "RealNameProfile",
+    "SkillAssessment",
+    "SkillSettings",
     "User",
 ]

@@ -67,6 +67,16 @@ MATRIX = [
     ("GET", "/verify/XXXXX-XXXXX-XXXXX", "certificates.verify", {"*": 404}),
     ("GET", "/api/v1/certificates/XXXXX-XXXXX-XXXXX", "certificates.api_certificate", {"*": 404}),
     ("GET", "/api/openapi.json", "certificates.openapi", {"*": 200}),
+    ("GET", "/skills/", "skills.profile", {"anonymous": 302, "*": 200}),
+    ("POST", "/skills/verticals", "skills.choose_verticals", {"*": 302}),
+    ("POST", "/skills/share", "skills.share", {"*": 302}),
+    ("GET", "/skills/shared/not-a-token", "skills.shared", {"*": 404}),
+    ("GET", "/orgs/mcn-a/skills", "skills.cohort",
+     {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/skills.csv", "skills.cohort_csv",
+     {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("POST", "/orgs/mcn-a/skills/assess", "skills.assess",
+     {"anonymous": 302, "trainer": 302, "org_admin": 302, "site_admin": 302, "*": 403}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]

@@ -1,0 +1,201 @@
+"""Skill evidence from learning records, T-profiles, sharing, trainer assessments and the cohort skill map.
+
+Evidence is read from where it was recorded (graded quiz answers, completed lessons, trainer assessments), each
+with its time and source, so a profile can always be recomputed and explained. Bulk queries keep the cohort map to
+three queries whatever the number of hosts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.catalogue.labels import skills_framework
+from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
+from lms.db import utcnow
+from lms.errors import NotFound, ValidationFailed
+from lms.learning.models import Enrollment, LessonProgress
+from lms.orgs.models import Membership, Role
+from lms.quizzes.models import FINISHED, QuizAttempt, QuizResponse
+from lms.skills import mastery as model
+from lms.skills.models import SkillAssessment, SkillSettings
+from lms.skills.profile import CourseInfo, TProfile, build_profile, profile_json, recommend
+
+
+def framework_ids() -> tuple[list[str], list[str]]:
+    framework = skills_framework()
+    if framework is None:
+        return [], []
+    skills = list(framework.skills.values())
+    return [s.id for s in skills if s.kind == "horizontal"], [s.id for s in skills if s.kind == "vertical"]
+
+
+def evidence_for(session: Session, user_ids: list[int]) -> dict[int, list[model.Evidence]]:
+    """Every piece of evidence of these hosts: three queries in all."""
+    known = set(sum(framework_ids(), []))
+    found: dict[int, list[model.Evidence]] = defaultdict(list)
+    if not user_ids:
+        return found
+    questions_of: dict[int, tuple[list, list]] = {}
+    rows = session.execute(
+        select(QuizResponse.id, QuizResponse.question_index, QuizResponse.score, QuizResponse.graded_at,
+               QuizAttempt.user_id, QuizAttempt.submitted_at, Quiz.id, Quiz.questions, CourseVersion.skills)
+        .join(QuizAttempt, QuizResponse.attempt_id == QuizAttempt.id)
+        .join(Quiz, QuizAttempt.quiz_id == Quiz.id)
+        .join(CourseVersion, Quiz.version_id == CourseVersion.id)
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.status == FINISHED, QuizResponse.score.is_not(None))
+    )  # fmt: skip
+    for rid, index, score, graded_at, user_id, submitted_at, quiz_id, questions, course_skills in rows:
+        questions_of.setdefault(quiz_id, (questions, course_skills))
+        question = questions[index]
+        skills = [s for s in (question.get("skills") or course_skills[:1]) if s in known]
+        for skill in skills:
+            found[user_id].append(model.answer(skill, max(0.0, min(1.0, score)), int(question.get("difficulty") or 2),
+                                               graded_at or submitted_at, f"quiz-response:{rid}"))
+    for pid, user_id, completed_at, skills in session.execute(
+        select(LessonProgress.id, LessonProgress.user_id, LessonProgress.completed_at, Lesson.skills)
+        .join(Lesson, LessonProgress.lesson_id == Lesson.id)
+        .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
+    ):
+        for skill in skills:
+            if skill in known:
+                found[user_id].append(model.lesson(skill, completed_at, f"lesson-progress:{pid}"))
+    for assessment in session.scalars(select(SkillAssessment).where(SkillAssessment.user_id.in_(user_ids))):
+        if assessment.skill in known:
+            found[assessment.user_id].append(
+                model.assessment(assessment.skill, assessment.level, assessment.assessed_at,
+                                 f"assessment:{assessment.id}")
+            )  # fmt: skip
+    return found
+
+
+def settings_of(session: Session, user_id: int) -> SkillSettings:
+    settings = session.get(SkillSettings, user_id)
+    if settings is None:
+        settings = SkillSettings(user_id=user_id, verticals=[])
+        session.add(settings)
+        session.flush()
+    return settings
+
+
+@dataclass
+class HostProfile:
+    profile: TProfile
+    masteries: dict[str, model.SkillMastery]
+    next_courses: list[str]
+    verticals: list[str]
+
+    def as_json(self) -> dict:
+        return profile_json(self.profile, self.next_courses)
+
+
+def course_infos(session: Session) -> list[CourseInfo]:
+    rows = session.execute(
+        select(Course.slug, CourseVersion)
+        .join(CourseVersion, Course.current_version_id == CourseVersion.id)
+        .where(Course.org_id.is_(None))
+    )
+    return [CourseInfo(slug, tuple(v.skills), v.vertical, v.level) for slug, v in rows]
+
+
+def host_profile(session: Session, user_id: int, now: datetime | None = None) -> HostProfile:
+    now = now or utcnow()
+    horizontal, verticals = framework_ids()
+    chosen = [v for v in (session.get(SkillSettings, user_id).verticals if session.get(SkillSettings, user_id) else [])
+              if v in verticals]  # fmt: skip
+    masteries = model.compute_mastery(evidence_for(session, [user_id])[user_id], now, skills=horizontal + verticals)
+    profile = build_profile(masteries, horizontal, chosen)
+    taken = set(session.scalars(
+        select(Course.slug).join(Enrollment, Enrollment.course_id == Course.id).where(Enrollment.user_id == user_id)
+    ))  # fmt: skip
+    return HostProfile(profile, masteries, recommend(profile, course_infos(session), taken), chosen)
+
+
+def choose_verticals(session: Session, user_id: int, chosen: list[str]) -> None:
+    _horizontal, verticals = framework_ids()
+    chosen = list(dict.fromkeys(v for v in chosen if v))
+    if not 1 <= len(chosen) <= 2 or any(v not in verticals for v in chosen):
+        raise ValidationFailed(_l("Choose one product category, or two for a π-shaped profile."), "verticals")
+    settings_of(session, user_id).verticals = chosen
+    session.flush()
+
+
+def set_sharing(session: Session, user_id: int, shared: bool) -> str | None:
+    settings = settings_of(session, user_id)
+    settings.share_token = secrets.token_urlsafe(24) if shared else None
+    session.flush()
+    return settings.share_token
+
+
+def shared_profile_owner(session: Session, token: str) -> User:
+    settings = session.scalar(select(SkillSettings).where(SkillSettings.share_token == token))
+    if settings is None or not token:
+        raise NotFound(_l("This profile is not shared, or the link was withdrawn."))
+    user = session.get(User, settings.user_id)
+    assert user is not None
+    return user
+
+
+def org_hosts(session: Session, org_id: int) -> list[User]:
+    return list(session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org_id, Membership.role == Role.LEARNER).order_by(User.display_name)
+    ))  # fmt: skip
+
+
+def assess(session: Session, *, org_id: int, assessor_id: int, host_id: int, skill: str, level: int, note: str) -> SkillAssessment:
+    horizontal, verticals = framework_ids()
+    if skill not in horizontal + verticals:
+        raise ValidationFailed(_l("Unknown skill."), "skill")
+    if level not in (0, 1, 2, 3):
+        raise ValidationFailed(_l("Choose a level from the rubric."), "level")
+    if host_id not in {u.id for u in org_hosts(session, org_id)}:
+        raise NotFound(_l("This host is not in your organisation."))
+    record = SkillAssessment(user_id=host_id, skill=skill, level=level, assessor_id=assessor_id, org_id=org_id,
+                             note=note.strip()[:1000] or None)  # fmt: skip
+    session.add(record)
+    session.flush()
+    return record
+
+
+@dataclass
+class CohortMap:
+    hosts: list[User]
+    skills: list[str]  # weakest first
+    cells: dict[int, dict[str, model.SkillMastery]]
+    averages: dict[str, float]
+
+
+def cohort_map(session: Session, org_id: int, now: datetime | None = None, sort: str | None = None) -> CohortMap:
+    """Hosts by skills; skills ordered with the cohort's weakest (lowest average mastery) first."""
+    now = now or utcnow()
+    horizontal, verticals = framework_ids()
+    skills = horizontal + verticals
+    hosts = org_hosts(session, org_id)
+    evidence = evidence_for(session, [h.id for h in hosts])
+    cells = {h.id: model.compute_mastery(evidence[h.id], now, skills=skills) for h in hosts}
+    averages = {s: (sum(cells[h.id][s].mastery for h in hosts) / len(hosts)) if hosts else 0.0 for s in skills}
+    ordered = sorted(skills, key=lambda s: (averages[s], skills.index(s)))
+    if sort in skills:
+        hosts = sorted(hosts, key=lambda h: (-cells[h.id][sort].mastery, h.display_name))
+    return CohortMap(hosts, ordered, cells, averages)
+
+
+def cohort_csv(cmap: CohortMap, names: dict[str, str]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["host", "account", *(f"{names.get(s, s)} ({s})" for s in cmap.skills)])
+    for host in cmap.hosts:
+        writer.writerow([host.display_name, host.login_name,
+                         *(f"{cmap.cells[host.id][s].level} {cmap.cells[host.id][s].mastery:.2f}" for s in cmap.skills)])
+    return out.getvalue()
