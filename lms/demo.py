@@ -28,6 +28,8 @@ from lms.learning.models import LessonProgress, StudyTime
 from lms.learning.studytime import china_day
 from lms.quizzes.models import FINISHED, QuizAttempt
 from lms.security.pii import PIICipher
+from lms.skills.models import SkillSettings
+from lms.skills.services import choose_verticals
 from lms.accounts.identifiers import parse_identifier
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation, OrgKind, Role
@@ -85,6 +87,9 @@ def load_demo(
             orgs.add_member(session, org=by_slug[slug], user=user, role=role)
         summary.logins.append((label, email))
     session.flush()
+    host = accounts.find_user(session, parse_identifier("host@demo.example.com"))
+    if host is not None and not (session.get(SkillSettings, host.id) or SkillSettings(verticals=[])).verticals:
+        choose_verticals(session, host.id, ["beauty"])
     issuer = (cfg or Config()).issuer_name
     for email, legal_name, id_base, revoked in DEMO_GRADUATES:
         certificate = _graduate(session, cipher, email, legal_name, id_base, issuer)

@@ -248,7 +248,10 @@ def _achievement(record: CredentialInput, issuer: IssuerInfo) -> dict[str, Any]:
         "resultDescription": result_descriptions,
     }
     if record.required_hours is not None:
-        achievement["creditsAvailable"] = float(record.required_hours)
+        # An integral value must be a JSON integer: JSON-LD maps a Python float 120.0 to xsd:double but the same
+        # JSON read by JavaScript to xsd:integer, and the rdfc signature would then differ between verifiers.
+        hours = record.required_hours
+        achievement["creditsAvailable"] = int(hours) if float(hours).is_integer() else float(hours)
     if record.skills:
         achievement["tag"] = [s.zh for s in record.skills]
     if record.aligns_to_occupation:

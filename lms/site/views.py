@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
 from lms.catalogue.views import locale_code
 from lms.db import get_session
+from lms.catalogue.labels import skill_names
 from lms.learning import services as learning
+from lms.skills import services as skills_services
+from lms.skills import views as skills_views
+from lms.skills.tsvg import render_t_svg
 from lms.i18n import LANGUAGE_COOKIE, LANGUAGES
 from lms.orgs.models import Role
 from lms.security.access import PUBLIC, rule
@@ -19,13 +24,18 @@ from lms.site import bp
 @bp.get("/")
 @rule(PUBLIC)
 def home():
-    memberships, progresses = [], []
+    memberships, progresses, t_svg, shape_text = [], [], None, None
     if current_user.is_authenticated:
         memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
         session = get_session()
         progresses = [learning.course_progress(session, e) for e in learning.enrollments_of(session, current_user.id)[:3]]
+        # The T-profile first: it is what a host comes back to see grow.
+        profile = skills_services.host_profile(session, current_user.id)
+        t_svg = render_t_svg(profile.profile, skill_names(), _("My T-profile"), skills_views.level_names())
+        shape_text = skills_views.SHAPE_TEXT[profile.profile.shape]()
     return render_template(
-        "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code()
+        "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
+        t_svg=t_svg, shape_text=shape_text,
     )
 
 

@@ -37,6 +37,8 @@ def answer_correctly(page, questions) -> None:
             box.get_by_label("正确" if q.correct else "错误", exact=True).check()
         elif q.type == "shortanswer":
             box.locator("input[type=text]").fill(q.answers[0].text)
+        elif q.type == "numerical":
+            box.locator("input[type=text]").fill(str(q.numerical[0].value))
         elif q.type == "matching":
             for pair in q.pairs:
                 box.get_by_label(pair.question, exact=True).select_option(label=pair.answer)
