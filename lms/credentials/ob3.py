@@ -24,7 +24,6 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -64,14 +63,15 @@ SCHEMAS: dict[str, str] = {
     VC_SCHEMA_FILE: "8a3fa1948fb37d9ca7fd30d602549c9e8d59feb361beed6edb05e9711d10e83a",
 }
 
-CHINA = "+08:00"
 OCCUPATION_CODE = "4-01-02-07"
 OCCUPATION_NAME = "互联网营销师-直播销售员"
 OCCUPATION_FRAMEWORK = "国家职业技能标准 互联网营销师（2021年版）"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_SUBJECT_ID = re.compile(r"^(urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|did:[a-z0-9]+:\S+)$")
+_SUBJECT_ID = re.compile(
+    r"^(urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|did:[a-z0-9]+:\S+)$"
+)
 _DID_WEB = re.compile(r"^did:web:[A-Za-z0-9.%-]+(:[A-Za-z0-9._%-]+)*$")
 # An 18-character resident ID: region (6, not starting 0), birth date 18/19/20YYMMDD, sequence (3), check (digit/X).
 _ID_NUMBER = re.compile(
@@ -119,7 +119,9 @@ class CredentialInput:
     def from_record(cls, record: Any, **course_facts: Any) -> CredentialInput:
         """From a `Certificate` (or any object with its attributes). Reads only the fields above: the holder's
         masked and hashed ID on the record are never looked at."""
-        skills = tuple(Skill(s["id"], s.get("zh-CN", s["id"]), s.get("en", s["id"])) for s in record.skills or ())
+        skills = tuple(
+            Skill(s["id"], s.get("zh-CN", s["id"]), s.get("en", s["id"])) for s in record.skills or ()
+        )
         names = ("number", "holder_name", "course_slug", "course_title_zh", "course_title_en", "course_version",
                  "content_hash", "study_seconds", "score", "started_on", "completed_on", "issued_at",
                  "issuer_name")  # fmt: skip
@@ -157,12 +159,11 @@ def format_time(value: datetime) -> str:
 
 
 def _china_day(day: date) -> str:
-    return f"{day.isoformat()}T00:00:00{CHINA}"
+    return f"{day.isoformat()}T00:00:00+08:00"
 
 
 def _decimal(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def credential_id(issuer: IssuerInfo, number: str) -> str:
@@ -207,7 +208,9 @@ def _achievement(record: CredentialInput, issuer: IssuerInfo) -> dict[str, Any]:
     achievement_id = f"{issuer.base_url}/achievements/{record.course_slug}/v{record.course_version}"
     criteria = "完成课程全部内容"
     if record.required_hours is not None:
-        criteria += f"，有效学习不少于{_decimal(record.required_hours)}学时（1学时为60分钟，以服务器计时为准）"
+        criteria += (
+            f"，有效学习不少于{_decimal(record.required_hours)}学时（1学时为60分钟，以服务器计时为准）"
+        )
     if record.pass_mark is not None:
         criteria += f"，并以不低于{_decimal(record.pass_mark)}分（满分100分）通过结业考核"
     hours_rd: dict[str, Any] = {
@@ -243,7 +246,11 @@ def _achievement(record: CredentialInput, issuer: IssuerInfo) -> dict[str, Any]:
         "version": f"v{record.course_version}",
         "inLanguage": "zh-CN",
         "otherIdentifier": [
-            {"type": "IdentifierEntry", "identifier": f"sha256:{record.content_hash}", "identifierType": "ext:ContentHash"}
+            {
+                "type": "IdentifierEntry",
+                "identifier": f"sha256:{record.content_hash}",
+                "identifierType": "ext:ContentHash",
+            }
         ],
         "resultDescription": result_descriptions,
     }
@@ -283,7 +290,11 @@ def build_credential(
     ]
     if record.score is not None:
         results.append(
-            {"type": ["Result"], "resultDescription": f"{achievement['id']}#exam", "value": _decimal(record.score)}
+            {
+                "type": ["Result"],
+                "resultDescription": f"{achievement['id']}#exam",
+                "value": _decimal(record.score),
+            }
         )
     credential: dict[str, Any] = {
         "@context": list(OB_CREDENTIAL_CONTEXT),
@@ -298,7 +309,12 @@ def build_credential(
             "id": subject_id,
             "type": ["AchievementSubject"],
             "identifier": [
-                {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": record.holder_name}
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": record.holder_name,
+                }
             ],
             "activityStartDate": _china_day(record.started_on),
             "activityEndDate": _china_day(record.completed_on),
@@ -306,7 +322,9 @@ def build_credential(
             "result": results,
             "achievement": achievement,
         },
-        "credentialStatus": statuslist.status_list_entry(status.list_credential, status.index, status.purpose),
+        "credentialStatus": statuslist.status_list_entry(
+            status.list_credential, status.index, status.purpose
+        ),
     }
     leaks = find_id_numbers(credential)
     if leaks:
@@ -323,7 +341,9 @@ def sign_credential(
     """Add the proof set `[eddsa-rdfc-2022, eddsa-jcs-2022]` (§3.4), rdfc in strict mode (§2.6)."""
     if "proof" in credential:
         raise ValueError("credential is already signed")
-    once = di.add_proof(credential, private_key, verification_method, di.EDDSA_RDFC_2022, created, as_array=True)
+    once = di.add_proof(
+        credential, private_key, verification_method, di.EDDSA_RDFC_2022, created, as_array=True
+    )
     return di.add_proof(once, private_key, verification_method, di.EDDSA_JCS_2022, created)
 
 
@@ -337,7 +357,9 @@ def _load_schema(filename: str) -> dict[str, Any]:
         raise SchemaIntegrityError(f"pinned schema {filename} unreadable: {exc}") from exc
     digest = hashlib.sha256(data).hexdigest()
     if digest != SCHEMAS[filename]:
-        raise SchemaIntegrityError(f"pinned schema {filename} has SHA-256 {digest}, expected {SCHEMAS[filename]}")
+        raise SchemaIntegrityError(
+            f"pinned schema {filename} has SHA-256 {digest}, expected {SCHEMAS[filename]}"
+        )
     schema: dict[str, Any] = json.loads(data)
     return schema
 
@@ -346,13 +368,10 @@ def _is_date_time(value: object) -> bool:
     # jsonschema checks "date-time" only when rfc3339-validator is installed; do it here so it is never skipped.
     if not isinstance(value, str):
         return True
-    if not _RFC3339.match(value):
-        return False
     try:
-        datetime.fromisoformat(value.upper())
+        return bool(_RFC3339.match(value)) and bool(datetime.fromisoformat(value.upper()))
     except ValueError:
         return False
-    return True
 
 
 @lru_cache(maxsize=1)
@@ -365,19 +384,13 @@ def _validators() -> tuple[tuple[str, jsonschema.protocols.Validator], ...]:
     )
 
 
-def _message(error: jsonschema.ValidationError) -> str:
-    text = error.message
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
 def validate_schema(credential: Any) -> list[str]:
     """Errors against the pinned OB 3.0 AchievementCredential and VC 2.0 schemas (format checking on), e.g.
     `[OB 3.0] $.credentialSubject.achievement.alignment[0].type: 'Alignment' is not of type 'array'`.
     An empty list means valid."""
     errors: list[str] = []
     for label, validator in _validators():
-        found: Sequence[jsonschema.ValidationError] = sorted(
-            validator.iter_errors(credential), key=lambda e: (e.json_path, e.message)
-        )
-        errors.extend(f"[{label}] {e.json_path}: {_message(e)}" for e in found)
+        for e in sorted(validator.iter_errors(credential), key=lambda e: (e.json_path, e.message)):
+            message = e.message if len(e.message) <= 200 else e.message[:197] + "..."
+            errors.append(f"[{label}] {e.json_path}: {message}")
     return errors

@@ -45,21 +45,18 @@ def evidence_for(session: Session, user_ids: list[int]) -> dict[int, list[model.
     found: dict[int, list[model.Evidence]] = defaultdict(list)
     if not user_ids:
         return found
-    questions_of: dict[int, tuple[list, list]] = {}
     rows = session.execute(
         select(QuizResponse.id, QuizResponse.question_index, QuizResponse.score, QuizResponse.graded_at,
-               QuizAttempt.user_id, QuizAttempt.submitted_at, Quiz.id, Quiz.questions, CourseVersion.skills)
+               QuizAttempt.user_id, QuizAttempt.submitted_at, QuizAttempt.quiz_id)
         .join(QuizAttempt, QuizResponse.attempt_id == QuizAttempt.id)
-        .join(Quiz, QuizAttempt.quiz_id == Quiz.id)
-        .join(CourseVersion, Quiz.version_id == CourseVersion.id)
         .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.status == FINISHED, QuizResponse.score.is_not(None))
-    )  # fmt: skip
-    for rid, index, score, graded_at, user_id, submitted_at, quiz_id, questions, course_skills in rows:
-        questions_of.setdefault(quiz_id, (questions, course_skills))
-        question = questions[index]
-        skills = [s for s in (question.get("skills") or course_skills[:1]) if s in known]
+    ).all()  # fmt: skip
+    # Each quiz's question list (a large JSON) is read once, not once per answer.
+    tags = _question_tags(session, {row[6] for row in rows}, known)
+    for rid, index, score, graded_at, user_id, submitted_at, quiz_id in rows:
+        skills, difficulty = tags[quiz_id][index] if index < len(tags[quiz_id]) else ((), 2)
         for skill in skills:
-            found[user_id].append(model.answer(skill, max(0.0, min(1.0, score)), int(question.get("difficulty") or 2),
+            found[user_id].append(model.answer(skill, max(0.0, min(1.0, score)), difficulty,
                                                graded_at or submitted_at, f"quiz-response:{rid}"))
     for pid, user_id, completed_at, skills in session.execute(
         select(LessonProgress.id, LessonProgress.user_id, LessonProgress.completed_at, Lesson.skills)
@@ -76,6 +73,23 @@ def evidence_for(session: Session, user_ids: list[int]) -> dict[int, list[model.
                                  f"assessment:{assessment.id}")
             )  # fmt: skip
     return found
+
+
+def _question_tags(session: Session, quiz_ids: set[int], known: set[str]) -> dict[int, list[tuple[tuple, int]]]:
+    """Per quiz, per question: (skills, difficulty); untagged questions count for the course's first skill."""
+    tags: dict[int, list[tuple[tuple, int]]] = {}
+    if not quiz_ids:
+        return tags
+    for quiz_id, questions, course_skills in session.execute(
+        select(Quiz.id, Quiz.questions, CourseVersion.skills)
+        .join(CourseVersion, Quiz.version_id == CourseVersion.id)
+        .where(Quiz.id.in_(quiz_ids))
+    ):
+        tags[quiz_id] = [
+            (tuple(s for s in (q.get("skills") or course_skills[:1]) if s in known), int(q.get("difficulty") or 2))
+            for q in questions
+        ]
+    return tags
 
 
 def settings_of(session: Session, user_id: int) -> SkillSettings:
