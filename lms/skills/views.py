@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services as catalogue
-from lms.catalogue.labels import skill_names
+from lms.catalogue.labels import skill_names, skills_framework
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
@@ -106,7 +106,16 @@ def shared(token: str):
 def cohort(org_slug: str):
     cmap = services.cohort_map(get_session(), g.org.id, sort=request.args.get("sort"))
     return render_template("skills/cohort.html", org=g.org, cmap=cmap, names=skill_names(), levels=level_names(),
-                           sort=request.args.get("sort"), form=ConfirmForm())
+                           sort=request.args.get("sort"), form=ConfirmForm(), rubric=rubric())
+
+
+def rubric() -> dict[str, dict[str, str]]:
+    """Per skill, the level descriptors of skills.yaml in the page's language: what each level looks like."""
+    framework = skills_framework()
+    key = "en" if locale_code() == "en" else "zh-CN"
+    if framework is None:
+        return {}
+    return {s.id: {level: text.get(key, "") for level, text in s.descriptors.items()} for s in framework.skills.values()}
 
 
 @bp.get("/orgs/<org_slug>/skills.csv")

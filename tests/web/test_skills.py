@@ -87,6 +87,7 @@ def test_cohort_map_assessment_and_export_are_scoped(app, mcn):
     trainer, other = browser_for(app, "trainer@example.com"), browser_for(app, "other@example.com")
     page = trainer.get("/orgs/mcn-a/skills").get_data(as_text=True)
     assert "Cohort skill map" in page and ">host<" in page
+    assert "Can rewrite a non-compliant claim into a compliant one" in page  # the rubric behind the levels
     assert other.get("/orgs/mcn-a/skills").status_code == 403
     assert other.get("/orgs/mcn-a/skills.csv").status_code == 403
     assert ">host<" not in other.get("/orgs/mcn-b/skills").get_data(as_text=True)
