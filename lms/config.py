@@ -33,6 +33,8 @@ class Config:
     secret_key: str | None = None
     #: Base64 key (32 bytes) for personal data (身份证号) encryption; never the secret key.
     pii_key: str | None = None
+    #: Base64 key (32 bytes) that encrypts the Ed25519 signing keys stored in the database.
+    signing_key_secret: str | None = None
     #: "outbox" (stored in the database, shown at /dev/outbox) or "smtp".
     mail_backend: str = "outbox"
     mail_sender: str = "no-reply@lms.example.com"
@@ -91,7 +93,7 @@ class Config:
         if cfg.is_production:
             missing = [
                 name
-                for name in ("database_url", "secret_key", "pii_key", "redis_url")
+                for name in ("database_url", "secret_key", "pii_key", "signing_key_secret", "redis_url")
                 if not getattr(cfg, name)
             ]
             if missing:
@@ -109,6 +111,12 @@ class Config:
             cfg.pii_key = _instance_secret(
                 instance / "pii_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
             )
+        if not cfg.signing_key_secret:
+            cfg.signing_key_secret = _instance_secret(
+                instance / "signing_key_secret", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+            )
+        if len({cfg.pii_key, cfg.secret_key, cfg.signing_key_secret}) < 3:
+            raise ConfigError("LMS_SECRET_KEY, LMS_PII_KEY and LMS_SIGNING_KEY_SECRET must all differ")
         if cfg.pii_key == cfg.secret_key:
             raise ConfigError("LMS_PII_KEY must not be the secret key")
         if not cfg.ratelimit_storage_url:

@@ -9,6 +9,7 @@ from lms.mail.models import OutboxMessage
 from lms.orgs.models import Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
 from lms.skills.models import SkillAssessment, SkillSettings
+from lms.trust.models import LogEntry, LogNode, LogState, SigningKey, StatusList
 
 __all__ = [
     "Base",
@@ -20,6 +21,9 @@ __all__ = [
     "Enrollment",
     "Lesson",
     "LessonProgress",
+    "LogEntry",
+    "LogNode",
+    "LogState",
     "Quiz",
     "QuizAttempt",
     "QuizResponse",
@@ -32,6 +36,8 @@ __all__ = [
     "PasswordResetToken",
     "RealNameProfile",
     "SkillAssessment",
+    "SigningKey",
     "SkillSettings",
+    "StatusList",
     "User",
 ]

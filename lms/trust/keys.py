@@ -1,0 +1,128 @@
+"""Ed25519 signing keys: created and rotated on the server, stored encrypted, published in the DID document.
+
+The private key is encrypted with AES-256-GCM under a key derived from LMS_SIGNING_KEY_SECRET (never the Flask
+secret or the personal-data key), bound to the key's public half, decrypted only to sign, never logged or served.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.config import Config
+from lms.credentials.multikey import decode_public_key, encode_public_key
+from lms.db import utcnow
+from lms.trust.models import SigningKey
+
+PURPOSES = ("credential", "log")
+
+
+def _aead(cfg: Config) -> AESGCM:
+    master = base64.b64decode(cfg.signing_key_secret or "")
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lms signing keys v1").derive(master)
+    return AESGCM(key)
+
+
+def _seal(cfg: Config, private: Ed25519PrivateKey, public_multibase: str) -> bytes:
+    import os
+
+    raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    nonce = os.urandom(12)
+    return b"\x01" + nonce + _aead(cfg).encrypt(nonce, raw, public_multibase.encode())
+
+
+def _open(cfg: Config, record: SigningKey) -> Ed25519PrivateKey:
+    blob = record.private_ciphertext
+    raw = _aead(cfg).decrypt(blob[1:13], blob[13:], record.public_multibase.encode())
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def create_key(session: Session, cfg: Config, purpose: str) -> SigningKey:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown key purpose {purpose!r}")
+    private = Ed25519PrivateKey.generate()
+    public = encode_public_key(private.public_key())
+    record = SigningKey(purpose=purpose, public_multibase=public, private_ciphertext=_seal(cfg, private, public))
+    session.add(record)
+    session.flush()
+    return record
+
+
+def active_key(session: Session, cfg: Config, purpose: str) -> tuple[SigningKey, Ed25519PrivateKey]:
+    """The current key for ``purpose`` (created on first use) and its decrypted private half."""
+    record = session.scalar(
+        select(SigningKey).where(SigningKey.purpose == purpose, SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.id.desc())
+    )  # fmt: skip
+    if record is None:
+        record = create_key(session, cfg, purpose)
+    return record, _open(cfg, record)
+
+
+def rotate(session: Session, cfg: Config, purpose: str) -> SigningKey:
+    """Retire the current key of ``purpose`` and add a new one; retired keys stay in the DID document."""
+    for record in session.scalars(
+        select(SigningKey).where(SigningKey.purpose == purpose, SigningKey.retired_at.is_(None))
+    ):
+        record.retired_at = utcnow()
+    return create_key(session, cfg, purpose)
+
+
+def issuer_did(cfg: Config) -> str:
+    """did:web for the site: the host, with a port as %3A, then any path segments joined by ':'."""
+    parts = urlsplit(cfg.base_url)
+    host = (parts.hostname or "localhost") + (f"%3A{parts.port}" if parts.port else "")
+    path = [p for p in parts.path.split("/") if p]
+    return ":".join(["did:web", host, *path])
+
+
+def verification_method(cfg: Config, record: SigningKey) -> str:
+    return f"{issuer_did(cfg)}#{record.public_multibase}"
+
+
+@dataclass(frozen=True)
+class PublishedKey:
+    id: str
+    purpose: str
+    public_key: Ed25519PublicKey
+    retired: bool
+
+
+def did_document(session: Session, cfg: Config) -> dict:
+    """The issuer's controller document: every current and retired key, as Multikey verification methods."""
+    did = issuer_did(cfg)
+    records = list(session.scalars(select(SigningKey).order_by(SigningKey.id)))
+    methods = [
+        {"id": f"{did}#{r.public_multibase}", "type": "Multikey", "controller": did,
+         "publicKeyMultibase": r.public_multibase}
+        for r in records
+    ]  # fmt: skip
+    credential_keys = [f"{did}#{r.public_multibase}" for r in records if r.purpose == "credential"]
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": credential_keys,
+        # Checkpoint keys are not credential keys: a verifier must not accept a credential signed with one.
+        "service": [
+            {"id": f"{did}#transparency-log", "type": "TransparencyLog",
+             "serviceEndpoint": cfg.base_url.rstrip("/") + "/log/checkpoint",
+             "logKeys": [r.public_multibase for r in records if r.purpose == "log"]},
+        ],  # fmt: skip
+    }
+
+
+def public_keys(session: Session) -> dict[str, SigningKey]:
+    return {r.public_multibase: r for r in session.scalars(select(SigningKey))}
+
+
+def decode(record: SigningKey) -> Ed25519PublicKey:
+    return decode_public_key(record.public_multibase)

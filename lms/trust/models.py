@@ -1,0 +1,70 @@
+"""Signing keys, the transparency log's entries and stored tree nodes, and the signed status list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import Base, UTCDateTime, utcnow
+
+
+class SigningKey(Base):
+    """An Ed25519 key. The private half is stored only encrypted (AES-GCM under LMS_SIGNING_KEY_SECRET)."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "credential" signs credentials and the status list; "log" signs checkpoints.
+    purpose: Mapped[str] = mapped_column(String(20), index=True)
+    #: The Multikey public key (z6Mk…); the verification method is the DID + "#" + this.
+    public_multibase: Mapped[str] = mapped_column(String(64), unique=True)
+    private_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Retired keys stay published so that what they signed keeps verifying; they sign nothing new.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LogState(Base):
+    """One row per log: its size. Appends lock this row, so entries get gap-free indexes under concurrency."""
+
+    __tablename__ = "log_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    #: The latest signed checkpoint (C2SP tlog-checkpoint note).
+    checkpoint: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class LogEntry(Base):
+    __tablename__ = "log_entries"
+
+    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The exact bytes that were hashed (leaf hash = SHA-256(0x00 ‖ data)); format in docs/transparency-log.md.
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LogNode(Base):
+    """A stored complete subtree hash: node (level, index) covers leaves [index·2^level, (index+1)·2^level)."""
+
+    __tablename__ = "log_nodes"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StatusList(Base):
+    """The signed BitstringStatusListCredential, re-signed in the same transaction as every revocation."""
+
+    __tablename__ = "status_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: How many indexes are handed out (the next certificate gets this one).
+    allocated: Mapped[int] = mapped_column(Integer, default=0)
+    credential: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
