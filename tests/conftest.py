@@ -70,6 +70,7 @@ def make_config(database_url: str, instance: Path, **overrides) -> Config:
         database_url=database_url,
         secret_key=secrets.token_urlsafe(32),
         pii_key=base64.b64encode(b"k" * 32).decode(),
+        signing_key_secret=base64.b64encode(b"s" * 32).decode(),
         base_url="http://localhost",
         flask=flask,
         **overrides,

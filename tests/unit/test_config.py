@@ -20,6 +20,7 @@ def test_production_refuses_the_development_outbox(tmp_path):
         database_url="postgresql+psycopg://x/y",
         secret_key="s" * 40,
         pii_key="a" * 44,
+        signing_key_secret="b" * 44,
         redis_url="redis://127.0.0.1:6379/0",
     )
     with pytest.raises(ConfigError, match="LMS_MAIL_BACKEND=smtp"):
@@ -34,6 +35,8 @@ def test_development_creates_instance_secrets_once(tmp_path):
     assert first.database_url.startswith("sqlite:///") and first.ratelimit_storage_url == "memory://"
 
 
-def test_pii_key_must_differ_from_secret_key(tmp_path):
+def test_the_three_secrets_must_differ(tmp_path):
     with pytest.raises(ConfigError):
         Config(instance_path=str(tmp_path), secret_key="same", pii_key="same").resolved()
+    with pytest.raises(ConfigError):
+        Config(instance_path=str(tmp_path), secret_key="a", pii_key="b", signing_key_secret="b").resolved()

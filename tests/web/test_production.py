@@ -20,6 +20,7 @@ def production_config(database_url: str, tmp_path, **extra) -> Config:
         database_url=database_url,
         secret_key="s" * 48,
         pii_key="a2V5LWZvci10ZXN0cy1vbmx5LTMyLWJ5dGVzLWxvbmchIQ==",
+        signing_key_secret="c2lnbmluZy1rZXlzLWZvci10ZXN0cy0zMi1ieXRlcyEhIQ==",
         redis_url="redis://127.0.0.1:6379/15",
         mail_backend="smtp",
         smtp_host="smtp.example.com",
