@@ -29,8 +29,9 @@ def register_commands(app: Flask) -> None:
     from lms.certificates.cli import certificates
     from lms.quizzes.cli import gift
     from lms.skills.cli import skills
+    from lms.trust.cli import keys_group, verify_command
 
-    for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills):
+    for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command):
         app.cli.add_command(command)
 
 

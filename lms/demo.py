@@ -90,13 +90,13 @@ def load_demo(
     host = accounts.find_user(session, parse_identifier("host@demo.example.com"))
     if host is not None and not (session.get(SkillSettings, host.id) or SkillSettings(verticals=[])).verticals:
         choose_verticals(session, host.id, ["beauty"])
-    issuer = (cfg or Config()).issuer_name
+    cfg = cfg or Config().resolved()
     for email, legal_name, id_base, revoked in DEMO_GRADUATES:
-        certificate = _graduate(session, cipher, email, legal_name, id_base, issuer)
+        certificate = _graduate(session, cipher, email, legal_name, id_base, cfg)
         if certificate is None:
             continue
         if revoked and certificate.status == VALID:
-            revoke(session, certificate, None, "演示：复核发现该学员的测验由他人代考，证书撤销。")
+            revoke(session, certificate, None, "演示：复核发现该学员的测验由他人代考，证书撤销。", cfg)
         label = "revoked certificate" if certificate.status != VALID else "valid certificate"
         summary.certificates.append((label, numbers.format(certificate.number)))
     session.flush()
@@ -111,7 +111,7 @@ DEMO_GRADUATES = [
 DEMO_COURSE = "reg-host-conduct"
 
 
-def _graduate(session: Session, cipher: PIICipher, email: str, legal_name: str, id_base: str, issuer: str):
+def _graduate(session: Session, cipher: PIICipher, email: str, legal_name: str, id_base: str, cfg: Config):
     """Give a demo host a real-name profile and a completed course, as if they had studied it."""
     user = accounts.find_user(session, parse_identifier(email))
     course = session.scalar(select(Course).where(Course.slug == DEMO_COURSE))
@@ -135,4 +135,4 @@ def _graduate(session: Session, cipher: PIICipher, email: str, legal_name: str, 
         session.add(QuizAttempt(user_id=user.id, quiz_id=quiz.id, number=1, status=FINISHED, started_at=now,
                                 submitted_at=now, paper=[], score=90.0, passed=True))
     session.flush()
-    return try_issue(session, enrollment, issuer, now)
+    return try_issue(session, enrollment, cfg, now)

@@ -59,7 +59,7 @@ def revoke_command(number: str, reason: str) -> None:
     session = get_session()
     try:
         certificate = services.get_by_number(session, number)
-        services.revoke(session, certificate, None, reason)
+        services.revoke(session, certificate, None, reason, current_app.config["LMS"])
     except NotFound:
         raise click.ClickException(f"no certificate {number}") from None
     except DomainError as exc:
@@ -69,3 +69,19 @@ def revoke_command(number: str, reason: str) -> None:
     session.commit()
     click.echo(f"revoked {numbers.format(certificate.number)}: {reason}")
     click.echo(f"check it: {current_app.config['LMS'].base_url.rstrip('/')}/verify/{numbers.format(certificate.number)}")
+
+
+@certificates.command("export")
+@click.argument("number")
+@click.option("--format", "fmt", type=click.Choice(["ob3"]), default="ob3", show_default=True)
+@with_appcontext
+def export_command(number: str, fmt: str) -> None:
+    """Print the signed Open Badges 3.0 credential of a certificate."""
+    session = get_session()
+    try:
+        certificate = services.get_by_number(session, number)
+    except NotFound:
+        raise click.ClickException(f"no certificate {number}") from None
+    if not certificate.credential:
+        raise click.ClickException("this certificate was issued before credentials were signed")
+    click.echo(json.dumps(json.loads(certificate.credential), ensure_ascii=False, indent=2))

@@ -11,12 +11,12 @@ from lms.learning.models import Enrollment
 from lms.signals import enrollment_progressed, real_name_saved
 
 
-def _issuer() -> str:
-    return current_app.config["LMS"].issuer_name
+def _cfg():
+    return current_app.config["LMS"]
 
 
 def on_progress(session: Session, enrollment: Enrollment, **_kw) -> None:
-    try_issue(session, enrollment, _issuer())
+    try_issue(session, enrollment, _cfg())
 
 
 def on_real_name(session: Session, user_id: int, **_kw) -> None:
@@ -24,7 +24,7 @@ def on_real_name(session: Session, user_id: int, **_kw) -> None:
     for enrollment in session.scalars(
         select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.lessons_completed_at.is_not(None))
     ):
-        try_issue(session, enrollment, _issuer())
+        try_issue(session, enrollment, _cfg())
 
 
 def connect() -> None:

@@ -48,6 +48,15 @@ class Certificate(Base):
     issuer_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     skills: Mapped[list] = mapped_column(JSON)
 
+    # --- the verifiable credential (Open Badges 3.0), signed at issue -------------------------------------
+    #: The signed OpenBadgeCredential exactly as issued (JSON text); its SHA-256 is in the log entry.
+    credential: Mapped[str | None] = mapped_column(Text)
+    credential_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: This certificate's bit in the status list.
+    status_index: Mapped[int | None] = mapped_column(Integer, unique=True)
+    #: Index of the log entry that recorded the issue.
+    log_index: Mapped[int | None] = mapped_column(Integer)
+
     # --- what may change later: status, recorded as events ------------------------------------------------
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_reason: Mapped[str | None] = mapped_column(Text)

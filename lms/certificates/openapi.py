@@ -58,7 +58,58 @@ CERTIFICATE = {
             "properties": {"reason": {"type": "string"}, "revoked_at": {"type": "string", "format": "date-time"}},
         },
         "superseded_by": {"type": ["string", "null"], "description": "the new number after a re-issue"},
+        "log": {"type": "object", "required": ["included", "index"],
+                "properties": {"included": {"type": "boolean"}, "index": {"type": ["integer", "null"]}},
+                "description": "whether the issue is recorded in the transparency log, and at which entry"},
     },
+}  # fmt: skip
+
+TEXT = {"text/plain": {"schema": {"type": "string"}}}
+NOT_FOUND = {"description": "Unknown", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+BAD = {"description": "Bad parameters", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+EXTRA_PATHS = {
+    "/api/v1/certificates/{number}/proof": {"get": {
+        "operationId": "getInclusionProof",
+        "summary": "C2SP tlog-proof of the certificate's issue entry against the current checkpoint",
+        "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "tlog-proof text (the entry bytes in its extra line)", "content": TEXT},
+                      "404": NOT_FOUND},
+    }},
+    "/api/v1/log/entries": {"get": {
+        "operationId": "getLogEntries",
+        "summary": "Entries start..end-1 with their exact bytes (base64); leaf hash = SHA-256(0x00 || bytes)",
+        "parameters": [{"name": "start", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 0}},
+                       {"name": "end", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+        "responses": {"200": {"description": "Entries", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["entries"], "properties": {"entries": {"type": "array", "items": {
+                "type": "object", "required": ["index", "data"],
+                "properties": {"index": {"type": "integer"}, "data": {"type": "string", "contentEncoding": "base64"}}}}}}}}},
+            "400": BAD},
+    }},
+    "/api/v1/log/consistency": {"get": {
+        "operationId": "getConsistencyProof",
+        "summary": "RFC 9162 consistency proof between two tree sizes",
+        "parameters": [{"name": "first", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}},
+                       {"name": "second", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+        "responses": {"200": {"description": "Proof", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["first", "second", "proof"], "properties": {
+                "first": {"type": "integer"}, "second": {"type": "integer"},
+                "proof": {"type": "array", "items": {"type": "string", "contentEncoding": "base64"}}}}}}},
+            "400": BAD},
+    }},
+    "/api/v1/verify": {"post": {
+        "operationId": "verifyCredential",
+        "summary": "Verify an OpenBadgeCredential: schema, both proofs, issuer key, status, validity, log inclusion",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "Report", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["verified", "checks"], "properties": {
+                "verified": {"type": "boolean"},
+                "checks": {"type": "array", "items": {"type": "object", "required": ["check", "ok", "detail"],
+                    "properties": {"check": {"type": "string"}, "ok": {"type": ["boolean", "null"]},
+                                   "detail": {"type": "string"}}}}}}}}},
+            "400": BAD},
+    }},
 }  # fmt: skip
 
 OPENAPI = {
@@ -92,3 +143,4 @@ OPENAPI = {
     },
     "components": {"schemas": {"Certificate": CERTIFICATE, "Error": ERROR}},
 }  # fmt: skip
+OPENAPI["paths"].update(EXTRA_PATHS)

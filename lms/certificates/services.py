@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.catalogue.labels import skills_framework
+from lms.config import Config
+from lms.trust.credentials import revoke_certificate, sign_certificate
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
 from lms.certificates import numbers
 from lms.certificates.masking import mask_name
@@ -89,8 +91,12 @@ def certificate_for(session: Session, enrollment_id: int) -> Certificate | None:
     )
 
 
-def try_issue(session: Session, enrollment: Enrollment, issuer_name: str, now: datetime | None = None) -> Certificate | None:
-    """Issue the enrolment's certificate if the rule is met and none exists; safe to call as often as wanted."""
+def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: datetime | None = None) -> Certificate | None:
+    """Issue the enrolment's certificate if the rule is met and none exists; safe to call as often as wanted.
+
+    The certificate, its signed credential, its status bit and its log entry are written together.
+    """
+    issuer_name = cfg.issuer_name
     existing = session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
     if existing is not None:
         return existing
@@ -102,7 +108,8 @@ def try_issue(session: Session, enrollment: Enrollment, issuer_name: str, now: d
     try:
         with session.begin_nested():
             session.add(certificate)
-            session.flush()
+            session.flush()  # the unique issue_key decides a race here, before anything else is locked
+            _sign(session, cfg, certificate, enrollment.version)
     except IntegrityError:
         # Another request or worker issued it at the same moment: the unique issue_key kept it to one.
         return session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
@@ -189,7 +196,9 @@ def can_manage(session: Session, user: User, certificate: Certificate) -> bool:
     )
 
 
-def revoke(session: Session, certificate: Certificate, by: User | None, reason: str, now: datetime | None = None) -> Certificate:
+def revoke(
+    session: Session, certificate: Certificate, by: User | None, reason: str, cfg: Config, now: datetime | None = None
+) -> Certificate:
     reason = " ".join(reason.split())
     if not 5 <= len(reason) <= 500:
         raise ValidationFailed(_l("Give the reason for revoking (5 to 500 characters)."), "reason")
@@ -202,10 +211,11 @@ def revoke(session: Session, certificate: Certificate, by: User | None, reason: 
     certificate.revoked_reason = reason
     certificate.revoked_by_id = by.id if by else None
     session.flush()
+    revoke_certificate(session, cfg, certificate, certificate.revoked_at)
     return certificate
 
 
-def reissue(session: Session, certificate: Certificate, by: User | None, issuer_name: str, now: datetime | None = None) -> Certificate:
+def reissue(session: Session, certificate: Certificate, by: User | None, cfg: Config, now: datetime | None = None) -> Certificate:
     """A correction: a new number with the holder's current real-name data; the old one becomes superseded."""
     now = now or utcnow()
     if by is not None and not can_manage(session, by, certificate):
@@ -217,7 +227,7 @@ def reissue(session: Session, certificate: Certificate, by: User | None, issuer_
     if enrollment is None or user is None or user.real_name is None:
         raise Conflict(_l("The holder has no real-name information to re-issue with."))
     status = completion(session, enrollment)
-    replacement = _frozen_record(session, enrollment, status, issuer_name, now)
+    replacement = _frozen_record(session, enrollment, status, cfg.issuer_name, now)
     # What was earned stays as it was earned: only the holder's data is corrected.
     for kept in ("study_seconds", "score", "started_on", "completed_on", "course_version", "content_hash",
                  "course_title_zh", "course_title_en", "skills", "issuer_name", "issuer_org_id", "version_id"):  # fmt: skip
@@ -229,7 +239,16 @@ def reissue(session: Session, certificate: Certificate, by: User | None, issuer_
     certificate.superseded_at = now
     certificate.superseded_by_id = replacement.id
     session.flush()
+    _sign(session, cfg, replacement, enrollment.version, kind="reissue", superseded_number=certificate.number)
     return replacement
+
+
+def _sign(session: Session, cfg: Config, certificate: Certificate, version: CourseVersion, **kw) -> None:
+    required = [q for q in version.quizzes if q.required]
+    sign_certificate(
+        session, cfg, certificate, required_hours=version.required_minutes / 60,
+        pass_mark=float(required[0].settings["pass_mark"]) if required else None, **kw,
+    )  # fmt: skip
 
 
 def public_record(session: Session, certificate: Certificate) -> dict:
@@ -256,6 +275,7 @@ def public_record(session: Session, certificate: Certificate) -> dict:
         if certificate.status != REVOKED
         else {"reason": certificate.revoked_reason, "revoked_at": certificate.revoked_at.isoformat()},
         "superseded_by": numbers.format(superseded_by.number) if superseded_by else None,
+        "log": {"included": certificate.log_index is not None, "index": certificate.log_index},
     }
 
 

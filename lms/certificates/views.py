@@ -30,8 +30,8 @@ NUMBER_PROBLEMS = {
 }  # fmt: skip
 
 
-def _issuer() -> str:
-    return current_app.config["LMS"].issuer_name
+def _cfg():
+    return current_app.config["LMS"]
 
 
 def verify_url(number: str) -> str:
@@ -45,7 +45,7 @@ def mine():
     waiting = []
     for enrollment in learning.enrollments_of(session, current_user.id):
         if services.certificate_for(session, enrollment.id) is None:
-            services.try_issue(session, enrollment, _issuer())  # e.g. study time reached since the last lesson
+            services.try_issue(session, enrollment, _cfg())  # e.g. study time reached since the last lesson
         if services.certificate_for(session, enrollment.id) is None and enrollment.version.certificate:
             waiting.append((enrollment, services.completion(session, enrollment)))
     session.commit()
@@ -83,6 +83,21 @@ def pdf(number: str):
     body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificate-{numbers.format(certificate.number)}.pdf"'})
+
+
+@bp.get("/certificates/<number>.credential.json")
+@rule(LOGIN)
+def credential(number: str):
+    """The holder's Open Badges 3.0 credential: checkable offline with `lms verify` or any OB 3.0 verifier."""
+    session = get_session()
+    try:
+        certificate = services.get_by_number(session, number)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    if certificate.user_id != current_user.id or not certificate.credential:
+        return render_template("catalogue/not_found.html"), 404
+    return Response(certificate.credential, mimetype="application/ld+json", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{numbers.format(certificate.number)}.json"'})
 
 
 @bp.get("/verify/")
@@ -146,11 +161,11 @@ def manage(number: str):
         action = request.form.get("action")
         try:
             if action == "revoke":
-                services.revoke(session, certificate, current_user, request.form.get("reason", ""))
+                services.revoke(session, certificate, current_user, request.form.get("reason", ""), _cfg())
                 message = _("The certificate is revoked. Everyone who checks it now sees that.")
                 target = certificate
             elif action == "reissue":
-                target = services.reissue(session, certificate, current_user, _issuer())
+                target = services.reissue(session, certificate, current_user, _cfg())
                 message = _("Re-issued under a new number; the old one now shows as superseded.")
             else:
                 raise DomainError(_("Choose what to do."))

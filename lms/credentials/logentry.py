@@ -11,6 +11,9 @@ An entry is ASCII text, one field per line, every line ending in LF (0x0A), no C
 
 The leaf hash is RFC 9162's SHA-256(0x00 ‖ entry bytes). Entries hold no personal data: a number, a digest and a
 time. Anyone holding the credential recomputes its entry; nobody can recover a credential from an entry.
+
+`check_inclusion` is the verifier's `log_inclusion` step: rebuild the credential's entry, then check its C2SP
+tlog-proof against a checkpoint signed by a log key published in the issuer's DID document.
 """
 
 from __future__ import annotations

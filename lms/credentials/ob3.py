@@ -47,6 +47,7 @@ __all__ = [
     "Skill",
     "StatusEntry",
     "build_credential",
+    "credential_id",
     "find_id_numbers",
     "format_time",
     "sign_credential",

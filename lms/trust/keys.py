@@ -97,25 +97,31 @@ class PublishedKey:
 
 
 def did_document(session: Session, cfg: Config) -> dict:
-    """The issuer's controller document: every current and retired key, as Multikey verification methods."""
+    """The issuer's controller document: every credential key, current and retired (with ``expires``), as
+    Multikey verification methods, and the log's verifier keys (C2SP vkeys) in a transparency-log service."""
+    from lms.certificates import note
+    from lms.trust.log import origin
+
     did = issuer_did(cfg)
     records = list(session.scalars(select(SigningKey).order_by(SigningKey.id)))
-    methods = [
-        {"id": f"{did}#{r.public_multibase}", "type": "Multikey", "controller": did,
-         "publicKeyMultibase": r.public_multibase}
-        for r in records
-    ]  # fmt: skip
-    credential_keys = [f"{did}#{r.public_multibase}" for r in records if r.purpose == "credential"]
+    credential_keys = [r for r in records if r.purpose == "credential"]
+    methods = []
+    for r in credential_keys:
+        method = {"id": f"{did}#{r.public_multibase}", "type": "Multikey", "controller": did,
+                  "publicKeyMultibase": r.public_multibase}  # fmt: skip
+        if r.retired_at is not None:
+            # Full precision: a proof created (whole seconds) in the second the key retired still verifies.
+            method["expires"] = r.retired_at.isoformat().replace("+00:00", "Z")
+        methods.append(method)
+    log_vkeys = [note.vkey(origin(cfg), decode_public_key(r.public_multibase)) for r in records if r.purpose == "log"]
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
         "verificationMethod": methods,
-        "assertionMethod": credential_keys,
-        # Checkpoint keys are not credential keys: a verifier must not accept a credential signed with one.
+        "assertionMethod": [m["id"] for m in methods],
         "service": [
-            {"id": f"{did}#transparency-log", "type": "TransparencyLog",
-             "serviceEndpoint": cfg.base_url.rstrip("/") + "/log/checkpoint",
-             "logKeys": [r.public_multibase for r in records if r.purpose == "log"]},
+            {"id": f"{did}#certificates-log", "type": "C2SPTransparencyLog",
+             "serviceEndpoint": cfg.base_url.rstrip("/") + "/log/checkpoint", "verifierKeys": log_vkeys},
         ],  # fmt: skip
     }
 

@@ -24,7 +24,7 @@ LOG_ID = 1
 def origin(cfg: Config) -> str:
     """The checkpoint origin and log key name: the site's host and path, schema-less, as C2SP asks."""
     parts = urlsplit(cfg.base_url)
-    return parts.netloc + parts.path.rstrip("/") + "/log"
+    return parts.netloc + parts.path.rstrip("/") + "/certificates-log"
 
 
 class DbNodeStore:

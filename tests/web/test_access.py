@@ -77,6 +77,14 @@ MATRIX = [
      {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
     ("POST", "/orgs/mcn-a/skills/assess", "skills.assess",
      {"anonymous": 302, "trainer": 302, "org_admin": 302, "site_admin": 302, "*": 403}),
+    ("GET", "/certificates/XXXXX-XXXXX-XXXXX.credential.json", "certificates.credential", {"anonymous": 302, "*": 404}),
+    ("GET", "/.well-known/did.json", "trust.did_json", {"*": 200}),
+    ("GET", "/credentials/status/1", "trust.status_list", {"*": 200}),
+    ("GET", "/log/checkpoint", "trust.checkpoint", {"*": 404}),
+    ("GET", "/api/v1/certificates/XXXXX-XXXXX-XXXXX/proof", "trust.inclusion_proof", {"*": 404}),
+    ("GET", "/api/v1/log/entries?start=0&end=1", "trust.log_entries", {"*": 200}),
+    ("GET", "/api/v1/log/consistency?first=1&second=1", "trust.log_consistency", {"*": 400}),
+    ("POST", "/api/v1/verify", "trust.verify", {"*": 400}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]

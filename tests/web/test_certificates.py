@@ -238,7 +238,7 @@ def test_issued_exactly_once_under_concurrency(app, example, make_user):  # noqa
             session = get_session()
             enrollment = session.get(Enrollment, enrollment_id)
             barrier.wait()
-            certificate = try_issue(session, enrollment, "主播学堂")
+            certificate = try_issue(session, enrollment, app.config["LMS"])
             session.commit()
             issued.append(certificate.number)
 

@@ -1,0 +1,142 @@
+"""Verifiable credentials end to end: signed at issue, checked by anyone online or offline, revocation and the log."""
+
+import base64
+import json
+
+from sqlalchemy import select
+
+from lms.certificates import note, tlog
+from lms.certificates.models import Certificate
+from lms.credentials.logentry import parse_entry, rebuild_root
+from lms.credentials.ob3 import find_id_numbers, validate_schema
+from lms.db import get_session
+from tests.conftest import PASSWORD, Browserish
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
+from tests.web.test_certificates import VALID_ID, graduate  # noqa: F401 - fixture
+
+VERIFY = "/api/v1/verify"
+
+
+def stored_credential(app) -> dict:
+    with app.app_context():
+        return json.loads(get_session().scalar(select(Certificate.credential)))
+
+
+def post(app, body):
+    return app.test_client().post(VERIFY, data=json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def checks(response) -> dict:
+    report = json.loads(response.data)
+    return {c["check"]: c["ok"] for c in report["checks"]} | {"verified": report["verified"]}
+
+
+def test_every_certificate_is_a_signed_ob3_credential_without_the_id_number(app, graduate):  # noqa: F811
+    credential = stored_credential(app)
+    assert "OpenBadgeCredential" in credential["type"] and validate_schema(credential) == []
+    assert [p["cryptosuite"] for p in credential["proof"]] == ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+    assert find_id_numbers(credential) == [] and VALID_ID not in json.dumps(credential)
+    assert credential["issuer"]["id"] == "did:web:localhost"
+
+
+def test_posted_credential_verifies_with_every_check(app, graduate):  # noqa: F811
+    r = post(app, stored_credential(app))
+    result = checks(r)
+    assert r.status_code == 200 and result["verified"] is True
+    for name in ("schema", "proof:eddsa-rdfc-2022", "proof:eddsa-jcs-2022", "issuer_key", "status", "validity",
+                 "log_inclusion"):  # fmt: skip
+        assert result[name] is True, (name, json.loads(r.data))
+
+
+def test_tampering_is_caught_by_the_right_check(app, graduate):  # noqa: F811
+    original = stored_credential(app)
+    name_changed = json.loads(json.dumps(original, ensure_ascii=False).replace("林小美", "林大美"))
+    assert name_changed != original
+    result = checks(post(app, name_changed))
+    assert result["verified"] is False and result["proof:eddsa-jcs-2022"] is False
+    hours = json.loads(json.dumps(original))
+    for res in hours["credentialSubject"]["result"]:
+        res["value"] = "999"
+    assert checks(post(app, hours))["proof:eddsa-rdfc-2022"] is False
+
+
+def test_revocation_shows_in_the_status_list_and_the_log(app, graduate, make_user):  # noqa: F811
+    _user_id, number = graduate
+    make_user("root@example.com", is_site_admin=True)
+    admin = Browserish(app.test_client())
+    admin.login("root@example.com", PASSWORD)
+    admin.post(f"/certificates/{number}/manage", {"action": "revoke", "reason": "经核实代考，撤销证书"})
+    result = checks(post(app, stored_credential(app)))
+    assert result["verified"] is False and result["status"] is False
+    # The log now holds the issue and the revocation, in that order, with the credential's hash.
+    body = json.loads(app.test_client().get("/api/v1/log/entries?start=0&end=10").data)
+    kinds = [parse_entry(base64.b64decode(e["data"])).kind for e in body["entries"]]
+    assert kinds == ["issue", "revoke"]
+
+
+def test_anyone_can_rebuild_the_log_and_check_it(app, graduate):  # noqa: F811
+    client = app.test_client()
+    did = json.loads(client.get("/.well-known/did.json").data)
+    checkpoint_text = client.get("/log/checkpoint").get_data(as_text=True)
+    log_key = did["service"][0]["verifierKeys"][0]
+    verifier = note.parse_vkey(log_key)
+    text, signers = note.open_note(checkpoint_text, {verifier.name: verifier})
+    checkpoint = note.Checkpoint.parse(text)
+    entries = json.loads(client.get(f"/api/v1/log/entries?start=0&end={checkpoint.size}").data)["entries"]
+    size, root = rebuild_root(base64.b64decode(e["data"]) for e in entries)
+    assert signers and (size, root) == (checkpoint.size, checkpoint.root_hash)
+    consistency = json.loads(client.get(f"/api/v1/log/consistency?first=1&second={size}").data)
+    assert consistency["first"] == 1 and isinstance(consistency["proof"], list)
+    assert client.get("/api/v1/log/consistency?first=0&second=1").status_code == 400
+    assert client.get("/api/v1/log/entries?start=a&end=1").status_code == 400
+
+
+def test_offline_verifier_from_files(app, graduate, tmp_path):  # noqa: F811
+    _user_id, number = graduate
+    client = app.test_client()
+    files = {
+        "credential.json": json.dumps(stored_credential(app), ensure_ascii=False),
+        "did.json": client.get("/.well-known/did.json").get_data(as_text=True),
+        "status.json": client.get("/credentials/status/1").get_data(as_text=True),
+        "checkpoint.txt": client.get("/log/checkpoint").get_data(as_text=True),
+        "proof.txt": client.get(f"/api/v1/certificates/{number}/proof").get_data(as_text=True),
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    args = ["verify", str(tmp_path / "credential.json"), "--did", str(tmp_path / "did.json"),
+            "--status", str(tmp_path / "status.json"), "--checkpoint", str(tmp_path / "checkpoint.txt"),
+            "--proof", str(tmp_path / "proof.txt")]  # fmt: skip
+    good = app.test_cli_runner().invoke(args=args)
+    assert good.exit_code == 0 and "VERIFIED" in good.output, good.output
+    tampered = files["credential.json"].replace("林小美", "林小姐")
+    (tmp_path / "credential.json").write_text(tampered, encoding="utf-8")
+    bad = app.test_cli_runner().invoke(args=args)
+    assert bad.exit_code == 1 and "NOT VERIFIED" in bad.output and "FAIL proof:" in bad.output
+
+
+def test_key_rotation_keeps_old_credentials_verifying(app, graduate):  # noqa: F811
+    result = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 0 and "new credential key" in result.output
+    assert checks(post(app, stored_credential(app)))["verified"] is True
+
+
+def test_holder_downloads_the_credential_and_the_cli_exports_it(app, graduate):  # noqa: F811
+    _user_id, number = graduate
+    host = Browserish(app.test_client())
+    host.login("host@example.com", PASSWORD)
+    downloaded = host.get(f"/certificates/{number}.credential.json")
+    assert downloaded.status_code == 200 and json.loads(downloaded.data) == stored_credential(app)
+    exported = app.test_cli_runner().invoke(args=["certificates", "export", number, "--format", "ob3"])
+    assert json.loads(exported.output) == stored_credential(app)
+    proof = app.test_client().get(f"/api/v1/certificates/{number}/proof").get_data(as_text=True)
+    parsed = note.parse_proof(proof)
+    assert parsed.index == 0 and tlog.verify_inclusion(tlog.leaf_hash(parsed.extra), 0, 1, list(parsed.hashes),
+                                                       note.Checkpoint.parse(note.split_note(parsed.checkpoint)[0]).root_hash)
+
+
+def test_bad_verify_requests(app):
+    client = app.test_client()
+    assert client.post(VERIFY, data="not json", content_type="application/json").status_code == 400
+    assert client.post(VERIFY, data="[1, 2]", content_type="application/json").status_code == 400
+    result = checks(client.post(VERIFY, data=json.dumps({"type": ["VerifiableCredential"]}), content_type="application/json"))
+    assert result["verified"] is False and result["schema"] is False
