@@ -112,7 +112,10 @@ def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: dateti
             _sign(session, cfg, certificate, enrollment.version)
     except IntegrityError:
         # Another request or worker issued it at the same moment: the unique issue_key kept it to one.
-        return session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
+        existing = session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
+        if existing is None:
+            raise  # some other constraint failed: not a race we know how to settle
+        return existing
     return certificate
 
 

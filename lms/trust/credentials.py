@@ -12,6 +12,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.config import Config
@@ -44,12 +45,18 @@ def _issuer(cfg: Config) -> IssuerInfo:
 
 
 def _locked_status_list(session: Session, cfg: Config) -> StatusList:
+    """The status list row, locked until the transaction ends: indexes are handed out one at a time."""
     row = session.scalar(select(StatusList).where(StatusList.id == STATUS_LIST_ID).with_for_update())
     if row is None:
-        session.add(StatusList(id=STATUS_LIST_ID, allocated=0, credential=""))
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(StatusList(id=STATUS_LIST_ID, allocated=0, credential=""))
+                session.flush()
+        except IntegrityError:
+            pass  # another worker created it first: lock theirs
         row = session.scalar(select(StatusList).where(StatusList.id == STATUS_LIST_ID).with_for_update())
         assert row is not None
+    if not row.credential:
         _resign_status_list(session, cfg, row, sl.new_bitstring(STATUS_ENTRIES))
     return row
 

@@ -11,6 +11,7 @@ import base64
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.certificates import note, tlog
@@ -49,8 +50,12 @@ class DbNodeStore:
 def _locked_state(session: Session) -> LogState:
     state = session.scalar(select(LogState).where(LogState.id == LOG_ID).with_for_update())
     if state is None:
-        session.add(LogState(id=LOG_ID, size=0))
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(LogState(id=LOG_ID, size=0))
+                session.flush()
+        except IntegrityError:
+            pass  # another worker created it first: lock theirs
         state = session.scalar(select(LogState).where(LogState.id == LOG_ID).with_for_update())
     assert state is not None
     return state

@@ -1,6 +1,8 @@
 """Verifiable credentials end to end: signed at issue, checked by anyone online or offline, revocation and the log."""
 
 import base64
+
+import pytest
 import json
 
 from sqlalchemy import select
@@ -140,3 +142,81 @@ def test_bad_verify_requests(app):
     assert client.post(VERIFY, data="[1, 2]", content_type="application/json").status_code == 400
     result = checks(client.post(VERIFY, data=json.dumps({"type": ["VerifiableCredential"]}), content_type="application/json"))
     assert result["verified"] is False and result["schema"] is False
+
+
+@pytest.mark.postgres
+def test_two_processes_issuing_at_once_leave_a_consistent_log(app, example, make_user, database_url, tmp_path):  # noqa: F811
+    """Twenty certificates issued from two processes at the same moment: one entry each, gap-free, provable."""
+    import subprocess
+    import sys
+    import time
+    from datetime import timedelta
+
+    from lms.accounts.models import RealNameProfile, User
+    from lms.accounts.idcard import check_character, mask
+    from lms.catalogue.models import Course, Lesson, Quiz
+    from lms.db import utcnow
+    from lms.learning import services as learning
+    from lms.learning.models import StudyTime
+    from lms.quizzes.models import FINISHED, QuizAttempt
+    from tests.conftest import ROOT
+
+    cfg = app.config["LMS"]
+    ids = []
+    with app.app_context():
+        session = get_session()
+        course = session.scalar(select(Course))
+        cipher = app.extensions["lms.pii"]
+        now = utcnow() - timedelta(minutes=5)
+        for i in range(20):
+            user_id = make_user(f"h{i}@example.com")
+            base = f"11010519900101{i:02d}1"
+            number = base + check_character(base)
+            session.add(RealNameProfile(user_id=user_id, legal_name=f"学员{i}", id_number_masked=mask(number),
+                                        id_number_ciphertext=cipher.encrypt(number, context=f"x:{user_id}"),
+                                        id_number_hash=cipher.lookup_hash(number), consent_version="2026-11"))  # fmt: skip
+            enrollment = learning.enroll(session, user_id, course)
+            enrollment.lessons_completed_at = now
+            for lesson in session.scalars(select(Lesson).where(Lesson.version_id == enrollment.version_id)):
+                session.add(StudyTime(user_id=user_id, lesson_id=lesson.id, day=now.date(), seconds=900))
+            for quiz in session.scalars(select(Quiz).where(Quiz.version_id == enrollment.version_id, Quiz.required)):
+                session.add(QuizAttempt(user_id=user_id, quiz_id=quiz.id, number=1, status=FINISHED, started_at=now,
+                                        submitted_at=now, paper=[], score=90.0, passed=True))  # fmt: skip
+            session.commit()
+            ids.append(enrollment.id)
+        # Keys exist before the race, as on a running site.
+        from lms.trust import keys
+
+        keys.active_key(session, cfg, "credential")
+        keys.active_key(session, cfg, "log")
+        session.commit()
+    start_at = str(time.time() + 3)
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "tests.web.issue_worker", database_url, str(tmp_path / f"w{n}"),
+                          start_at, *map(str, ids[n::2])], cwd=ROOT)  # fmt: skip
+        for n in range(2)
+    ]
+    assert [w.wait(timeout=180) for w in workers] == [0, 0]
+
+    client = app.test_client()
+    did = json.loads(client.get("/.well-known/did.json").data)
+    verifier = note.parse_vkey(did["service"][0]["verifierKeys"][0])
+    text, _signers = note.open_note(client.get("/log/checkpoint").get_data(as_text=True), {verifier.name: verifier})
+    checkpoint = note.Checkpoint.parse(text)
+    entries = json.loads(client.get("/api/v1/log/entries?start=0&end=100").data)["entries"]
+    assert checkpoint.size == 20 and [e["index"] for e in entries] == list(range(20))
+    assert rebuild_root(base64.b64decode(e["data"]) for e in entries) == (20, checkpoint.root_hash)
+    with app.app_context():
+        certificates = get_session().scalars(select(Certificate)).all()
+        assert len(certificates) == 20 and sorted(c.log_index for c in certificates) == list(range(20))
+        assert len({c.status_index for c in certificates}) == 20
+        numbers_in_log = {parse_entry(base64.b64decode(e["data"])).number for e in entries}
+        assert numbers_in_log == {c.number for c in certificates}
+    for certificate in certificates:
+        proof = note.parse_proof(client.get(f"/api/v1/certificates/{certificate.number}/proof").get_data(as_text=True))
+        assert tlog.verify_inclusion(tlog.leaf_hash(proof.extra), proof.index, 20, list(proof.hashes), checkpoint.root_hash)
+    consistency = json.loads(client.get("/api/v1/log/consistency?first=7&second=20").data)
+    earlier = rebuild_root(base64.b64decode(e["data"]) for e in entries[:7])[1]
+    assert tlog.verify_consistency(7, 20, earlier, checkpoint.root_hash,
+                                   [base64.b64decode(h) for h in consistency["proof"]])
+    assert checks(post(app, json.loads(certificates[0].credential)))["verified"] is True
