@@ -110,6 +110,16 @@ def test_offline_verifier_from_files(app, graduate, tmp_path):  # noqa: F811
             "--proof", str(tmp_path / "proof.txt")]  # fmt: skip
     good = app.test_cli_runner().invoke(args=args)
     assert good.exit_code == 0 and "VERIFIED" in good.output, good.output
+    # The same check without the web application, as a bureau runs it: a plain Python process, no Flask loaded.
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    standalone = subprocess.run(
+        [sys.executable, "-c", "import sys, runpy; sys.argv = sys.argv[1:]; runpy.run_module('lms.credentials', "
+         "run_name='__main__'); ", "lms", *args[1:]], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert standalone.returncode == 0 and "VERIFIED" in standalone.stdout, standalone.stdout + standalone.stderr
     tampered = files["credential.json"].replace("林小美", "林小姐")
     (tmp_path / "credential.json").write_text(tampered, encoding="utf-8")
     bad = app.test_cli_runner().invoke(args=args)

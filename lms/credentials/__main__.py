@@ -1,0 +1,44 @@
+"""The offline verifier without the web application: ``python -m lms.credentials CREDENTIAL.json --did did.json
+[--status status.json] [--checkpoint checkpoint.txt] [--proof proof.txt]``; exit 0 only when every check holds.
+
+It imports only the pure modules (no Flask, no database), so a bureau can run it on its own machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lms.credentials.verifier import verify_credential
+
+
+def _json(path: str | None):
+    return None if path is None else json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _text(path: str | None):
+    return None if path is None else Path(path).read_text(encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lms.credentials", description=__doc__.split("\n\n")[0])
+    parser.add_argument("credential")
+    parser.add_argument("--did", help="the issuer's did.json")
+    parser.add_argument("--status", help="the status list credential")
+    parser.add_argument("--checkpoint", help="a signed log checkpoint")
+    parser.add_argument("--proof", help="the credential's tlog-proof")
+    args = parser.parse_args(argv)
+    report = verify_credential(_json(args.credential), _json(args.did), _json(args.status), _text(args.checkpoint),
+                               _text(args.proof), now=datetime.now(timezone.utc))  # fmt: skip
+    for check in report.checks:
+        print(f"{ {True: 'ok  ', False: 'FAIL', None: 'skip'}[check.ok]} {check.check}: {check.detail}")
+    complete = report.verified and all(c.ok is not None for c in report.checks)
+    print("VERIFIED" if complete else "NOT VERIFIED")
+    return 0 if complete else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
