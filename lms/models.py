@@ -1,6 +1,7 @@
 """Every model, imported explicitly so that ``Base.metadata`` is complete for Alembic and tests."""
 
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
+from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
 from lms.certificates.models import Certificate
 from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
 from lms.db import Base
@@ -12,6 +13,9 @@ from lms.skills.models import SkillAssessment, SkillSettings
 from lms.trust.models import LogEntry, LogNode, LogState, SigningKey, StatusList
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "BulkCheck",
     "Base",
     "Certificate",
     "ConsentRecord",

@@ -110,6 +110,24 @@ EXTRA_PATHS = {
                                    "detail": {"type": "string"}}}}}}}}},
             "400": BAD},
     }},
+    "/api/v1/verify/bulk": {"post": {
+        "operationId": "verifyBulk",
+        "summary": "Labor bureaus: check many certificates at once (bearer token); results in input order",
+        "security": [{"bearer": []}],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "array", "maxItems": 100000, "items": {
+                "type": "object", "required": ["number", "name"], "properties": {
+                    "number": {"type": "string"}, "name": {"type": "string"}, "id_number": {"type": "string"}}}}},
+            "text/csv": {"schema": {"type": "string", "description": "columns 证书编号, 姓名 and optionally 身份证号; UTF-8 or GBK"}}}},
+        "responses": {"200": {"description": "One result per row", "content": {"application/json": {"schema": {
+            "type": "array", "items": {"type": "object", "required": ["row", "number", "result", "detail"], "properties": {
+                "row": {"type": "integer"}, "number": {"type": "string"},
+                "result": {"type": "string", "enum": ["valid", "revoked", "superseded", "unknown", "name_mismatch",
+                                                      "id_mismatch", "malformed"]},
+                "detail": {"type": "string"}}}}}}},
+            "400": BAD, "401": {"description": "Missing, wrong or revoked token", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}},
+    }},
 }  # fmt: skip
 
 OPENAPI = {
@@ -144,3 +162,4 @@ OPENAPI = {
     "components": {"schemas": {"Certificate": CERTIFICATE, "Error": ERROR}},
 }  # fmt: skip
 OPENAPI["paths"].update(EXTRA_PATHS)
+OPENAPI["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}

@@ -85,6 +85,14 @@ MATRIX = [
     ("GET", "/api/v1/log/entries?start=0&end=1", "trust.log_entries", {"*": 200}),
     ("GET", "/api/v1/log/consistency?first=1&second=1", "trust.log_consistency", {"*": 400}),
     ("POST", "/api/v1/verify", "trust.verify", {"*": 400}),
+    ("GET", "/bureau/bureau/", "bureau.workspace", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/bureau/bureau/checks/999999", "bureau.check", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/checks/999999.csv", "bureau.check_download", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/tokens", "bureau.tokens", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
+    ("POST", "/bureau/bureau/tokens/999999/revoke", "bureau.revoke_token", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/audit", "bureau.audit_log", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/bureau/bureau/audit.csv", "bureau.audit_csv", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
+    ("POST", "/api/v1/verify/bulk", "bureau.api_bulk", {"*": 401}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]

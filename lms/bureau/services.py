@@ -1,0 +1,208 @@
+"""Bulk verification, API tokens and the audit trail of labor bureaus.
+
+Rows are checked in batches with one query per batch. A holder's ID number is compared only through the keyed
+hash stored with the certificate at issue; it is never echoed back, stored or logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.accounts import idcard
+from lms.bureau.bulkfile import BulkRow
+from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
+from lms.certificates import numbers
+from lms.certificates.models import REVOKED, SUPERSEDED, Certificate
+from lms.db import utcnow
+from lms.errors import NotFound, ValidationFailed
+from lms.orgs.models import Organisation, OrgKind
+from lms.security.pii import PIICipher
+from lms.security.tokens import new_token, token_hash
+
+BATCH = 1000
+RESULTS = ("valid", "revoked", "superseded", "unknown", "name_mismatch", "id_mismatch", "malformed")
+RESULT_COLUMNS = ["row", "number", "result", "detail"]
+
+
+@dataclass(frozen=True)
+class RowResult:
+    row: int
+    number: str
+    result: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "number": self.number, "result": self.result, "detail": self.detail}
+
+
+def _same_name(a: str, b: str) -> bool:
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
+
+
+def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list[RowResult]:
+    """Each row's result, in input order. Identity is checked before status: a valid certificate presented for
+    the wrong person is a mismatch, not a pass."""
+    results: list[RowResult] = []
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
+        wanted = {}
+        for row in batch:
+            checked = numbers.check(row.number) if not row.problems else None
+            if checked is not None and checked.ok:
+                wanted[row.row] = checked.normalised
+        found = {c.number: c for c in session.scalars(select(Certificate).where(Certificate.number.in_(set(wanted.values()))))}
+        superseding = {
+            c.id: c.number for c in session.scalars(
+                select(Certificate).where(Certificate.id.in_({c.superseded_by_id for c in found.values() if c.superseded_by_id}))
+            )
+        }  # fmt: skip
+        for row in batch:
+            results.append(_result(row, wanted.get(row.row), found, superseding, cipher))
+    return results
+
+
+def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> RowResult:
+    shown = row.number.strip()
+    if row.problems:
+        return RowResult(row.row, shown, "malformed", "; ".join(str(p) for p in row.problems))
+    if normalised is None:
+        checked = numbers.check(row.number)
+        detail = {"length": "the number does not have 15 characters",
+                  "characters": f"the character {checked.character!r} is not used in certificate numbers",
+                  "check_character": "the check character does not match: a character is mistyped"}.get(
+            checked.problem or "", "not a certificate number")  # fmt: skip
+        return RowResult(row.row, shown, "malformed", detail)
+    certificate = found.get(normalised)
+    number = numbers.format(normalised)
+    if certificate is None:
+        return RowResult(row.row, number, "unknown", "no certificate has this number")
+    if not _same_name(row.name, certificate.holder_name):
+        return RowResult(row.row, number, "name_mismatch", "the name does not match the certificate's holder")
+    if row.id_number:
+        problem = idcard.validate(row.id_number)
+        if problem is not None:
+            return RowResult(row.row, number, "malformed", f"the ID number is not valid ({problem.code})")
+        if not certificate.holder_id_hash or not hmac.compare_digest(
+            cipher.lookup_hash(row.id_number), certificate.holder_id_hash
+        ):
+            return RowResult(row.row, number, "id_mismatch", "the ID number does not match the certificate's holder")
+    if certificate.status == REVOKED:
+        return RowResult(row.row, number, "revoked", f"revoked: {certificate.revoked_reason}")
+    if certificate.status == SUPERSEDED:
+        return RowResult(row.row, number, "superseded",
+                         f"replaced by {numbers.format(superseding.get(certificate.superseded_by_id, ''))}")  # fmt: skip
+    return RowResult(row.row, number, "valid", f"{certificate.course_title_zh}; {certificate.hours} hours")
+
+
+def summary_of(results: list[RowResult]) -> dict[str, int]:
+    counts = Counter(r.result for r in results)
+    return {key: counts.get(key, 0) for key in RESULTS}
+
+
+def results_csv(results: list[RowResult]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RESULT_COLUMNS)
+    for r in results:
+        writer.writerow([r.row, r.number, r.result, r.detail])
+    return out.getvalue().encode("utf-8")
+
+
+def stored_results(check: BulkCheck) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(check.results_csv.decode("utf-8")))
+    return [dict(row) for row in reader]
+
+
+def record_bulk_check(session: Session, *, org_id: int, user_id: int | None, filename: str,
+                      results: list[RowResult]) -> BulkCheck:  # fmt: skip
+    check = BulkCheck(org_id=org_id, user_id=user_id, filename=filename[:200], rows=len(results),
+                      summary=summary_of(results), results_csv=results_csv(results))  # fmt: skip
+    session.add(check)
+    session.flush()
+    return check
+
+
+def audit(session: Session, *, org_id: int, action: str, rows: int = 0, detail: dict | None = None,
+          user_id: int | None = None, token_id: int | None = None) -> AuditEvent:  # fmt: skip
+    event = AuditEvent(org_id=org_id, user_id=user_id, token_id=token_id, action=action, rows=rows, detail=detail or {})
+    session.add(event)
+    session.flush()
+    return event
+
+
+def audit_events(session: Session, org_id: int | None, limit: int = 500) -> list[AuditEvent]:
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if org_id is not None:
+        stmt = stmt.where(AuditEvent.org_id == org_id)
+    return list(session.scalars(stmt))
+
+
+def audit_csv(events: list[AuditEvent]) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["time", "organisation", "user", "token", "action", "rows", "detail"])
+    for e in events:
+        writer.writerow([e.created_at.isoformat(), e.org_id, e.user_id or "", e.token_id or "", e.action, e.rows,
+                         repr(e.detail)])  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+def create_token(session: Session, *, org_id: int, name: str, created_by_id: int | None) -> tuple[ApiToken, str]:
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= 80:
+        raise ValidationFailed(_l("Give the token a name (2 to 80 characters), e.g. the system that uses it."), "name")
+    secret, _digest = new_token()
+    token = f"lmsb_{secret}"
+    record = ApiToken(org_id=org_id, name=name, token_hash=token_hash(token), prefix=token[:10],
+                      created_by_id=created_by_id)  # fmt: skip
+    session.add(record)
+    session.flush()
+    return record, token
+
+
+def tokens_of(session: Session, org_id: int) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.org_id == org_id).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, org_id: int, token_id: int) -> None:
+    record = session.get(ApiToken, token_id)
+    if record is None or record.org_id != org_id:
+        raise NotFound(_l("No such token in this organisation."))
+    record.revoked_at = record.revoked_at or utcnow()
+    session.flush()
+
+
+def token_for(session: Session, presented: str) -> ApiToken | None:
+    """The live token matching a bearer value, or None (missing, wrong or revoked)."""
+    if not presented.startswith("lmsb_"):
+        return None
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(presented)))
+    if record is None or record.revoked_at is not None:
+        return None
+    org = session.get(Organisation, record.org_id)
+    if org is None or org.kind != OrgKind.BUREAU:
+        return None  # only a labor bureau's token opens the bulk API
+    record.last_used_at = utcnow()
+    return record
+
+
+def get_check(session: Session, org_id: int, check_id: int) -> BulkCheck:
+    check = session.get(BulkCheck, check_id)
+    if check is None or check.org_id != org_id:
+        raise NotFound(_l("No such check in this organisation."))
+    return check
+
+
+def recent_checks(session: Session, org_id: int, limit: int = 20) -> list[BulkCheck]:
+    return list(session.scalars(
+        select(BulkCheck).where(BulkCheck.org_id == org_id).order_by(BulkCheck.id.desc()).limit(limit)
+    ))  # fmt: skip

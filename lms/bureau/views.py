@@ -1,0 +1,219 @@
+"""The labor-bureau workspace: bulk certificate checks in the browser and by API, API tokens, the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.bureau import services
+from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_xlsx
+from lms.bureau.rows import normalise_id_number
+from lms.db import get_session
+from lms.errors import DomainError, NotFound
+from lms.extensions import csrf, limiter
+from lms.orgs.models import OrgKind, Role
+from lms.security.access import PUBLIC, org_roles, rule
+
+bp = Blueprint("bureau", __name__)
+VERIFIERS = org_roles(Role.BUREAU_VERIFIER, Role.ORG_ADMIN)
+MAX_API_ROWS = 100_000
+
+FILE_PROBLEMS = {
+    "missing_column": lambda e: _("The file lacks a column: %(detail)s. Expected columns: 证书编号 (certificate number), "
+                                  "姓名 (name), and optionally 身份证号 (ID number).", detail=e.args[0]),
+    "encoding": lambda e: _("The file is neither UTF-8 nor GBK text. Save it from Excel as CSV (UTF-8) or XLSX."),
+    "empty": lambda e: _("The file has no rows."),
+    "too_many_rows": lambda e: _("The file has more than 100,000 rows; split it into smaller files."),
+    "duplicate_column": lambda e: _("A column appears twice: %(detail)s", detail=e.args[0]),
+    "unreadable": lambda e: _("The file cannot be read: %(detail)s", detail=e.args[0]),
+}
+
+
+def _bureau_only():
+    if g.org.kind != OrgKind.BUREAU:
+        return render_template("catalogue/not_found.html"), 404
+    return None
+
+
+@bp.route("/bureau/<org_slug>/", methods=["GET", "POST"])
+@rule(VERIFIERS)
+def workspace(org_slug: str):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    session = get_session()
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(_("Choose a CSV or XLSX file to check."), "error")
+            return redirect(url_for("bureau.workspace", org_slug=org_slug))
+        try:
+            parsed = read_rows(upload.read(), upload.filename)
+        except BulkFileError as exc:
+            # Nothing is stored from a rejected file; the attempt itself is audited.
+            services.audit(session, org_id=g.org.id, user_id=current_user.id, action="bulk_check_rejected",
+                           detail={"file": upload.filename, "code": exc.code})  # fmt: skip
+            session.commit()
+            flash(FILE_PROBLEMS.get(exc.code, FILE_PROBLEMS["unreadable"])(exc), "error")
+            return redirect(url_for("bureau.workspace", org_slug=org_slug))
+        results = services.check_rows(session, current_app.extensions["lms.pii"], list(parsed.rows))
+        check = services.record_bulk_check(session, org_id=g.org.id, user_id=current_user.id,
+                                           filename=upload.filename, results=results)  # fmt: skip
+        services.audit(session, org_id=g.org.id, user_id=current_user.id, action="bulk_check", rows=len(results),
+                       detail={"file": upload.filename, "check": check.id, "summary": check.summary,
+                               "numbers": [r.number for r in results][:100_000]})  # fmt: skip
+        session.commit()
+        return redirect(url_for("bureau.check", org_slug=org_slug, check_id=check.id))
+    checks = services.recent_checks(session, g.org.id)
+    return render_template("bureau/workspace.html", org=g.org, form=form, checks=checks)
+
+
+@bp.get("/bureau/<org_slug>/checks/<int:check_id>")
+@rule(VERIFIERS)
+def check(org_slug: str, check_id: int):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    try:
+        found = services.get_check(get_session(), g.org.id, check_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    rows = services.stored_results(found)
+    problems_first = sorted(rows, key=lambda r: (r["result"] == "valid", int(r["row"])))
+    return render_template("bureau/check.html", org=g.org, check=found, rows=problems_first[:500], total=len(rows))
+
+
+@bp.get("/bureau/<org_slug>/checks/<int:check_id>.<any(csv, xlsx):fmt>")
+@rule(VERIFIERS)
+def check_download(org_slug: str, check_id: int, fmt: str):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    session = get_session()
+    try:
+        found = services.get_check(session, g.org.id, check_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    services.audit(session, org_id=g.org.id, user_id=current_user.id, action=f"export_{fmt}", rows=found.rows,
+                   detail={"check": found.id})  # fmt: skip
+    session.commit()
+    name = f"bulk-check-{found.id}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = b"\xef\xbb\xbf" + found.results_csv, "text/csv"
+    else:
+        body = write_results_xlsx(services.stored_results(found), services.RESULT_COLUMNS)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/bureau/<org_slug>/tokens", methods=["GET", "POST"])
+@rule(VERIFIERS)
+def tokens(org_slug: str):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    session = get_session()
+    form = ConfirmForm()
+    shown_once = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            record, shown_once = services.create_token(session, org_id=g.org.id, name=request.form.get("name", ""),
+                                                       created_by_id=current_user.id)  # fmt: skip
+        except DomainError as exc:
+            session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            services.audit(session, org_id=g.org.id, user_id=current_user.id, action="token_created",
+                           detail={"token": record.id, "name": record.name})  # fmt: skip
+            session.commit()
+    return render_template("bureau/tokens.html", org=g.org, form=form, tokens=services.tokens_of(session, g.org.id),
+                           shown_once=shown_once)  # fmt: skip
+
+
+@bp.post("/bureau/<org_slug>/tokens/<int:token_id>/revoke")
+@rule(VERIFIERS)
+def revoke_token(org_slug: str, token_id: int):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            services.revoke_token(session, g.org.id, token_id)
+        except NotFound:
+            return render_template("catalogue/not_found.html"), 404
+        services.audit(session, org_id=g.org.id, user_id=current_user.id, action="token_revoked",
+                       detail={"token": token_id})  # fmt: skip
+        session.commit()
+        flash(_("The token is revoked: requests with it are refused from now on."), "success")
+    return redirect(url_for("bureau.tokens", org_slug=org_slug))
+
+
+@bp.get("/bureau/<org_slug>/audit")
+@rule(VERIFIERS)
+def audit_log(org_slug: str):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    return render_template("bureau/audit.html", org=g.org, events=services.audit_events(get_session(), g.org.id))
+
+
+@bp.get("/bureau/<org_slug>/audit.csv")
+@rule(VERIFIERS)
+def audit_csv(org_slug: str):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    session = get_session()
+    events = services.audit_events(session, g.org.id, limit=100_000)
+    services.audit(session, org_id=g.org.id, user_id=current_user.id, action="audit_exported", rows=len(events))
+    session.commit()
+    return Response(services.audit_csv(events), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="audit-{org_slug}.csv"'})
+
+
+def _api_error(status: int, detail: str):
+    return jsonify({"error": {"status": status, "detail": detail}}), status
+
+
+@bp.post("/api/v1/verify/bulk")
+@rule(PUBLIC)  # authorised by the bearer token below, not by a browser session
+@csrf.exempt
+@limiter.limit("30 per minute")
+def api_bulk():
+    session = get_session()
+    header = request.headers.get("Authorization", "")
+    token = services.token_for(session, header[7:].strip()) if header.startswith("Bearer ") else None
+    if token is None:
+        body, status = _api_error(401, "a valid bearer token of a labor bureau is required")
+        return body, status, {"WWW-Authenticate": "Bearer"}
+    if request.mimetype == "application/json":
+        try:
+            payload = json.loads(request.get_data(as_text=True))
+        except ValueError:
+            return _api_error(400, "the body is not valid JSON")
+        if not isinstance(payload, list) or len(payload) > MAX_API_ROWS:
+            return _api_error(400, f"send a JSON array of at most {MAX_API_ROWS} objects with number, name, id_number")
+        rows = []
+        for i, item in enumerate(payload, start=1):
+            item = item if isinstance(item, dict) else {}
+            number, name = str(item.get("number") or "").strip(), str(item.get("name") or "").strip()
+            problems = [p for p, bad in (("empty number", not number), ("empty name", not name)) if bad]
+            id_number = item.get("id_number")
+            rows.append(BulkRow(i, number, name, normalise_id_number(str(id_number)) if id_number else None, problems))
+    else:
+        try:
+            rows = list(read_rows(request.get_data(), "upload.csv").rows)
+        except BulkFileError as exc:
+            return _api_error(400, str(exc))
+    results = services.check_rows(session, current_app.extensions["lms.pii"], rows)
+    services.audit(session, org_id=token.org_id, token_id=token.id, action="api_bulk_check", rows=len(results),
+                   detail={"summary": services.summary_of(results), "numbers": [r.number for r in results]})  # fmt: skip
+    session.commit()
+    return jsonify([r.as_dict() for r in results])
