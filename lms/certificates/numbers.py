@@ -105,6 +105,10 @@ def new_number(rng: _Chooser = secrets) -> str:
     return format(body + check_character(body))
 
 
+# ASCII whitespace and separators, deleted in one str.translate.
+_ASCII_DROP = {ord(c): None for c in " \t\n\r\x0b\x0c-_"}
+
+
 def normalise(text: str) -> str:
     """Strip spaces and hyphens, map full-width characters to ASCII and upper-case.
 
@@ -112,6 +116,9 @@ def normalise(text: str) -> str:
     It does not map look-alikes such as O → 0 on purpose: neither is in the alphabet, and guessing would hide
     a real typo from :func:`check`.
     """
+    if text.isascii():
+        # The common case (typed or read from a file in ASCII): one translate, no per-character loop.
+        return text.translate(_ASCII_DROP).upper()
     folded = unicodedata.normalize("NFKC", text)
     return "".join(c for c in folded if not c.isspace() and c not in _SEPARATORS).upper()
 
