@@ -64,7 +64,10 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list
         # Only the columns a check needs: no ORM objects, no credential text, for 100,000-row files.
         found = {c.number: c for c in session.execute(select(*CHECK_COLUMNS).where(Certificate.number.in_(set(wanted.values()))))}
         replaced = {c.superseded_by_id for c in found.values() if c.superseded_by_id}
-        superseding = dict(session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))) if replaced else {}
+        superseding = {}
+        if replaced:
+            found_rows = session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))
+            superseding = {cid: num for cid, num in found_rows}
         for row in batch:
             results.append(_result(row, wanted.get(row.row), found, superseding, cipher))
     return results
