@@ -12,6 +12,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,34 +77,36 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list
 def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> RowResult:
     shown = row.number.strip()
     if row.problems:
-        return RowResult(row.row, shown, "malformed", "; ".join(str(p) for p in row.problems))
+        return RowResult(row.row, shown, "malformed", "; ".join(_(str(p)) for p in row.problems))
     if normalised is None:
         checked = numbers.check(row.number)
-        detail = {"length": "the number does not have 15 characters",
-                  "characters": f"the character {checked.character!r} is not used in certificate numbers",
-                  "check_character": "the check character does not match: a character is mistyped"}.get(
-            checked.problem or "", "not a certificate number")  # fmt: skip
+        detail = {"length": _("the number does not have 15 characters"),
+                  "characters": _("the character “%(char)s” is not used in certificate numbers", char=checked.character),
+                  "check_character": _("the check character does not match: a character is mistyped")}.get(
+            checked.problem or "", _("not a certificate number"))  # fmt: skip
         return RowResult(row.row, shown, "malformed", detail)
     certificate = found.get(normalised)
     number = numbers.format(normalised)
     if certificate is None:
-        return RowResult(row.row, number, "unknown", "no certificate has this number")
+        return RowResult(row.row, number, "unknown", _("no certificate has this number"))
     if not _same_name(row.name, certificate.holder_name):
-        return RowResult(row.row, number, "name_mismatch", "the name does not match the certificate's holder")
+        return RowResult(row.row, number, "name_mismatch", _("the name does not match the certificate's holder"))
     if row.id_number:
         problem = idcard.validate(row.id_number)
         if problem is not None:
-            return RowResult(row.row, number, "malformed", f"the ID number is not valid ({problem.code})")
+            return RowResult(row.row, number, "malformed", _("the ID number is not valid (%(code)s)", code=problem.code))
         if not certificate.holder_id_hash or not hmac.compare_digest(
             cipher.lookup_hash(row.id_number), certificate.holder_id_hash
         ):
-            return RowResult(row.row, number, "id_mismatch", "the ID number does not match the certificate's holder")
+            return RowResult(row.row, number, "id_mismatch", _("the ID number does not match the certificate's holder"))
     if certificate.status == REVOKED:
-        return RowResult(row.row, number, "revoked", f"revoked: {certificate.revoked_reason}")
+        return RowResult(row.row, number, "revoked", _("revoked: %(reason)s", reason=certificate.revoked_reason))
     if certificate.status == SUPERSEDED:
+        replacement = superseding.get(certificate.superseded_by_id)
         return RowResult(row.row, number, "superseded",
-                         f"replaced by {numbers.format(superseding.get(certificate.superseded_by_id, ''))}")  # fmt: skip
-    return RowResult(row.row, number, "valid", f"{certificate.course_title_zh}; {round(certificate.study_seconds / 3600, 1)} hours")
+                         _("replaced by %(number)s", number=numbers.format(replacement) if replacement else "?"))
+    return RowResult(row.row, number, "valid", _("%(course)s; %(hours)s study hours", course=certificate.course_title_zh,
+                                                 hours=round(certificate.study_seconds / 3600, 1)))
 
 
 def summary_of(results: list[RowResult]) -> dict[str, int]:
