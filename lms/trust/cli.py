@@ -66,3 +66,30 @@ def verify_command(file: Path, did_file: Path | None, status_file: Path | None, 
         click.echo(f"{mark} {check.check}: {check.detail}")
     click.echo("VERIFIED" if report.verified else "NOT VERIFIED")
     sys.exit(0 if report.verified and all(c.ok is not None for c in report.checks) else 1)
+
+
+@click.command("witness")
+@click.argument("checkpoint_url")
+@click.option("--state", "state_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder where this witness keeps the last checkpoint it accepted.")
+@click.option("--key", "vkeys", multiple=True, help="The log's verifier key (vkey); default: read from did.json.")
+def witness_command(checkpoint_url: str, state_dir: Path, vkeys: tuple[str, ...]) -> None:
+    """Check the log's latest checkpoint against the last one seen; exit 2 with an ALARM if it was rewritten."""
+    import urllib.request
+
+    from lms.trust.witness import WitnessAlarm, WitnessError, witness
+
+    def fetch(url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - a URL the operator gave
+            return response.read()
+
+    try:
+        result = witness(checkpoint_url, state_dir, fetch, list(vkeys) or None)
+    except WitnessAlarm as exc:
+        click.echo(f"ALARM: {exc}", err=True)
+        sys.exit(2)
+    except WitnessError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    since = f" (was {result.previous_size})" if result.previous_size is not None else " (first checkpoint seen)"
+    click.echo(f"OK: {result.origin} is consistent at {result.size} entries{since}")

@@ -1,0 +1,84 @@
+"""Witnessing the log: consistent growth is accepted; a rewritten entry raises the alarm."""
+
+import threading
+
+import pytest
+from sqlalchemy import delete, select
+from werkzeug.serving import make_server
+
+from lms.certificates import note, tlog
+from lms.db import get_session
+from lms.trust import keys, log
+from lms.trust.models import LogEntry, LogNode, LogState
+
+
+def append_entries(app, texts):
+    with app.app_context():
+        session = get_session()
+        for text in texts:
+            log.append(session, app.config["LMS"], text.encode(), None)
+        session.commit()
+
+
+@pytest.fixture
+def served(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LMS"].base_url = f"http://127.0.0.1:{server.server_port}"
+    yield app.config["LMS"].base_url
+    server.shutdown()
+
+
+def run(app, url, state):
+    return app.test_cli_runner().invoke(args=["witness", url + "/log/checkpoint", "--state", str(state)])
+
+
+def test_witness_accepts_growth_and_alarms_on_a_rewrite(app, served, tmp_path):
+    append_entries(app, [f"entry {i}\n" for i in range(5)])
+    first = run(app, served, tmp_path)
+    assert first.exit_code == 0 and "consistent at 5 entries (first checkpoint seen)" in first.output
+    append_entries(app, ["entry 5\n", "entry 6\n"])
+    second = run(app, served, tmp_path)
+    assert second.exit_code == 0 and "consistent at 7 entries (was 5)" in second.output
+
+    # An operator rewrites entry 2 and rebuilds the tree and the checkpoint so that everything looks signed.
+    with app.app_context():
+        session = get_session()
+        session.execute(LogEntry.__table__.update().where(LogEntry.index == 2).values(data=b"entry 2 (edited)\n"))
+        session.execute(delete(LogNode))
+        store, size = log.DbNodeStore(session), 0
+        for data in session.scalars(select(LogEntry.data).order_by(LogEntry.index)):
+            size = tlog.append(store, size, tlog.leaf_hash(data))
+        session.commit()
+        log.append(session, app.config["LMS"], b"entry 7\n", None)  # re-signs a checkpoint over the forged tree
+        session.commit()
+    alarm = run(app, served, tmp_path)
+    assert alarm.exit_code == 2 and "ALARM" in alarm.output and "rewritten or removed" in alarm.output
+    # The stored checkpoint is still the last good one.
+    assert "7\n" in (tmp_path / "checkpoint").read_text(encoding="utf-8").split("\n\n")[0]
+
+
+def test_witness_alarms_on_a_forged_signature(app, served, tmp_path):
+    append_entries(app, ["a\n"])
+    with app.app_context():
+        session = get_session()
+        state = session.get(LogState, log.LOG_ID)
+        state.checkpoint = state.checkpoint.replace("\n1\n", "\n2\n", 1)
+        session.commit()
+    result = run(app, served, tmp_path)
+    assert result.exit_code == 2 and "signature" in result.output
+
+
+def test_witness_with_an_explicit_key_and_a_wrong_one(app, served, tmp_path):
+    append_entries(app, ["a\n"])
+    with app.app_context():
+        record, private = keys.active_key(get_session(), app.config["LMS"], "log")
+        good = note.vkey(log.origin(app.config["LMS"]), private.public_key())
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    wrong = note.vkey(log.origin(app.config["LMS"]), Ed25519PrivateKey.generate().public_key())
+    ok = app.test_cli_runner().invoke(args=["witness", served + "/log/checkpoint", "--state", str(tmp_path / "a"), "--key", good])
+    assert ok.exit_code == 0
+    bad = app.test_cli_runner().invoke(args=["witness", served + "/log/checkpoint", "--state", str(tmp_path / "b"), "--key", wrong])
+    assert bad.exit_code == 2
