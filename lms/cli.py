@@ -102,8 +102,13 @@ def demo() -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Start the development server (production: gunicorn wsgi:app, see README)."""
+    import os
+
     from werkzeug.serving import run_simple
 
+    if not os.environ.get("LMS_BASE_URL"):
+        # Links in mail, QR codes and credentials must point at this server, not the default port.
+        current_app.config["LMS"].base_url = f"http://{host}:{port}"
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
     run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)

@@ -102,6 +102,11 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Sessions are signed cookies: a copy of this one must not keep working after logging out, so every
+            # session of the account (this and other devices) ends.
+            current_user.session_version += 1
+            get_session().commit()
         logout_user()
         flash(_("You have logged out."), "success")
     return redirect(url_for("site.home"))

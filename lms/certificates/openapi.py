@@ -55,7 +55,8 @@ CERTIFICATE = {
         "revocation": {
             "type": ["object", "null"],
             "required": ["reason", "revoked_at"],
-            "properties": {"reason": {"type": "string"}, "revoked_at": {"type": "string", "format": "date-time"}},
+            "properties": {"reason": {"type": "string"}, "revoked_at": {"type": "string", "format": "date-time"},
+                           "revoked_on": {"type": "string", "format": "date", "description": "in China time"}},
         },
         "superseded_by": {"type": ["string", "null"], "description": "the new number after a re-issue"},
         "log": {"type": "object", "required": ["included", "index"],

@@ -276,7 +276,8 @@ def public_record(session: Session, certificate: Certificate) -> dict:
         "issuer": {"name": certificate.issuer_name},
         "revocation": None
         if certificate.status != REVOKED
-        else {"reason": certificate.revoked_reason, "revoked_at": certificate.revoked_at.isoformat()},
+        else {"reason": certificate.revoked_reason, "revoked_at": certificate.revoked_at.isoformat(),
+              "revoked_on": china_day(certificate.revoked_at).isoformat()},
         "superseded_by": numbers.format(superseded_by.number) if superseded_by else None,
         "log": {"included": certificate.log_index is not None, "index": certificate.log_index},
     }

@@ -24,8 +24,8 @@ from lms.signals import enrollment_progressed
 class StudyRules:
     """How study time is counted and when a lesson is complete (see docs/study-hours.md)."""
 
-    #: Heartbeats further apart than this earn nothing.
-    max_gap: timedelta = timedelta(minutes=2)
+    #: Heartbeats further apart than this earn nothing (three missed 30-second beats mean the reader is gone).
+    max_gap: timedelta = timedelta(seconds=90)
     #: A lesson is complete when the host reached its end and spent this share of its estimated time on it.
     completion_ratio: float = 0.5
 
@@ -107,8 +107,14 @@ def _progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> 
     return progress  # type: ignore[return-value]
 
 
-def heartbeat(session: Session, user_id: int, lesson_id: int, rules: StudyRules, now: datetime | None = None) -> int:
-    """Credit the time since the host's previous heartbeat (from any tab) to this lesson; return the seconds."""
+def heartbeat(
+    session: Session, user_id: int, lesson_id: int, rules: StudyRules, now: datetime | None = None, start: bool = False
+) -> int:
+    """Credit the time since the host's previous heartbeat (from any tab) to this lesson; return the seconds.
+
+    ``start`` marks the first beat after a lesson page opened or became visible again: it starts the clock and
+    earns nothing, so time spent on other pages or in another app never counts.
+    """
     now = now or utcnow()
     clock = session.scalar(select(StudyClock).where(StudyClock.user_id == user_id).execution_options(populate_existing=True))
     if clock is None:
@@ -121,6 +127,12 @@ def heartbeat(session: Session, user_id: int, lesson_id: int, rules: StudyRules,
         return 0
     last = clock.last_beat_at
     if now <= last:
+        return 0
+    if start:
+        session.execute(
+            update(StudyClock).where(StudyClock.user_id == user_id, StudyClock.last_beat_at == last)
+            .values(last_beat_at=now).execution_options(synchronize_session=False)
+        )  # fmt: skip
         return 0
     # Compare-and-set: of two heartbeats racing from two tabs or two workers, only one moves the clock and
     # earns the interval; the other earns nothing.

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
-DEFAULT_MAX_GAP = timedelta(minutes=2)
+DEFAULT_MAX_GAP = timedelta(seconds=90)
 
 
 def china_day(moment: datetime) -> date:

@@ -108,7 +108,8 @@ def heartbeat():
     enrollment = services.enrollment_for_lesson(session, current_user.id, lesson_id)
     if enrollment is None:
         return jsonify({"error": {"status": 404, "detail": "no such lesson in your courses"}}), 404
-    credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(), now=utcnow())
+    credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(), now=utcnow(),
+                                  start=payload.get("start") is True)
     enrollment.last_active_at = utcnow()
     session.commit()
     total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)

@@ -29,10 +29,13 @@ def home():
         memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
         session = get_session()
         progresses = [learning.course_progress(session, e) for e in learning.enrollments_of(session, current_user.id)[:3]]
-        # The T-profile first: it is what a host comes back to see grow.
-        profile = skills_services.host_profile(session, current_user.id)
-        t_svg = render_t_svg(profile.profile, skill_names(), _("My T-profile"), skills_views.level_names())
-        shape_text = skills_views.SHAPE_TEXT[profile.profile.shape]()
+        # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
+        show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)
+        if show_learner:
+            # The T-profile first: it is what a host comes back to see grow.
+            profile = skills_services.host_profile(session, current_user.id)
+            t_svg = render_t_svg(profile.profile, skill_names(), _("My T-profile"), skills_views.level_names())
+            shape_text = skills_views.SHAPE_TEXT[profile.profile.shape]()
     return render_template(
         "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
         t_svg=t_svg, shape_text=shape_text,

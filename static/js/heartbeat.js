@@ -22,13 +22,19 @@
       (seconds % 60) + " " + timeLabel.getAttribute("data-s-label");
   }
 
+  // The first beat after the page opens or comes back into view only starts the server's clock: time spent
+  // elsewhere is never credited to this lesson.
+  var starting = true;
+
   function beat() {
-    if (document.visibilityState !== "visible" || Date.now() - lastActivity > idleLimit) { return; }
+    if (document.visibilityState !== "visible" || Date.now() - lastActivity > idleLimit) { starting = true; return; }
+    var body = { lesson: lessonId };
+    if (starting) { body.start = true; starting = false; }
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ lesson: lessonId })
+      body: JSON.stringify(body)
     }).then(function (response) {
       return response.ok ? response.json() : null;
     }).then(function (data) {
@@ -37,7 +43,8 @@
   }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") { lastActivity = Date.now(); beat(); }
+    if (document.visibilityState === "visible") { lastActivity = Date.now(); starting = true; beat(); }
+    else { starting = true; }
   });
   beat();
   window.setInterval(beat, interval);

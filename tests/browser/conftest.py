@@ -48,8 +48,22 @@ def phone(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
                                   extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     page = context.new_page()
+    accept_dialogs(page)
     yield page
     context.close()
+
+
+def accept_dialogs(page) -> list[str]:
+    """Accept every confirm() as a person who means it would, keeping the messages for assertions."""
+    messages: list[str] = []
+
+    def handle(dialog):
+        messages.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", handle)
+    page.dialog_messages = messages
+    return messages
 
 
 def axe_serious(page) -> list[str]:

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import axe_serious
+from tests.browser.conftest import accept_dialogs, axe_serious
 from tests.browser.test_learning_journey import read_for
 from tests.browser.test_quiz_journey import answer_correctly, latest_paper
 from tests.conftest import PASSWORD
@@ -36,6 +36,7 @@ def test_complete_download_scan_revoke(app, example, live_server, browser, make_
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", accept_downloads=True,
                                   extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})  # fmt: skip
     page = context.new_page()
+    accept_dialogs(page)
     page.goto(live_server + "/account/login")
     page.locator("#login").fill("host@example.com")
     page.locator("#password").fill(PASSWORD)

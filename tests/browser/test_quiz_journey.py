@@ -63,6 +63,7 @@ def test_fail_wait_retry_pass(app, example, live_server, phone, make_user, artif
     assert axe_serious(page) == []
     page.screenshot(path=str(artifacts_dir / "quiz-phone.png"))
     page.get_by_role("button", name="提交全部答案").click()
+    assert page.dialog_messages and page.dialog_messages[-1].startswith("还有 3 道题")  # warned: nothing answered yet
 
     # Failed: feedback is shown after submission, as this quiz is configured.
     review = page.locator("main").inner_text()

@@ -16,8 +16,8 @@ def test_interval_between_beats_is_credited():
 
 
 def test_a_gap_longer_than_the_limit_earns_nothing():
-    assert credit(T0, T0 + timedelta(minutes=2, seconds=1)) == []
-    assert credit(T0, T0 + timedelta(minutes=2)) == [(date(2026, 11, 26), 120)]
+    assert credit(T0, T0 + timedelta(seconds=91)) == []
+    assert credit(T0, T0 + timedelta(seconds=90)) == [(date(2026, 11, 26), 90)]
 
 
 def test_clock_going_backwards_earns_nothing():

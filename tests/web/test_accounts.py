@@ -83,6 +83,17 @@ def test_login_logout(web, make_user):
     assert r.status_code == 302 and "/account/login" in r.headers["Location"]
 
 
+def test_a_copied_session_cookie_stops_working_after_logout(web, app, make_user):
+    make_user("lin@example.com")
+    web.login("lin@example.com", PASSWORD)
+    copied = web.client.get_cookie("session").value
+    web.logout()
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    r = thief.get("/account/my-data.json")
+    assert r.status_code == 302 and "/account/login" in r.headers["Location"]
+
+
 def test_login_by_phone(web, make_user):
     make_user("13800138000")
     assert web.login("138 0013 8000", PASSWORD).status_code == 302

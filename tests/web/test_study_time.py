@@ -62,6 +62,20 @@ def test_a_repeated_or_late_heartbeat_earns_nothing(app, host):
     assert total_seconds(app, user_id) == 30
 
 
+def test_time_away_from_the_lesson_page_never_counts(app, host):
+    """A host reads, leaves for another page for 60 s, and comes back: the return only restarts the clock."""
+    user_id, (first, _second) = host
+    beat(app, user_id, first, T0)
+    assert beat(app, user_id, first, T0 + timedelta(seconds=30)) == 30
+    with app.app_context():
+        session = get_session()
+        back = services.heartbeat(session, user_id, first, RULES, now=T0 + timedelta(seconds=90), start=True)
+        session.commit()
+    assert back == 0
+    assert beat(app, user_id, first, T0 + timedelta(seconds=120)) == 30
+    assert total_seconds(app, user_id) == 60
+
+
 def test_rows_are_updated_not_added(app, host):
     user_id, (first, _second) = host
     for i in range(50):
