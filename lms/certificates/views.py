@@ -120,9 +120,10 @@ def verify(number: str):
         problem = NUMBER_PROBLEMS[checked.problem](checked, number)
     record = services.public_record(session, certificate) if certificate else None
     status = 200 if certificate else 404
+    can_manage = bool(certificate and current_user.is_authenticated and services.can_manage(session, current_user, certificate))
     return render_template(
         "certificates/verify.html", number=number[:60], checked=checked, problem=problem,
-        certificate=certificate, record=record, locale=locale_code(),
+        certificate=certificate, record=record, locale=locale_code(), can_manage=can_manage,
     ), status  # fmt: skip
 
 

@@ -131,7 +131,9 @@ def test_finishing_a_lesson_needs_reading_time(app, example, web, make_user):
     web.post("/courses/first-live-room/enrol", {}, form_page="/courses/first-live-room")
     url = "/courses/first-live-room/lessons/before-you-start"
     r = web.post(url + "/finish", {}, form_page=url, follow_redirects=True)
-    assert "Spend about 5 more minute(s) on this lesson" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert "Spend about 5 more minute(s) on this lesson" in page
+    assert "Not complete yet: 0 of 5 minutes of reading counted on this lesson." in page  # next to the button
     assert "0 of 2 lessons completed" in web.get("/courses/first-live-room").get_data(as_text=True)
 
 
