@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import random
 from pathlib import Path
 
 from lms.accounts import services as accounts
@@ -26,7 +27,7 @@ from lms.db import utcnow
 from lms.learning import services as learning
 from lms.learning.models import LessonProgress, StudyTime
 from lms.learning.studytime import china_day
-from lms.quizzes.models import FINISHED, QuizAttempt
+from lms.quizzes import services as quizzes
 from lms.security.pii import PIICipher
 from lms.skills.models import SkillSettings
 from lms.skills.services import choose_verticals
@@ -111,6 +112,23 @@ DEMO_GRADUATES = [
 DEMO_COURSE = "reg-host-conduct"
 
 
+def _right_answer(q):
+    """What a well-prepared host answers (demo data only)."""
+    if q.type == "multichoice":
+        return next(i for i, a in enumerate(q.answers) if a.fraction == 1)
+    if q.type == "multiresponse":
+        return [i for i, a in enumerate(q.answers) if a.fraction > 0]
+    if q.type == "truefalse":
+        return q.correct
+    if q.type == "shortanswer":
+        return q.answers[0].text
+    if q.type == "numerical":
+        return str(q.numerical[0].value)
+    if q.type == "matching":
+        return {str(i): p.answer for i, p in enumerate(q.pairs) if p.question}
+    return None
+
+
 def _graduate(session: Session, cipher: PIICipher, email: str, legal_name: str, id_base: str, cfg: Config):
     """Give a demo host a real-name profile and a completed course, as if they had studied it."""
     user = accounts.find_user(session, parse_identifier(email))
@@ -132,7 +150,9 @@ def _graduate(session: Session, cipher: PIICipher, email: str, legal_name: str, 
         session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id, reached_end_at=now, completed_at=now))
     enrollment.lessons_completed_at = now
     for quiz in session.scalars(select(Quiz).where(Quiz.version_id == enrollment.version_id, Quiz.required)):
-        session.add(QuizAttempt(user_id=user.id, quiz_id=quiz.id, number=1, status=FINISHED, started_at=now,
-                                submitted_at=now, paper=[], score=90.0, passed=True))
+        # A real attempt on a drawn paper, so the review and the trainer's statistics have something to show.
+        attempt = quizzes.start_attempt(session, user.id, quiz, now, random.Random(user.id))
+        answers = {i: _right_answer(item.question) for i, item in enumerate(quizzes.review_items(attempt))}
+        quizzes.finish_attempt(session, attempt, now, {i: a for i, a in answers.items() if a is not None})
     session.flush()
     return try_issue(session, enrollment, cfg, now)
