@@ -19,7 +19,7 @@ from lms.signals import real_name_saved
 
 #: Bump when the privacy notice text changes; consent is asked again.
 CONSENT_PURPOSE = "real_name"
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-11.2"
 
 ID_PROBLEMS = {
     "length": _l("An identity card number has 18 characters."),
