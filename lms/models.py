@@ -1,7 +1,7 @@
 """Every model, imported explicitly so that ``Base.metadata`` is complete for Alembic and tests."""
 
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
-from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
+from lms.bureau.models import ApiToken, AuditEvent, BulkCheck, Cosignature, WitnessKey
 from lms.certificates.models import Certificate
 from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
 from lms.db import Base
@@ -19,6 +19,7 @@ __all__ = [
     "Base",
     "Certificate",
     "ConsentRecord",
+    "Cosignature",
     "Course",
     "CourseAsset",
     "CourseVersion",
@@ -44,4 +45,5 @@ __all__ = [
     "SkillSettings",
     "StatusList",
     "User",
+    "WitnessKey",
 ]

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bureau import services
+from lms.bureau import services, witnessing
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_xlsx
 from lms.bureau.rows import normalise_id_number
 from lms.db import get_session
@@ -178,6 +178,30 @@ def audit_csv(org_slug: str):
                     headers={"Content-Disposition": f'attachment; filename="audit-{org_slug}.csv"'})
 
 
+@bp.route("/bureau/<org_slug>/witness", methods=["GET", "POST"])
+@rule(VERIFIERS)
+def witness_keys(org_slug: str):
+    refused = _bureau_only()
+    if refused:
+        return refused
+    session = get_session()
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            record = witnessing.register_key(session, g.org.id, request.form.get("vkey", ""))
+        except DomainError as exc:
+            session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            services.audit(session, org_id=g.org.id, user_id=current_user.id, action="witness_key_added",
+                           detail={"key": record.id})  # fmt: skip
+            session.commit()
+            flash(_("Witness key saved. Cosignatures made with it are now accepted."), "success")
+        return redirect(url_for("bureau.witness_keys", org_slug=org_slug))
+    return render_template("bureau/witness.html", org=g.org, form=form,
+                           keys=witnessing.keys_of(session, g.org.id), cosignatures=witnessing.cosignatures_of(session, g.org.id))
+
+
 def _api_error(status: int, detail: str):
     return jsonify({"error": {"status": status, "detail": detail}}), status
 
@@ -217,3 +241,26 @@ def api_bulk():
                    detail={"summary": services.summary_of(results), "numbers": [r.number for r in results]})  # fmt: skip
     session.commit()
     return jsonify([r.as_dict() for r in results])
+
+
+@bp.post("/api/v1/log/cosignatures")
+@rule(PUBLIC)  # authorised by the bureau's bearer token
+@csrf.exempt
+@limiter.limit("30 per minute")
+def api_cosign():
+    """A bureau sends a checkpoint it verified, cosigned with its registered witness key (C2SP tlog-cosignature)."""
+    session = get_session()
+    header = request.headers.get("Authorization", "")
+    token = services.token_for(session, header[7:].strip()) if header.startswith("Bearer ") else None
+    if token is None:
+        body, status = _api_error(401, "a valid bearer token of a labor bureau is required")
+        return body, status, {"WWW-Authenticate": "Bearer"}
+    try:
+        stored = witnessing.accept_cosigned(session, current_app.config["LMS"], token.org_id, request.get_data(as_text=True))
+    except DomainError as exc:
+        session.rollback()
+        return _api_error(400, str(exc.message))
+    services.audit(session, org_id=token.org_id, token_id=token.id, action="log_cosigned",
+                   detail={"tree_size": stored[0].tree_size})  # fmt: skip
+    session.commit()
+    return jsonify({"accepted": len(stored), "tree_size": stored[0].tree_size})

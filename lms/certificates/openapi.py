@@ -129,6 +129,17 @@ EXTRA_PATHS = {
             "400": BAD, "401": {"description": "Missing, wrong or revoked token", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}},
     }},
+    "/api/v1/log/cosignatures": {"post": {
+        "operationId": "cosignCheckpoint",
+        "summary": "A labor bureau sends a checkpoint it verified, cosigned (C2SP tlog-cosignature) with its witness key",
+        "security": [{"bearer": []}],
+        "requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": "Accepted", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["accepted", "tree_size"],
+            "properties": {"accepted": {"type": "integer"}, "tree_size": {"type": "integer"}}}}}},
+            "400": BAD, "401": {"description": "Missing, wrong or revoked token", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}},
+    }},
 }  # fmt: skip
 
 OPENAPI = {

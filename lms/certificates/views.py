@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
+from lms.bureau.witnessing import witnesses_covering
 from lms.certificates import numbers, services
 from lms.certificates.openapi import OPENAPI
 from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
@@ -121,9 +122,10 @@ def verify(number: str):
     record = services.public_record(session, certificate) if certificate else None
     status = 200 if certificate else 404
     can_manage = bool(certificate and current_user.is_authenticated and services.can_manage(session, current_user, certificate))
+    witnessed = witnesses_covering(session, certificate.log_index) if certificate else []
     return render_template(
         "certificates/verify.html", number=number[:60], checked=checked, problem=problem,
-        certificate=certificate, record=record, locale=locale_code(), can_manage=can_manage,
+        certificate=certificate, record=record, locale=locale_code(), can_manage=can_manage, witnessed=witnessed,
     ), status  # fmt: skip
 
 

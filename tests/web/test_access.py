@@ -93,6 +93,8 @@ MATRIX = [
     ("GET", "/bureau/bureau/audit", "bureau.audit_log", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/audit.csv", "bureau.audit_csv", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("POST", "/api/v1/verify/bulk", "bureau.api_bulk", {"*": 401}),
+    ("POST", "/api/v1/log/cosignatures", "bureau.api_cosign", {"*": 401}),
+    ("GET", "/bureau/bureau/witness", "bureau.witness_keys", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]

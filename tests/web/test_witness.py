@@ -10,6 +10,9 @@ from lms.certificates import note, tlog
 from lms.db import get_session
 from lms.trust import keys, log
 from lms.trust.models import LogEntry, LogNode, LogState
+from tests.web.test_bureau import verifier  # noqa: F401 - fixture
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
+from tests.web.test_certificates import graduate  # noqa: F401 - fixture
 
 
 def append_entries(app, texts):
@@ -82,3 +85,29 @@ def test_witness_with_an_explicit_key_and_a_wrong_one(app, served, tmp_path):
     assert ok.exit_code == 0
     bad = app.test_cli_runner().invoke(args=["witness", served + "/log/checkpoint", "--state", str(tmp_path / "b"), "--key", wrong])
     assert bad.exit_code == 2
+
+
+def test_bureau_cosigns_and_the_verify_page_shows_it(app, served, tmp_path, graduate, verifier):  # noqa: F811
+    _user_id, number = graduate
+    runner = app.test_cli_runner()
+    vkey = runner.invoke(args=["witness-keygen", "--name", "city-bureau.example.cn", "--out", str(tmp_path / "w.pem")])
+    assert vkey.exit_code == 0 and vkey.output.startswith("city-bureau.example.cn+")
+    r = verifier.post("/bureau/city-bureau/witness", {"vkey": vkey.output.strip()})
+    assert r.status_code == 302
+    secret = runner.invoke(args=["bureau", "token", "create", "--org", "city-bureau", "--name", "witness"]).output.split()[0]
+    result = runner.invoke(args=["witness", served + "/log/checkpoint", "--state", str(tmp_path / "state"),
+                                 "--cosign-key", str(tmp_path / "w.pem"), "--name", "city-bureau.example.cn",
+                                 "--token", secret])  # fmt: skip
+    assert result.exit_code == 0 and '"accepted":1' in result.output.replace(" ", ""), result.output
+    page = app.test_client().get(f"/verify/{number}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Witnessed by" in page and "示例市人社局" in page
+    # A cosignature with a key the bureau never registered is refused.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from lms.certificates import note as notes
+
+    checkpoint = app.test_client().get("/log/checkpoint").get_data(as_text=True)
+    forged = notes.cosign(checkpoint, "city-bureau.example.cn", Ed25519PrivateKey.generate(), 1_800_000_000)
+    refused = app.test_client().post("/api/v1/log/cosignatures", data=forged.encode(),
+                                     headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+    assert refused.status_code == 400

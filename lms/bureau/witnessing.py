@@ -1,0 +1,105 @@
+"""Bureaus as witnesses of the transparency log: registered witness keys and the cosignatures they send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.bureau.models import Cosignature, WitnessKey
+from lms.certificates import note, tlog
+from lms.config import Config
+from lms.errors import ValidationFailed
+from lms.orgs.models import Organisation
+from lms.trust import keys, log
+
+
+def register_key(session: Session, org_id: int, vkey: str) -> WitnessKey:
+    try:
+        verifier = note.parse_vkey(vkey.strip())
+    except note.NoteError as exc:
+        raise ValidationFailed(_l("This is not a valid witness key (vkey): %(why)s", why=str(exc)), "vkey") from None
+    if verifier.alg != note.ALG_COSIGNATURE_V1:
+        raise ValidationFailed(_l("A witness key must be a cosignature key (type 0x04)."), "vkey")
+    existing = session.scalar(select(WitnessKey).where(WitnessKey.vkey == vkey.strip()))
+    if existing is not None:
+        return existing
+    record = WitnessKey(org_id=org_id, vkey=vkey.strip())
+    session.add(record)
+    session.flush()
+    return record
+
+
+def accept_cosigned(session: Session, cfg: Config, org_id: int, signed: str) -> list[Cosignature]:
+    """Check a cosigned checkpoint (ours, of a size the log really had) and keep each cosignature of this bureau."""
+    _log_record, log_private = keys.active_key(session, cfg, "log")
+    log_verifiers = {log.origin(cfg): [note.Verifier(log.origin(cfg), note.ALG_ED25519,
+                                                     log_private.public_key().public_bytes_raw())]}  # fmt: skip
+    try:
+        text, _signers = note.open_note(signed, log_verifiers)
+        checkpoint = note.Checkpoint.parse(text)
+    except note.NoteError as exc:
+        raise ValidationFailed(_l("The checkpoint is not one this log signed: %(why)s", why=str(exc))) from None
+    state = log.state(session)
+    if state is None or checkpoint.size > state.size or checkpoint.size == 0:
+        raise ValidationFailed(_l("The log never had this size."))
+    if tlog.root(log.DbNodeStore(session), checkpoint.size) != checkpoint.root_hash:
+        raise ValidationFailed(_l("This checkpoint's root is not the log's root at that size."))
+    witness_keys = list(session.scalars(select(WitnessKey).where(WitnessKey.org_id == org_id)))
+    verifiers: dict[str, list] = {}
+    for record in witness_keys:
+        verifier = note.parse_vkey(record.vkey)
+        verifiers.setdefault(verifier.name, []).append(verifier)
+    if not verifiers:
+        raise ValidationFailed(_l("Register a witness key for your organisation first."))
+    try:
+        _text, verified = note.open_note_detailed(signed, verifiers)
+    except note.NoteError as exc:
+        raise ValidationFailed(_l("No valid cosignature from your witness keys: %(why)s", why=str(exc))) from None
+    by_id = {note.parse_vkey(r.vkey).key_id: r for r in witness_keys}
+    stored = []
+    for sig in verified:
+        record = by_id[sig.key_id]
+        line = next(l for l in signed.splitlines() if l.startswith("\u2014 " + sig.name + " "))
+        cosignature = Cosignature(org_id=org_id, witness_key_id=record.id, tree_size=checkpoint.size,
+                                  root_hash=checkpoint.root_hash.hex(), timestamp=sig.timestamp or 0, line=line)  # fmt: skip
+        session.add(cosignature)
+        stored.append(cosignature)
+    session.flush()
+    return stored
+
+
+@dataclass(frozen=True)
+class Witnessing:
+    organisation: str
+    tree_size: int
+    at: datetime
+
+
+def witnesses_covering(session: Session, log_index: int | None) -> list[Witnessing]:
+    """The bureaus whose latest cosignature covers this log entry (tree size beyond its index)."""
+    if log_index is None:
+        return []
+    rows = session.execute(
+        select(Organisation.name, Cosignature.tree_size, Cosignature.timestamp)
+        .join(Organisation, Cosignature.org_id == Organisation.id)
+        .where(Cosignature.tree_size > log_index)
+        .order_by(Cosignature.tree_size.desc())
+    )
+    seen: dict[str, Witnessing] = {}
+    for name, size, timestamp in rows:
+        seen.setdefault(name, Witnessing(name, size, datetime.fromtimestamp(timestamp, timezone.utc)))
+    return list(seen.values())
+
+
+def keys_of(session: Session, org_id: int) -> list[WitnessKey]:
+    return list(session.scalars(select(WitnessKey).where(WitnessKey.org_id == org_id).order_by(WitnessKey.id)))
+
+
+def cosignatures_of(session: Session, org_id: int, limit: int = 20) -> list[Cosignature]:
+    return list(session.scalars(
+        select(Cosignature).where(Cosignature.org_id == org_id).order_by(Cosignature.id.desc()).limit(limit)
+    ))  # fmt: skip
