@@ -206,17 +206,26 @@ def _api_error(status: int, detail: str):
     return jsonify({"error": {"status": status, "detail": detail}}), status
 
 
+def _bearer_token(session):
+    """The bureau token in ``Authorization: Bearer …`` (missing, wrong, revoked or non-bureau: None)."""
+    header = request.headers.get("Authorization", "")
+    return services.token_for(session, header[7:].strip()) if header.startswith("Bearer ") else None
+
+
+def _unauthorised():
+    body, status = _api_error(401, "a valid bearer token of a labor bureau is required")
+    return body, status, {"WWW-Authenticate": "Bearer"}
+
+
 @bp.post("/api/v1/verify/bulk")
 @rule(PUBLIC)  # authorised by the bearer token below, not by a browser session
 @csrf.exempt
 @limiter.limit("30 per minute")
 def api_bulk():
     session = get_session()
-    header = request.headers.get("Authorization", "")
-    token = services.token_for(session, header[7:].strip()) if header.startswith("Bearer ") else None
+    token = _bearer_token(session)
     if token is None:
-        body, status = _api_error(401, "a valid bearer token of a labor bureau is required")
-        return body, status, {"WWW-Authenticate": "Bearer"}
+        return _unauthorised()
     if request.mimetype == "application/json":
         try:
             payload = json.loads(request.get_data(as_text=True))
@@ -250,11 +259,9 @@ def api_bulk():
 def api_cosign():
     """A bureau sends a checkpoint it verified, cosigned with its registered witness key (C2SP tlog-cosignature)."""
     session = get_session()
-    header = request.headers.get("Authorization", "")
-    token = services.token_for(session, header[7:].strip()) if header.startswith("Bearer ") else None
+    token = _bearer_token(session)
     if token is None:
-        body, status = _api_error(401, "a valid bearer token of a labor bureau is required")
-        return body, status, {"WWW-Authenticate": "Bearer"}
+        return _unauthorised()
     try:
         stored = witnessing.accept_cosigned(session, current_app.config["LMS"], token.org_id, request.get_data(as_text=True))
     except DomainError as exc:
