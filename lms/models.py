@@ -3,6 +3,7 @@
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck, Cosignature, WitnessKey
 from lms.certificates.models import Certificate
+from lms.cohorts.models import Cohort, CohortCourse, CohortMember
 from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
 from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
@@ -18,6 +19,9 @@ __all__ = [
     "BulkCheck",
     "Base",
     "Certificate",
+    "Cohort",
+    "CohortCourse",
+    "CohortMember",
     "ConsentRecord",
     "Cosignature",
     "Course",

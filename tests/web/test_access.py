@@ -95,6 +95,12 @@ MATRIX = [
     ("POST", "/api/v1/verify/bulk", "bureau.api_bulk", {"*": 401}),
     ("POST", "/api/v1/log/cosignatures", "bureau.api_cosign", {"*": 401}),
     ("GET", "/bureau/bureau/witness", "bureau.witness_keys", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/cohorts", "cohorts.index",
+     {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/cohorts/999999", "cohorts.cohort",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/cohorts/999999.csv", "cohorts.export",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]
@@ -105,7 +111,7 @@ def expected(row_roles: dict, role: str) -> int:
 
 
 @pytest.fixture
-def people(app, make_user, example):
+def people(app, make_user, example):  # noqa: F811 - the imported fixture
     ids = {
         "learner": make_user("learner@example.com"),
         "trainer": make_user("trainer@example.com"),

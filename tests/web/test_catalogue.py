@@ -151,7 +151,8 @@ def test_an_organisation_course_is_private_to_it(app, example, make_user):
     from lms.orgs.models import Role
     from tests.conftest import Browserish
 
-    member, outsider = make_user("member@example.com"), make_user("outsider@example.com")
+    member = make_user("member@example.com")
+    make_user("outsider@example.com")
     with app.app_context():
         from lms.accounts.models import User
 

@@ -162,7 +162,7 @@ def test_two_processes_issuing_at_once_leave_a_consistent_log(app, example, make
     import time
     from datetime import timedelta
 
-    from lms.accounts.models import RealNameProfile, User
+    from lms.accounts.models import RealNameProfile
     from lms.accounts.idcard import check_character, mask
     from lms.catalogue.models import Course, Lesson, Quiz
     from lms.db import utcnow

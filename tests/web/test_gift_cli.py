@@ -3,7 +3,6 @@
 import json
 import shutil
 
-from sqlalchemy import select
 
 from lms.catalogue.loader import load_catalogue
 from lms.catalogue.services import sync_catalogue

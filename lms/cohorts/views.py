@@ -1,0 +1,111 @@
+"""Trainer and org-admin pages for cohorts: list and create, members and courses, the progress dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.forms import ConfirmForm
+from lms.catalogue import services as catalogue
+from lms.catalogue.views import locale_code
+from lms.cohorts import services
+from lms.db import get_session
+from lms.errors import DomainError, NotFound
+from lms.orgs.models import OrgKind, Role
+from lms.security.access import org_roles, rule
+
+bp = Blueprint("cohorts", __name__)
+TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN)
+STATE_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "completed": _l("Completed"),
+                "overdue": _l("Overdue")}
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+def _mcn_only():
+    if g.org.kind != OrgKind.MCN:
+        return render_template("catalogue/not_found.html"), 404
+    return None
+
+
+@bp.route("/orgs/<org_slug>/cohorts", methods=["GET", "POST"])
+@rule(TRAINERS)
+def index(org_slug: str):
+    refused = _mcn_only()
+    if refused:
+        return refused
+    session = get_session()
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(session, g.org.id, name=request.form.get("name", ""),
+                                            starts_on=_date(request.form.get("starts_on")),
+                                            ends_on=_date(request.form.get("ends_on")))  # fmt: skip
+        except DomainError as exc:
+            session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            session.commit()
+            return redirect(url_for("cohorts.cohort", org_slug=org_slug, cohort_id=cohort.id))
+    return render_template("cohorts/index.html", org=g.org, cohorts=services.cohorts_of(session, g.org.id), form=form)
+
+
+@bp.route("/orgs/<org_slug>/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@rule(TRAINERS)
+def cohort(org_slug: str, cohort_id: int):
+    refused = _mcn_only()
+    if refused:
+        return refused
+    session = get_session()
+    try:
+        found = services.get_cohort(session, g.org.id, cohort_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if request.form.get("action") == "members":
+                ids = [int(v) for v in request.form.getlist("host") if v.isdigit()]
+                added = services.add_members(session, found, ids)
+                message = _("%(n)d host(s) added and enrolled on the cohort's courses.", n=added)
+            else:
+                services.assign_course(session, found, [g.org.id], request.form.get("course", ""),
+                                       _date(request.form.get("deadline")))  # fmt: skip
+                message = _("Course assigned; every member is enrolled on it.")
+        except NotFound:
+            session.rollback()
+            return render_template("catalogue/not_found.html"), 404
+        except DomainError as exc:
+            session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            session.commit()
+            flash(message, "success")
+        return redirect(url_for("cohorts.cohort", org_slug=org_slug, cohort_id=cohort_id))
+    board = services.dashboard(session, found)
+    member_ids = {h.id for h in board.hosts}
+    candidates = [h for h in services.org_hosts(session, g.org.id) if h.id not in member_ids]
+    courses = catalogue.list_courses(session, org_ids=[g.org.id])
+    return render_template("cohorts/cohort.html", org=g.org, board=board, candidates=candidates, courses=courses,
+                           form=form, locale=locale_code(), state_labels={k: str(v) for k, v in STATE_LABELS.items()})
+
+
+@bp.get("/orgs/<org_slug>/cohorts/<int:cohort_id>.csv")
+@rule(TRAINERS)
+def export(org_slug: str, cohort_id: int):
+    session = get_session()
+    try:
+        found = services.get_cohort(session, g.org.id, cohort_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    body = services.dashboard_csv(services.dashboard(session, found))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="cohort-{cohort_id}.csv"'})
