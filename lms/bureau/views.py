@@ -19,7 +19,7 @@ from lms.orgs.models import OrgKind, Role
 from lms.security.access import PUBLIC, org_roles, rule
 
 bp = Blueprint("bureau", __name__)
-VERIFIERS = org_roles(Role.BUREAU_VERIFIER, Role.ORG_ADMIN)
+VERIFIERS = org_roles(Role.BUREAU_VERIFIER, Role.ORG_ADMIN, kind=OrgKind.BUREAU)
 MAX_API_ROWS = 100_000
 
 FILE_PROBLEMS = {
@@ -33,18 +33,10 @@ FILE_PROBLEMS = {
 }
 
 
-def _bureau_only():
-    if g.org.kind != OrgKind.BUREAU:
-        return render_template("catalogue/not_found.html"), 404
-    return None
-
 
 @bp.route("/bureau/<org_slug>/", methods=["GET", "POST"])
 @rule(VERIFIERS)
 def workspace(org_slug: str):
-    refused = _bureau_only()
-    if refused:
-        return refused
     session = get_session()
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -76,9 +68,6 @@ def workspace(org_slug: str):
 @bp.get("/bureau/<org_slug>/checks/<int:check_id>")
 @rule(VERIFIERS)
 def check(org_slug: str, check_id: int):
-    refused = _bureau_only()
-    if refused:
-        return refused
     try:
         found = services.get_check(get_session(), g.org.id, check_id)
     except NotFound:
@@ -91,9 +80,6 @@ def check(org_slug: str, check_id: int):
 @bp.get("/bureau/<org_slug>/checks/<int:check_id>.<any(csv, xlsx):fmt>")
 @rule(VERIFIERS)
 def check_download(org_slug: str, check_id: int, fmt: str):
-    refused = _bureau_only()
-    if refused:
-        return refused
     session = get_session()
     try:
         found = services.get_check(session, g.org.id, check_id)
@@ -114,9 +100,6 @@ def check_download(org_slug: str, check_id: int, fmt: str):
 @bp.route("/bureau/<org_slug>/tokens", methods=["GET", "POST"])
 @rule(VERIFIERS)
 def tokens(org_slug: str):
-    refused = _bureau_only()
-    if refused:
-        return refused
     session = get_session()
     form = ConfirmForm()
     shown_once = None
@@ -138,9 +121,6 @@ def tokens(org_slug: str):
 @bp.post("/bureau/<org_slug>/tokens/<int:token_id>/revoke")
 @rule(VERIFIERS)
 def revoke_token(org_slug: str, token_id: int):
-    refused = _bureau_only()
-    if refused:
-        return refused
     form = ConfirmForm()
     if form.validate_on_submit():
         session = get_session()
@@ -158,18 +138,12 @@ def revoke_token(org_slug: str, token_id: int):
 @bp.get("/bureau/<org_slug>/audit")
 @rule(VERIFIERS)
 def audit_log(org_slug: str):
-    refused = _bureau_only()
-    if refused:
-        return refused
     return render_template("bureau/audit.html", org=g.org, events=services.audit_events(get_session(), g.org.id))
 
 
 @bp.get("/bureau/<org_slug>/audit.csv")
 @rule(VERIFIERS)
 def audit_csv(org_slug: str):
-    refused = _bureau_only()
-    if refused:
-        return refused
     session = get_session()
     events = services.audit_events(session, g.org.id, limit=100_000)
     services.audit(session, org_id=g.org.id, user_id=current_user.id, action="audit_exported", rows=len(events))
@@ -181,9 +155,6 @@ def audit_csv(org_slug: str):
 @bp.route("/bureau/<org_slug>/witness", methods=["GET", "POST"])
 @rule(VERIFIERS)
 def witness_keys(org_slug: str):
-    refused = _bureau_only()
-    if refused:
-        return refused
     session = get_session()
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():

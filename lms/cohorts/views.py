@@ -18,7 +18,7 @@ from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
 
 bp = Blueprint("cohorts", __name__)
-TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN)
+TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)
 STATE_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "completed": _l("Completed"),
                 "overdue": _l("Overdue")}
 
@@ -30,18 +30,10 @@ def _date(raw: str | None) -> date | None:
         return None
 
 
-def _mcn_only():
-    if g.org.kind != OrgKind.MCN:
-        return render_template("catalogue/not_found.html"), 404
-    return None
-
 
 @bp.route("/orgs/<org_slug>/cohorts", methods=["GET", "POST"])
 @rule(TRAINERS)
 def index(org_slug: str):
-    refused = _mcn_only()
-    if refused:
-        return refused
     session = get_session()
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -61,9 +53,6 @@ def index(org_slug: str):
 @bp.route("/orgs/<org_slug>/cohorts/<int:cohort_id>", methods=["GET", "POST"])
 @rule(TRAINERS)
 def cohort(org_slug: str, cohort_id: int):
-    refused = _mcn_only()
-    if refused:
-        return refused
     session = get_session()
     try:
         found = services.get_cohort(session, g.org.id, cohort_id)

@@ -28,6 +28,8 @@ from lms.db import get_session
 class Rule:
     kind: str  # public | login | site_admin | org | dev_outbox
     roles: frozenset[str] = field(default_factory=frozenset)
+    #: For org rules: the kind of organisation the route belongs to ("mcn", "bureau"); others get 404.
+    org_kind: str | None = None
 
     def describe(self) -> str:
         return self.kind + (":" + ",".join(sorted(self.roles)) if self.roles else "")
@@ -39,8 +41,8 @@ SITE_ADMIN = Rule("site_admin")
 DEV_OUTBOX = Rule("dev_outbox")
 
 
-def org_roles(*roles: str) -> Rule:
-    return Rule("org", frozenset(str(getattr(r, "value", r)) for r in roles))
+def org_roles(*roles: str, kind: str | None = None) -> Rule:
+    return Rule("org", frozenset(str(getattr(r, "value", r)) for r in roles), str(getattr(kind, "value", kind)) if kind else None)
 
 
 _ATTR = "_lms_access_rule"
@@ -102,7 +104,7 @@ def _enforce_org(access_rule: Rule):
         abort(403)
     session = get_session()
     org = session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if org is None:
+    if org is None or (access_rule.org_kind and org.kind.value != access_rule.org_kind):
         abort(404)
     membership = session.scalar(
         select(Membership).where(Membership.org_id == org.id, Membership.user_id == current_user.id)

@@ -93,6 +93,9 @@ MATRIX = [
     ("GET", "/bureau/bureau/audit", "bureau.audit_log", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/audit.csv", "bureau.audit_csv", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("POST", "/api/v1/verify/bulk", "bureau.api_bulk", {"*": 401}),
+    # A bureau page under an MCN's name (and the reverse) does not exist, whatever the role.
+    ("GET", "/bureau/mcn-a/", "bureau.workspace", {"anonymous": 302, "*": 404}),
+    ("GET", "/orgs/bureau/cohorts", "cohorts.index", {"anonymous": 302, "*": 404}),
     ("POST", "/api/v1/log/cosignatures", "bureau.api_cosign", {"*": 401}),
     ("GET", "/bureau/bureau/witness", "bureau.witness_keys", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/orgs/mcn-a/cohorts", "cohorts.index",
