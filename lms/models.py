@@ -3,7 +3,7 @@
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck, Cosignature, WitnessKey
 from lms.certificates.models import Certificate
-from lms.cohorts.models import Cohort, CohortCourse, CohortMember
+from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
 from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
@@ -22,6 +22,7 @@ __all__ = [
     "Cohort",
     "CohortCourse",
     "CohortMember",
+    "CohortSubmission",
     "ConsentRecord",
     "Cosignature",
     "Course",

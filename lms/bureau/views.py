@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
@@ -9,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bureau import services, witnessing
+from lms.bureau import audit_subsidy, services, witnessing
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_xlsx
 from lms.bureau.rows import normalise_id_number
 from lms.db import get_session
@@ -171,6 +172,65 @@ def witness_keys(org_slug: str):
         return redirect(url_for("bureau.witness_keys", org_slug=org_slug))
     return render_template("bureau/witness.html", org=g.org, form=form,
                            keys=witnessing.keys_of(session, g.org.id), cosignatures=witnessing.cosignatures_of(session, g.org.id))
+
+
+@bp.get("/bureau/<org_slug>/cohorts")
+@rule(VERIFIERS)
+def submitted_cohorts(org_slug: str):
+    return render_template("bureau/cohorts.html", org=g.org,
+                           submissions=audit_subsidy.submissions_to(get_session(), g.org.id))
+
+
+@bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>")
+@rule(VERIFIERS)
+def submitted_cohort(org_slug: str, submission_id: int):
+    session = get_session()
+    try:
+        submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    board, hosts = audit_subsidy.audit_view(session, submission)
+    services.audit(session, org_id=g.org.id, user_id=current_user.id, action="subsidy_audit_viewed",
+                   rows=len(hosts), detail={"submission": submission.id,
+                                            "hosts": [h.host.id for h in hosts if h.consented]})  # fmt: skip
+    session.commit()
+    return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts)
+
+
+@bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/roster.<any(csv, xlsx):fmt>")
+@rule(VERIFIERS)
+def roster(org_slug: str, submission_id: int, fmt: str):
+    """培训花名册 with full ID numbers: the only place they leave the site; audit-logged."""
+    session = get_session()
+    try:
+        submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    rows = audit_subsidy.roster_rows(session, current_app.extensions["lms.pii"], submission)
+    services.audit(session, org_id=g.org.id, user_id=current_user.id, action=f"roster_exported_{fmt}", rows=len(rows),
+                   detail={"submission": submission.id, "full_id_numbers": True,
+                           "certificates": [r[8] for r in rows if r[8]]})  # fmt: skip
+    session.commit()
+    name = f"roster-{submission.cohort_id}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = audit_subsidy.roster_csv(rows), "text/csv"
+    else:
+        body = write_roster_xlsx(rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def write_roster_xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("培训花名册")
+    sheet.append(audit_subsidy.ROSTER_COLUMNS)
+    for row in rows:
+        sheet.append([str(v) if i == 2 else v for i, v in enumerate(row)])  # the ID as text: Excel would round it
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def _api_error(status: int, detail: str):

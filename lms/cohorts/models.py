@@ -44,3 +44,18 @@ class CohortCourse(Base):
     deadline: Mapped[date] = mapped_column(Date)
 
     course: Mapped[Course] = relationship()
+
+
+class CohortSubmission(Base):
+    """An MCN hands a cohort to a labor bureau for a subsidy claim: the bureau may then audit it."""
+
+    __tablename__ = "cohort_submissions"
+    __table_args__ = (UniqueConstraint("cohort_id", "bureau_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    bureau_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship()

@@ -16,12 +16,12 @@ from lms.accounts.models import User
 from lms.catalogue.services import get_visible_course
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_for, completion
-from lms.cohorts.models import Cohort, CohortCourse, CohortMember
+from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed
 from lms.learning import services as learning
 from lms.learning.studytime import china_day
-from lms.orgs.models import Membership, Role
+from lms.orgs.models import Membership, Organisation, OrgKind, Role
 
 
 def cohorts_of(session: Session, org_id: int) -> list[Cohort]:
@@ -160,3 +160,25 @@ def dashboard_csv(board: Dashboard) -> bytes:
                 cell.certificate.number if cell.certificate else "", cell.certificate.status if cell.certificate else "",
             ])  # fmt: skip
     return out.getvalue().encode("utf-8")
+
+
+def bureaus(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).where(Organisation.kind == OrgKind.BUREAU).order_by(Organisation.name)))
+
+
+def submissions_of(session: Session, cohort: Cohort) -> list[CohortSubmission]:
+    return list(session.scalars(select(CohortSubmission).where(CohortSubmission.cohort_id == cohort.id)))
+
+
+def submit(session: Session, cohort, bureau_slug: str, user_id: int) -> CohortSubmission:
+    bureau = session.scalar(select(Organisation).where(Organisation.slug == bureau_slug))
+    if bureau is None or bureau.kind != OrgKind.BUREAU:
+        raise NotFound(_l("Choose a labor bureau."))
+    existing = session.scalar(select(CohortSubmission).where(
+        CohortSubmission.cohort_id == cohort.id, CohortSubmission.bureau_org_id == bureau.id))  # fmt: skip
+    if existing is not None:
+        raise Conflict(_l("This cohort was already submitted to that bureau."))
+    submission = CohortSubmission(cohort_id=cohort.id, bureau_org_id=bureau.id, submitted_by_id=user_id)
+    session.add(submission)
+    session.flush()
+    return submission

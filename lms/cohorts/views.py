@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services as catalogue
@@ -61,7 +62,10 @@ def cohort(org_slug: str, cohort_id: int):
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            if request.form.get("action") == "members":
+            if request.form.get("action") == "submit":
+                services.submit(session, found, request.form.get("bureau", ""), current_user.id)
+                message = _("Submitted: the bureau can now audit this cohort's study records.")
+            elif request.form.get("action") == "members":
                 ids = [int(v) for v in request.form.getlist("host") if v.isdigit()]
                 added = services.add_members(session, found, ids)
                 message = _("%(n)d host(s) added and enrolled on the cohort's courses.", n=added)
@@ -84,6 +88,7 @@ def cohort(org_slug: str, cohort_id: int):
     candidates = [h for h in services.org_hosts(session, g.org.id) if h.id not in member_ids]
     courses = catalogue.list_courses(session, org_ids=[g.org.id])
     return render_template("cohorts/cohort.html", org=g.org, board=board, candidates=candidates, courses=courses,
+                           bureaus=services.bureaus(session), submissions=services.submissions_of(session, found),
                            form=form, locale=locale_code(), state_labels={k: str(v) for k, v in STATE_LABELS.items()})
 
 

@@ -104,6 +104,9 @@ MATRIX = [
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/cohorts/999999.csv", "cohorts.export",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/cohorts", "bureau.submitted_cohorts", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/bureau/bureau/cohorts/999999", "bureau.submitted_cohort", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/cohorts/999999/roster.csv", "bureau.roster", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]

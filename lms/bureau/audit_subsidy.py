@@ -1,0 +1,97 @@
+"""The subsidy audit: a bureau reviews a cohort an MCN submitted to it, host by host, and exports the roster
+(培训花名册). Only hosts whose consent to share real-name data with a subsidy programme's bureau is current are
+shown in detail; the roster is the one place a full 身份证号 leaves the site, and every export is audit-logged."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.accounts.realname import current_consent, decrypt_id_number
+from lms.catalogue.models import CourseVersion, Lesson
+from lms.cohorts.models import CohortSubmission
+from lms.cohorts.services import Dashboard, dashboard
+from lms.errors import NotFound
+from lms.learning.models import StudyTime
+from lms.security.pii import PIICipher
+
+
+def submissions_to(session: Session, bureau_org_id: int) -> list[CohortSubmission]:
+    return list(session.scalars(
+        select(CohortSubmission).where(CohortSubmission.bureau_org_id == bureau_org_id)
+        .order_by(CohortSubmission.submitted_at.desc())
+    ))  # fmt: skip
+
+
+def submission_for(session: Session, bureau_org_id: int, submission_id: int) -> CohortSubmission:
+    submission = session.get(CohortSubmission, submission_id)
+    if submission is None or submission.bureau_org_id != bureau_org_id:
+        raise NotFound(_l("No such submitted cohort for this bureau."))
+    return submission
+
+
+@dataclass
+class HostAudit:
+    host: User
+    consented: bool
+    daily: dict[int, list[tuple[date, int]]] = field(default_factory=dict)  # course id → [(day, seconds)]
+
+
+def audit_view(session: Session, submission: CohortSubmission) -> tuple[Dashboard, list[HostAudit]]:
+    board = dashboard(session, submission.cohort)
+    hosts = []
+    for host in board.hosts:
+        consented = host.real_name is not None and current_consent(session, host) is not None
+        entry = HostAudit(host, consented)
+        if consented:
+            for assigned in board.courses:
+                rows = session.execute(
+                    select(StudyTime.day, func.sum(StudyTime.seconds))
+                    .join(Lesson, StudyTime.lesson_id == Lesson.id)
+                    .join(CourseVersion, Lesson.version_id == CourseVersion.id)
+                    .where(StudyTime.user_id == host.id, CourseVersion.course_id == assigned.course_id)
+                    .group_by(StudyTime.day).order_by(StudyTime.day)
+                )  # fmt: skip
+                entry.daily[assigned.course_id] = [(day, int(seconds)) for day, seconds in rows]
+        hosts.append(entry)
+    return board, hosts
+
+
+ROSTER_COLUMNS = ["序号", "姓名", "身份证号", "课程", "培训开始", "培训结束", "学时", "考核成绩", "证书编号", "证书状态"]
+
+
+def roster_rows(session: Session, cipher: PIICipher, submission: CohortSubmission) -> list[list]:
+    """培训花名册: one row per consenting host and assigned course, with the full 身份证号."""
+    board, hosts = audit_view(session, submission)
+    rows, n = [], 0
+    for entry in hosts:
+        if not entry.consented:
+            continue
+        id_number = decrypt_id_number(cipher, entry.host)
+        for assigned in board.courses:
+            cell = board.cells[(entry.host.id, assigned.course_id)]
+            n += 1
+            certificate = cell.certificate
+            rows.append([
+                n, entry.host.real_name.legal_name, id_number, assigned.course.slug,
+                board.cohort.starts_on.isoformat(), board.cohort.ends_on.isoformat(), cell.hours,
+                "" if cell.quiz_score is None else cell.quiz_score,
+                certificate.number if certificate else "", certificate.status if certificate else "",
+            ])  # fmt: skip
+    return rows
+
+
+def roster_csv(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(ROSTER_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
