@@ -123,10 +123,26 @@ def verify(number: str):
     status = 200 if certificate else 404
     can_manage = bool(certificate and current_user.is_authenticated and services.can_manage(session, current_user, certificate))
     witnessed = witnesses_covering(session, certificate.log_index) if certificate else []
+    _audit_bureau_lookup(session, number, certificate)
     return render_template(
         "certificates/verify.html", number=number[:60], checked=checked, problem=problem,
         certificate=certificate, record=record, locale=locale_code(), can_manage=can_manage, witnessed=witnessed,
     ), status  # fmt: skip
+
+
+def _audit_bureau_lookup(session, number: str, certificate) -> None:
+    """A labor bureau's verifier looking a certificate up is recorded in that bureau's audit log."""
+    if not current_user.is_authenticated:
+        return
+    from lms.bureau.services import audit
+    from lms.orgs.models import OrgKind, Role
+
+    for membership in current_user.memberships:
+        if membership.org.kind == OrgKind.BUREAU and membership.role in (Role.BUREAU_VERIFIER, Role.ORG_ADMIN):
+            audit(session, org_id=membership.org_id, user_id=current_user.id, action="lookup", rows=1,
+                  detail={"number": number[:60], "found": certificate is not None,
+                          "status": certificate.status if certificate else None})  # fmt: skip
+    session.commit()
 
 
 @bp.get("/api/v1/certificates/<number>")

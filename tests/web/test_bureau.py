@@ -177,3 +177,10 @@ def test_cli_creates_a_token_once(app, verifier):
     result = app.test_cli_runner().invoke(args=["bureau", "token", "create", "--org", "city-bureau", "--name", "系统A"])
     assert result.exit_code == 0 and result.output.strip().splitlines()[0].startswith("lmsb_")
     assert app.test_cli_runner().invoke(args=["bureau", "token", "create", "--org", "nope", "--name", "x"]).exit_code != 0
+
+
+def test_a_verifiers_single_lookup_is_audited(app, registry, verifier):
+    verifier.get(f"/verify/{registry['valid']}")
+    with app.app_context():
+        event = get_session().scalar(select(AuditEvent).where(AuditEvent.action == "lookup"))
+    assert event is not None and event.detail["found"] is True and event.detail["status"] == "valid"
