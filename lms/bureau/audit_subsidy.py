@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.accounts.realname import current_consent, decrypt_id_number
 from lms.catalogue.models import CourseVersion, Lesson
+from lms.certificates import numbers
 from lms.cohorts.models import CohortSubmission
 from lms.cohorts.services import Dashboard, dashboard
 from lms.errors import NotFound
@@ -80,10 +81,11 @@ def roster_rows(session: Session, cipher: PIICipher, submission: CohortSubmissio
             n += 1
             certificate = cell.certificate
             rows.append([
-                n, entry.host.real_name.legal_name, id_number, assigned.course.slug,
+                n, entry.host.real_name.legal_name, id_number,
+                assigned.course.current_version.title_zh if assigned.course.current_version else assigned.course.slug,
                 board.cohort.starts_on.isoformat(), board.cohort.ends_on.isoformat(), cell.hours,
                 "" if cell.quiz_score is None else cell.quiz_score,
-                certificate.number if certificate else "", certificate.status if certificate else "",
+                numbers.format(certificate.number) if certificate else "", certificate.status if certificate else "",
             ])  # fmt: skip
     return rows
 

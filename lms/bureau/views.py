@@ -13,6 +13,7 @@ from lms.accounts.forms import ConfirmForm
 from lms.bureau import audit_subsidy, services, witnessing
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_xlsx
 from lms.bureau.rows import normalise_id_number
+from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.extensions import csrf, limiter
@@ -194,7 +195,8 @@ def submitted_cohort(org_slug: str, submission_id: int):
                    rows=len(hosts), detail={"submission": submission.id,
                                             "hosts": [h.host.id for h in hosts if h.consented]})  # fmt: skip
     session.commit()
-    return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts)
+    return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts,
+                           locale=locale_code())
 
 
 @bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/roster.<any(csv, xlsx):fmt>")

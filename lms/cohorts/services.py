@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.catalogue.services import get_visible_course
+from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_for, completion
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
@@ -157,7 +158,8 @@ def dashboard_csv(board: Dashboard) -> bytes:
                 host.display_name, real.legal_name if real else "", real.id_number_masked if real else "",
                 assigned.course.slug, assigned.deadline.isoformat(), cell.state, cell.hours,
                 "" if cell.quiz_score is None else cell.quiz_score,
-                cell.certificate.number if cell.certificate else "", cell.certificate.status if cell.certificate else "",
+                numbers.format(cell.certificate.number) if cell.certificate else "",
+                cell.certificate.status if cell.certificate else "",
             ])  # fmt: skip
     return out.getvalue().encode("utf-8")
 

@@ -9,6 +9,11 @@ from lms.i18n import LANGUAGES, html_lang
 
 
 def init_app(app: Flask) -> None:
+    from lms.certificates.numbers import format as format_number
+
+    # Certificate numbers are stored bare; people read and type them grouped (XXXXX-XXXXX-XXXXX).
+    app.add_template_filter(format_number, "certificate_number")
+
     @app.context_processor
     def common():
         from lms.accounts.forms import ConfirmForm

@@ -44,6 +44,7 @@ def test_bureau_sees_consenting_hosts_and_exports_the_roster(app, submitted):
     rows = list(csv.reader(io.StringIO(roster)))
     assert rows[0][:3] == ["序号", "姓名", "身份证号"] and len(rows) == 2
     assert rows[1][1] == "林小美" and rows[1][2] == VALID_ID and rows[1][9] == "valid"
+    assert rows[1][3] == "第一次开播：准备清单" and rows[1][8].count("-") == 2  # course title, grouped number
     xlsx = submitted.get(f"/bureau/city-bureau/cohorts/{link}/roster.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     with app.app_context():
