@@ -241,7 +241,9 @@ def delete_real_name():
 @bp.get("/my-data.json")
 @rule(LOGIN)
 def my_data():
-    data = realname.personal_data_export(get_session(), _cipher(), current_user)
+    from lms.privacy import export_person  # gathers from every feature, so it lives above them
+
+    data = export_person(get_session(), _cipher(), current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,

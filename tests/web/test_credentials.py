@@ -230,3 +230,14 @@ def test_two_processes_issuing_at_once_leave_a_consistent_log(app, example, make
     assert tlog.verify_consistency(7, 20, earlier, checkpoint.root_hash,
                                    [base64.b64decode(h) for h in consistency["proof"]])
     assert checks(post(app, json.loads(certificates[0].credential)))["verified"] is True
+
+
+def test_my_data_includes_learning_quizzes_and_certificates(app, graduate):  # noqa: F811
+    _user_id, number = graduate
+    host = Browserish(app.test_client())
+    host.login("host@example.com", PASSWORD)
+    data = json.loads(host.get("/account/my-data.json").data)
+    assert data["real_name"]["id_number"] == VALID_ID  # the owner sees their own number in full
+    assert data["enrollments"][0]["course"] == "first-live-room" and data["study_time"]
+    assert data["quiz_attempts"][0]["passed"] is True and data["quiz_attempts"][0]["answers"]
+    assert data["certificates"][0]["number"] == number and "skills" in data

@@ -1,0 +1,53 @@
+"""Everything the site stores about one person, for that person (PIPL art. 45: access and copy).
+
+It sits above the feature packages because it gathers from all of them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.accounts.realname import personal_data_export
+from lms.certificates import numbers
+from lms.certificates.models import Certificate
+from lms.learning import services as learning
+from lms.quizzes.models import QuizAttempt
+from lms.security.pii import PIICipher
+from lms.skills.models import SkillAssessment, SkillSettings
+
+
+def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
+    data = personal_data_export(session, cipher, user)
+    data["enrollments"] = [
+        {"course": e.course.slug, "version": e.version.number, "enrolled_at": e.enrolled_at.isoformat(),
+         "lessons_completed_at": e.lessons_completed_at.isoformat() if e.lessons_completed_at else None}
+        for e in learning.enrollments_of(session, user.id)
+    ]  # fmt: skip
+    data["study_time"] = [
+        {"day": r.day.isoformat(), "course": r.course_slug, "lesson": r.lesson_slug, "seconds": r.seconds}
+        for r in learning.study_rows(session, user.id)
+    ]
+    data["quiz_attempts"] = [
+        {"quiz": a.quiz.key, "course_version": a.quiz.version_id, "number": a.number, "status": a.status,
+         "started_at": a.started_at.isoformat(), "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+         "score": a.score, "passed": a.passed,
+         "answers": [{"position": r.position, "response": r.response, "score": r.score} for r in a.responses]}
+        for a in session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.id))
+    ]  # fmt: skip
+    data["certificates"] = [
+        {"number": numbers.format(c.number), "status": c.status, "course": c.course_slug,
+         "issued_at": c.issued_at.isoformat(), "hours": c.hours}
+        for c in session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id))
+    ]  # fmt: skip
+    settings = session.get(SkillSettings, user.id)
+    data["skills"] = {
+        "verticals": settings.verticals if settings else [],
+        "profile_shared": bool(settings and settings.share_token),
+        "assessments": [
+            {"skill": a.skill, "level": a.level, "note": a.note, "assessed_at": a.assessed_at.isoformat()}
+            for a in session.scalars(select(SkillAssessment).where(SkillAssessment.user_id == user.id))
+        ],
+    }
+    return data
