@@ -16,8 +16,10 @@ pytestmark = pytest.mark.browser
 
 
 def compliance_mastery(page) -> int:
+    """The compliance row's mastery in percent; 0 while there is no evidence yet (the page shows a dash)."""
     row = page.locator("tr", has_text="法规与合规").first.inner_text()
-    return int(re.search(r"(\d+)%", row).group(1))
+    found = re.search(r"(\d+)%", row)
+    return int(found.group(1)) if found else 0
 
 
 def take_quiz(page, app, base, course):
@@ -45,6 +47,7 @@ def test_t_profile_grows_with_two_courses(app, example, live_server, phone, make
     page.goto(live_server + "/skills/")
     assert page.locator("svg[role=img]").count() == 1
     start = compliance_mastery(page)
+    assert start == 0 and "尚无记录" in page.locator("tr", has_text="法规与合规").first.inner_text()
     page.get_by_label("美妆护肤").check()
     page.get_by_role("button", name="保存").click()
 
