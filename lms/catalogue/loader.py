@@ -25,6 +25,7 @@ from lms.catalogue.spec import (
     Skill,
     SkillsFramework,
 )
+from lms.catalogue.fields import FieldReader
 from lms.catalogue.yamlines import YamlSyntaxError, line_of, load_with_lines
 from lms.quizzes.gift import GiftError, parse
 
@@ -231,7 +232,7 @@ class _CourseReader:
         if not isinstance(data, dict):
             self.problem(path, 1, "course.yaml must be a mapping of fields")
             return None
-        get = _FieldReader(self, path, data, lines)
+        get = FieldReader(self, path, data, lines)
         course_id = get.text("id", pattern=_ID, hint="lowercase letters, digits and '-'")
         if course_id and course_id != self.folder.name:
             self.problem(path, line_of(lines, "id"), f"id '{course_id}' must equal the folder name '{self.folder.name}'")
@@ -368,7 +369,7 @@ class _CourseReader:
         if not isinstance(data, dict):
             self.problem(path, 2, "front matter must be a mapping (title, estimated_minutes, skills)")
             return None
-        get = _FieldReader(self, path, data, where)
+        get = FieldReader(self, path, data, where)
         body = "\n".join(lines[end + 1:])
         if not body.strip():
             self.problem(path, end + 2, "lesson has no text")
@@ -424,7 +425,7 @@ class _CourseReader:
             if not isinstance(entry, dict):
                 self.problem(course_path, where, "each quiz is a mapping with id, title, pass_mark, draw …")
                 continue
-            get = _FieldReader(self, course_path, entry, lines, prefix=("quizzes", i))
+            get = FieldReader(self, course_path, entry, lines, prefix=("quizzes", i))
             quiz_id = get.text("id", pattern=_ID, hint="lowercase letters, digits and '-'")
             if not quiz_id:
                 continue
@@ -508,79 +509,3 @@ class _CourseReader:
                 self.problem(course_path, at, f"draws {count} questions but the pool has only {available}")
             rules.append(DrawRule(category, count))
         return rules
-
-
-class _FieldReader:
-    """Typed access to a mapping's fields; every refusal becomes a problem at the field's line."""
-
-    def __init__(self, reader: _CourseReader, path: Path, data: dict, lines: dict, prefix: tuple = ()) -> None:
-        self.reader, self.path, self.data, self.lines, self.prefix = reader, path, data, lines, prefix
-
-    def _line(self, key: str) -> int:
-        return line_of(self.lines, *self.prefix, key)
-
-    def _bad(self, key: str, message: str) -> None:
-        self.reader.problem(self.path, self._line(key), message)
-
-    def text(self, key: str, pattern: re.Pattern | None = None, hint: str = "") -> str | None:
-        value = self.data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self._bad(key, f"'{key}' is required")
-            return None
-        if pattern is not None and not pattern.match(value):
-            self._bad(key, f"'{key}' must be {hint}: {value!r}")
-            return None
-        return value
-
-    def localised(self, key: str) -> dict[str, str]:
-        value = self.data.get(key)
-        if not isinstance(value, dict):
-            self._bad(key, f"'{key}' needs a zh-CN and an en text")
-            return {}
-        missing = [loc for loc in LOCALES if not isinstance(value.get(loc), str) or not value[loc].strip()]
-        if missing:
-            self._bad(key, f"'{key}' has no {' or '.join(missing)} text")
-        return {k: str(v).strip() for k, v in value.items() if k in LOCALES and isinstance(v, str)}
-
-    def integer(self, key: str, low: int, high: int, default: int | None = None) -> int:
-        value = self.data.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self._bad(key, f"'{key}' must be a whole number from {low} to {high}")
-            return low
-        return value
-
-    def boolean(self, key: str, default: bool | None = None) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            self._bad(key, f"'{key}' must be true or false")
-            return False
-        return value
-
-    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str | None:
-        value = self.data.get(key, default)
-        if value not in options:
-            self._bad(key, f"'{key}' must be one of {', '.join(options)}; found {value!r}")
-            return None
-        return value
-
-    def id_list(self, key: str) -> list[str]:
-        value = self.data.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._bad(key, f"'{key}' must be a list of course ids")
-            return []
-        return list(value)
-
-    def skills(self, key: str, required: bool = False) -> list[str]:
-        value = self.data.get(key)
-        if value is None or value == []:
-            if required:
-                self._bad(key, f"'{key}' must name at least one skill from skills.yaml")
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._bad(key, f"'{key}' must be a list of skill ids")
-            return []
-        framework = self.reader.framework
-        for skill in value:
-            if framework is not None and skill not in framework.skills:
-                self._bad(key, f"unknown skill id '{skill}'")
-        return list(value)

@@ -1,0 +1,89 @@
+"""Typed access to the fields of course.yaml, a lesson's front matter or a quiz entry. Pure.
+
+Every refusal becomes a problem at the field's own line, reported through the course reader that owns it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from lms.catalogue.spec import LOCALES
+from lms.catalogue.yamlines import line_of
+
+
+class FieldReader:
+    """Typed access to a mapping's fields; every refusal becomes a problem at the field's line."""
+
+    def __init__(self, reader: Any, path: Path, data: dict, lines: dict, prefix: tuple = ()) -> None:
+        self.reader, self.path, self.data, self.lines, self.prefix = reader, path, data, lines, prefix
+
+    def _line(self, key: str) -> int:
+        return line_of(self.lines, *self.prefix, key)
+
+    def _bad(self, key: str, message: str) -> None:
+        self.reader.problem(self.path, self._line(key), message)
+
+    def text(self, key: str, pattern: re.Pattern | None = None, hint: str = "") -> str | None:
+        value = self.data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self._bad(key, f"'{key}' is required")
+            return None
+        if pattern is not None and not pattern.match(value):
+            self._bad(key, f"'{key}' must be {hint}: {value!r}")
+            return None
+        return value
+
+    def localised(self, key: str) -> dict[str, str]:
+        value = self.data.get(key)
+        if not isinstance(value, dict):
+            self._bad(key, f"'{key}' needs a zh-CN and an en text")
+            return {}
+        missing = [loc for loc in LOCALES if not isinstance(value.get(loc), str) or not value[loc].strip()]
+        if missing:
+            self._bad(key, f"'{key}' has no {' or '.join(missing)} text")
+        return {k: str(v).strip() for k, v in value.items() if k in LOCALES and isinstance(v, str)}
+
+    def integer(self, key: str, low: int, high: int, default: int | None = None) -> int:
+        value = self.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self._bad(key, f"'{key}' must be a whole number from {low} to {high}")
+            return low
+        return value
+
+    def boolean(self, key: str, default: bool | None = None) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self._bad(key, f"'{key}' must be true or false")
+            return False
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str | None:
+        value = self.data.get(key, default)
+        if value not in options:
+            self._bad(key, f"'{key}' must be one of {', '.join(options)}; found {value!r}")
+            return None
+        return value
+
+    def id_list(self, key: str) -> list[str]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._bad(key, f"'{key}' must be a list of course ids")
+            return []
+        return list(value)
+
+    def skills(self, key: str, required: bool = False) -> list[str]:
+        value = self.data.get(key)
+        if value is None or value == []:
+            if required:
+                self._bad(key, f"'{key}' must name at least one skill from skills.yaml")
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._bad(key, f"'{key}' must be a list of skill ids")
+            return []
+        framework = self.reader.framework
+        for skill in value:
+            if framework is not None and skill not in framework.skills:
+                self._bad(key, f"unknown skill id '{skill}'")
+        return list(value)
