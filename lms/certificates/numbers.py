@@ -1,6 +1,6 @@
 """Certificate numbers (证书序列号): random, easy to read aloud and type, with one check character. Pure: stdlib only.
 
-Shape: 15 characters printed as three groups of five, ``XXXXX-XXXXX-XXXXC``; the last character is the check
+Shape: 15 characters printed as three groups of five, ``7KQ2M-HT4XN-9DWR3`` (an example); the last character is the check
 character. It deliberately looks nothing like a 职业技能等级证书 number (one letter + 21 digits).
 
 Alphabet (29 characters, upper case)::
@@ -100,7 +100,7 @@ def is_valid_raw(raw: str) -> bool:
 
 
 def new_number(rng: _Chooser = secrets) -> str:
-    """A new random number, formatted (``XXXXX-XXXXX-XXXXX``). Uniqueness is the caller's (database) job."""
+    """A new random number, formatted in three groups of five. Uniqueness is the caller's (database) job."""
     body = "".join(rng.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
     return format(body + check_character(body))
 
@@ -141,7 +141,7 @@ def check(text: str) -> NumberCheck:
 
 
 def format(raw: str) -> str:
-    """Group a 15-character number as ``XXXXX-XXXXX-XXXXX``; input is normalised first."""
+    """Group a 15-character number in three groups of five; input is normalised first."""
     text = normalise(raw)
     if len(text) != LENGTH:
         raise ValueError(f"a certificate number has {LENGTH} characters, got {len(text)}")

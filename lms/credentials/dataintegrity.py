@@ -113,7 +113,7 @@ def _innermost(exc: BaseException) -> str:
 
 def _check_rdf_safe(node: Any, path: str) -> None:
     # Walks expanded JSON-LD: every remaining key is a keyword or an IRI, and every @id/@type value must be an
-    # absolute IRI or a blank node. PyLD resolves relative IRIs against its placeholder base
+    # absolute IRI or a blank node. PyLD resolves relative IRIs against its stand-in base
     # (http://example.org/base/) where jsonld.js keeps them relative and drops them: either way the credential
     # would not mean what it says, and other verifiers would compute a different canonical form.
     if isinstance(node, list):

@@ -11,7 +11,7 @@ from lms.i18n import LANGUAGES, html_lang
 def init_app(app: Flask) -> None:
     from lms.certificates.numbers import format as format_number
 
-    # Certificate numbers are stored bare; people read and type them grouped (XXXXX-XXXXX-XXXXX).
+    # Certificate numbers are stored bare; people read and type them in three groups of five.
     app.add_template_filter(format_number, "certificate_number")
 
     @app.context_processor

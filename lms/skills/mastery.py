@@ -82,7 +82,7 @@ class Evidence:
             isinstance(self.score, (int, float)) and math.isfinite(self.score) and 0.0 <= self.score <= 1.0
         ):
             raise ValueError(f"score must be within 0..1, got {self.score!r}")
-        # Only answers use difficulty; lessons and assessments may carry any placeholder.
+        # Only answers use difficulty; lessons and assessments may carry any value there.
         if self.kind == "answer" and self.difficulty not in DIFFICULTY_WEIGHTS:
             raise ValueError(f"difficulty must be 1, 2 or 3, got {self.difficulty!r}")
         if not self.skill:
