@@ -7,7 +7,7 @@ from functools import lru_cache
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from lms.catalogue.loader import load_skills
+from lms.catalogue.skillsfile import load_skills
 from lms.config import PROJECT_ROOT
 
 AREA_LABELS = {

@@ -12,26 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lms.catalogue.fields import FieldReader
+from lms.catalogue.skillsfile import ID_PATTERN, SKILLS_FILE, load_skills
+from lms.catalogue.skillsfile import relative_name as _rel
 from lms.catalogue.spec import (
     AREAS,
     FEEDBACK_MODES,
     GRADE_METHODS,
-    LOCALES,
     CourseSpec,
     DrawRule,
     LessonSpec,
     Problem,
     QuizSpec,
-    Skill,
     SkillsFramework,
 )
-from lms.catalogue.fields import FieldReader
 from lms.catalogue.yamlines import YamlSyntaxError, line_of, load_with_lines
 from lms.quizzes.gift import GiftError, parse
 
 COURSE_FILE = "course.yaml"
-SKILLS_FILE = "skills.yaml"
-_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_ID = ID_PATTERN
 _LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 _LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -65,65 +64,6 @@ def content_hash(folder: Path) -> str:
 
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _rel(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-# --- the skills framework -----------------------------------------------------------------------------------
-
-
-def load_skills(path: Path, base: Path) -> tuple[SkillsFramework | None, list[Problem]]:
-    rel = _rel(path, base)
-    if not path.is_file():
-        return None, [Problem(rel, 1, "skills framework file not found")]
-    try:
-        data, lines = load_with_lines(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        return None, [Problem(rel, 1, "file is not UTF-8 text")]
-    except YamlSyntaxError as exc:
-        return None, [Problem(rel, exc.line, exc.message)]
-    problems: list[Problem] = []
-    if not isinstance(data, dict):
-        return None, [Problem(rel, 1, "expected a mapping with 'levels', 'horizontal' and 'vertical'")]
-    levels = tuple(lv.get("id") for lv in data.get("levels") or [] if isinstance(lv, dict))
-    skills: dict[str, Skill] = {}
-    for kind in ("horizontal", "vertical"):
-        entries = data.get(kind)
-        if not isinstance(entries, list) or not entries:
-            problems.append(Problem(rel, line_of(lines, kind), f"'{kind}' must be a non-empty list of skills"))
-            continue
-        for i, entry in enumerate(entries):
-            where = line_of(lines, kind, i)
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not _ID.match(entry["id"]):
-                problems.append(Problem(rel, where, "a skill needs an 'id' of lowercase letters, digits and '-'"))
-                continue
-            if entry["id"] in skills:
-                problems.append(Problem(rel, where, f"duplicate skill id '{entry['id']}'"))
-                continue
-            name = entry.get("name") or {}
-            if not all(isinstance(name.get(loc), str) and name[loc].strip() for loc in LOCALES):
-                problems.append(Problem(rel, where, f"skill '{entry['id']}' needs a name in zh-CN and en"))
-            descriptors = entry.get("descriptors") or {}
-            missing = [lv for lv in levels if not isinstance(descriptors.get(lv), dict)]
-            if missing:
-                problems.append(
-                    Problem(rel, where, f"skill '{entry['id']}' has no descriptor for level(s) {', '.join(missing)}")
-                )
-            skills[entry["id"]] = Skill(
-                id=entry["id"],
-                kind=kind,
-                name=dict(name),
-                descriptors={k: dict(v) for k, v in descriptors.items() if isinstance(v, dict)},
-                work_areas=tuple(entry.get("work_areas") or ()),
-            )
-    if problems:
-        return None, problems
-    return SkillsFramework(skills=skills, levels=levels), []
 
 
 # --- the catalogue ------------------------------------------------------------------------------------------
