@@ -13,7 +13,7 @@ from pyld import jsonld
 from lms.credentials import contexts, dataintegrity
 from lms.credentials.contexts import ContextIntegrityError, ContextLoadError, PinnedDocumentLoader
 
-SHARED_CONTEXTS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "contexts"
+SHARED_CONTEXTS = Path(__file__).resolve().parents[1] / "vectors" / "contexts"
 VECTORS = SHARED_CONTEXTS.parent / "w3c-di-eddsa"
 
 

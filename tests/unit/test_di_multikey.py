@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lms.credentials import multikey as mk
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "w3c-di-eddsa"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "w3c-di-eddsa"
 # design/certificates.md §12: the vector's public key bytes.
 PUBLIC_HEX = "b00d8d938e7f773d51565aad36a623f5344f7f5d1960f9cf3e8e12620ea2810f"
 

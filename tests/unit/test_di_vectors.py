@@ -11,7 +11,7 @@ from lms.credentials import dataintegrity as di
 from lms.credentials import multikey as mk
 from lms.credentials.contexts import OB_V3P0, TEST_VECTOR_URLS, VC_V2, PinnedDocumentLoader
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "w3c-di-eddsa"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "w3c-di-eddsa"
 RDFC, JCS = VECTORS / "eddsa-rdfc-2022", VECTORS / "eddsa-jcs-2022"
 CREATED = "2023-02-24T23:36:38Z"
 # design/certificates.md §12 (the rdfc signature is not a file in the local copy of the vectors).

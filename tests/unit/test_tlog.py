@@ -20,7 +20,7 @@ from lms.certificates.tlog import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).parents[2].parent / "shared" / "vectors" / "merkle" / "testdata"
+VECTORS = Path(__file__).parents[1] / "vectors" / "merkle" / "testdata"
 INCLUSION_FILES = sorted((VECTORS / "inclusion").rglob("*.json"))
 CONSISTENCY_FILES = sorted((VECTORS / "consistency").rglob("*.json"))
 
