@@ -4,7 +4,8 @@ from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfi
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck, Cosignature, WitnessKey
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
-from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
+from lms.authoring.models import CourseDraft, DraftFile
+from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
@@ -27,7 +28,10 @@ __all__ = [
     "Cosignature",
     "Course",
     "CourseAsset",
+    "CourseDraft",
+    "CourseFile",
     "CourseVersion",
+    "DraftFile",
     "Enrollment",
     "Lesson",
     "LessonProgress",

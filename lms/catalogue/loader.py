@@ -52,14 +52,25 @@ def count_han(text: str) -> int:
     return len(_HAN.findall(text))
 
 
-def content_hash(folder: Path) -> str:
+def folder_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a course folder by its relative POSIX path, hidden files left out: a version's source."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder))
+    }
+
+
+def files_hash(files: dict[str, bytes]) -> str:
     """SHA-256 over every file's relative path and bytes: the identity of one version of a course."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder)):
-        rel = path.relative_to(folder).as_posix().encode("utf-8")
-        data = path.read_bytes()
+    for name in sorted(files, key=lambda n: n.split("/")):  # the order of Path sorting, as versions were hashed
+        rel, data = name.encode("utf-8"), files[name]
         digest.update(len(rel).to_bytes(4, "big") + rel + len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
+
+
+def content_hash(folder: Path) -> str:
+    return files_hash(folder_files(folder))
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -209,7 +220,8 @@ class _CourseReader:
         spec.lessons = self._lessons(spec)
         spec.quizzes = self._quizzes(path, data.get("quizzes"), lines)
         self._unknown_files()
-        spec.content_hash = content_hash(self.folder)
+        spec.files = folder_files(self.folder)
+        spec.content_hash = files_hash(spec.files)
         return spec
 
     def _yaml(self, path: Path, raw: bytes, first_line: int = 1) -> tuple[Any, dict]:

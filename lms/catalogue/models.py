@@ -61,6 +61,7 @@ class CourseVersion(Base):
     )
     quizzes: Mapped[list["Quiz"]] = relationship(back_populates="version", cascade="all, delete-orphan")
     assets: Mapped[list["CourseAsset"]] = relationship(cascade="all, delete-orphan")
+    files: Mapped[list["CourseFile"]] = relationship(cascade="all, delete-orphan", order_by="CourseFile.path")
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" else self.title_zh
@@ -128,4 +129,17 @@ class CourseAsset(Base):
     name: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(40))
     sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CourseFile(Base):
+    """One file of a version's course folder, byte for byte: what export writes and what a new draft starts from."""
+
+    __tablename__ = "course_files"
+    __table_args__ = (UniqueConstraint("version_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id", ondelete="CASCADE"), index=True)
+    #: Relative POSIX path inside the course folder, e.g. ``lessons/01-intro.md``.
+    path: Mapped[str] = mapped_column(String(255))
     data: Mapped[bytes] = mapped_column(LargeBinary)

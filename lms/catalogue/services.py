@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.catalogue.loader import ASSET_TYPES, LoadResult
-from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Quiz
+from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.catalogue.rendering import render_markdown
 from lms.catalogue.spec import CourseSpec
 from lms.errors import NotFound
@@ -57,6 +57,8 @@ def _sync_course(session: Session, spec: CourseSpec, org_id: int | None) -> str:
         )
     )
     if existing is not None:
+        if not existing.files and spec.files:  # versions imported before sources were kept
+            existing.files = _course_files(spec)
         if course.current_version_id == existing.id:
             return "unchanged"
         course.current_version_id = existing.id  # the files went back to an earlier version
@@ -142,7 +144,12 @@ def build_version(spec: CourseSpec, course: Course, number: int) -> CourseVersio
         )
         for name, data in sorted(spec.assets.items())
     ]
+    version.files = _course_files(spec)
     return version
+
+
+def _course_files(spec: CourseSpec) -> list[CourseFile]:
+    return [CourseFile(path=path, data=data) for path, data in sorted(spec.files.items())]
 
 
 def _search_text(spec: CourseSpec) -> str:

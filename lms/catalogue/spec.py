@@ -96,5 +96,7 @@ class CourseSpec:
     assets: dict[str, bytes] = field(default_factory=dict)
     path: str = ""
     content_hash: str = ""
+    #: Every file of the folder by relative path: stored with the version so it can be exported and edited.
+    files: dict[str, bytes] = field(default_factory=dict)
     #: Line of each top-level field in course.yaml, for problems found after loading (cycles).
     lines: dict[str, int] = field(default_factory=dict)
