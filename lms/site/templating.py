@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from flask import Flask, g, request
 from flask_babel import get_locale
 
 from lms.i18n import LANGUAGES, html_lang
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def china_time(moment: datetime | None) -> str:
+    """A stored UTC moment as hosts and trainers read it: China time, to the minute."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def init_app(app: Flask) -> None:
@@ -13,6 +27,7 @@ def init_app(app: Flask) -> None:
 
     # Certificate numbers are stored bare; people read and type them in three groups of five.
     app.add_template_filter(format_number, "certificate_number")
+    app.add_template_filter(china_time, "china_time")
 
     @app.context_processor
     def common():

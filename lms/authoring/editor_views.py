@@ -1,0 +1,354 @@
+"""The draft's editors: lessons (with a live preview through the site's own sanitizing renderer), quizzes
+(settings, GIFT text or file with every error at its line, and a question editor), and images."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.authoring import folder, services
+from lms.authoring.forms import (
+    QUESTION_KINDS,
+    AssetForm,
+    GiftForm,
+    LessonForm,
+    NewLessonForm,
+    QuestionForm,
+    QuizSettingsForm,
+)
+from lms.authoring.questions import AnswerRow, QuestionError, append_question, build_question
+from lms.authoring.views import TRAINERS, bp, draft_or_404, message
+from lms.catalogue.labels import skill_names
+from lms.catalogue.loader import ASSET_TYPES, MAX_ASSET_BYTES
+from lms.catalogue.rendering import render_markdown
+from lms.db import get_session
+from lms.quizzes.gift import GiftError, parse
+from lms.security.access import rule
+
+_QUIZ_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _back(slug: str, anchor: str = ""):
+    return redirect(url_for("authoring.draft", org_slug=g.org.slug, slug=slug) + anchor)
+
+
+def _save(draft, files: dict[str, bytes]) -> None:
+    session = get_session()
+    services.save_files(session, draft, files, current_user.id)
+    session.commit()
+
+
+# --- lessons ---------------------------------------------------------------------------------------------------
+
+
+@bp.post("/<slug>/lessons")
+@rule(TRAINERS)
+def add_lesson(org_slug: str, slug: str):
+    found = draft_or_404(slug)
+    form = NewLessonForm(prefix="lesson")
+    if not form.validate_on_submit():
+        flash(_("Give the lesson an id and both titles."), "error")
+        return _back(slug, "#lessons")
+    files = services.files_of(found)
+    skills = (folder.course_data(files).get("skills") or [])[:1]
+    front = {"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+             "estimated_minutes": 10, "skills": skills}  # fmt: skip
+    try:
+        files, path = folder.add_lesson(files, form.slug.data.strip().lower(), front, f"# {form.title_zh.data.strip()}\n")
+    except folder.FolderError as exc:
+        flash(message(exc), "error")
+        return _back(slug, "#lessons")
+    _save(found, files)
+    return redirect(url_for("authoring.lesson", org_slug=org_slug, slug=slug, name=path.split("/")[-1]))
+
+
+def _lesson_path(files: dict[str, bytes], name: str) -> str:
+    path = f"lessons/{name}"
+    if path not in files or not folder.LESSON_NAME.match(path):
+        abort(404)
+    return path
+
+
+@bp.route("/<slug>/lessons/<name>", methods=["GET", "POST"])
+@rule(TRAINERS)
+def lesson(org_slug: str, slug: str, name: str):
+    session = get_session()
+    found = draft_or_404(slug)
+    files = services.files_of(found)
+    path = _lesson_path(files, name)
+    front, body = folder.split_lesson(files[path])
+    title = front.get("title") if isinstance(front.get("title"), dict) else {}
+    form = LessonForm(prefix="lesson", data={
+        "title_zh": title.get("zh-CN", ""), "title_en": title.get("en", ""),
+        "estimated_minutes": front.get("estimated_minutes"), "skills": front.get("skills") or [], "body": body.strip("\n"),
+    } if request.method == "GET" else None)  # fmt: skip
+    form.skills.choices = sorted(skill_names().items())
+    if request.method == "POST" and form.validate_on_submit():
+        front.update({"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+                      "estimated_minutes": form.estimated_minutes.data, "skills": form.skills.data})  # fmt: skip
+        files[path] = folder.lesson_bytes(front, form.body.data or "")
+        _save(found, files)
+        flash(_("Lesson saved."), "success")
+        return redirect(url_for("authoring.lesson", org_slug=org_slug, slug=slug, name=name))
+    _spec, problems = services.check(session, found)
+    lesson_problems = folder.problems_by_file(slug, problems).get(path, [])
+    # The body starts after the front matter; the editor shows body lines, so say which line of the body it is.
+    body_start = files[path].decode("utf-8", "replace").split("\n").index("---", 1) + 2 if front else 1
+    return render_template("authoring/lesson.html", org=g.org, draft=found, form=form, name=name, path=path,
+                           problems=lesson_problems, body_start=body_start), (400 if request.method == "POST" else 200)
+
+
+@bp.post("/<slug>/lessons/<name>/move")
+@rule(TRAINERS)
+def move_lesson(org_slug: str, slug: str, name: str):
+    found = draft_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    files = services.files_of(found)
+    path = _lesson_path(files, name)
+    _save(found, folder.move_lesson(files, path, -1 if request.form.get("direction") == "up" else 1))
+    return _back(slug, "#lessons")
+
+
+@bp.post("/<slug>/lessons/<name>/delete")
+@rule(TRAINERS)
+def delete_lesson(org_slug: str, slug: str, name: str):
+    found = draft_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    files = services.files_of(found)
+    try:
+        files = folder.delete_lesson(files, _lesson_path(files, name))
+    except folder.FolderError as exc:
+        flash(message(exc), "error")
+        return _back(slug, "#lessons")
+    _save(found, files)
+    flash(_("Lesson deleted; the lessons after it moved up."), "success")
+    return _back(slug, "#lessons")
+
+
+@bp.post("/<slug>/preview")
+@rule(TRAINERS)
+def preview(org_slug: str, slug: str):
+    """The lesson as hosts will see it: the same renderer and sanitizer as publishing uses."""
+    draft_or_404(slug)
+    text = (request.get_json(silent=True) or {}).get("markdown", "")
+    if not isinstance(text, str) or len(text) > 200_000:
+        abort(400)
+    rendered = render_markdown(
+        text, asset_url=lambda asset: url_for("authoring.asset", org_slug=org_slug, slug=slug, name=asset),
+        lesson_url=lambda target: url_for("authoring.lesson", org_slug=org_slug, slug=slug, name=target.split("#")[0]),
+    )  # fmt: skip
+    return jsonify(html=rendered.html)
+
+
+# --- images ----------------------------------------------------------------------------------------------------
+
+
+@bp.get("/<slug>/assets/<name>")
+@rule(TRAINERS)
+def asset(org_slug: str, slug: str, name: str):
+    found = draft_or_404(slug)
+    data = services.files_of(found).get(f"assets/{name}")
+    suffix = name[name.rfind("."):].lower() if "." in name else ""
+    if data is None or suffix not in ASSET_TYPES:
+        abort(404)
+    response = Response(data, mimetype=ASSET_TYPES[suffix])
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@bp.post("/<slug>/assets")
+@rule(TRAINERS)
+def upload_asset(org_slug: str, slug: str):
+    found = draft_or_404(slug)
+    form = AssetForm(prefix="asset")
+    if not form.validate_on_submit():
+        flash(_("Choose an image to upload."), "error")
+        return _back(slug, "#assets")
+    upload = form.image.data
+    data = upload.read(MAX_ASSET_BYTES + 1)
+    try:
+        name = folder.asset_name(upload.filename or "", data, MAX_ASSET_BYTES)
+    except folder.FolderError as exc:
+        flash(message(exc), "error")
+        return _back(slug, "#assets")
+    files = services.files_of(found)
+    files[f"assets/{name}"] = data
+    _save(found, files)
+    flash(_("Image saved as %(name)s. Use it in a lesson as ![description](../assets/%(name)s).", name=name), "success")
+    return _back(slug, "#assets")
+
+
+@bp.post("/<slug>/assets/<name>/delete")
+@rule(TRAINERS)
+def delete_asset(org_slug: str, slug: str, name: str):
+    found = draft_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    files = services.files_of(found)
+    if files.pop(f"assets/{name}", None) is None:
+        abort(404)
+    _save(found, files)
+    flash(_("Image deleted. Lessons that still show it are listed as problems."), "success")
+    return _back(slug, "#assets")
+
+
+# --- quizzes ---------------------------------------------------------------------------------------------------
+
+
+def _settings(form: QuizSettingsForm) -> dict:
+    draw = []
+    for number, line in enumerate((form.draw.data or "").replace("：", ":").splitlines(), 1):
+        if not line.strip():
+            continue
+        category, _sep, count = line.rpartition(":")
+        if not category.strip() or not count.strip().isdigit():
+            raise QuestionError(_("Line %(n)d: write a pool as category: count.", n=number), "draw")
+        draw.append({"category": category.strip(), "count": int(count)})
+    return {"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+            "pass_mark": form.pass_mark.data, "draw": draw, "time_limit_minutes": form.time_limit_minutes.data,
+            "attempts": form.attempts.data, "cooldown_minutes": form.cooldown_minutes.data,
+            "feedback": form.feedback.data, "grade": form.grade.data, "required": form.required.data}  # fmt: skip
+
+
+@bp.post("/<slug>/quizzes")
+@rule(TRAINERS)
+def add_quiz(org_slug: str, slug: str):
+    found = draft_or_404(slug)
+    form = QuizSettingsForm(prefix="quiz")
+    quiz_id = (form.quiz_id.data or "").strip().lower()
+    files = services.files_of(found)
+    if not form.validate_on_submit() or not _QUIZ_ID.match(quiz_id):
+        flash(_("Give the quiz an id (lowercase letters, digits and '-') and both titles."), "error")
+        return _back(slug, "#quizzes")
+    if any(entry.get("id") == quiz_id for entry in folder.quiz_entries(files)):
+        flash(_("This course already has a quiz with that id."), "error")
+        return _back(slug, "#quizzes")
+    try:
+        files = folder.set_quiz(files, quiz_id, _settings(form))
+    except QuestionError as exc:
+        flash(exc.message, "error")
+        return _back(slug, "#quizzes")
+    _save(found, files)
+    return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
+
+
+def _question_form() -> QuestionForm:
+    form = QuestionForm(prefix="question")
+    form.skill.choices = [("", "—")] + sorted(skill_names().items())
+    return form
+
+
+def _settings_form(entry: dict) -> QuizSettingsForm:
+    title = entry.get("title") if isinstance(entry.get("title"), dict) else {}
+    draw = "\n".join(f"{d.get('category')}: {d.get('count')}" for d in entry.get("draw") or [] if isinstance(d, dict))
+    return QuizSettingsForm(prefix="quiz", data={
+        "quiz_id": entry.get("id"), "title_zh": title.get("zh-CN", ""), "title_en": title.get("en", ""),
+        "pass_mark": entry.get("pass_mark", 60), "draw": draw, "time_limit_minutes": entry.get("time_limit_minutes", 0),
+        "attempts": entry.get("attempts", 3), "cooldown_minutes": entry.get("cooldown_minutes", 0),
+        "feedback": entry.get("feedback", "after_submit"), "grade": entry.get("grade", "highest"),
+        "required": entry.get("required", True),
+    } if request.method == "GET" or request.form.get("action") != "settings" else None)  # fmt: skip
+
+
+@bp.route("/<slug>/quizzes/<quiz_id>", methods=["GET", "POST"])
+@rule(TRAINERS)
+def quiz(org_slug: str, slug: str, quiz_id: str):
+    session = get_session()
+    found = draft_or_404(slug)
+    files = services.files_of(found)
+    entry = next((e for e in folder.quiz_entries(files) if e.get("id") == quiz_id), None)
+    gift_path = f"quizzes/{quiz_id}.gift"
+    if entry is None:
+        abort(404)
+    gift_text = files.get(gift_path, b"").decode("utf-8", "replace")
+    settings_form, gift_form, question_form = _settings_form(entry), GiftForm(prefix="gift"), _question_form()
+    if request.method == "GET":
+        gift_form.gift.data = gift_text
+    action, status, gift_errors = request.form.get("action"), 200, []
+    if request.method == "POST":
+        status = 400
+        if action == "settings" and settings_form.validate_on_submit():
+            try:
+                files = folder.set_quiz(files, quiz_id, _settings(settings_form))
+            except QuestionError as exc:
+                settings_form.draw.errors = [exc.message]
+            else:
+                _save(found, files)
+                flash(_("Quiz settings saved."), "success")
+                return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
+        elif action == "gift" and gift_form.validate_on_submit():
+            text = (gift_form.gift.data or "").replace("\r\n", "\n")
+            if gift_form.upload.data:
+                raw = gift_form.upload.data.read(500_001)
+                try:
+                    uploaded = raw.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    gift_form.upload.errors = [_("The file is not UTF-8 text: save it as UTF-8 and upload it again.")]
+                    uploaded = None
+                if uploaded is not None:
+                    text = uploaded if gift_form.mode.data == "replace" else text.rstrip("\n") + "\n\n" + uploaded
+            try:
+                parse(text, filename=gift_path) if text.strip() else []
+            except GiftError as exc:
+                gift_errors = list(getattr(exc, "problems", None) or [str(exc)])
+                gift_form.gift.data = text
+            else:
+                if not gift_form.upload.errors:
+                    files[gift_path] = text.encode("utf-8")
+                    _save(found, files)
+                    flash(_("Questions saved."), "success")
+                    return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
+        elif action == "question" and question_form.validate_on_submit():
+            rows = [AnswerRow(r.text.data or "", r.match.data or "", r.percent.data or "", r.feedback.data or "")
+                    for r in question_form.answers]  # fmt: skip
+            try:
+                question = build_question(
+                    kind=question_form.kind.data, text=question_form.text.data, name=question_form.name.data or "",
+                    category=question_form.category.data or "", general_feedback=question_form.general_feedback.data or "",
+                    skill=question_form.skill.data or "", difficulty=question_form.difficulty.data or "",
+                    correct=question_form.correct.data or "", rows=rows)  # fmt: skip
+                files[gift_path] = append_question(gift_text, question).encode("utf-8")
+            except QuestionError as exc:
+                question_form.form_errors.append(_(exc.message))
+            except GiftError:
+                question_form.form_errors.append(_("Fix the errors in the questions above before adding another."))
+            else:
+                _save(found, files)
+                flash(_("Question added."), "success")
+                return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id) + "#questions")
+        if gift_form.gift.data is None:
+            gift_form.gift.data = gift_text
+    else:
+        gift_form.gift.data = gift_text
+    try:
+        questions = parse(gift_text, filename=gift_path) if gift_text.strip() else []
+    except GiftError:
+        questions = []
+    _spec, problems = services.check(session, found)
+    by_file = folder.problems_by_file(slug, problems)
+    quiz_problems = by_file.get(gift_path, []) + [p for p in by_file.get("course.yaml", []) if quiz_id in p.message]
+    return render_template("authoring/quiz.html", org=g.org, draft=found, quiz_id=quiz_id, entry=entry,
+                           settings_form=settings_form, gift_form=gift_form, question_form=question_form,
+                           questions=questions, gift_errors=gift_errors, problems=quiz_problems,
+                           confirm=ConfirmForm(), kind_labels=dict(QUESTION_KINDS)), status  # fmt: skip
+
+
+@bp.post("/<slug>/quizzes/<quiz_id>/delete")
+@rule(TRAINERS)
+def delete_quiz(org_slug: str, slug: str, quiz_id: str):
+    found = draft_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    files = services.files_of(found)
+    if not any(e.get("id") == quiz_id for e in folder.quiz_entries(files)):
+        abort(404)
+    _save(found, folder.delete_quiz(files, quiz_id))
+    flash(_("Quiz deleted."), "success")
+    return _back(slug, "#quizzes")

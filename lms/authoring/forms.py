@@ -1,0 +1,152 @@
+"""Forms of the course editor. Choices that depend on the skills framework are filled in by the view."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import Form
+from wtforms.fields import (
+    BooleanField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)  # fmt: skip
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS
+from lms.security.forms import BaseForm
+
+_required = DataRequired(message=_l("This field is required."))
+_number = InputRequired(message=_l("This field is required."))
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def area_choices():
+    return [(key, label) for key, label in AREA_LABELS.items()]
+
+
+class NewCourseForm(BaseForm):
+    slug = StringField(_l("Course id"), validators=[_required, Length(max=63)],
+                       description=_l("Lowercase letters, digits and '-', e.g. mcn-returns-basics. It never changes."))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    area = SelectField(_l("Area"), choices=area_choices)
+    skill = SelectField(_l("Main skill"))
+    submit = SubmitField(_l("Create the draft"))
+
+
+class ImportZipForm(BaseForm):
+    archive = FileField(_l("Zip of a course folder"), validators=[FileRequired(_l("Choose a file."))])
+    submit = SubmitField(_l("Import"))
+
+
+class DetailsForm(BaseForm):
+    title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=[_required, Length(max=1000)])
+    summary_en = TextAreaField(_l("Summary (English)"), validators=[_required, Length(max=1000)])
+    area = SelectField(_l("Area"), choices=area_choices)
+    vertical = SelectField(_l("Vertical track"), description=_l("Only for product-area courses about one category."))
+    level = SelectField(_l("Level"), coerce=int, choices=lambda: list(LEVEL_LABELS.items()))
+    skills = CheckboxesField(_l("Skills"))
+    estimated_minutes = IntegerField(_l("Estimated minutes"), validators=[_number, NumberRange(1, 10000)])
+    required_minutes = IntegerField(_l("Verified study minutes for the certificate"),
+                                    validators=[_number, NumberRange(0, 10000)])
+    prerequisites = StringField(_l("Prerequisite course ids"), validators=[Length(max=500)],
+                                description=_l("Separated by commas; leave empty for none."))
+    certificate = BooleanField(_l("Completing it awards a certificate"))
+    submit = SubmitField(_l("Save details"))
+
+
+class NewLessonForm(BaseForm):
+    slug = StringField(_l("Lesson id"), validators=[_required, Length(max=63)],
+                       description=_l("Lowercase letters, digits and '-'; it names the lesson's file."))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    submit = SubmitField(_l("Add lesson"))
+
+
+class LessonForm(BaseForm):
+    title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    estimated_minutes = IntegerField(_l("Estimated minutes"), validators=[_number, NumberRange(1, 600)])
+    skills = CheckboxesField(_l("Skills"))
+    body = TextAreaField(_l("Lesson text (Markdown)"), validators=[Length(max=200_000)],
+                         render_kw={"rows": 24, "spellcheck": "false"})
+    submit = SubmitField(_l("Save lesson"))
+
+
+class QuizSettingsForm(BaseForm):
+    quiz_id = StringField(_l("Quiz id"), validators=[Optional(), Length(max=63)],
+                          description=_l("Lowercase letters, digits and '-'; it names the quiz's GIFT file."))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    pass_mark = IntegerField(_l("Pass mark (%)"), default=60, validators=[_number, NumberRange(0, 100)])
+    draw = TextAreaField(_l("Questions drawn per attempt"), validators=[Length(max=2000)], render_kw={"rows": 3},
+                         description=_l("One pool per line as category: count, e.g. ads: 5. Empty: every question."))
+    time_limit_minutes = IntegerField(_l("Time limit in minutes (0 = none)"), default=0,
+                                      validators=[_number, NumberRange(0, 600)])
+    attempts = IntegerField(_l("Attempts (0 = unlimited)"), default=3, validators=[_number, NumberRange(0, 100)])
+    cooldown_minutes = IntegerField(_l("Minutes to wait between attempts"), default=0,
+                                    validators=[_number, NumberRange(0, 10080)])
+    feedback = SelectField(_l("Feedback and correct answers"), choices=[
+        ("immediate", _l("Right after each answer")), ("after_submit", _l("After submitting the attempt")),
+        ("never", _l("Never"))], default="after_submit")  # fmt: skip
+    grade = SelectField(_l("Attempt that counts"), choices=[
+        ("highest", _l("Highest")), ("last", _l("Last")), ("average", _l("Average"))])  # fmt: skip
+    required = BooleanField(_l("Must be passed for the certificate"), default=True)
+    submit = SubmitField(_l("Save quiz settings"))
+
+
+class GiftForm(BaseForm):
+    gift = TextAreaField(_l("Questions in GIFT"), validators=[Length(max=500_000)],
+                         render_kw={"rows": 18, "spellcheck": "false"})
+    upload = FileField(_l("Or upload a GIFT file"))
+    mode = SelectField(_l("An uploaded file"), choices=[
+        ("append", _l("is added after the questions above")), ("replace", _l("replaces every question"))])  # fmt: skip
+    submit = SubmitField(_l("Save questions"))
+
+
+class AnswerRowForm(Form):
+    text = StringField(_l("Answer"), validators=[Length(max=1000)])
+    match = StringField(_l("Matches"), validators=[Length(max=1000)])
+    percent = StringField(_l("Weight %"), validators=[Length(max=8)])
+    feedback = StringField(_l("Feedback"), validators=[Length(max=1000)])
+
+
+QUESTION_KINDS = [
+    ("multichoice", _l("Single choice")), ("multiresponse", _l("Multiple response")), ("truefalse", _l("True/false")),
+    ("shortanswer", _l("Short answer")), ("numerical", _l("Numerical")), ("matching", _l("Matching")),
+    ("essay", _l("Essay (graded by a trainer)")), ("description", _l("Description (text only)")),
+]  # fmt: skip
+
+
+class QuestionForm(BaseForm):
+    kind = SelectField(_l("Question type"), choices=QUESTION_KINDS)
+    category = StringField(_l("Pool ($CATEGORY)"), validators=[Length(max=60)])
+    name = StringField(_l("Short name"), validators=[Length(max=60)])
+    text = TextAreaField(_l("Question"), validators=[_required, Length(max=5000)], render_kw={"rows": 3})
+    correct = SelectField(_l("The statement is"), choices=[("", "—"), ("true", _l("True")), ("false", _l("False"))])
+    answers = FieldList(FormField(AnswerRowForm), min_entries=6, max_entries=12)
+    general_feedback = TextAreaField(_l("General feedback: explain the answer and name its source"),
+                                     validators=[Length(max=5000)], render_kw={"rows": 2})
+    skill = SelectField(_l("Skill"))
+    difficulty = SelectField(_l("Difficulty"), choices=[("1", _l("Easy")), ("2", _l("Medium")), ("3", _l("Hard"))],
+                             default="2")  # fmt: skip
+    submit = SubmitField(_l("Add question"))
+
+
+class AssetForm(BaseForm):
+    image = FileField(_l("Image"), validators=[FileRequired(_l("Choose a file."))],
+                      description=_l("PNG, JPEG, GIF, WebP or SVG, at most 2 MB."))
+    submit = SubmitField(_l("Upload"))

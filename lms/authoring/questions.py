@@ -1,0 +1,146 @@
+"""Build one GIFT question from the question editor's fields, for appending to a quiz file. Pure.
+
+The editor never writes GIFT by hand: it builds a :class:`Question` and lets the GIFT exporter escape it, then
+parses the result back, so a question made in the browser is exactly one the importer reads the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lms.quizzes.gift import Answer, GiftError, NumericalAnswer, Pair, Question, export, parse
+
+EDITABLE_TYPES = ("multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching", "essay",
+                  "description")  # fmt: skip
+
+
+
+def N_(text: str) -> str:
+    """Marks a message for translation; the view translates it (pure modules cannot import Flask)."""
+    return text
+
+class QuestionError(ValueError):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass
+class AnswerRow:
+    text: str = ""
+    match: str = ""  # matching: the answer paired with ``text``
+    percent: str = ""
+    feedback: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text.strip() or self.match.strip())
+
+
+def _percent(raw: str, field: str, default: float) -> float:
+    raw = raw.strip().rstrip("%")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise QuestionError(N_("Give the weight as a percentage between -100 and 100."), field) from None
+    if not -100 <= value <= 100:
+        raise QuestionError(N_("Give the weight as a percentage between -100 and 100."), field)
+    return value / 100
+
+
+def _number(raw: str, field: str) -> float:
+    try:
+        return float(raw.strip())
+    except ValueError:
+        raise QuestionError(N_("Write a number, a number:tolerance, or a range min..max."), field) from None
+
+
+def _numerical(row: AnswerRow, i: int) -> NumericalAnswer:
+    text, field = row.text.strip(), f"answers-{i}-text"
+    if ".." in text:
+        low, high = (_number(part, field) for part in text.split("..", 1))
+        if high < low:
+            raise QuestionError(N_("The range must go from the smaller number to the larger."), field)
+        value, tolerance = (low + high) / 2, (high - low) / 2
+    elif ":" in text:
+        value_raw, tolerance_raw = text.split(":", 1)
+        value, tolerance = _number(value_raw, field), abs(_number(tolerance_raw, field))
+    else:
+        value, tolerance = _number(text, field), 0.0
+    return NumericalAnswer(value, tolerance, _percent(row.percent, f"answers-{i}-percent", 1.0),
+                           row.feedback.strip() or None)  # fmt: skip
+
+
+def build_question(
+    *, kind: str, text: str, name: str = "", category: str = "", general_feedback: str = "", skill: str = "",
+    difficulty: str = "", correct: str = "", rows: list[AnswerRow] | None = None,
+) -> Question:
+    if kind not in EDITABLE_TYPES:
+        raise QuestionError(N_("Choose a question type."), "kind")
+    if not text.strip():
+        raise QuestionError(N_("Write the question."), "text")
+    rows = [(i, row) for i, row in enumerate(rows or []) if not row.empty]
+    tags = ([f"skill:{skill}"] if skill else []) + ([f"difficulty:{difficulty}"] if difficulty else [])
+    question = Question(type=kind, text=text.strip(), name=name.strip() or None, category=category.strip() or None,
+                        general_feedback=None if kind == "description" else (general_feedback.strip() or None),
+                        tags=tags if kind != "description" else [])  # fmt: skip
+    if kind in ("multichoice", "multiresponse"):
+        if len(rows) < 2:
+            raise QuestionError(N_("Give at least two options."), "answers-0-text")
+        default = 0.0
+        for i, row in rows:
+            question.answers.append(Answer(row.text.strip(), _percent(row.percent, f"answers-{i}-percent", default),
+                                           row.feedback.strip() or None))  # fmt: skip
+        best = max(a.fraction for a in question.answers)
+        if kind == "multichoice" and best != 1.0:
+            raise QuestionError(N_("Give the right option a weight of 100."), "answers-0-percent")
+        if kind == "multiresponse" and sum(a.fraction for a in question.answers if a.fraction > 0) < 0.99:
+            raise QuestionError(N_("The positive weights of the right options must add up to 100."), "answers-0-percent")
+    elif kind == "shortanswer":
+        if not rows:
+            raise QuestionError(N_("Give at least one accepted answer."), "answers-0-text")
+        question.answers = [Answer(row.text.strip(), _percent(row.percent, f"answers-{i}-percent", 1.0),
+                                   row.feedback.strip() or None) for i, row in rows]  # fmt: skip
+    elif kind == "truefalse":
+        if correct not in ("true", "false"):
+            raise QuestionError(N_("Say whether the statement is true or false."), "correct")
+        question.correct = correct == "true"
+    elif kind == "numerical":
+        if not rows:
+            raise QuestionError(N_("Give at least one accepted number."), "answers-0-text")
+        question.numerical = [_numerical(row, i) for i, row in rows]
+    elif kind == "matching":
+        pairs = [(i, row) for i, row in rows]
+        if len(pairs) < 3 or any(not row.text.strip() or not row.match.strip() for _i, row in pairs):
+            raise QuestionError(N_("Give at least three complete pairs."), "answers-0-text")
+        question.pairs = [Pair(row.text.strip(), row.match.strip()) for _i, row in pairs]
+    return question
+
+
+def to_gift(question: Question) -> str:
+    """The question as GIFT, checked by reading it back."""
+    try:
+        text = export([question])
+    except ValueError as exc:
+        raise QuestionError(str(exc), "text") from None
+    try:
+        (parsed,) = parse(text)
+    except (GiftError, ValueError) as exc:
+        raise QuestionError(str(exc), "text") from None
+    if parsed.type != question.type:
+        raise QuestionError(N_("These options read as another question type; check the weights."), "answers-0-percent")
+    return text
+
+
+def append_question(gift: str, question: Question) -> str:
+    """``gift`` with the question added at the end, in its category (a new ``$CATEGORY`` line if it changes)."""
+    existing = parse(gift) if gift.strip() else []
+    last_category = existing[-1].category if existing else None
+    if question.category is None:
+        question.category = last_category  # GIFT cannot switch back to "no category"
+    block = to_gift(question)
+    if question.category == last_category:
+        block = "\n".join(line for line in block.split("\n") if not line.startswith("$CATEGORY:")).lstrip("\n")
+    return (gift.rstrip("\n") + "\n\n" if gift.strip() else "") + block.rstrip("\n") + "\n"

@@ -1,0 +1,236 @@
+"""Trainer pages for courses: drafts, details, check and publish, differences, zip export and import.
+
+The lesson, quiz and image editors are in editor_views.py. Every page is the organisation's own: drafts and
+courses are looked up with ``g.org.id``, so another organisation's course is simply not found.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.authoring import folder, services
+from lms.authoring.forms import (
+    AssetForm,
+    DetailsForm,
+    ImportZipForm,
+    NewCourseForm,
+    NewLessonForm,
+    QuizSettingsForm,
+)
+from lms.catalogue.labels import AREA_LABELS, skill_names, vertical_labels
+from lms.catalogue.views import locale_code
+from lms.db import get_session
+from lms.errors import DomainError, NotFound
+from lms.orgs.models import OrgKind, Role
+from lms.security.access import org_roles, rule
+
+bp = Blueprint("authoring", __name__, url_prefix="/orgs/<org_slug>/authoring")
+TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)
+
+
+def draft_or_404(slug: str):
+    try:
+        return services.get_draft(get_session(), g.org.id, slug)
+    except NotFound:
+        abort(404)
+
+
+def message(exc: DomainError) -> str:
+    # Pure modules raise English text marked with N_ for extraction; translate it here.
+    return _(str(exc.message))
+
+
+def zip_response(data: bytes, name: str) -> Response:
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})  # fmt: skip
+
+
+def _new_course_form() -> NewCourseForm:
+    form = NewCourseForm(prefix="new")
+    form.skill.choices = sorted(skill_names().items())
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+@rule(TRAINERS)
+def index(org_slug: str):
+    session = get_session()
+    form, upload = _new_course_form(), ImportZipForm(prefix="zip")
+    if request.method == "POST" and request.form.get("action") == "new" and form.validate_on_submit():
+        try:
+            draft = services.create_draft(session, g.org.id, current_user.id, slug=form.slug.data,
+                                          title_zh=form.title_zh.data, title_en=form.title_en.data,
+                                          area=form.area.data, skill=form.skill.data)  # fmt: skip
+        except DomainError as exc:
+            session.rollback()
+            form.slug.errors = [message(exc)]
+        else:
+            session.commit()
+            flash(_("Draft created. Write the lessons, then check and publish."), "success")
+            return redirect(url_for("authoring.draft", org_slug=org_slug, slug=draft.slug))
+    if request.method == "POST" and request.form.get("action") == "zip" and upload.validate_on_submit():
+        try:
+            draft = services.import_zip(session, g.org.id, current_user.id, upload.archive.data.read())
+        except DomainError as exc:
+            session.rollback()
+            upload.archive.errors = [message(exc)]
+        else:
+            session.commit()
+            flash(_("Archive imported into the draft of %(slug)s. Check it before publishing.", slug=draft.slug),
+                  "success")
+            return redirect(url_for("authoring.draft", org_slug=org_slug, slug=draft.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("authoring/index.html", org=g.org, drafts=services.drafts_of(session, g.org.id),
+                           courses=services.courses_of(session, g.org.id), form=form, upload=upload,
+                           confirm=ConfirmForm(), locale=locale_code()), status  # fmt: skip
+
+
+@bp.post("/courses/<slug>/edit")
+@rule(TRAINERS)
+def edit_course(org_slug: str, slug: str):
+    session = get_session()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        draft = services.edit_course(session, g.org.id, current_user.id, slug)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        session.rollback()
+        flash(message(exc), "error")
+        return redirect(url_for("authoring.index", org_slug=org_slug))
+    session.commit()
+    return redirect(url_for("authoring.draft", org_slug=org_slug, slug=draft.slug))
+
+
+@bp.get("/courses/<slug>/v<int:number>.zip")
+@rule(TRAINERS)
+def export_version(org_slug: str, slug: str, number: int):
+    try:
+        data = services.version_zip(get_session(), g.org.id, slug, number)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        flash(message(exc), "error")
+        return redirect(url_for("authoring.index", org_slug=org_slug))
+    return zip_response(data, f"{slug}-v{number}.zip")
+
+
+def _details_form(files: dict[str, bytes]) -> DetailsForm:
+    data = folder.course_data(files)
+    title, summary = data.get("title") or {}, data.get("summary") or {}
+    prerequisites = data.get("prerequisites") or []
+    form = DetailsForm(prefix="details", data={
+        "title_zh": title.get("zh-CN", ""), "title_en": title.get("en", ""),
+        "summary_zh": summary.get("zh-CN", ""), "summary_en": summary.get("en", ""),
+        "area": data.get("area"), "vertical": data.get("vertical") or "", "level": data.get("level") or 1,
+        "skills": data.get("skills") or [], "estimated_minutes": data.get("estimated_minutes"),
+        "required_minutes": data.get("required_minutes"),
+        "prerequisites": ", ".join(str(p) for p in prerequisites) if isinstance(prerequisites, list) else "",
+        "certificate": bool(data.get("certificate")),
+    } if request.method == "GET" else None)  # fmt: skip
+    form.vertical.choices = [("", _("None"))] + list(vertical_labels().items())
+    form.skills.choices = sorted(skill_names().items())
+    return form
+
+
+def _render_draft(draft, form: DetailsForm, status: int = 200):
+    session = get_session()
+    files = services.files_of(draft)
+    _spec, problems = services.check(session, draft)
+    base = services.base_version(session, draft)
+    changes = folder.diff(services.version_files(base), files) if base is not None else None
+    return render_template(
+        "authoring/draft.html", org=g.org, draft=draft, form=form, files=files, base=base, changes=changes,
+        problems=problems, by_file=folder.problems_by_file(draft.slug, problems), lessons=folder.lessons(files),
+        titles={lesson.path: folder.split_lesson(files[lesson.path])[0].get("title") for lesson in folder.lessons(files)},
+        quizzes=folder.quiz_entries(files), assets=sorted(p[len("assets/"):] for p in files if p.startswith("assets/")),
+        lesson_form=NewLessonForm(prefix="lesson"), quiz_form=QuizSettingsForm(prefix="quiz"),
+        asset_form=AssetForm(prefix="asset"), confirm=ConfirmForm(), area_labels=AREA_LABELS,
+    ), status  # fmt: skip
+
+
+@bp.get("/<slug>/")
+@rule(TRAINERS)
+def draft(org_slug: str, slug: str):
+    found = draft_or_404(slug)
+    return _render_draft(found, _details_form(services.files_of(found)))
+
+
+@bp.post("/<slug>/details")
+@rule(TRAINERS)
+def details(org_slug: str, slug: str):
+    session = get_session()
+    found = draft_or_404(slug)
+    files = services.files_of(found)
+    form = _details_form(files)
+    if not form.validate_on_submit():
+        return _render_draft(found, form, 400)
+    prerequisites = [p.strip() for p in (form.prerequisites.data or "").replace("，", ",").split(",") if p.strip()]
+    files = folder.set_course_fields(files, {
+        "title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+        "summary": {"zh-CN": form.summary_zh.data.strip(), "en": form.summary_en.data.strip()},
+        "area": form.area.data, "vertical": form.vertical.data or None, "level": form.level.data,
+        "skills": form.skills.data, "estimated_minutes": form.estimated_minutes.data,
+        "required_minutes": form.required_minutes.data, "prerequisites": prerequisites,
+        "certificate": form.certificate.data,
+    })  # fmt: skip
+    services.save_files(session, found, files, current_user.id)
+    session.commit()
+    flash(_("Details saved."), "success")
+    return redirect(url_for("authoring.draft", org_slug=org_slug, slug=slug))
+
+
+@bp.post("/<slug>/publish")
+@rule(TRAINERS)
+def publish(org_slug: str, slug: str):
+    session = get_session()
+    found = draft_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        published = services.publish(session, found)
+    except DomainError as exc:
+        session.rollback()
+        flash(message(exc), "error")
+        return redirect(url_for("authoring.draft", org_slug=org_slug, slug=slug))
+    session.commit()
+    if published.unchanged:
+        flash(_("Nothing changed since version %(n)d: nothing was published.", n=published.number), "info")
+    else:
+        flash(_("Published as version %(n)d. New enrolments get it; hosts already studying keep their version.",
+                n=published.number), "success")  # fmt: skip
+    return redirect(url_for("authoring.draft", org_slug=org_slug, slug=slug))
+
+
+@bp.get("/<slug>/changes")
+@rule(TRAINERS)
+def changes(org_slug: str, slug: str):
+    session = get_session()
+    found = draft_or_404(slug)
+    base = services.base_version(session, found)
+    return render_template("authoring/changes.html", org=g.org, draft=found, base=base,
+                           changes=folder.diff(services.version_files(base), services.files_of(found)))  # fmt: skip
+
+
+@bp.get("/<slug>/export.zip")
+@rule(TRAINERS)
+def export_draft(org_slug: str, slug: str):
+    found = draft_or_404(slug)
+    return zip_response(services.draft_zip(found), f"{slug}-draft.zip")
+
+
+@bp.post("/<slug>/discard")
+@rule(TRAINERS)
+def discard(org_slug: str, slug: str):
+    session = get_session()
+    found = draft_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.discard(session, found)
+    session.commit()
+    flash(_("Draft discarded. Published versions are unchanged."), "success")
+    return redirect(url_for("authoring.index", org_slug=org_slug))
