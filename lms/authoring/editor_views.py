@@ -17,8 +17,10 @@ from lms.authoring.forms import (
     GiftForm,
     LessonForm,
     NewLessonForm,
+    NewQuizForm,
     QuestionForm,
     QuizSettingsForm,
+    choices,
 )
 from lms.authoring.questions import AnswerRow, QuestionError, append_question, build_question
 from lms.authoring.views import TRAINERS, bp, draft_or_404, message
@@ -86,7 +88,7 @@ def lesson(org_slug: str, slug: str, name: str):
         "title_zh": title.get("zh-CN", ""), "title_en": title.get("en", ""),
         "estimated_minutes": front.get("estimated_minutes"), "skills": front.get("skills") or [], "body": body.strip("\n"),
     } if request.method == "GET" else None)  # fmt: skip
-    form.skills.choices = sorted(skill_names().items())
+    form.skills.choices = choices(sorted(skill_names().items()))
     if request.method == "POST" and form.validate_on_submit():
         front.update({"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
                       "estimated_minutes": form.estimated_minutes.data, "skills": form.skills.data})  # fmt: skip
@@ -96,8 +98,8 @@ def lesson(org_slug: str, slug: str, name: str):
         return redirect(url_for("authoring.lesson", org_slug=org_slug, slug=slug, name=name))
     _spec, problems = services.check(session, found)
     lesson_problems = folder.problems_by_file(slug, problems).get(path, [])
-    # The body starts after the front matter; the editor shows body lines, so say which line of the body it is.
-    body_start = files[path].decode("utf-8", "replace").split("\n").index("---", 1) + 2 if front else 1
+    # The editor shows the body only, so a problem is also given as a line of the text the trainer sees.
+    body_start = folder.body_first_line(files[path]) if front else 1
     return render_template("authoring/lesson.html", org=g.org, draft=found, form=form, name=name, path=path,
                            problems=lesson_problems, body_start=body_start), (400 if request.method == "POST" else 200)
 
@@ -211,8 +213,9 @@ def _settings(form: QuizSettingsForm) -> dict:
         if not category.strip() or not count.strip().isdigit():
             raise QuestionError(_("Line %(n)d: write a pool as category: count.", n=number), "draw")
         draw.append({"category": category.strip(), "count": int(count)})
+    # No draw rule: every question, in a shuffled order (the checker refuses an empty list).
     return {"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
-            "pass_mark": form.pass_mark.data, "draw": draw, "time_limit_minutes": form.time_limit_minutes.data,
+            "pass_mark": form.pass_mark.data, **({"draw": draw} if draw else {}), "time_limit_minutes": form.time_limit_minutes.data,
             "attempts": form.attempts.data, "cooldown_minutes": form.cooldown_minutes.data,
             "feedback": form.feedback.data, "grade": form.grade.data, "required": form.required.data}  # fmt: skip
 
@@ -221,7 +224,7 @@ def _settings(form: QuizSettingsForm) -> dict:
 @rule(TRAINERS)
 def add_quiz(org_slug: str, slug: str):
     found = draft_or_404(slug)
-    form = QuizSettingsForm(prefix="quiz")
+    form = NewQuizForm(prefix="quiz")
     quiz_id = (form.quiz_id.data or "").strip().lower()
     files = services.files_of(found)
     if not form.validate_on_submit() or not _QUIZ_ID.match(quiz_id):
@@ -230,18 +233,17 @@ def add_quiz(org_slug: str, slug: str):
     if any(entry.get("id") == quiz_id for entry in folder.quiz_entries(files)):
         flash(_("This course already has a quiz with that id."), "error")
         return _back(slug, "#quizzes")
-    try:
-        files = folder.set_quiz(files, quiz_id, _settings(form))
-    except QuestionError as exc:
-        flash(exc.message, "error")
-        return _back(slug, "#quizzes")
+    files = folder.set_quiz(files, quiz_id, {
+        "title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+        "pass_mark": form.pass_mark.data, "time_limit_minutes": 0, "attempts": 3, "cooldown_minutes": 0,
+        "feedback": "after_submit", "grade": "highest", "required": True})  # fmt: skip
     _save(found, files)
     return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
 
 
 def _question_form() -> QuestionForm:
     form = QuestionForm(prefix="question")
-    form.skill.choices = [("", "—")] + sorted(skill_names().items())
+    form.skill.choices = choices([("", "—"), *sorted(skill_names().items())])
     return form
 
 

@@ -64,7 +64,7 @@ def problems_by_file(slug: str, problems: list[Problem]) -> dict[str, list[Probl
     grouped: dict[str, list[Problem]] = {}
     prefix = slug + "/"
     for problem in problems:
-        rel = problem.path[len(prefix):] if problem.path.startswith(prefix) else problem.path
+        rel = problem.path.removeprefix(prefix)
         grouped.setdefault(rel, []).append(problem)
     return grouped
 
@@ -148,6 +148,20 @@ def split_lesson(data: bytes) -> tuple[dict, str]:
                     return front, "\n".join(lines[i + 1:])
                 break
     return {}, text
+
+
+def body_first_line(data: bytes) -> int:
+    """File line of the first line the editor shows (the body without its leading blank lines); 1 if unreadable."""
+    lines = data.decode("utf-8-sig", errors="replace").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return 1
+    close = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if close is None:
+        return 1
+    start = close + 1
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return start + 1
 
 
 def lesson_bytes(front: dict, body: str) -> bytes:

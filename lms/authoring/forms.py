@@ -16,6 +16,7 @@ from wtforms.fields import (
     SubmitField,
     TextAreaField,
 )  # fmt: skip
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,8 +32,12 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def area_choices():
-    return [(key, label) for key, label in AREA_LABELS.items()]
+    return choices(AREA_LABELS.items())
 
 
 class NewCourseForm(BaseForm):
@@ -57,7 +62,7 @@ class DetailsForm(BaseForm):
     summary_en = TextAreaField(_l("Summary (English)"), validators=[_required, Length(max=1000)])
     area = SelectField(_l("Area"), choices=area_choices)
     vertical = SelectField(_l("Vertical track"), description=_l("Only for product-area courses about one category."))
-    level = SelectField(_l("Level"), coerce=int, choices=lambda: list(LEVEL_LABELS.items()))
+    level = SelectField(_l("Level"), coerce=int, choices=lambda: choices(LEVEL_LABELS.items()))
     skills = CheckboxesField(_l("Skills"))
     estimated_minutes = IntegerField(_l("Estimated minutes"), validators=[_number, NumberRange(1, 10000)])
     required_minutes = IntegerField(_l("Verified study minutes for the certificate"),
@@ -99,21 +104,30 @@ class QuizSettingsForm(BaseForm):
     attempts = IntegerField(_l("Attempts (0 = unlimited)"), default=3, validators=[_number, NumberRange(0, 100)])
     cooldown_minutes = IntegerField(_l("Minutes to wait between attempts"), default=0,
                                     validators=[_number, NumberRange(0, 10080)])
-    feedback = SelectField(_l("Feedback and correct answers"), choices=[
+    feedback = SelectField(_l("Feedback and correct answers"), choices=choices([
         ("immediate", _l("Right after each answer")), ("after_submit", _l("After submitting the attempt")),
-        ("never", _l("Never"))], default="after_submit")  # fmt: skip
-    grade = SelectField(_l("Attempt that counts"), choices=[
-        ("highest", _l("Highest")), ("last", _l("Last")), ("average", _l("Average"))])  # fmt: skip
+        ("never", _l("Never"))]), default="after_submit")  # fmt: skip
+    grade = SelectField(_l("Attempt that counts"), choices=choices([
+        ("highest", _l("Highest")), ("last", _l("Last")), ("average", _l("Average"))]))  # fmt: skip
     required = BooleanField(_l("Must be passed for the certificate"), default=True)
     submit = SubmitField(_l("Save quiz settings"))
+
+
+class NewQuizForm(BaseForm):
+    quiz_id = StringField(_l("Quiz id"), validators=[_required, Length(max=63)],
+                          description=_l("Lowercase letters, digits and '-'; it names the quiz's GIFT file."))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    pass_mark = IntegerField(_l("Pass mark (%)"), default=60, validators=[_number, NumberRange(0, 100)])
+    submit = SubmitField(_l("Add quiz"))
 
 
 class GiftForm(BaseForm):
     gift = TextAreaField(_l("Questions in GIFT"), validators=[Length(max=500_000)],
                          render_kw={"rows": 18, "spellcheck": "false"})
     upload = FileField(_l("Or upload a GIFT file"))
-    mode = SelectField(_l("An uploaded file"), choices=[
-        ("append", _l("is added after the questions above")), ("replace", _l("replaces every question"))])  # fmt: skip
+    mode = SelectField(_l("An uploaded file"), choices=choices([
+        ("append", _l("is added after the questions above")), ("replace", _l("replaces every question"))]))  # fmt: skip
     submit = SubmitField(_l("Save questions"))
 
 
@@ -132,16 +146,16 @@ QUESTION_KINDS = [
 
 
 class QuestionForm(BaseForm):
-    kind = SelectField(_l("Question type"), choices=QUESTION_KINDS)
+    kind = SelectField(_l("Question type"), choices=choices(QUESTION_KINDS))
     category = StringField(_l("Pool ($CATEGORY)"), validators=[Length(max=60)])
     name = StringField(_l("Short name"), validators=[Length(max=60)])
     text = TextAreaField(_l("Question"), validators=[_required, Length(max=5000)], render_kw={"rows": 3})
-    correct = SelectField(_l("The statement is"), choices=[("", "—"), ("true", _l("True")), ("false", _l("False"))])
+    correct = SelectField(_l("The statement is"), choices=choices([("", "—"), ("true", _l("True")), ("false", _l("False"))]))
     answers = FieldList(FormField(AnswerRowForm), min_entries=6, max_entries=12)
     general_feedback = TextAreaField(_l("General feedback: explain the answer and name its source"),
                                      validators=[Length(max=5000)], render_kw={"rows": 2})
     skill = SelectField(_l("Skill"))
-    difficulty = SelectField(_l("Difficulty"), choices=[("1", _l("Easy")), ("2", _l("Medium")), ("3", _l("Hard"))],
+    difficulty = SelectField(_l("Difficulty"), choices=choices([("1", _l("Easy")), ("2", _l("Medium")), ("3", _l("Hard"))]),
                              default="2")  # fmt: skip
     submit = SubmitField(_l("Add question"))
 

@@ -25,7 +25,7 @@ class CourseDraft(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    files: Mapped[list["DraftFile"]] = relationship(
+    files: Mapped[list[DraftFile]] = relationship(
         back_populates="draft", cascade="all, delete-orphan", order_by="DraftFile.path"
     )
 

@@ -18,7 +18,8 @@ from lms.authoring.forms import (
     ImportZipForm,
     NewCourseForm,
     NewLessonForm,
-    QuizSettingsForm,
+    NewQuizForm,
+    choices,
 )
 from lms.catalogue.labels import AREA_LABELS, skill_names, vertical_labels
 from lms.catalogue.views import locale_code
@@ -50,7 +51,7 @@ def zip_response(data: bytes, name: str) -> Response:
 
 def _new_course_form() -> NewCourseForm:
     form = NewCourseForm(prefix="new")
-    form.skill.choices = sorted(skill_names().items())
+    form.skill.choices = choices(sorted(skill_names().items()))
     return form
 
 
@@ -132,8 +133,8 @@ def _details_form(files: dict[str, bytes]) -> DetailsForm:
         "prerequisites": ", ".join(str(p) for p in prerequisites) if isinstance(prerequisites, list) else "",
         "certificate": bool(data.get("certificate")),
     } if request.method == "GET" else None)  # fmt: skip
-    form.vertical.choices = [("", _("None"))] + list(vertical_labels().items())
-    form.skills.choices = sorted(skill_names().items())
+    form.vertical.choices = choices([("", _("None")), *vertical_labels().items()])
+    form.skills.choices = choices(sorted(skill_names().items()))
     return form
 
 
@@ -148,7 +149,7 @@ def _render_draft(draft, form: DetailsForm, status: int = 200):
         problems=problems, by_file=folder.problems_by_file(draft.slug, problems), lessons=folder.lessons(files),
         titles={lesson.path: folder.split_lesson(files[lesson.path])[0].get("title") for lesson in folder.lessons(files)},
         quizzes=folder.quiz_entries(files), assets=sorted(p[len("assets/"):] for p in files if p.startswith("assets/")),
-        lesson_form=NewLessonForm(prefix="lesson"), quiz_form=QuizSettingsForm(prefix="quiz"),
+        lesson_form=NewLessonForm(prefix="lesson"), quiz_form=NewQuizForm(prefix="quiz"),
         asset_form=AssetForm(prefix="asset"), confirm=ConfirmForm(), area_labels=AREA_LABELS,
     ), status  # fmt: skip
 

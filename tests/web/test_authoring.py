@@ -1,0 +1,257 @@
+"""Authoring in the browser: a trainer writes, checks, publishes, exports and imports a course of their own."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from lms.authoring.models import CourseDraft
+from lms.catalogue.models import Course, CourseVersion
+from lms.db import get_session
+from lms.learning.models import Enrollment
+from lms.orgs import services as orgs
+from lms.orgs.models import Role
+from tests.conftest import PASSWORD, Browserish
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
+
+BASE = "/orgs/mcn-a/authoring"
+TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+class Trainer(Browserish):
+    """Posts with the page's CSRF token under every form prefix the editor uses."""
+
+    def send(self, url: str, data: dict | None = None, page: str | None = None, **kw):
+        html = self.client.get(page or url, headers=self.headers).get_data(as_text=True)
+        token = TOKEN.search(html).group(1)
+        payload = {f"{p}csrf_token": token for p in ("", "new-", "zip-", "details-", "lesson-", "quiz-", "gift-",
+                                                     "question-", "asset-")}  # fmt: skip
+        payload.update(data or {})
+        return self.client.post(url, data=payload, headers=self.headers, **kw)
+
+
+@pytest.fixture
+def people(app, example, make_user):  # noqa: F811
+    ids = {}
+    for email in ("trainer@example.com", "host@example.com", "other@example.com", "outsider@example.com"):
+        ids[email] = make_user(email, email.split("@")[0])
+    with app.app_context():
+        session = get_session()
+        from lms.accounts.models import User
+
+        mcn_a = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        mcn_b = orgs.create_organisation(session, name="MCN B", slug="mcn-b", kind="mcn")
+        for email, org, role in [("trainer@example.com", mcn_a, Role.TRAINER), ("host@example.com", mcn_a, Role.LEARNER),
+                                 ("other@example.com", mcn_b, Role.TRAINER),
+                                 ("outsider@example.com", mcn_b, Role.LEARNER)]:  # fmt: skip
+            orgs.add_member(session, org=org, user=session.get(User, ids[email]), role=role)
+        session.commit()
+    return ids
+
+
+def login(app, email: str) -> Trainer:
+    client = Trainer(app.test_client())
+    client.login(email, PASSWORD)
+    return client
+
+
+def new_course(trainer: Trainer, slug: str = "mcn-returns") -> str:
+    r = trainer.send(f"{BASE}/", {"action": "new", "new-slug": slug, "new-title_zh": "退货规则入门",
+                                  "new-title_en": "Returns basics", "new-area": "compliance",
+                                  "new-skill": "compliance"})  # fmt: skip
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return r.headers["Location"]
+
+
+LESSON = """## 七日无理由退货
+
+网购的消费者自收到商品之日起七日内可以退货，且无需说明理由[^law]。
+
+!!! warning "别这样说"
+    "本店商品一律不退"——这句话本身就违法。
+
+<script>alert(1)</script><img src=x onerror=alert(2)>
+
+[^law]: 《中华人民共和国消费者权益保护法》第二十五条。
+"""
+
+GIFT_WITH_ERRORS = """$CATEGORY: returns
+
+::q1:: 七日无理由退货从哪天起算？{
+=收到商品之日
+~下单之日
+}
+
+::q2:: 这道题少了右括号 {
+=对
+~错
+"""
+
+
+def test_a_trainer_writes_checks_publishes_and_a_host_studies_the_course(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer)
+    page = trainer.get(draft).get_data(as_text=True)
+    assert "退货规则入门" in page and "no problem" in page
+
+    # A second lesson, written with the editor; its preview is sanitized like the published page.
+    r = trainer.send(f"{draft}lessons", {"lesson-slug": "returns", "lesson-title_zh": "七日无理由退货",
+                                         "lesson-title_en": "Seven-day returns"}, page=draft)  # fmt: skip
+    lesson_url = r.headers["Location"]
+    assert lesson_url.endswith("/lessons/02-returns.md")
+    r = trainer.send(lesson_url, {"lesson-title_zh": "七日无理由退货", "lesson-title_en": "Seven-day returns",
+                                  "lesson-estimated_minutes": "15", "lesson-skills": ["compliance"],
+                                  "lesson-body": LESSON})  # fmt: skip
+    assert r.status_code == 302
+    html = trainer.client.post(f"{draft}preview", json={"markdown": LESSON}, headers={
+        "X-CSRFToken": TOKEN.search(trainer.get(lesson_url).get_data(as_text=True)).group(1)}).get_json()["html"]
+    assert "消费者权益保护法" in html and "admonition warning" in html
+    assert "<script" not in html and "onerror" not in html
+
+    # A quiz: GIFT pasted with an error is refused with its line, then fixed; one more question from the editor.
+    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "结业测验",
+                                         "quiz-title_en": "Final quiz", "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
+    quiz_url = r.headers["Location"]
+    r = trainer.send(quiz_url, {"action": "gift", "gift-gift": GIFT_WITH_ERRORS, "gift-mode": "append"})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and "nothing was saved" in body and re.search(r"line (8|9|10|11)", body)
+    fixed = GIFT_WITH_ERRORS.rstrip() + "\n}\n"
+    assert trainer.send(quiz_url, {"action": "gift", "gift-gift": fixed, "gift-mode": "append"}).status_code == 302
+    r = trainer.send(quiz_url, {"action": "question", "question-kind": "truefalse", "question-text": "主播可以说“不退不换”。",
+                                "question-correct": "false", "question-category": "returns",
+                                "question-skill": "compliance", "question-difficulty": "1",
+                                "question-general_feedback": "《消费者权益保护法》第二十五条。"})  # fmt: skip
+    assert r.status_code == 302
+    page = trainer.get(quiz_url).get_data(as_text=True)
+    assert "3 questions" in page and "不退不换" in page
+
+    # Publish: version 1, in the organisation's catalogue only.
+    r = trainer.send(f"{draft}publish", {}, page=draft, follow_redirects=True)
+    assert "Published as version 1" in r.get_data(as_text=True)
+    with app.app_context():
+        session = get_session()
+        course = session.scalar(select(Course).where(Course.slug == "mcn-returns"))
+        version = session.get(CourseVersion, course.current_version_id)
+        assert course.org_id is not None and version.number == 1 and len(version.lessons) == 2
+        assert len(version.quizzes[0].questions) == 3 and "<script" not in version.lessons[1].html
+    host = login(app, "host@example.com")
+    assert "Returns basics" in host.get("/courses/?q=退货").get_data(as_text=True)
+    outsider = login(app, "outsider@example.com")
+    assert "Returns basics" not in outsider.get("/courses/?q=退货").get_data(as_text=True)
+    assert outsider.get("/courses/mcn-returns").status_code == 404
+
+    # The host enrols on v1; an edit becomes v2, with a readable diff; the host keeps v1.
+    host.post("/courses/mcn-returns/enrol", {}, form_page="/courses/mcn-returns")
+    trainer.send(draft + "details", {"details-title_zh": "退货规则入门（修订）", "details-title_en": "Returns basics",
+                                      "details-summary_zh": "学完能正确回答退货问题。", "details-summary_en": "Answer return questions.",
+                                      "details-area": "compliance", "details-vertical": "", "details-level": "1",
+                                      "details-skills": ["compliance"], "details-estimated_minutes": "30",
+                                      "details-required_minutes": "15", "details-prerequisites": "",
+                                      "details-certificate": "y"}, page=draft)  # fmt: skip
+    changes = trainer.get(draft + "changes").get_data(as_text=True)
+    assert "course.yaml" in changes and "退货规则入门（修订）" in changes and "<ins>" in changes
+    r = trainer.send(f"{draft}publish", {}, page=draft, follow_redirects=True)
+    assert "Published as version 2" in r.get_data(as_text=True)
+    with app.app_context():
+        session = get_session()
+        enrolment = session.scalar(select(Enrollment))
+        assert session.get(CourseVersion, enrolment.version_id).number == 1
+
+
+def test_export_then_import_gives_the_same_course(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-export")
+    trainer.send(f"{draft}publish", {}, page=draft)
+    exported = trainer.get(f"{BASE}/courses/mcn-export/v1.zip")
+    assert exported.headers["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        assert "mcn-export/course.yaml" in archive.namelist()
+    trainer.send(f"{draft}discard", {}, page=draft)
+    with app.app_context():
+        assert get_session().scalar(select(CourseDraft)) is None
+    r = trainer.send(f"{BASE}/", {"action": "zip", "zip-archive": (io.BytesIO(exported.data), "mcn-export.zip")},
+                     content_type="multipart/form-data")  # fmt: skip
+    assert r.status_code == 302
+    page = trainer.get(r.headers["Location"]).get_data(as_text=True)
+    assert "No changes since the published version" in page
+    r = trainer.send(f"{draft}publish", {}, page=draft, follow_redirects=True)
+    assert "Nothing changed since version 1" in r.get_data(as_text=True)
+    assert trainer.get(f"{draft}export.zip").data == exported.data
+
+
+def test_a_bad_archive_gets_a_clear_error_and_writes_nothing(app, people):
+    trainer = login(app, "trainer@example.com")
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("c/course.yaml", "id: c\n")
+        archive.writestr("../../etc/cron.d/evil", "x")
+    r = trainer.send(f"{BASE}/", {"action": "zip", "zip-archive": (io.BytesIO(evil.getvalue()), "evil.zip")},
+                     content_type="multipart/form-data")  # fmt: skip
+    assert r.status_code == 400 and "leaves the course folder" in r.get_data(as_text=True)
+    r = trainer.send(f"{BASE}/", {"action": "zip", "zip-archive": (io.BytesIO(b"not a zip"), "x.zip")},
+                     content_type="multipart/form-data")  # fmt: skip
+    assert "not a zip archive" in r.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalar(select(CourseDraft)) is None
+
+
+def test_a_course_id_of_the_shared_catalogue_or_another_org_is_refused(app, people):
+    trainer = login(app, "trainer@example.com")
+    r = trainer.send(f"{BASE}/", {"action": "new", "new-slug": "first-live-room", "new-title_zh": "抄",
+                                  "new-title_en": "Copy", "new-area": "compliance", "new-skill": "compliance"})  # fmt: skip
+    assert r.status_code == 400 and "already exists on the site" in r.get_data(as_text=True)
+    new_course(trainer, "mcn-private")
+    other = login(app, "other@example.com")
+    r = other.send("/orgs/mcn-b/authoring/", {"action": "new", "new-slug": "mcn-private", "new-title_zh": "抄",
+                                               "new-title_en": "Copy", "new-area": "compliance",
+                                               "new-skill": "compliance"})  # fmt: skip
+    assert "already exists on the site" in r.get_data(as_text=True)
+
+
+def test_another_organisation_sees_nothing_of_a_draft(app, people):
+    trainer = login(app, "trainer@example.com")
+    new_course(trainer, "mcn-secret")
+    trainer.send(f"{BASE}/mcn-secret/publish", {}, page=f"{BASE}/mcn-secret/")
+    other = login(app, "other@example.com")
+    assert other.get(f"{BASE}/mcn-secret/").status_code == 403  # not a member of mcn-a
+    for url in ("/orgs/mcn-b/authoring/mcn-secret/", "/orgs/mcn-b/authoring/mcn-secret/export.zip",
+                "/orgs/mcn-b/authoring/courses/mcn-secret/v1.zip", "/orgs/mcn-b/authoring/mcn-secret/quizzes/final"):
+        assert other.get(url).status_code == 404, url
+    r = other.send("/orgs/mcn-b/authoring/courses/mcn-secret/edit", {}, page="/orgs/mcn-b/authoring/")
+    assert r.status_code == 404
+    assert "mcn-secret" not in other.get("/orgs/mcn-b/authoring/").get_data(as_text=True)
+    host = login(app, "host@example.com")
+    assert host.get(f"{BASE}/mcn-secret/").status_code == 403
+
+
+def test_images_are_checked_and_served_to_the_preview(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-images")
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    r = trainer.send(f"{draft}assets", {"asset-image": (io.BytesIO(png), "直播间 布光.png")}, page=draft,
+                     content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    assert "Image saved as" in r.get_data(as_text=True)
+    with app.app_context():
+        names = [f.path for f in get_session().scalar(select(CourseDraft)).files]
+    asset = next(n for n in names if n.startswith("assets/"))
+    served = trainer.get(f"{draft}assets/{asset.split('/')[-1]}")
+    assert served.data == png and "sandbox" in served.headers["Content-Security-Policy"]
+    r = trainer.send(f"{draft}assets", {"asset-image": (io.BytesIO(b"<html><script>"), "x.svg")}, page=draft,
+                     content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    assert "not the image type" in r.get_data(as_text=True)
+
+
+def test_a_lesson_problem_is_shown_at_its_line_and_blocks_publishing(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-broken")
+    lesson = f"{draft}lessons/01-intro.md"
+    trainer.send(lesson, {"lesson-title_zh": "导言", "lesson-title_en": "Intro", "lesson-estimated_minutes": "5",
+                          "lesson-skills": ["compliance"], "lesson-body": "第一行\n\n![图](../assets/missing.png)\n"})  # fmt: skip
+    page = trainer.get(lesson).get_data(as_text=True)
+    assert "line 3 of the text" in page and "missing.png" in page
+    r = trainer.send(f"{draft}publish", {}, page=draft, follow_redirects=True)
+    assert "fix them before publishing" in r.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalar(select(Course).where(Course.slug == "mcn-broken")) is None
