@@ -3,8 +3,6 @@ progress. Every query is scoped to the organisation that owns the cohort."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,9 +13,10 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.catalogue.services import get_visible_course
 from lms.certificates import numbers
-from lms.certificates.models import Certificate
-from lms.certificates.services import certificate_for, completion
+from lms.cohorts import export
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
+from lms.cohorts.progress import Cell, course_cell
+from lms.cohorts.timeline import hours
 from lms.db import utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed
 from lms.learning import services as learning
@@ -92,14 +91,6 @@ def assign_course(session: Session, cohort: Cohort, org_ids: list[int], slug: st
 
 
 @dataclass
-class Cell:
-    state: str  # not_started | in_progress | completed | overdue
-    hours: float
-    quiz_score: float | None
-    certificate: Certificate | None
-
-
-@dataclass
 class Dashboard:
     cohort: Cohort
     hosts: list[User]
@@ -111,57 +102,81 @@ class Dashboard:
 
     @property
     def hours(self) -> float:
-        return round(sum(cell.hours for cell in self.cells.values()), 1)
+        return hours(sum(cell.seconds for cell in self.cells.values()))
 
 
 def dashboard(session: Session, cohort: Cohort, today: date | None = None) -> Dashboard:
-    """Per host and assigned course: state, verified hours, counted quiz score and certificate."""
+    """Per host and assigned course: state, lessons, verified time, quiz scores and certificate."""
     today = today or china_day(utcnow())
     hosts = list(session.scalars(
         select(User).join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id).order_by(User.display_name)
     ))  # fmt: skip
-    cells: dict[tuple[int, int], Cell] = {}
-    for host in hosts:
-        for assigned in cohort.courses:
-            enrollment = learning.enrollment_for(session, host.id, assigned.course_id)
-            if enrollment is None:
-                cells[(host.id, assigned.course_id)] = Cell("not_started", 0.0, None, None)
-                continue
-            status = completion(session, enrollment)
-            certificate = certificate_for(session, enrollment.id)
-            started = status.study_seconds > 0 or enrollment.last_lesson_id is not None
-            if certificate is not None or status.met:
-                state = "completed"
-            elif today > assigned.deadline:
-                state = "overdue"
-            else:
-                state = "in_progress" if started else "not_started"
-            cells[(host.id, assigned.course_id)] = Cell(
-                state, round(status.study_seconds / 3600, 1), status.score, certificate
-            )
+    cells = {
+        (host.id, assigned.course_id): course_cell(session, host.id, assigned.course_id, assigned.deadline, today)
+        for host in hosts
+        for assigned in cohort.courses
+    }
     return Dashboard(cohort, hosts, list(cohort.courses), cells)
 
 
-def dashboard_csv(board: Dashboard) -> bytes:
-    """Progress, hours and certificates per host and course; identity numbers only masked."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["host", "legal_name", "id_masked", "course", "deadline", "state", "hours", "quiz_score",
-                     "certificate", "certificate_status"])  # fmt: skip
+@dataclass
+class ExportRows:
+    progress: list[dict]
+    hours: list[dict]
+    certificates: list[dict]
+
+
+def export_rows(session: Session, board: Dashboard, locale: str, *, with_hours: bool = True) -> ExportRows:
+    """The rows of the cohort's CSV and XLSX exports, one kind of value per column; ID numbers only masked."""
+    titles = {a.course_id: _course_title(a.course, locale) for a in board.courses}
+    progress, certificates = [], []
     for host in board.hosts:
+        real = host.real_name
         for assigned in board.courses:
             cell = board.cells[(host.id, assigned.course_id)]
-            real = host.real_name
-            writer.writerow([
-                host.display_name, real.legal_name if real else "", real.id_number_masked if real else "",
-                assigned.course.slug, assigned.deadline.isoformat(), cell.state, cell.hours,
-                "" if cell.quiz_score is None else cell.quiz_score,
-                numbers.format(cell.certificate.number) if cell.certificate else "",
-                cell.certificate.status if cell.certificate else "",
-            ])  # fmt: skip
-    return out.getvalue().encode("utf-8")
+            certificate = cell.certificate
+            progress.append({
+                "host": host.display_name, "login": host.login_name, "legal_name": real.legal_name if real else None,
+                "id_masked": real.id_number_masked if real else None, "course": assigned.course.slug,
+                "course_title": titles[assigned.course_id], "deadline": assigned.deadline, "state": cell.state,
+                "lessons_done": cell.lessons_done, "lessons_total": cell.lessons_total, "minutes": cell.minutes,
+                "hours": cell.hours, "quiz_score": cell.quiz_score, "best_quiz_score": cell.best_score,
+                "certificate": numbers.format(certificate.number) if certificate else None,
+                "certificate_status": certificate.status if certificate else None,
+            })  # fmt: skip
+            if certificate is not None:
+                certificates.append({
+                    "host": host.display_name, "id_masked": certificate.holder_id_masked,
+                    "certificate": numbers.format(certificate.number), "course": certificate.course_slug,
+                    "course_title": certificate.course_title_en if locale == "en" else certificate.course_title_zh,
+                    "issued_on": china_day(certificate.issued_at), "status": certificate.status,
+                })  # fmt: skip
+    return ExportRows(progress, _hours_rows(session, board, titles) if with_hours else [], certificates)
+
+
+def _hours_rows(session: Session, board: Dashboard, titles: dict[int, str]) -> list[dict]:
+    """Minutes per host, China day and course of the cohort, newest day first."""
+    courses = {a.course.slug: a.course_id for a in board.courses}
+    rows = []
+    for host in board.hosts:
+        seconds: dict[tuple[date, str], int] = {}
+        for r in learning.study_rows(session, host.id):
+            if r.course_slug in courses:
+                seconds[(r.day, r.course_slug)] = seconds.get((r.day, r.course_slug), 0) + r.seconds
+        for (day, slug), total in sorted(seconds.items(), key=lambda item: (-item[0][0].toordinal(), item[0][1])):
+            rows.append({"host": host.display_name, "login": host.login_name, "day": day, "course": slug,
+                         "course_title": titles[courses[slug]], "minutes": round(total / 60, 1)})  # fmt: skip
+    return rows
+
+
+def _course_title(course, locale: str) -> str:
+    return course.current_version.title(locale) if course.current_version else course.slug
+
+
+def dashboard_csv(session: Session, board: Dashboard, locale: str) -> bytes:
+    """The progress rows of the exports as CSV: the same columns and values as the workbook's first sheet."""
+    return export.progress_csv(export_rows(session, board, locale, with_hours=False).progress)
 
 
 def bureaus(session: Session) -> list[Organisation]:

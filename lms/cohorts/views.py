@@ -12,9 +12,11 @@ from flask_login import current_user
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code
-from lms.cohorts import services
+from lms.cohorts import export as exports
+from lms.cohorts import hosts, services
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
+from lms.learning.studytime import china_day
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
 
@@ -22,6 +24,18 @@ bp = Blueprint("cohorts", __name__)
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)
 STATE_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "completed": _l("Completed"),
                 "overdue": _l("Overdue")}
+CERTIFICATE_STATUS_LABELS = {"valid": _l("Valid"), "revoked": _l("Revoked"), "superseded": _l("Superseded")}
+#: Spreadsheet headers, in the reader's language (the CSV keeps the column keys, for programs).
+COLUMN_LABELS = {
+    "host": _l("Host"), "login": _l("Login"), "legal_name": _l("Legal name"), "id_masked": _l("ID number (masked)"),
+    "course": _l("Course code"), "course_title": _l("Course"), "deadline": _l("Deadline"), "state": _l("State"),
+    "lessons_done": _l("Lessons completed"), "lessons_total": _l("Lessons in total"),
+    "minutes": _l("Verified minutes"), "hours": _l("Study hours"), "quiz_score": _l("Counted quiz score (%)"),
+    "best_quiz_score": _l("Best quiz score (%)"), "certificate": _l("Certificate number"),
+    "certificate_status": _l("Certificate status"), "day": _l("Date (China time)"), "issued_on": _l("Issued on"),
+    "status": _l("Status"),
+}  # fmt: skip
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _date(raw: str | None) -> date | None:
@@ -100,6 +114,46 @@ def export(org_slug: str, cohort_id: int):
         found = services.get_cohort(session, g.org.id, cohort_id)
     except NotFound:
         return render_template("catalogue/not_found.html"), 404
-    body = services.dashboard_csv(services.dashboard(session, found))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="cohort-{cohort_id}.csv"'})
+    body = services.dashboard_csv(session, services.dashboard(session, found), locale_code())
+    return _download(body, "text/csv", found, "csv")
+
+
+@bp.get("/orgs/<org_slug>/cohorts/<int:cohort_id>.xlsx")
+@rule(TRAINERS)
+def export_xlsx(org_slug: str, cohort_id: int):
+    session = get_session()
+    try:
+        found = services.get_cohort(session, g.org.id, cohort_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    rows = services.export_rows(session, services.dashboard(session, found), locale_code())
+    headers = {key: str(label) for key, label in COLUMN_LABELS.items()}
+    labels = {"state": {k: str(v) for k, v in STATE_LABELS.items()},
+              "certificate_status": {k: str(v) for k, v in CERTIFICATE_STATUS_LABELS.items()},
+              "status": {k: str(v) for k, v in CERTIFICATE_STATUS_LABELS.items()}}  # fmt: skip
+    body = exports.workbook([
+        exports.Sheet(_("Progress"), exports.PROGRESS_COLUMNS, headers, rows.progress, labels),
+        exports.Sheet(_("Study hours"), exports.HOURS_COLUMNS, headers, rows.hours, labels),
+        exports.Sheet(_("Certificates"), exports.CERTIFICATE_COLUMNS, headers, rows.certificates, labels),
+    ])  # fmt: skip
+    return _download(body, XLSX, found, "xlsx")
+
+
+def _download(body: bytes, mimetype: str, cohort, extension: str) -> Response:
+    disposition = exports.attachment(f"{cohort.name}.{extension}", f"cohort-{cohort.id}.{extension}")
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
+
+@bp.get("/orgs/<org_slug>/hosts/<int:user_id>")
+@rule(TRAINERS)
+def host(org_slug: str, user_id: int):
+    session = get_session()
+    try:
+        record = hosts.host_record(session, g.org.id, user_id, locale_code())
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    raw = request.args.get("cohort", "")
+    back = next((c for c in record.cohorts if raw.isdigit() and c.id == int(raw)), None)
+    return render_template("cohorts/host.html", org=g.org, record=record, back=back, china_day=china_day,
+                           state_labels={k: str(v) for k, v in STATE_LABELS.items()},
+                           status_labels={k: str(v) for k, v in CERTIFICATE_STATUS_LABELS.items()})  # fmt: skip

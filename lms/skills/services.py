@@ -208,8 +208,13 @@ def cohort_csv(cmap: CohortMap, names: dict[str, str]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["host", "account", *(f"{names.get(s, s)} ({s})" for s in cmap.skills)])
+    # One kind of value per column: the level's code in one, the mastery (0 to 1) as a number in the next.
+    header = ["host", "account"]
+    for s in cmap.skills:
+        header += [f"{names.get(s, s)} ({s}) level", f"{names.get(s, s)} ({s}) mastery"]
+    writer.writerow(header)
     for host in cmap.hosts:
+        cells = cmap.cells[host.id]
         writer.writerow([host.display_name, host.login_name,
-                         *(f"{cmap.cells[host.id][s].level} {cmap.cells[host.id][s].mastery:.2f}" for s in cmap.skills)])
+                         *(v for s in cmap.skills for v in (cells[s].level, f"{cells[s].mastery:.2f}"))])
     return out.getvalue()

@@ -104,6 +104,11 @@ MATRIX = [
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/cohorts/999999.csv", "cohorts.export",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/cohorts/999999.xlsx", "cohorts.export_xlsx",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/999999", "cohorts.host",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/bureau/hosts/999999", "cohorts.host", {"anonymous": 302, "*": 404}),
     ("GET", "/bureau/bureau/cohorts", "bureau.submitted_cohorts", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/cohorts/999999", "bureau.submitted_cohort", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/bureau/bureau/cohorts/999999/roster.csv", "bureau.roster", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
@@ -232,3 +237,22 @@ def test_trainer_of_one_org_sees_nothing_of_another(app, people):
     body = r.get_data(as_text=True)
     assert r.status_code == 403
     assert "learner@example.com" not in body and "MCN A" not in body
+
+
+def test_host_drill_down_shows_only_the_organisations_learners(app, people):
+    with app.app_context():
+        from sqlalchemy import select
+
+        from lms.accounts.models import User
+
+        ids = {u.email: u.id for u in get_session().scalars(select(User))}
+    learner, admin = ids[people["learner"]], ids[people["org_admin"]]
+    trainer = Browserish(app.test_client())
+    trainer.login(people["trainer"], PASSWORD)
+    assert trainer.get(f"/orgs/mcn-a/hosts/{learner}").status_code == 200
+    assert trainer.get(f"/orgs/mcn-a/hosts/{admin}").status_code == 404  # a member, but not a learner
+    other = Browserish(app.test_client())
+    other.login(people["other_trainer"], PASSWORD)
+    assert other.get(f"/orgs/mcn-a/hosts/{learner}").status_code == 403
+    r = other.get(f"/orgs/mcn-b/hosts/{learner}")
+    assert r.status_code == 404 and people["learner"] not in r.get_data(as_text=True)

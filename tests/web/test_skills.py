@@ -1,5 +1,7 @@
 """The T-profile: evidence from quizzes, lessons and trainers; verticals; sharing; the cohort skill map."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -100,6 +102,13 @@ def test_cohort_map_assessment_and_export_are_scoped(app, mcn):
     csv_text = trainer.get("/orgs/mcn-a/skills.csv").data.decode("utf-8-sig")
     header, row = csv_text.splitlines()[:2]
     assert header.startswith("host,account,") and row.startswith("host,host@example.com,")
+    # One kind of value per column: level codes in the "level" columns, numbers in the "mastery" ones.
+    (names, values) = list(csv.reader(io.StringIO(csv_text)))[:2]
+    for name, value in zip(names[2:], values[2:]):
+        if name.endswith(" level"):
+            assert value in {"none", "beginner", "proficient", "expert"}
+        else:
+            assert name.endswith(" mastery") and 0 <= float(value) <= 1
     # The assessed skill is no longer among the weakest: one assessment at "proficient" is strong evidence.
     with app.app_context():
         from lms.skills.services import host_profile
