@@ -136,9 +136,9 @@ def read_hosts(data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_byte
 
 
 def template_csv() -> bytes:
-    """The header row (and one example) as an Excel-friendly UTF-8 CSV with BOM."""
-    example = ("小林", "13800138000", "xiaolin@example.com", "", "")
-    return ("\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n" + ",".join(example) + "\r\n").encode("utf-8")
+    """The header row alone (an example host would be imported by whoever forgets to delete it), as an
+    Excel-friendly UTF-8 CSV with BOM."""
+    return ("\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n").encode("utf-8")
 
 
 # --- header -------------------------------------------------------------------------------------------------
