@@ -107,7 +107,7 @@ def test_confirm_creates_exactly_the_good_rows_with_cohort_and_real_name(app, mc
     r = confirm(mcn, preview)
     html = r.get_data(as_text=True)
     assert r.status_code == 200, html
-    assert "2 hosts created." in html and "1 row skipped." in html and "坏号码" in html
+    assert "Hosts created: 2." in html and "Rows skipped: 1." in html and "坏号码" in html
     assert users(app) == before + 2
     # The phone-only host's link is shown once; the email host's was mailed.
     links = re.findall(r"http://[^<\s]+/account/reset/[\w-]+", html)
