@@ -77,7 +77,8 @@ class ImportConflict(Conflict):
 
 
 def problem_message(problem: RowProblem) -> str:
-    return str(PROBLEM_MESSAGES[problem.code]) % problem.params if problem.params else str(PROBLEM_MESSAGES[problem.code])
+    message = str(PROBLEM_MESSAGES[problem.code])
+    return message % problem.params if problem.params else message
 
 
 # --- preview ------------------------------------------------------------------------------------------------
@@ -209,7 +210,9 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
                 created.append(Created(row.row, user, link_for(token)))
             session.flush()
     except IntegrityError as exc:  # an account or ID number taken at the same moment by another request
-        raise Conflict(_l("An account in the file was created by someone else just now. Upload the file again.")) from exc
+        raise Conflict(
+            _l("An account in the file was created by someone else just now. Upload the file again.")
+        ) from exc
     if cohort is not None:
         cohorts.add_members(session, cohort, [c.user.id for c in created])
     for entry in created:

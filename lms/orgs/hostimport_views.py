@@ -21,7 +21,9 @@ FILE_PROBLEMS = {
     "missing_column": lambda e: _("The file lacks the column %(missing)s. Columns found: %(found)s.",
                                   missing=_(" and ").join(e.params.get("missing", [])),
                                   found=", ".join(e.params.get("found", [])) or "—"),  # fmt: skip
-    "encoding": lambda e: _("The file is neither UTF-8 nor GB18030/GBK text. Save it from Excel as CSV (UTF-8) or XLSX."),
+    "encoding": lambda e: _(
+        "The file is neither UTF-8 nor GB18030/GBK text. Save it from Excel as CSV (UTF-8) or XLSX."
+    ),
     "empty": lambda e: _("The file has no host rows."),
     "too_many_rows": lambda e: _("The file has more than %(n)d host rows; split it into smaller files.", n=MAX_ROWS),
     "too_large": lambda e: _("The file is larger than %(kb)d KB; split it into smaller files.", kb=MAX_BYTES // 1024),

@@ -89,7 +89,8 @@ def test_preview_lists_rows_masks_ids_and_writes_nothing(app, mcn):
     assert "小美" in html and "mei@example.com" in html and "13900139000" in html and "王美丽" in html
     assert "110105********1239" in html and ID_A not in html
     assert ID_A not in payload_of(html) and "王美丽" not in payload_of(html)  # encrypted, not only signed
-    assert re.search(r"<td[^>]*>4</td><td[^>]*>坏号码</td><td[^>]*>Mobile number</td><td[^>]*>“12345” is not an 11-digit", html)
+    assert re.search(r"<td[^>]*>4</td><td[^>]*>坏号码</td><td[^>]*>Mobile number</td>"
+                     r"<td[^>]*>“12345” is not an 11-digit", html)  # fmt: skip
     assert users(app) == before
 
 
