@@ -86,6 +86,11 @@ class RealNameForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
 
+class ConfirmProvidedRealNameForm(BaseForm):
+    consent = BooleanField(_l("I have read the notice above and agree to this processing of my personal information."))
+    submit = SubmitField(_l("Confirm this information"))
+
+
 class ConfirmForm(BaseForm):
     """A button that only carries the CSRF token (logout, delete)."""
 

@@ -72,11 +72,21 @@ class RealNameProfile(Base):
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: Birth-date digits hidden: safe to show and export.
     id_number_masked: Mapped[str] = mapped_column(String(18))
+    #: Version of the notice the holder agreed to; "" while the data is only as an organisation provided it.
     consent_version: Mapped[str] = mapped_column(String(16))
+    #: Set when an organisation supplied the data (host import) and the holder has not yet confirmed it: until
+    #: then it is not used for certificates and not shared with any bureau.
+    provided_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="real_name")
+    provided_by: Mapped["Organisation | None"] = relationship("Organisation")  # noqa: F821 - defined in lms.orgs
+
+    @property
+    def confirmed(self) -> bool:
+        """Entered or confirmed by the holder (not merely provided by an organisation)."""
+        return self.provided_by_org_id is None
 
 
 class ConsentRecord(Base):

@@ -60,9 +60,48 @@ def save_real_name(
     profile.id_number_hash = digest
     profile.id_number_masked = idcard.mask(number)
     profile.consent_version = CONSENT_VERSION
+    profile.provided_by_org_id = None  # entered by the holder: whatever an organisation provided is replaced
     if user.real_name is None:
         session.add(profile)
         user.real_name = profile
+    if current_consent(session, user) is None:
+        session.add(ConsentRecord(user_id=user.id, purpose=CONSENT_PURPOSE, version=CONSENT_VERSION))
+    session.flush()
+    real_name_saved.send(session, user_id=user.id)
+    return profile
+
+
+def store_provided_real_name(
+    session: Session, cipher: PIICipher, user: User, *, org_id: int, legal_name: str, id_number: str
+) -> RealNameProfile:
+    """Keep a legal name and 身份证号 that an organisation supplied for its host (bulk import), encrypted as the
+    holder's own would be. The host has not consented on this site: no consent is recorded, so the data is not
+    used for certificates nor shared with a bureau until the host confirms it (:func:`confirm_provided_real_name`)
+    or replaces it. The caller has validated the number (and checked that no other account holds it)."""
+    number = idcard.normalise(id_number)
+    profile = RealNameProfile(
+        user_id=user.id,
+        legal_name=legal_name,
+        id_number_ciphertext=cipher.encrypt(number, context=_context(user.id)),
+        id_number_hash=cipher.lookup_hash(number),
+        id_number_masked=idcard.mask(number),
+        consent_version="",
+        provided_by_org_id=org_id,
+    )
+    session.add(profile)
+    user.real_name = profile
+    return profile
+
+
+def confirm_provided_real_name(session: Session, user: User, *, consent: bool) -> RealNameProfile:
+    """The holder confirms the data an organisation provided and agrees to the notice."""
+    profile = user.real_name
+    if profile is None or profile.confirmed:
+        raise Conflict(_l("There is no real-name information waiting for your confirmation."))
+    if not consent:
+        raise ValidationFailed(_l("Please read and agree to the notice before saving."), "consent")
+    profile.provided_by_org_id = None
+    profile.consent_version = CONSENT_VERSION
     if current_consent(session, user) is None:
         session.add(ConsentRecord(user_id=user.id, purpose=CONSENT_PURPOSE, version=CONSENT_VERSION))
     session.flush()

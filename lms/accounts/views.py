@@ -12,6 +12,7 @@ from lms.accounts import bp, realname, services
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
+    ConfirmProvidedRealNameForm,
     ForgotPasswordForm,
     LoginForm,
     RealNameForm,
@@ -221,9 +222,39 @@ def real_name():
             session.commit()
             flash(_("Your real-name information has been saved."), "success")
             return redirect(url_for("accounts.account"))
+    return _real_name_page(form)
+
+
+def _real_name_page(form, confirm_form=None):
+    profile = current_user.real_name
+    provided = profile if profile is not None and not profile.confirmed else None
+    status = 200 if not (form.errors or (confirm_form and confirm_form.errors)) else 400
     return render_template(
-        "accounts/real_name.html", form=form, consent_version=realname.CONSENT_VERSION
-    ), 200 if not form.errors else 400
+        "accounts/real_name.html", form=form, consent_version=realname.CONSENT_VERSION, provided=provided,
+        confirm_form=confirm_form or ConfirmProvidedRealNameForm(),
+    ), status
+
+
+@bp.post("/real-name/confirm")
+@rule(LOGIN)
+def confirm_real_name():
+    """The holder confirms the real-name data their organisation provided (host import) and consents."""
+    form = ConfirmProvidedRealNameForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.real_name"))
+    session = get_session()
+    try:
+        realname.confirm_provided_real_name(session, current_user, consent=form.consent.data)
+    except DomainError as exc:
+        session.rollback()
+        if exc.field is None:
+            flash(str(exc.message), "error")
+            return redirect(url_for("accounts.real_name"))
+        attach_error(form, exc.field, exc.message)
+        return _real_name_page(RealNameForm(formdata=None), form)
+    session.commit()
+    flash(_("Your real-name information is confirmed."), "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.post("/real-name/delete")

@@ -49,7 +49,8 @@ def audit_view(session: Session, submission: CohortSubmission) -> tuple[Dashboar
     board = dashboard(session, submission.cohort)
     hosts = []
     for host in board.hosts:
-        consented = host.real_name is not None and current_consent(session, host) is not None
+        consented = (host.real_name is not None and host.real_name.confirmed
+                     and current_consent(session, host) is not None)
         entry = HostAudit(host, consented)
         if consented:
             for assigned in board.courses:

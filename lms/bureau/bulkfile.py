@@ -50,6 +50,7 @@ __all__ = [
     "Problem",
     "normalise_id_number",
     "read_rows",
+    "sniff_format",
     "write_results_csv",
     "write_results_xlsx",
 ]
@@ -65,10 +66,18 @@ def read_rows(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> BulkFi
     if max_rows < 1:
         raise ValueError("max_rows must be at least 1")
     data = bytes(data)
+    if sniff_format(data) == "xlsx":
+        return read_xlsx(data, max_rows)
+    return read_csv(data, filename, max_rows)
+
+
+def sniff_format(data: bytes) -> str:
+    """Return "xlsx" for a ZIP (whatever the file is called), else "csv". Raises :class:`BulkFileError` for an empty
+    file, an old .xls (or encrypted) workbook and a web page saved under a spreadsheet name."""
     if not data.strip():
         raise BulkFileError("the file is empty", code="empty")
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return read_xlsx(data, max_rows)
+        return "xlsx"
     if data.startswith(_OLE2):
         raise BulkFileError(
             "the file is an old Excel 97-2003 .xls workbook or a password-protected one; "
@@ -81,4 +90,4 @@ def read_rows(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> BulkFi
             "the file is a web page saved with a spreadsheet name; open it in Excel and save it as .xlsx",
             code="unreadable",
         )
-    return read_csv(data, filename, max_rows)
+    return "csv"

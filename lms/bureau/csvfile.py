@@ -1,12 +1,15 @@
 """Reading a CSV upload: encoding detection (UTF-8 ± BOM, GBK/GB18030, UTF-16 with BOM) and the delimiter
-(comma, else tab or semicolon via ``csv.Sniffer``). Pure: stdlib only."""
+(comma, else tab or semicolon via ``csv.Sniffer``). Pure: stdlib only.
+
+``decode_upload``, ``choose_delimiter`` and ``csv_records`` know nothing of the bureau's columns: other uploads
+(the MCN's host import, :mod:`lms.orgs.hostfile`) use them with their own header test."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import PurePath
 
 from lms.bureau.columns import NAME, NUMBER
@@ -49,7 +52,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     )
 
 
-def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     # One record is one spreadsheet row, even when a quoted cell spans several lines of the file.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 0
@@ -62,17 +65,24 @@ def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         ) from exc
 
 
-def _header_found(sample: str, delimiter: str) -> tuple[bool, int]:
+IsHeader = Callable[[Sequence[object]], bool]
+
+
+def _bureau_header(cells: Sequence[object]) -> bool:
+    mapping, _ = map_header(cells)
+    return NUMBER in mapping and NAME in mapping
+
+
+def _header_found(sample: str, delimiter: str, is_header: IsHeader) -> tuple[bool, int]:
     """Whether the header is found with this delimiter, and how many cells its first non-empty row has."""
     width, seen = 0, 0
     try:
-        for _, cells in _csv_records(sample, delimiter):
+        for _, cells in csv_records(sample, delimiter):
             if blank(cells):
                 continue
             seen += 1
             width = width or len(cells)
-            mapping, _ = map_header(cells)
-            if NUMBER in mapping and NAME in mapping:
+            if is_header(cells):
                 return True, width
             if seen >= HEADER_SCAN_ROWS:
                 break
@@ -81,11 +91,12 @@ def _header_found(sample: str, delimiter: str) -> tuple[bool, int]:
     return False, width
 
 
-def _choose_delimiter(text: str) -> str:
+def choose_delimiter(text: str, is_header: IsHeader) -> str:
+    """Comma if the header row reads with it, else the delimiter that finds the header (tab, semicolon)."""
     sample = text[:_SNIFF_CHARS]
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    found, width = _header_found(sample, ",")
+    found, width = _header_found(sample, ",", is_header)
     if found:
         return ","
     candidates = []
@@ -97,7 +108,7 @@ def _choose_delimiter(text: str) -> str:
     for delimiter in dict.fromkeys([*candidates, "\t", ";"]):
         if delimiter == ",":
             continue
-        found, width = _header_found(sample, delimiter)
+        found, width = _header_found(sample, delimiter, is_header)
         if found:
             return delimiter
         if width > max(best_width, 1):  # it did split the first row: for the "found columns" of the message
@@ -105,7 +116,8 @@ def _choose_delimiter(text: str) -> str:
     return best
 
 
-def read_csv(data: bytes, filename: str, max_rows: int) -> BulkFile:
+def decode_upload(data: bytes, filename: str) -> tuple[str, str]:
+    """The text of an uploaded CSV and the encoding it was read with; BulkFileError if it is not text or empty."""
     try:
         text, encoding = _decode(data)
     except BulkFileError as exc:
@@ -117,8 +129,13 @@ def read_csv(data: bytes, filename: str, max_rows: int) -> BulkFile:
         raise
     if not text.strip():
         raise BulkFileError("the file is empty", code="empty")
-    delimiter = _choose_delimiter(text)
+    return text, encoding
+
+
+def read_csv(data: bytes, filename: str, max_rows: int) -> BulkFile:
+    text, encoding = decode_upload(data, filename)
+    delimiter = choose_delimiter(text, _bureau_header)
     header_line, columns, has_id, rows = parse_records(
-        _csv_records(text, delimiter), max_rows, "the file is empty"
+        csv_records(text, delimiter), max_rows, "the file is empty"
     )
     return BulkFile(rows, "csv", header_line, columns, has_id, encoding=encoding, delimiter=delimiter)

@@ -1,10 +1,16 @@
-"""Reading an XLSX upload with openpyxl in read-only mode (rows are streamed, values not formulas)."""
+"""Reading an XLSX upload with openpyxl in read-only mode (rows are streamed, values not formulas).
+
+``first_sheet`` opens the workbook and hands over the first sheet's records; it knows nothing of the bureau's
+columns, so other uploads (the MCN's host import, :mod:`lms.orgs.hostfile`) use it too."""
 
 from __future__ import annotations
 
 import io
 import warnings
 import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from lms.bureau.model import MAX_XLSX_UNPACKED, BulkFile, BulkFileError
 from lms.bureau.rows import parse_records
@@ -14,7 +20,23 @@ _NOT_XLSX = (
 )
 
 
-def read_xlsx(data: bytes, max_rows: int) -> BulkFile:
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    title: str
+    sheet_count: int
+    records: Iterator[tuple[int, Sequence[object]]]  # (row number, cells), row 1 first
+
+    @property
+    def where(self) -> str:
+        """For messages: which sheet was read, when the workbook has several."""
+        return f' (read the first sheet, "{self.title}")' if self.sheet_count > 1 else ""
+
+
+@contextmanager
+def first_sheet(data: bytes) -> Iterator[Sheet]:
+    """Open the workbook and yield its first sheet. A damaged workbook or sheet (also one that only shows while
+    the rows are read in the ``with`` body) raises :class:`BulkFileError`; a BulkFileError raised in the body
+    passes through unchanged."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -39,15 +61,18 @@ def read_xlsx(data: bytes, max_rows: int) -> BulkFile:
             if not sheets:
                 raise BulkFileError("the workbook has no worksheet", code="empty")
             sheet = sheets[0]
-            where = f' (read the first sheet, "{sheet.title}")' if len(sheets) > 1 else ""
-            records = enumerate(sheet.iter_rows(values_only=True), 1)
-            header_line, columns, has_id, rows = parse_records(
-                records, max_rows, f'the first sheet "{sheet.title}" is empty', where
-            )
+            yield Sheet(sheet.title, len(sheets), enumerate(sheet.iter_rows(values_only=True), 1))
         except BulkFileError:
             raise
         except Exception as exc:  # a damaged sheet only shows while it is being read
             raise BulkFileError(_NOT_XLSX, code="unreadable") from exc
         finally:
             workbook.close()
+
+
+def read_xlsx(data: bytes, max_rows: int) -> BulkFile:
+    with first_sheet(data) as sheet:
+        header_line, columns, has_id, rows = parse_records(
+            sheet.records, max_rows, f'the first sheet "{sheet.title}" is empty', sheet.where
+        )
     return BulkFile(rows, "xlsx", header_line, columns, has_id, sheet=sheet.title)

@@ -78,7 +78,8 @@ def completion(session: Session, enrollment: Enrollment) -> Completion:
         study_seconds=int(seconds or 0),
         required_seconds=version.required_minutes * 60,
         quizzes=quizzes,
-        has_real_name=user is not None and user.real_name is not None,
+        # Data an organisation provided counts only once the holder has confirmed it.
+        has_real_name=user is not None and user.real_name is not None and user.real_name.confirmed,
         awards_certificate=version.certificate,
     )
 
@@ -227,7 +228,7 @@ def reissue(session: Session, certificate: Certificate, by: User | None, cfg: Co
         raise Conflict(_l("Only a valid certificate can be re-issued."))
     enrollment = session.get(Enrollment, certificate.enrollment_id)
     user = session.get(User, certificate.user_id)
-    if enrollment is None or user is None or user.real_name is None:
+    if enrollment is None or user is None or user.real_name is None or not user.real_name.confirmed:
         raise Conflict(_l("The holder has no real-name information to re-issue with."))
     status = completion(session, enrollment)
     replacement = _frozen_record(session, enrollment, status, cfg.issuer_name, now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -17,6 +19,8 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    if password_hash is not None and not password_hash.startswith("$argon2"):
+        password_hash = None  # an unusable password: same work as a real check, and never a match
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -25,3 +29,9 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+def unusable_password() -> str:
+    """A stored value no password verifies against (not an Argon2 hash): the account can only be entered after
+    a password is set through a single-use link."""
+    return "!unusable:" + secrets.token_hex(16)

@@ -1,0 +1,222 @@
+"""Bulk import of an MCN's hosts: preview a parsed file against the accounts that exist, carry the good rows to
+the confirm step in a sealed payload, then create them all or nothing.
+
+The payload never lives on the server: the preview page holds it in a hidden field. It is JSON, compressed,
+encrypted with the PII cipher (AES-GCM bound to the organisation and the admin) because it holds 身份证号, and
+signed with a time limit (itsdangerous, the app secret), so it cannot be read, altered or replayed much later.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import PasswordResetToken, RealNameProfile, User
+from lms.accounts.realname import ID_PROBLEMS, store_provided_real_name
+from lms.cohorts import services as cohorts
+from lms.cohorts.models import Cohort
+from lms.config import Config
+from lms.db import utcnow
+from lms.errors import Conflict, DomainError
+from lms.mail.services import send_message
+from lms.orgs.hostfile import HostFile, HostRow, RowProblem, read_hosts
+from lms.orgs.models import Membership, Organisation, Role
+from lms.security.passwords import unusable_password
+from lms.security.pii import PIICipher, PIIDecryptError
+from lms.security.tokens import new_token
+
+SALT = "lms.orgs.host-import.v1"
+PAYLOAD_MINUTES = 30
+SET_PASSWORD_DAYS = 7
+
+PROBLEM_MESSAGES = {
+    "missing": _l("The name is empty."),
+    "too_long": _l("The name is longer than %(max)s characters."),
+    "bad_phone": _l("“%(value)s” is not an 11-digit mainland mobile number."),
+    "bad_email": _l("“%(value)s” is not a valid email address."),
+    "no_contact": _l("Give a mobile number or an email address: the host logs in with it."),
+    "id_excel": _l("Excel stored the ID number as a number and lost digits; format the column as text."),
+    "legal_name_without_id": _l("A legal name needs the ID number too."),
+    "id_without_legal_name": _l("An ID number needs the legal name too."),
+    "legal_name_length": _l("The legal name must have %(min)s to %(max)s characters."),
+    "duplicate": _l("Same as row %(row)s of this file."),
+    "member": _l("%(login)s already has an account and is already a member of this organisation."),
+    "exists": _l("%(login)s already has an account on the site: invite it to the organisation instead."),
+    "id_taken": _l("This ID number is already registered to another account."),
+} | {f"id_{code}": message for code, message in ID_PROBLEMS.items()}
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "phone": _l("Mobile number"),
+    "email": _l("Email"),
+    "legal_name": _l("Legal name"),
+    "id_number": _l("ID number"),
+    "account": _l("Account"),
+}
+
+
+class PayloadInvalid(DomainError):
+    pass
+
+
+class ImportConflict(Conflict):
+    """Some rows can no longer be created (accounts made since the preview): nothing was written."""
+
+    def __init__(self, rows: list[HostRow]) -> None:
+        super().__init__(_l("Some hosts can no longer be created, so nothing was imported."))
+        self.rows = rows
+
+
+def problem_message(problem: RowProblem) -> str:
+    message = str(PROBLEM_MESSAGES[problem.code])
+    return message % problem.params if problem.params else message
+
+
+# --- preview ------------------------------------------------------------------------------------------------
+
+
+def preview(session: Session, cipher: PIICipher, org_id: int, data: bytes, filename: str) -> HostFile:
+    """Parse the upload and mark the rows whose account or ID number already exists. Writes nothing;
+    raises :class:`lms.orgs.hostfile.HostFileError` for a file that cannot be used at all."""
+    parsed = read_hosts(data, filename)
+    check_accounts(session, cipher, org_id, parsed.good)
+    return parsed
+
+
+def check_accounts(session: Session, cipher: PIICipher, org_id: int, rows: list[HostRow]) -> None:
+    """Add a problem to each row whose phone or email is an existing account, or whose ID number is on file."""
+    phones = [r.phone for r in rows if r.phone]
+    emails = [r.email for r in rows if r.email]
+    found: dict[tuple[str, str], User] = {}
+    for column, values in (("phone", phones), ("email", emails)):
+        for start in range(0, len(values), 500):
+            attribute = User.phone if column == "phone" else User.email
+            for user in session.scalars(select(User).where(attribute.in_(values[start:start + 500]))):
+                found[(column, getattr(user, column))] = user
+    members = set(session.scalars(select(Membership.user_id).where(
+        Membership.org_id == org_id, Membership.user_id.in_([u.id for u in found.values()]))))  # fmt: skip
+    hashes = {r.row: cipher.lookup_hash(r.id_number) for r in rows if r.id_number}
+    taken = set()
+    values = list(hashes.values())
+    for start in range(0, len(values), 500):
+        taken |= set(session.scalars(select(RealNameProfile.id_number_hash).where(
+            RealNameProfile.id_number_hash.in_(values[start:start + 500]))))  # fmt: skip
+    for row in rows:
+        for column, value in (("phone", row.phone), ("email", row.email)):
+            user = found.get((column, value or ""))
+            if user is not None:
+                code = "member" if user.id in members else "exists"
+                row.problems.append(RowProblem("account", code, {"login": value}))
+        if row.row in hashes and hashes[row.row] in taken:
+            row.problems.append(RowProblem("id_number", "id_taken"))
+
+
+# --- the sealed payload -------------------------------------------------------------------------------------
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=SALT)
+
+
+def _context(org_id: int, admin_id: int) -> str:
+    return f"host_import:org:{org_id}:admin:{admin_id}"
+
+
+def seal(secret_key: str, cipher: PIICipher, *, org_id: int, admin_id: int, cohort_id: int | None,
+         rows: list[HostRow], skipped: list[HostRow]) -> str:  # fmt: skip
+    """``rows`` to create; ``skipped`` travel as row number, name and problems only, for the result page."""
+    body = json.dumps(
+        {"org": org_id, "cohort": cohort_id,
+         "rows": [[r.row, r.name, r.phone, r.email, r.legal_name, r.id_number] for r in rows],
+         "skipped": [[r.row, r.name, [[p.field, p.code, p.params] for p in r.problems]] for r in skipped]},
+        ensure_ascii=False, separators=(",", ":"),
+    )  # fmt: skip
+    packed = base64.b64encode(zlib.compress(body.encode("utf-8"), 9)).decode("ascii")
+    sealed = cipher.encrypt(packed, context=_context(org_id, admin_id))
+    return _serializer(secret_key).dumps(base64.urlsafe_b64encode(sealed).decode("ascii"))
+
+
+@dataclass
+class Unsealed:
+    cohort_id: int | None
+    rows: list[HostRow]
+    skipped: list[HostRow]
+
+
+def unseal(secret_key: str, cipher: PIICipher, token: str, *, org_id: int, admin_id: int,
+           max_age: int | None = None) -> Unsealed:  # fmt: skip
+    try:
+        sealed = _serializer(secret_key).loads(token, max_age=PAYLOAD_MINUTES * 60 if max_age is None else max_age)
+    except SignatureExpired as exc:
+        raise PayloadInvalid(_l("This preview is more than %(n)d minutes old. Upload the file again.",
+                                n=PAYLOAD_MINUTES)) from exc  # fmt: skip
+    except BadSignature as exc:
+        raise PayloadInvalid(_l("The import data was altered or is incomplete. Upload the file again.")) from exc
+    try:
+        packed = cipher.decrypt(base64.urlsafe_b64decode(sealed), context=_context(org_id, admin_id))
+        data = json.loads(zlib.decompress(base64.b64decode(packed)))
+    except (PIIDecryptError, ValueError, TypeError, zlib.error) as exc:
+        # Signed by this site but for another organisation or admin: refuse just the same.
+        raise PayloadInvalid(_l("The import data was altered or is incomplete. Upload the file again.")) from exc
+    rows = [HostRow(row, name, phone, email, legal, number) for row, name, phone, email, legal, number in data["rows"]]
+    skipped = [HostRow(row, name, None, None, None, None, [RowProblem(*p) for p in problems])
+               for row, name, problems in data["skipped"]]  # fmt: skip
+    return Unsealed(data["cohort"], rows, skipped)
+
+
+# --- confirm ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Created:
+    row: int
+    user: User
+    link: str | None  # set-password link to hand over, for hosts without an email address only
+
+
+def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisation, unsealed: Unsealed, *,
+                 link_for, subject: str, body) -> tuple[list[Created], Cohort | None]:  # fmt: skip
+    """Create every row or none: accounts with no usable password, learner memberships, real-name data as the
+    organisation provided it, cohort membership; a mailed set-password link for email hosts, a link to hand
+    over for the others. Only flushes; the view commits once."""
+    cohort = cohorts.get_cohort(session, org.id, unsealed.cohort_id) if unsealed.cohort_id else None
+    rows = unsealed.rows
+    check_accounts(session, cipher, org.id, rows)
+    if any(r.problems for r in rows):
+        raise ImportConflict([r for r in rows if r.problems])
+    expires = utcnow() + timedelta(days=SET_PASSWORD_DAYS)
+    created: list[Created] = []
+    try:
+        with session.begin_nested():
+            for row in rows:
+                user = User(display_name=row.name, email=row.email, phone=row.phone, password_hash=unusable_password())
+                session.add(user)
+                session.flush()
+                session.add(Membership(user_id=user.id, org_id=org.id, role=Role.LEARNER))
+                if row.legal_name and row.id_number:
+                    store_provided_real_name(session, cipher, user, org_id=org.id, legal_name=row.legal_name,
+                                             id_number=row.id_number)  # fmt: skip
+                token, digest = new_token()
+                session.add(PasswordResetToken(user_id=user.id, token_hash=digest, expires_at=expires))
+                created.append(Created(row.row, user, link_for(token)))
+            session.flush()
+    except IntegrityError as exc:  # an account or ID number taken at the same moment by another request
+        raise Conflict(
+            _l("An account in the file was created by someone else just now. Upload the file again.")
+        ) from exc
+    if cohort is not None:
+        cohorts.add_members(session, cohort, [c.user.id for c in created])
+    for entry in created:
+        if entry.user.email:
+            send_message(session, cfg, entry.user.email, subject, body(org, entry.link, SET_PASSWORD_DAYS))
+            entry.link = None  # mailed: not shown
+    return created, cohort

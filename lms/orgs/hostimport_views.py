@@ -1,0 +1,139 @@
+"""An MCN's org admin imports hosts from a CSV or XLSX file: upload, preview (nothing written), confirm."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.cohorts import services as cohorts
+from lms.db import get_session
+from lms.errors import DomainError, NotFound
+from lms.orgs import bp, hostimport
+from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
+from lms.orgs.models import OrgKind, Role
+from lms.security.access import org_roles, rule
+
+ADMINS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
+
+FILE_PROBLEMS = {
+    "missing_column": lambda e: _("The file lacks the column %(missing)s. Columns found: %(found)s.",
+                                  missing=_(" and ").join(e.params.get("missing", [])),
+                                  found=", ".join(e.params.get("found", [])) or "—"),  # fmt: skip
+    "encoding": lambda e: _(
+        "The file is neither UTF-8 nor GB18030/GBK text. Save it from Excel as CSV (UTF-8) or XLSX."
+    ),
+    "empty": lambda e: _("The file has no host rows."),
+    "too_many_rows": lambda e: _("The file has more than %(n)d host rows; split it into smaller files.", n=MAX_ROWS),
+    "too_large": lambda e: _("The file is larger than %(kb)d KB; split it into smaller files.", kb=MAX_BYTES // 1024),
+    "duplicate_column": lambda e: _("A column appears twice: %(first)s and %(second)s. Keep only one of them.",
+                                    first=e.params.get("first", ""), second=e.params.get("second", "")),  # fmt: skip
+    "unreadable": lambda e: _("The file cannot be read: %(detail)s", detail=e.message),
+}
+
+
+def _cipher():
+    return current_app.extensions["lms.pii"]
+
+
+def _no_store(body: str, status: int = 200) -> Response:
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _upload_page(status: int = 200):
+    session = get_session()
+    return render_template("orgs/import_hosts.html", org=g.org, form=ConfirmForm(),
+                           cohorts=cohorts.cohorts_of(session, g.org.id), max_rows=MAX_ROWS,
+                           max_kb=MAX_BYTES // 1024), status  # fmt: skip
+
+
+@bp.route("/orgs/<org_slug>/hosts/import", methods=["GET", "POST"])
+@rule(ADMINS)
+def import_hosts(org_slug: str):
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return _upload_page(200 if request.method == "GET" else 400)
+    session = get_session()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a CSV or XLSX file with the hosts."), "error")
+        return _upload_page(400)
+    cohort = None
+    if request.form.get("cohort", "").isdigit():
+        try:
+            cohort = cohorts.get_cohort(session, g.org.id, int(request.form["cohort"]))
+        except NotFound:
+            flash(_("Choose one of this organisation's cohorts, or none."), "error")
+            return _upload_page(400)
+    try:
+        parsed = hostimport.preview(session, _cipher(), g.org.id, upload.read(MAX_BYTES + 1), upload.filename)
+    except HostFileError as exc:
+        flash(FILE_PROBLEMS[exc.code](exc), "error")
+        return _upload_page(400)
+    session.rollback()  # a preview writes nothing
+    payload = hostimport.seal(current_app.config["SECRET_KEY"], _cipher(), org_id=g.org.id,
+                              admin_id=current_user.id, cohort_id=cohort.id if cohort else None,
+                              rows=parsed.good, skipped=parsed.bad) if parsed.good else ""  # fmt: skip
+    return _no_store(render_template(
+        "orgs/import_preview.html", org=g.org, parsed=parsed, cohort=cohort, payload=payload, form=ConfirmForm(),
+        filename=upload.filename, problem_message=hostimport.problem_message, field_labels=hostimport.FIELD_LABELS,
+        minutes=hostimport.PAYLOAD_MINUTES,
+    ))  # fmt: skip
+
+
+@bp.get("/orgs/<org_slug>/hosts/import/template.csv")
+@rule(ADMINS)
+def import_template(org_slug: str):
+    return Response(template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="hosts-template.csv"'})  # fmt: skip
+
+
+def _set_password_mail(org, link: str, days: int) -> str:
+    return _(
+        "%(org)s has created an account for you on the learning platform.\n\n"
+        "Open this link to choose your password (valid for %(days)d days, usable once):\n%(link)s\n\n"
+        "Afterwards, log in with this email address and your password.",
+        org=org.name,
+        days=days,
+        link=link,
+    )
+
+
+@bp.post("/orgs/<org_slug>/hosts/import/confirm")
+@rule(ADMINS)
+def import_confirm(org_slug: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _upload_page(400)
+    if request.form.get("action") == "cancel":
+        flash(_("Import cancelled: nothing was saved."), "success")
+        return redirect(url_for("orgs.import_hosts", org_slug=org_slug))
+    session = get_session()
+    cfg = current_app.config["LMS"]
+    try:
+        unsealed = hostimport.unseal(current_app.config["SECRET_KEY"], _cipher(), request.form.get("payload", ""),
+                                     org_id=g.org.id, admin_id=current_user.id)  # fmt: skip
+        created, cohort = hostimport.create_hosts(
+            session, cfg, _cipher(), g.org, unsealed,
+            link_for=lambda token: cfg.base_url.rstrip("/") + url_for("accounts.reset_password", token=token),
+            subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail,
+        )  # fmt: skip
+    except hostimport.ImportConflict as exc:
+        session.rollback()
+        return _no_store(render_template(
+            "orgs/import_conflict.html", org=g.org, rows=exc.rows, message=exc.message,
+            problem_message=hostimport.problem_message, field_labels=hostimport.FIELD_LABELS,
+        ), 409)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        flash(str(exc.message), "error")
+        return _upload_page(400)
+    session.commit()
+    return _no_store(render_template(
+        "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=unsealed.skipped,
+        days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
+        field_labels=hostimport.FIELD_LABELS,
+    ))  # fmt: skip

@@ -1,0 +1,270 @@
+"""An MCN's org admin imports hosts from CSV/XLSX: preview (nothing written), confirm (all or nothing), result."""
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
+from lms.certificates.services import completion
+from lms.cohorts.models import Cohort, CohortMember
+from lms.db import get_session
+from lms.learning.models import Enrollment
+from lms.mail.models import OutboxMessage
+from lms.orgs import hostimport
+from lms.orgs import services as orgs
+from lms.orgs.models import Membership, Role
+from tests.conftest import PASSWORD, Browserish
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
+
+ID_A = "110105199003071239"
+ID_B = "440306199511114569"
+URL = "/orgs/mcn-a/hosts/import"
+
+GOOD_CSV = (
+    "昵称,手机号,邮箱,真实姓名,身份证号\n"
+    f"小美,,mei@example.com,王美丽,{ID_A}\n"
+    "阿杰,13900139000,,,\n"
+    "坏号码,12345,,,\n"
+)
+
+
+@pytest.fixture
+def mcn(app, example, make_user):  # noqa: F811
+    for login in ("admin@example.com", "trainer@example.com", "host@example.com", "otheradmin@example.com",
+                  "elsewhere@example.com"):  # fmt: skip
+        make_user(login, login.split("@")[0])
+    with app.app_context():
+        session = get_session()
+        users = {u.email: u for u in session.scalars(select(User))}
+        a = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        b = orgs.create_organisation(session, name="MCN B", slug="mcn-b", kind="mcn")
+        orgs.add_member(session, org=a, user=users["admin@example.com"], role=Role.ORG_ADMIN)
+        orgs.add_member(session, org=a, user=users["trainer@example.com"], role=Role.TRAINER)
+        orgs.add_member(session, org=a, user=users["host@example.com"], role=Role.LEARNER)
+        orgs.add_member(session, org=b, user=users["otheradmin@example.com"], role=Role.ORG_ADMIN)
+        session.commit()
+    admin = Browserish(app.test_client())
+    admin.login("admin@example.com", PASSWORD)
+    return admin
+
+
+def users(app) -> int:
+    with app.app_context():
+        return get_session().scalar(select(func.count()).select_from(User))
+
+
+def upload(web, data: bytes, filename: str = "hosts.csv", cohort: str = ""):
+    return web.post(URL, {"file": (io.BytesIO(data), filename), "cohort": cohort})
+
+
+def payload_of(html: str) -> str:
+    return re.search(r'name="payload" value="([^"]+)"', html).group(1)
+
+
+def confirm(web, html: str, action: str = "confirm"):
+    return web.post(URL + "/confirm", {"payload": payload_of(html), "action": action}, form_page=URL)
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_preview_lists_rows_masks_ids_and_writes_nothing(app, mcn):
+    before = users(app)
+    page = mcn.get(URL).get_data(as_text=True)
+    assert "Download the template" in page and "Import hosts" in page
+    r = upload(mcn, GOOD_CSV.encode("utf-8"))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert "2 rows will be created, 1 rows have problems and will be skipped." in html
+    assert "小美" in html and "mei@example.com" in html and "13900139000" in html and "王美丽" in html
+    assert "110105********1239" in html and ID_A not in html
+    assert ID_A not in payload_of(html) and "王美丽" not in payload_of(html)  # encrypted, not only signed
+    assert re.search(r"<td[^>]*>4</td><td[^>]*>坏号码</td><td[^>]*>Mobile number</td>"
+                     r"<td[^>]*>“12345” is not an 11-digit", html)  # fmt: skip
+    assert users(app) == before
+
+
+def test_confirm_creates_exactly_the_good_rows_with_cohort_and_real_name(app, mcn):
+    today = date.today()
+    mcn.post("/orgs/mcn-a/cohorts", {"name": "新主播班", "starts_on": today.isoformat(),
+                                     "ends_on": (today + timedelta(days=30)).isoformat()})  # fmt: skip
+    with app.app_context():
+        cohort_id = get_session().scalar(select(Cohort.id))
+    mcn.post(f"/orgs/mcn-a/cohorts/{cohort_id}", {"action": "course", "course": "first-live-room",
+                                                  "deadline": (today + timedelta(days=9)).isoformat()})  # fmt: skip
+    before = users(app)
+    preview = upload(mcn, GOOD_CSV.encode("utf-8"), cohort=str(cohort_id)).get_data(as_text=True)
+    assert "cohort: 新主播班" in preview
+    r = confirm(mcn, preview)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200, html
+    assert "Hosts created: 2." in html and "Rows skipped: 1." in html and "坏号码" in html
+    assert users(app) == before + 2
+    # The phone-only host's link is shown once; the email host's was mailed.
+    links = re.findall(r"http://[^<\s]+/account/reset/[\w-]+", html)
+    assert len(links) == 1 and "only time they are shown" in html
+    with app.app_context():
+        session = get_session()
+        mei = session.scalar(select(User).where(User.email == "mei@example.com"))
+        jie = session.scalar(select(User).where(User.phone == "13900139000"))
+        assert session.scalar(select(User).where(User.display_name == "坏号码")) is None
+        for host in (mei, jie):
+            assert session.scalar(select(Membership.role).where(Membership.user_id == host.id)) == Role.LEARNER
+            assert session.scalar(select(CohortMember).where(CohortMember.user_id == host.id)) is not None
+            enrolment = session.scalar(select(Enrollment).where(Enrollment.user_id == host.id))
+            assert enrolment is not None
+        profile = session.get(RealNameProfile, mei.id)
+        assert profile.legal_name == "王美丽" and profile.id_number_masked == "110105********1239"
+        assert ID_A.encode() not in profile.id_number_ciphertext and not profile.confirmed
+        assert session.scalar(select(ConsentRecord).where(ConsentRecord.user_id == mei.id)) is None
+        enrolment = session.scalar(select(Enrollment).where(Enrollment.user_id == mei.id))
+        assert completion(session, enrolment).has_real_name is False  # not on a certificate before consent
+        assert session.scalar(select(func.count()).select_from(PasswordResetToken)) == 2
+        mail = session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "mei@example.com"))
+        assert "MCN A" in mail.body and "7 days" in mail.body
+    # The same payload again: the accounts now exist, nothing more is written.
+    again = confirm(mcn, preview)
+    assert again.status_code == 409 and "nothing was imported" in again.get_data(as_text=True)
+    assert "already a member of this organisation" in again.get_data(as_text=True)
+    assert users(app) == before + 2
+
+
+def test_email_host_sets_password_from_the_mail_logs_in_and_confirms_real_name(app, mcn, web):
+    confirm(mcn, upload(mcn, GOOD_CSV.encode("utf-8")).get_data(as_text=True))
+    with app.app_context():
+        body = get_session().scalar(select(OutboxMessage.body).where(OutboxMessage.recipient == "mei@example.com"))
+    link = re.search(r"http://[^\s]+/account/reset/[\w-]+", body).group(0)
+    path = link.split("localhost", 1)[-1] if "localhost" in link else "/" + link.split("/", 3)[3]
+    assert web.login("mei@example.com", "whatever password").status_code == 200  # no usable password yet
+    r = web.post(path, {"password": "new secret 123"})
+    assert r.status_code == 302
+    assert web.post(path, {"password": "another one 456"}).status_code == 400  # single use
+    assert web.login("mei@example.com", "new secret 123").status_code == 302
+    page = web.get("/account/real-name").get_data(as_text=True)
+    assert "Provided by MCN A" in page and "110105********1239" in page and ID_A not in page
+    refused = web.post("/account/real-name/confirm", {}, form_page="/account/real-name")
+    assert refused.status_code == 400 and "agree to the notice" in refused.get_data(as_text=True)
+    assert web.post("/account/real-name/confirm", {"consent": "y"}, form_page="/account/real-name").status_code == 302
+    with app.app_context():
+        session = get_session()
+        mei = session.scalar(select(User).where(User.email == "mei@example.com"))
+        assert mei.real_name.confirmed and session.scalar(select(ConsentRecord).where(ConsentRecord.user_id == mei.id))
+
+
+def test_cancel_writes_nothing(app, mcn):
+    before = users(app)
+    preview = upload(mcn, GOOD_CSV.encode("utf-8")).get_data(as_text=True)
+    r = confirm(mcn, preview, action="cancel")
+    assert r.status_code == 302
+    assert "nothing was saved" in mcn.get(r.headers["Location"]).get_data(as_text=True)
+    assert users(app) == before
+    with app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings(app, mcn, encoding):
+    data = " 昵称 ,手机号,EMAIL\n小林,13800138001,\n小雨,,yu@example.com\n".encode(encoding)
+    html = upload(mcn, data).get_data(as_text=True)
+    assert "2 rows will be created, 0 rows have problems" in html and "小林" in html and "小雨" in html
+
+
+def test_xlsx_with_english_headers(app, mcn):
+    data = xlsx([["Name", "Phone", "Legal_Name", "ID Number"], ["Lin", "138 0013 8002", "林一", ID_B]])
+    html = upload(mcn, data, "hosts.xlsx").get_data(as_text=True)
+    assert "1 rows will be created, 0 rows have problems" in html and "13800138002" in html
+    assert "440306********4569" in html and ID_B not in html
+
+
+def test_row_problems_are_named(app, mcn):
+    data = (
+        "姓名,手机号,邮箱,真实姓名,身份证号\n"
+        ",13800138003,,,\n"                       # 2: no name
+        "甲,,,,\n"                                 # 3: no contact
+        "乙,,not-an-email,,\n"                     # 4: bad email
+        "丙,13800138004,,张三,110105199003071230\n"  # 5: check digit
+        "丁,13800138005,,李四,\n"                  # 6: legal name without ID
+        "戊,13800138004,,,\n"                      # 7: duplicate of row 5
+        "己,,host@example.com,,\n"                 # 8: already a member
+        "庚,,elsewhere@example.com,,\n"            # 9: exists elsewhere
+    ).encode()
+    html = upload(mcn, data).get_data(as_text=True)
+    assert "0 rows will be created, 8 rows have problems" in html and "No row can be imported" in html
+    for row, message in [
+        (2, "The name is empty."),
+        (3, "Give a mobile number or an email address"),
+        (4, "“not-an-email” is not a valid email address."),
+        (5, "The last character does not match the others"),
+        (6, "A legal name needs the ID number too."),
+        (7, "Same as row 5 of this file."),
+        (8, "host@example.com already has an account and is already a member of this organisation."),
+        (9, "elsewhere@example.com already has an account on the site: invite it to the organisation instead."),
+    ]:
+        assert re.search(rf"<td[^>]*>{row}</td>.*?{re.escape(message)}", html), (row, message)
+    assert "110105199003071230" not in html
+
+
+def test_wrong_columns_and_empty_file(app, mcn):
+    r = upload(mcn, "手机,备注\n13800138000,x\n".encode())
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "The file lacks the column 昵称 / name. Columns found: 手机, 备注." in html
+    r = upload(mcn, b"")
+    assert r.status_code == 400 and "The file has no host rows." in r.get_data(as_text=True)
+
+
+def test_tampered_and_expired_payload_are_refused(app, mcn, monkeypatch):
+    before = users(app)
+    preview = upload(mcn, GOOD_CSV.encode()).get_data(as_text=True)
+    token = payload_of(preview)
+    tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    r = mcn.post(URL + "/confirm", {"payload": tampered, "action": "confirm"}, form_page=URL)
+    assert r.status_code == 400 and "was altered or is incomplete" in r.get_data(as_text=True)
+    monkeypatch.setattr(hostimport, "PAYLOAD_MINUTES", -1)  # every preview is now too old
+    r = mcn.post(URL + "/confirm", {"payload": token, "action": "confirm"}, form_page=URL)
+    assert r.status_code == 400 and "Upload the file again" in r.get_data(as_text=True)
+    assert "This preview is more than" in r.get_data(as_text=True)
+    assert users(app) == before
+
+
+def test_expired_payload_message(app, mcn):
+    with app.app_context():
+        cipher = app.extensions["lms.pii"]
+        token = hostimport.seal(app.config["SECRET_KEY"], cipher, org_id=1, admin_id=1, cohort_id=None, rows=[],
+                                skipped=[])  # fmt: skip
+        with pytest.raises(hostimport.PayloadInvalid, match="more than"):
+            import time
+
+            time.sleep(1.1)
+            hostimport.unseal(app.config["SECRET_KEY"], cipher, token, org_id=1, admin_id=1, max_age=0)
+        with pytest.raises(hostimport.PayloadInvalid, match="altered"):  # another org's admin
+            hostimport.unseal(app.config["SECRET_KEY"], cipher, token, org_id=2, admin_id=1)
+
+
+@pytest.mark.parametrize("login", ["trainer@example.com", "host@example.com", "otheradmin@example.com"])
+def test_only_the_org_admin_may_import(app, mcn, login):
+    web = Browserish(app.test_client())
+    web.login(login, PASSWORD)
+    before = users(app)
+    assert web.get(URL).status_code == 403
+    assert web.get(URL + "/template.csv").status_code == 403
+    r = web.post(URL, {"file": (io.BytesIO(GOOD_CSV.encode()), "h.csv")}, form_page="/account/")
+    assert r.status_code == 403 and "小美" not in r.get_data(as_text=True)
+    assert users(app) == before
+
+
+def test_template_and_links(app, mcn):
+    r = mcn.get(URL + "/template.csv")
+    assert r.data.decode("utf-8-sig").splitlines()[0] == "昵称,手机号,邮箱,真实姓名,身份证号"
+    assert "/orgs/mcn-a/hosts/import" in mcn.get("/orgs/mcn-a/").get_data(as_text=True)
+    assert "/orgs/mcn-a/hosts/import" in mcn.get("/orgs/mcn-a/cohorts").get_data(as_text=True)
