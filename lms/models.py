@@ -8,6 +8,7 @@ from lms.catalogue.models import Course, CourseAsset, CourseVersion, Lesson, Qui
 from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
+from lms.notifications.models import Notification
 from lms.orgs.models import Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
 from lms.skills.models import SkillAssessment, SkillSettings
@@ -41,6 +42,7 @@ __all__ = [
     "StudyTime",
     "Invitation",
     "Membership",
+    "Notification",
     "Organisation",
     "OutboxMessage",
     "PasswordResetToken",

@@ -107,6 +107,11 @@ MATRIX = [
     ("GET", "/bureau/bureau/cohorts", "bureau.submitted_cohorts", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/cohorts/999999", "bureau.submitted_cohort", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/bureau/bureau/cohorts/999999/roster.csv", "bureau.roster", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("POST", "/account/notification-mails", "accounts.notification_mails", {"anonymous": 302, "*": 302}),
+    ("GET", "/notifications", "notifications.index", {"anonymous": 302, "*": 200}),
+    ("GET", "/notifications/999999", "notifications.open", {"anonymous": 302, "*": 404}),
+    ("POST", "/notifications/999999/read", "notifications.mark_read", {"anonymous": 302, "*": 404}),
+    ("POST", "/notifications/read-all", "notifications.mark_all_read", {"anonymous": 302, "*": 302}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]
