@@ -45,7 +45,7 @@ def index():
     items = services.latest(session, current_user.id)
     return render_template(
         "notifications/index.html", items=items, total=services.count(session, current_user.id),
-        unread=sum(1 for n in items if n.read_at is None), text=texts.text, china_time=_china_time, form=ConfirmForm(),
+        unread=services.unread_count(session, current_user.id), text=texts.text, china_time=_china_time, form=ConfirmForm(),
         mails_on=services.wants_mail(current_user),
     )  # fmt: skip
 
