@@ -30,10 +30,11 @@ def register_commands(app: Flask) -> None:
     from lms.quizzes.cli import gift
     from lms.skills.cli import skills
     from lms.bureau.cli import bureau
+    from lms.notifications.cli import notifications
     from lms.trust.cli import keys_group, verify_command, witness_command, witness_keygen_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command):
+                    bureau, witness_command, witness_keygen_command, notifications):
         app.cli.add_command(command)
 
 

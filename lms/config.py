@@ -59,6 +59,8 @@ class Config:
     lesson_completion_ratio: float = 0.5
     #: How often an open, visible lesson page reports presence.
     heartbeat_seconds: int = 30
+    #: Hosts are reminded of an assigned course this many (China) days before its deadline.
+    deadline_notice_days: int = 3
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 

@@ -9,6 +9,7 @@ from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion,
 from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
+from lms.notifications.models import Notification
 from lms.orgs.models import Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
 from lms.skills.models import SkillAssessment, SkillSettings
@@ -45,6 +46,7 @@ __all__ = [
     "StudyTime",
     "Invitation",
     "Membership",
+    "Notification",
     "Organisation",
     "OutboxMessage",
     "PasswordResetToken",

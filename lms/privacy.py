@@ -13,6 +13,7 @@ from lms.accounts.realname import personal_data_export
 from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.learning import services as learning
+from lms.notifications.models import Notification
 from lms.quizzes.models import QuizAttempt
 from lms.security.pii import PIICipher
 from lms.skills.models import SkillAssessment, SkillSettings
@@ -41,6 +42,15 @@ def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
          "issued_at": c.issued_at.isoformat(), "hours": c.hours}
         for c in session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id))
     ]  # fmt: skip
+    data["notifications"] = {
+        "mails": user.notification_mails,
+        "items": [
+            {"kind": n.kind, "params": n.params, "created_at": n.created_at.isoformat(),
+             "read_at": n.read_at.isoformat() if n.read_at else None,
+             "mailed_at": n.mailed_at.isoformat() if n.mailed_at else None}
+            for n in session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+        ],
+    }  # fmt: skip
     settings = session.get(SkillSettings, user.id)
     data["skills"] = {
         "verticals": settings.verticals if settings else [],

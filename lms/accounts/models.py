@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -24,6 +24,8 @@ class User(UserMixin, Base):
     is_site_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Chosen UI language ("zh_CN" or "en"), None to follow the browser.
     locale: Mapped[str | None] = mapped_column(String(8))
+    #: Notifications also go by mail (to the email address, if any); the in-app list is kept either way.
+    notification_mails: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     #: Bumped on password change or reset: every older login session stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

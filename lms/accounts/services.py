@@ -194,3 +194,9 @@ def load_user_by_session_id(session: Session, session_id: str) -> User | None:
         return None
     return user
 
+
+
+def set_notification_mails(session: Session, user: User, on: bool) -> None:
+    """Notification mails on or off; notifications in the app are kept either way."""
+    user.notification_mails = on
+    session.flush()

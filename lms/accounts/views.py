@@ -120,6 +120,21 @@ def account():
     return render_template("accounts/account.html", consent=consent, confirm=ConfirmForm())
 
 
+@bp.post("/notification-mails")
+@rule(LOGIN)
+def notification_mails():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        session = get_session()
+        on = request.form.get("mails") == "on"
+        services.set_notification_mails(session, current_user, on)
+        session.commit()
+        flash(_("Notifications will also be mailed to you.") if on
+              else _("Notifications will no longer be mailed to you; you still find them on the notifications page."),
+              "success")  # fmt: skip
+    return redirect(url_for("accounts.account"))
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @rule(LOGIN)
 def change_password():

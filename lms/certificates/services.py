@@ -29,6 +29,7 @@ from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import china_day
 from lms.orgs.models import Membership, Organisation, Role
 from lms.quizzes.services import attempts_of, counted_score, QuizSettings
+from lms.signals import certificate_issued
 
 
 @dataclass
@@ -117,6 +118,7 @@ def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: dateti
         if existing is None:
             raise  # some other constraint failed: not a race we know how to settle
         return existing
+    certificate_issued.send(session, certificate=certificate)
     return certificate
 
 

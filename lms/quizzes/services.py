@@ -23,7 +23,7 @@ from lms.learning.models import Enrollment
 from lms.quizzes.gift import Question, from_dict
 from lms.quizzes.grading import InvalidResponse, grade
 from lms.quizzes.models import FINISHED, IN_PROGRESS, NEEDS_GRADING, QuizAttempt, QuizResponse
-from lms.signals import enrollment_progressed
+from lms.signals import attempt_submitted, enrollment_progressed
 from lms.quizzes.paper import PaperItem, draw_paper, paper_from_json, paper_to_json
 
 #: Network latency allowance for an answer sent at the last second; anything later is not counted.
@@ -275,6 +275,7 @@ def finish_attempt(
             _grade_response(questions[item.question_index], response)
     _settle(attempt)
     session.flush()
+    attempt_submitted.send(session, attempt=attempt)
     _progressed(session, attempt)
     return attempt
 

@@ -162,6 +162,11 @@ MATRIX = [
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/orgs/mcn-a/authoring/no-draft/quizzes/final/delete", "authoring.delete_quiz",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("POST", "/account/notification-mails", "accounts.notification_mails", {"anonymous": 302, "*": 302}),
+    ("GET", "/notifications", "notifications.index", {"anonymous": 302, "*": 200}),
+    ("GET", "/notifications/999999", "notifications.open", {"anonymous": 302, "*": 404}),
+    ("POST", "/notifications/999999/read", "notifications.mark_read", {"anonymous": 302, "*": 404}),
+    ("POST", "/notifications/read-all", "notifications.mark_all_read", {"anonymous": 302, "*": 302}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]
