@@ -191,6 +191,16 @@ def publish(session: Session, draft: CourseDraft) -> Published:
     return Published(number=version.number, unchanged=bool(report.unchanged))
 
 
+def set_shared(session: Session, org_id: int, slug: str, shared: bool) -> Course:
+    """A site admin's decision: the organisation's published course in the shared catalogue, or back to private."""
+    course = session.scalar(select(Course).where(Course.slug == slug, Course.org_id == org_id))
+    if course is None or course.current_version_id is None:
+        raise NotFound(_l("No such course in this organisation."))
+    course.shared = shared
+    session.flush()
+    return course
+
+
 def draft_zip(draft: CourseDraft) -> bytes:
     return write_course_zip(draft.slug, files_of(draft))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from lms.accounts.forms import ConfirmForm
 from lms.authoring import folder, services
@@ -25,8 +26,8 @@ from lms.catalogue.labels import AREA_LABELS, skill_names, vertical_labels
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
-from lms.orgs.models import OrgKind, Role
-from lms.security.access import org_roles, rule
+from lms.orgs.models import Organisation, OrgKind, Role
+from lms.security.access import SITE_ADMIN, org_roles, rule
 
 bp = Blueprint("authoring", __name__, url_prefix="/orgs/<org_slug>/authoring")
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)
@@ -105,6 +106,27 @@ def edit_course(org_slug: str, slug: str):
         return redirect(url_for("authoring.index", org_slug=org_slug))
     session.commit()
     return redirect(url_for("authoring.draft", org_slug=org_slug, slug=draft.slug))
+
+
+@bp.post("/courses/<slug>/share")
+@rule(SITE_ADMIN)
+def share(org_slug: str, slug: str):
+    """Site admins publish an organisation's course to the shared catalogue (or withdraw it)."""
+    session = get_session()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    org = session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    if org is None:
+        abort(404)
+    shared = request.form.get("shared") == "1"
+    try:
+        services.set_shared(session, org.id, slug, shared)
+    except NotFound:
+        abort(404)
+    session.commit()
+    flash(_("%(slug)s is now in the shared catalogue: every host can find it.", slug=slug) if shared else
+          _("%(slug)s is private to its organisation again.", slug=slug), "success")  # fmt: skip
+    return redirect(url_for("authoring.index", org_slug=org_slug))
 
 
 @bp.get("/courses/<slug>/v<int:number>.zip")

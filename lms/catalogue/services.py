@@ -182,7 +182,7 @@ def catalogue_stats(result: LoadResult) -> list[dict]:
 
 def visible_courses_query(org_ids: list[int]):
     """Courses a user may see: the shared catalogue and their organisations' own courses."""
-    visible = Course.org_id.is_(None)
+    visible = or_(Course.org_id.is_(None), Course.shared.is_(True))
     if org_ids:
         visible = or_(visible, Course.org_id.in_(org_ids))
     return (
@@ -229,7 +229,7 @@ def course_titles(session: Session, slugs: list[str]) -> dict[str, CourseVersion
 
 
 def get_asset(session: Session, slug: str, number: int, name: str, org_ids: list[int]) -> CourseAsset:
-    visible = Course.org_id.is_(None)
+    visible = or_(Course.org_id.is_(None), Course.shared.is_(True))
     if org_ids:
         visible = or_(visible, Course.org_id.in_(org_ids))
     asset = session.scalar(

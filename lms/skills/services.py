@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -116,7 +116,7 @@ def course_infos(session: Session) -> list[CourseInfo]:
     rows = session.execute(
         select(Course.slug, CourseVersion)
         .join(CourseVersion, Course.current_version_id == CourseVersion.id)
-        .where(Course.org_id.is_(None))
+        .where(or_(Course.org_id.is_(None), Course.shared.is_(True)))
     )
     return [CourseInfo(slug, tuple(v.skills), v.vertical, v.level) for slug, v in rows]
 

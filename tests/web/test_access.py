@@ -126,6 +126,8 @@ MATRIX = [
      {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
     ("POST", "/orgs/mcn-a/authoring/courses/no-course/edit", "authoring.edit_course",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("POST", "/orgs/mcn-a/authoring/courses/no-course/share", "authoring.share",
+     {"anonymous": 302, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/authoring/courses/no-course/v1.zip", "authoring.export_version",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/authoring/no-draft/", "authoring.draft",

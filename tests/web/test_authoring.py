@@ -255,3 +255,22 @@ def test_a_lesson_problem_is_shown_at_its_line_and_blocks_publishing(app, people
     assert "fix them before publishing" in r.get_data(as_text=True)
     with app.app_context():
         assert get_session().scalar(select(Course).where(Course.slug == "mcn-broken")) is None
+
+
+def test_a_site_admin_publishes_an_org_course_to_the_shared_catalogue(app, people, make_user):
+    make_user("root@example.com", "管理员", is_site_admin=True)
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-shared")
+    trainer.send(f"{draft}publish", {}, page=draft)
+    outsider = login(app, "outsider@example.com")
+    assert outsider.get("/courses/mcn-shared").status_code == 404
+    # The trainer cannot share their own course; only a site admin decides what the whole site sees.
+    assert trainer.send(f"{BASE}/courses/mcn-shared/share", {"shared": "1"}, page=f"{BASE}/").status_code == 403
+    root = login(app, "root@example.com")
+    r = root.send(f"{BASE}/courses/mcn-shared/share", {"shared": "1"}, page=f"{BASE}/", follow_redirects=True)
+    assert "now in the shared catalogue" in r.get_data(as_text=True)
+    assert "Returns basics" in outsider.get("/courses/mcn-shared").get_data(as_text=True)
+    # The owning organisation keeps editing it; a new version reaches everyone.
+    assert trainer.get(f"{BASE}/").status_code == 200 and "Every host (shared catalogue)" in trainer.get(f"{BASE}/").get_data(as_text=True)
+    root.send(f"{BASE}/courses/mcn-shared/share", {"shared": "0"}, page=f"{BASE}/")
+    assert outsider.get("/courses/mcn-shared").status_code == 404
