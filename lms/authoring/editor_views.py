@@ -22,7 +22,14 @@ from lms.authoring.forms import (
     QuizSettingsForm,
     choices,
 )
-from lms.authoring.questions import AnswerRow, QuestionError, append_question, build_question
+from lms.authoring.questions import (
+    AnswerRow,
+    QuestionError,
+    append_question,
+    build_question,
+    form_values,
+    replace_question,
+)
 from lms.authoring.views import TRAINERS, bp, draft_or_404, message
 from lms.catalogue.labels import skill_names
 from lms.catalogue.loader import ASSET_TYPES, MAX_ASSET_BYTES
@@ -241,8 +248,15 @@ def add_quiz(org_slug: str, slug: str):
     return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
 
 
-def _question_form() -> QuestionForm:
-    form = QuestionForm(prefix="question")
+def _index(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _question_form(values: dict | None = None) -> QuestionForm:
+    if values is not None:
+        values = {**values, "answers": values["answers"] + [{}] * max(0, 6 - len(values["answers"]))}
+    # An existing question fills the form; otherwise Flask-WTF reads what was submitted.
+    form = QuestionForm(prefix="question", formdata=None, data=values) if values else QuestionForm(prefix="question")
     form.skill.choices = choices([("", "—"), *sorted(skill_names().items())])
     return form
 
@@ -274,6 +288,7 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
     if request.method == "GET":
         gift_form.gift.data = gift_text
     action, status, gift_errors = request.form.get("action"), 200, []
+    edit_index = _index(request.args.get("edit")) if request.method == "GET" else None
     if request.method == "POST":
         status = 400
         if action == "settings" and settings_form.validate_on_submit():
@@ -310,21 +325,35 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
         elif action == "question" and question_form.validate_on_submit():
             rows = [AnswerRow(r.text.data or "", r.match.data or "", r.percent.data or "", r.feedback.data or "")
                     for r in question_form.answers]  # fmt: skip
+            editing = _index(request.form.get("index"))
             try:
                 question = build_question(
                     kind=question_form.kind.data, text=question_form.text.data, name=question_form.name.data or "",
                     category=question_form.category.data or "", general_feedback=question_form.general_feedback.data or "",
                     skill=question_form.skill.data or "", difficulty=question_form.difficulty.data or "",
                     correct=question_form.correct.data or "", rows=rows)  # fmt: skip
-                files[gift_path] = append_question(gift_text, question).encode("utf-8")
+                if editing is None:
+                    files[gift_path] = append_question(gift_text, question).encode("utf-8")
+                else:
+                    files[gift_path] = replace_question(gift_text, editing, question).encode("utf-8")
             except QuestionError as exc:
                 question_form.form_errors.append(_(exc.message))
             except GiftError:
                 question_form.form_errors.append(_("Fix the errors in the questions above before adding another."))
             else:
                 _save(found, files)
-                flash(_("Question added."), "success")
+                flash(_("Question saved.") if editing is not None else _("Question added."), "success")
                 return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id) + "#questions")
+            edit_index = editing
+        elif action == "delete-question" and ConfirmForm().validate_on_submit():
+            try:
+                files[gift_path] = replace_question(gift_text, _index(request.form.get("index")) or 0, None).encode()
+            except (QuestionError, GiftError):
+                flash(_("That question could not be deleted; edit the GIFT text instead."), "error")
+            else:
+                _save(found, files)
+                flash(_("Question deleted."), "success")
+            return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id) + "#questions")
         if gift_form.gift.data is None:
             gift_form.gift.data = gift_text
     else:
@@ -333,13 +362,17 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
         questions = parse(gift_text, filename=gift_path) if gift_text.strip() else []
     except GiftError:
         questions = []
+    if request.method == "GET" and edit_index is not None:
+        if edit_index >= len(questions):
+            abort(404)
+        question_form = _question_form(form_values(questions[edit_index]))
     _spec, problems = services.check(session, found)
     by_file = folder.problems_by_file(slug, problems)
     quiz_problems = by_file.get(gift_path, []) + [p for p in by_file.get("course.yaml", []) if quiz_id in p.message]
     return render_template("authoring/quiz.html", org=g.org, draft=found, quiz_id=quiz_id, entry=entry,
                            settings_form=settings_form, gift_form=gift_form, question_form=question_form,
                            questions=questions, gift_errors=gift_errors, problems=quiz_problems,
-                           confirm=ConfirmForm(), kind_labels=dict(QUESTION_KINDS)), status  # fmt: skip
+                           confirm=ConfirmForm(), kind_labels=dict(QUESTION_KINDS), edit_index=edit_index), status  # fmt: skip
 
 
 @bp.post("/<slug>/quizzes/<quiz_id>/delete")

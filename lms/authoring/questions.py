@@ -144,3 +144,58 @@ def append_question(gift: str, question: Question) -> str:
     if question.category == last_category:
         block = "\n".join(line for line in block.split("\n") if not line.startswith("$CATEGORY:")).lstrip("\n")
     return (gift.rstrip("\n") + "\n\n" if gift.strip() else "") + block.rstrip("\n") + "\n"
+
+
+def _percent_text(fraction: float) -> str:
+    return f"{fraction * 100:g}"
+
+
+def form_values(question: Question) -> dict:
+    """The question editor's fields for an existing question, so it can be changed with the same form."""
+    rows: list[dict] = []
+    if question.type in ("multichoice", "multiresponse", "shortanswer", "ordering"):
+        rows = [{"text": a.text, "percent": _percent_text(a.fraction) if a.fraction else "",
+                 "feedback": a.feedback or ""} for a in question.answers]  # fmt: skip
+    elif question.type == "numerical":
+        rows = [{"text": f"{n.value:g}" + (f":{n.tolerance:g}" if n.tolerance else "") if n.value is not None else "",
+                 "percent": _percent_text(n.fraction), "feedback": n.feedback or ""} for n in question.numerical]  # fmt: skip
+    elif question.type == "matching":
+        rows = [{"text": p.question, "match": p.answer} for p in question.pairs]
+    skills = question.skills
+    return {
+        "kind": question.type, "text": question.text, "name": question.name or "", "category": question.category or "",
+        "general_feedback": question.general_feedback or "", "skill": skills[0] if skills else "",
+        "difficulty": str(question.difficulty),
+        "correct": "" if question.correct is None else ("true" if question.correct else "false"), "answers": rows,
+    }  # fmt: skip
+
+
+def replace_question(gift: str, index: int, question: Question | None) -> str:
+    """The quiz file with question ``index`` replaced (or removed when ``question`` is None), written by the exporter.
+
+    The whole file is rewritten in the exporter's form: question texts, answers, feedback, pools and tags are kept;
+    free comments between questions are not.
+    """
+    questions = parse(gift) if gift.strip() else []
+    if not 0 <= index < len(questions):
+        raise QuestionError(N_("That question is no longer in the file; reload the page."), "text")
+    if question is not None:
+        old = questions[index]
+        question.format = old.format if question.format == "moodle" else question.format
+        question.id_number = old.id_number
+        # Tags the form does not edit stay as they were.
+        kept = [t for t in old.tags if not t.startswith(("skill:", "difficulty:"))]
+        question.tags = list(dict.fromkeys(kept + question.tags))
+        questions[index] = question
+    else:
+        del questions[index]
+    # GIFT cannot go back to "no pool" after a pool: such a question joins the pool before it.
+    last = None
+    for q in questions:
+        if q.category is None and last is not None:
+            q.category = last
+        last = q.category
+    try:
+        return export(questions)
+    except ValueError as exc:
+        raise QuestionError(str(exc), "text") from None

@@ -274,3 +274,35 @@ def test_a_site_admin_publishes_an_org_course_to_the_shared_catalogue(app, peopl
     assert trainer.get(f"{BASE}/").status_code == 200 and "Every host (shared catalogue)" in trainer.get(f"{BASE}/").get_data(as_text=True)
     root.send(f"{BASE}/courses/mcn-shared/share", {"shared": "0"}, page=f"{BASE}/")
     assert outsider.get("/courses/mcn-shared").status_code == 404
+
+
+def test_an_existing_question_is_edited_and_deleted_with_the_form(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-edit-q")
+    quiz_url = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "测验", "quiz-title_en": "Quiz",
+                                                "quiz-pass_mark": "60"}, page=draft).headers["Location"]  # fmt: skip
+    bank = ("$CATEGORY: returns\n\n// [tag:skill:compliance] [tag:difficulty:3] [tag:source:msl]\n"
+            "::q1:: 退货期限几天？{#7:0####《消费者权益保护法》第二十五条。}\n\n::q2:: 第二题{TRUE}\n")
+    trainer.send(quiz_url, {"action": "gift", "gift-gift": bank, "gift-mode": "append"})
+    form = trainer.get(quiz_url + "?edit=0").get_data(as_text=True)
+    assert 'value="7"' in form and "Edit question 1" in form and "第二十五条" in form
+    r = trainer.send(quiz_url, {"action": "question", "index": "0", "question-kind": "numerical", "question-correct": "",
+                                "question-text": "七日无理由退货是几天？", "question-category": "returns",
+                                "question-skill": "compliance", "question-difficulty": "2",
+                                "question-answers-0-text": "7", "question-answers-1-text": "6..8",
+                                "question-answers-1-percent": "50",
+                                "question-general_feedback": "《消费者权益保护法》第二十五条。"},
+                     page=quiz_url + "?edit=0")  # fmt: skip
+    assert r.status_code == 302, re.findall(r'class="error[^"]*"[^>]*>(.*?)</', r.get_data(as_text=True), re.S)
+    with app.app_context():
+        files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
+    from lms.quizzes.gift import parse
+
+    first, second = parse(files["quizzes/final.gift"].decode())
+    assert first.text == "七日无理由退货是几天？" and [n.fraction for n in first.numerical] == [1.0, 0.5]
+    assert "source:msl" in first.tags and first.difficulty == 2 and second.text == "第二题"
+    trainer.send(quiz_url, {"action": "delete-question", "index": "1"})
+    with app.app_context():
+        files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
+    assert [q.text for q in parse(files["quizzes/final.gift"].decode())] == ["七日无理由退货是几天？"]
+    assert trainer.get(quiz_url + "?edit=5").status_code == 404
