@@ -45,6 +45,14 @@ def _back(slug: str, anchor: str = ""):
     return redirect(url_for("authoring.draft", org_slug=g.org.slug, slug=slug) + anchor)
 
 
+def _confirmed(slug: str):
+    """The draft and its files for a button's POST (a bare form: only the CSRF token is checked)."""
+    found = draft_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return found, services.files_of(found)
+
+
 def _save(draft, files: dict[str, bytes]) -> None:
     session = get_session()
     services.save_files(session, draft, files, current_user.id)
@@ -114,10 +122,7 @@ def lesson(org_slug: str, slug: str, name: str):
 @bp.post("/<slug>/lessons/<name>/move")
 @rule(TRAINERS)
 def move_lesson(org_slug: str, slug: str, name: str):
-    found = draft_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    files = services.files_of(found)
+    found, files = _confirmed(slug)
     path = _lesson_path(files, name)
     _save(found, folder.move_lesson(files, path, -1 if request.form.get("direction") == "up" else 1))
     return _back(slug, "#lessons")
@@ -126,10 +131,7 @@ def move_lesson(org_slug: str, slug: str, name: str):
 @bp.post("/<slug>/lessons/<name>/delete")
 @rule(TRAINERS)
 def delete_lesson(org_slug: str, slug: str, name: str):
-    found = draft_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    files = services.files_of(found)
+    found, files = _confirmed(slug)
     try:
         files = folder.delete_lesson(files, _lesson_path(files, name))
     except folder.FolderError as exc:
@@ -197,10 +199,7 @@ def upload_asset(org_slug: str, slug: str):
 @bp.post("/<slug>/assets/<name>/delete")
 @rule(TRAINERS)
 def delete_asset(org_slug: str, slug: str, name: str):
-    found = draft_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    files = services.files_of(found)
+    found, files = _confirmed(slug)
     if files.pop(f"assets/{name}", None) is None:
         abort(404)
     _save(found, files)
@@ -378,10 +377,7 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
 @bp.post("/<slug>/quizzes/<quiz_id>/delete")
 @rule(TRAINERS)
 def delete_quiz(org_slug: str, slug: str, quiz_id: str):
-    found = draft_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    files = services.files_of(found)
+    found, files = _confirmed(slug)
     if not any(e.get("id") == quiz_id for e in folder.quiz_entries(files)):
         abort(404)
     _save(found, folder.delete_quiz(files, quiz_id))
