@@ -197,9 +197,9 @@ def _ordering_items(question: Question, number: int) -> list[str]:
         if answer.fraction != 1.0:
             raise ValueError(f"question {number}: every ordering item is worth 100%, not {answer.fraction!r}")
         if "->" in answer.text:
-            raise ValueError(f"question {number}: an ordering item cannot contain '->' (it would read as matching)")
+            raise ValueError(f"question {number}: an ordering item cannot contain '->' (reads as matching)")
         if WEIGHT_RE.match(answer.text):
-            raise ValueError(f"question {number}: an ordering item cannot start like a weight: {answer.text!r}")
+            raise ValueError(f"question {number}: an ordering item cannot start like a weight {answer.text!r}")
         items.append("=" + _part(answer.text, question.format) + _feedback(answer.feedback, question.format))
     return items
 

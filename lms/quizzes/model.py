@@ -29,7 +29,7 @@ DEFAULT_DIFFICULTY = 2
 SKILL_PREFIX = "skill:"
 DIFFICULTY_PREFIX = "difficulty:"
 DIFFICULTIES = ("1", "2", "3")
-#: The Moodle tag that turns a GIFT short-answer block into an ordering question (the type, not kept as a tag).
+#: The Moodle tag that makes a GIFT short-answer block an ordering question (the type; not kept as a tag).
 ORDERING_TAG = "type:ordering"
 MIN_ORDERING_ITEMS = 3
 
