@@ -303,6 +303,7 @@ def test_question_statistics_for_the_trainer(app, host, two_mcns):
     page = trainer_a.get(f"/orgs/mcn-a/quiz-statistics/{quiz_id}").get_data(as_text=True)
     assert "few attempts" in page and "Facility" in page and "1.00" in page
     assert "广告法" in page  # how often each option was chosen
+    assert "确认收货日期 → 检查商品是否完好 → 办理退款 → 回访顾客" in page  # an ordering: the host's order
     # MCN B has no attempts on it: nothing to show, and nothing of MCN A's.
     assert trainer_b.get(f"/orgs/mcn-b/quiz-statistics/{quiz_id}").status_code == 404
 
