@@ -126,6 +126,8 @@ def _right_answer(q):
         return str(q.numerical[0].value)
     if q.type == "matching":
         return {str(i): p.answer for i, p in enumerate(q.pairs) if p.question}
+    if q.type == "ordering":
+        return list(range(len(q.answers)))
     return None
 
 

@@ -141,7 +141,8 @@ class AnswerRowForm(Form):
 QUESTION_KINDS = [
     ("multichoice", _l("Single choice")), ("multiresponse", _l("Multiple response")), ("truefalse", _l("True/false")),
     ("shortanswer", _l("Short answer")), ("numerical", _l("Numerical")), ("matching", _l("Matching")),
-    ("essay", _l("Essay (graded by a trainer)")), ("description", _l("Description (text only)")),
+    ("ordering", _l("Ordering")), ("essay", _l("Essay (graded by a trainer)")),
+    ("description", _l("Description (text only)")),
 ]  # fmt: skip
 
 

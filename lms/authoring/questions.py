@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from lms.quizzes.gift import Answer, GiftError, NumericalAnswer, Pair, Question, export, parse
 
-EDITABLE_TYPES = ("multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching", "essay",
-                  "description")  # fmt: skip
+EDITABLE_TYPES = ("multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching", "ordering",
+                  "essay", "description")  # fmt: skip
 
 
 
@@ -116,6 +116,13 @@ def build_question(
         if len(pairs) < 3 or any(not row.text.strip() or not row.match.strip() for _i, row in pairs):
             raise QuestionError(N_("Give at least three complete pairs."), "answers-0-text")
         question.pairs = [Pair(row.text.strip(), row.match.strip()) for _i, row in pairs]
+    elif kind == "ordering":  # the rows' texts are the items, in the right order
+        if len(rows) < 3 or any(not row.text.strip() for _i, row in rows):
+            raise QuestionError(N_("Give at least three items, in the right order."), "answers-0-text")
+        for i, row in rows:
+            if row.percent.strip():
+                raise QuestionError(N_("Ordering items take no weight: leave it empty."), f"answers-{i}-percent")
+        question.answers = [Answer(row.text.strip(), 1.0, row.feedback.strip() or None) for _i, row in rows]
     return question
 
 

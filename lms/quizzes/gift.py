@@ -30,6 +30,12 @@ The question type comes from the answer block, checked in this order:
   (an extra wrong answer); it counts as a pair but at least two pairs need a question;
 - otherwise ``shortanswer``: ``=`` answers with optional ``%n%`` weights; a single answer may omit the ``=``.
 
+Extension: ``[tag:type:ordering]`` in the question's comments makes an ``ordering`` question (Moodle has no
+GIFT syntax for one and, ignoring the tag's meaning, imports it as the short answer it looks like). Its block
+lists the items with ``=`` in the right order, each worth 1.0 and optionally with ``#feedback``; at least
+three items, no ``~`` answers, no weights, and the tag on any other kind of block (or on a question without a
+block) is an error. The tag itself is not kept in ``tags``: the type says it.
+
 Short-answer and numerical questions need an answer worth 100%, as in Moodle. Every problem in a file is
 collected before :class:`GiftError` is raised, each with its line.
 """
@@ -44,6 +50,7 @@ from lms.quizzes.gift_text import BLANK, GiftError, GiftProblem, Problems, Src, 
 from lms.quizzes.model import (
     DIFFICULTIES,
     DIFFICULTY_PREFIX,
+    ORDERING_TAG,
     SKILL_PREFIX,
     Answer,
     NumericalAnswer,
@@ -106,10 +113,11 @@ def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
     return [b for b in blocks if b]
 
 
-def _read_tags(comments: list[tuple[int, str]], problems: Problems) -> tuple[str | None, list[str]]:
+def _read_tags(comments: list[tuple[int, str]], problems: Problems) -> tuple[str | None, list[str], int]:
+    """The id number, the tags, and the line of an ``[tag:type:ordering]`` tag (0 when there is none)."""
     id_number: str | None = None
     tags: list[str] = []
-    difficulty_line = 0
+    difficulty_line = ordering_line = 0
     for no, line in comments:
         for match in _TAG_RE.finditer(line):
             value = re.sub(r"\\([\]\\])", r"\1", match.group(2)).strip()
@@ -117,6 +125,9 @@ def _read_tags(comments: list[tuple[int, str]], problems: Problems) -> tuple[str
                 id_number = id_number or value or None
                 continue
             if not value:
+                continue
+            if value == ORDERING_TAG:
+                ordering_line = ordering_line or no
                 continue
             tags.append(value)
             if value.startswith(DIFFICULTY_PREFIX):
@@ -128,7 +139,7 @@ def _read_tags(comments: list[tuple[int, str]], problems: Problems) -> tuple[str
                 difficulty_line = difficulty_line or no
             elif value.startswith(SKILL_PREFIX) and not value[len(SKILL_PREFIX) :].strip():
                 problems.add(no, "skill tag without a skill id: write [tag:skill:<id>]")
-    return id_number, tags
+    return id_number, tags, ordering_line
 
 
 class _Invalid(Exception):
@@ -141,7 +152,7 @@ def _parse_question(
     start = body[0][0]
     before_count = len(problems.found)
     src = build(body, problems)
-    id_number, tags = _read_tags(comments, problems)
+    id_number, tags, ordering_line = _read_tags(comments, problems)
     name: str | None = None
     if src.find("::") == 0:
         end = src.find("::", 2)
@@ -168,7 +179,12 @@ def _parse_question(
     question = Question(type="description", text=text, name=name, category=category, format=fmt)
     question.id_number, question.tags, question.line = id_number, tags, start
     if block is not None:
-        fill_from_block(question, block[1], problems)
+        fill_from_block(question, block[1], problems, ordering=bool(ordering_line))
+    elif ordering_line:
+        problems.add(
+            start,
+            f"[tag:{ORDERING_TAG}] (line {ordering_line}) needs an answer block listing the items with '='",
+        )
     return question if len(problems.found) == before_count else None
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 
 from lms.quizzes.gift_text import WEIGHT_RE, Problems, Src, clean
-from lms.quizzes.model import Answer, NumericalAnswer, Pair, Question, QuestionType
+from lms.quizzes.model import (
+    MIN_ORDERING_ITEMS,
+    ORDERING_TAG,
+    Answer,
+    NumericalAnswer,
+    Pair,
+    Question,
+    QuestionType,
+)
 
 MIN_CHOICES = 2
 MIN_MATCHING_PAIRS = 3  # the documentation: "There must be at least three matching pairs"
@@ -18,14 +26,19 @@ _TF_VALUES = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-def fill_from_block(question: Question, content: Src, problems: Problems) -> None:
-    """Set the type and answers of ``question`` from the text between its braces."""
+def fill_from_block(question: Question, content: Src, problems: Problems, ordering: bool = False) -> None:
+    """Set the type and answers of ``question`` from the text between its braces; ``ordering``: the question
+    is tagged ``[tag:type:ordering]``, so the block must read as a short answer listing the items."""
     line = content.line(0)  # the line of '{': where problems with the block as a whole are reported
     content = content.strip()
     at = content.rfind("####")  # like Moodle: the last run of four '#' starts the general feedback
     if at >= 0:
         question.general_feedback = clean(content[at + 4 :]) or None
         content = content[:at].strip()
+    if ordering:
+        question.type = "ordering"
+        question.answers = _ordering(content, question.line, problems)
+        return
     kind: QuestionType
     if not content.text:
         kind = "essay"
@@ -150,6 +163,58 @@ def _short_answers(content: Src, line: int, problems: Problems) -> list[Answer]:
     best = max(a.fraction for a in answers)
     if best != 1.0 and len(problems.found) == before_count:
         problems.add(line, f"short-answer question needs an answer worth 100%, best is {_percent(best)}")
+    return answers
+
+
+def _block_kind(content: Src) -> str:
+    """What a block would read as without the ordering tag, in words for an error message."""
+    if not content.text:
+        return "an essay"
+    if content.is_syntax(0, "#"):
+        return "a numerical"
+    if content.split("#")[0].text.strip() in _TF_VALUES:
+        return "a true/false"
+    if content.find_any("~") >= 0:
+        return "choice"
+    if _is_matching(content):
+        return "a matching"
+    return "shortanswer"
+
+
+def _ordering(content: Src, line: int, problems: Problems) -> list[Answer]:
+    """The items of a ``[tag:type:ordering]`` question: a short-answer block of ``=`` items in the right
+    order. Problems with the question as a whole are reported at ``line``, the question's first line."""
+    kind = _block_kind(content)
+    if kind == "choice":
+        problems.add(
+            line,
+            "an ordering question takes no '~' answers: list every item with '=', in the right order",
+        )
+        return []
+    if kind != "shortanswer":
+        problems.add(
+            line,
+            f"[tag:{ORDERING_TAG}] on {kind} answer block: an ordering question lists its items with '=', "
+            "in the right order",
+        )
+        return []
+    lead, items = content.split("=")
+    _stray_lead(lead, "'='", problems)
+    answers: list[Answer] = []
+    for n, (_, item) in enumerate(items, 1):
+        weight, rest = _weight(item, problems, line)
+        if weight is not None:
+            problems.add(
+                line, f"ordering item {n} (line {item.line(0)}) has a weight: ordering items take no '%n%'"
+            )
+        text, feedback = _answer_and_feedback(rest)
+        if not text:
+            problems.add(item.line(0), f"ordering item {n} is empty")
+        answers.append(Answer(text, 1.0, feedback))
+    if len(answers) < MIN_ORDERING_ITEMS:
+        problems.add(
+            line, f"an ordering question needs at least {MIN_ORDERING_ITEMS} items, found {len(answers)}"
+        )
     return answers
 
 

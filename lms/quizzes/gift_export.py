@@ -4,10 +4,14 @@ Import :func:`export` from :mod:`lms.quizzes.gift`. The output follows Moodle's 
 characters escaped everywhere, line breaks written as ``\\n``, one blank line between questions, a
 ``$CATEGORY:`` line whenever the category changes, and ``// [id:…] [tag:…]`` before a tagged question.
 
-Questions that GIFT cannot express raise ``ValueError``: ``ordering`` questions, a matching item or short
-answer containing ``->`` (GIFT has no escape for it), a question without a category after one with a
-category, a description with general feedback, tags or ids with line breaks, and choice weights that
-:func:`~lms.quizzes.gift.parse` would read as another type.
+An ``ordering`` question is written as the parser's extension reads it: ``[tag:type:ordering]`` first among
+its tags and its items as ``=`` answers in the right order.
+
+Questions that GIFT cannot express raise ``ValueError``: a matching item, short answer or ordering item
+containing ``->`` (GIFT has no escape for it), a question without a category after one with a category, a
+description with general feedback, tags or ids with line breaks, choice weights that
+:func:`~lms.quizzes.gift.parse` would read as another type, an ordering question with fewer than three items
+or with an item not worth exactly 1.0, and a ``type:ordering`` tag kept in ``tags`` (the type carries it).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lms.quizzes.gift_text import BLANK, FORMAT_MARKER_RE, WEIGHT_RE
-from lms.quizzes.model import Answer, NumericalAnswer, Question, TextFormat
+from lms.quizzes.model import MIN_ORDERING_ITEMS, ORDERING_TAG, Answer, NumericalAnswer, Question, TextFormat
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n"})
 
@@ -59,7 +63,11 @@ def _question(question: Question, number: int) -> str:
 
 
 def _tag_comment(question: Question, number: int) -> str:
+    if ORDERING_TAG in question.tags:
+        raise ValueError(f"question {number}: the tag {ORDERING_TAG!r} is the question type, not a tag")
     bits = [f"[id:{_tag_escape(question.id_number, number)}]"] if question.id_number else []
+    if question.type == "ordering":
+        bits.append(f"[tag:{ORDERING_TAG}]")
     bits += [f"[tag:{_tag_escape(tag, number)}]" for tag in question.tags]
     return "// " + " ".join(bits) if bits else ""
 
@@ -118,6 +126,8 @@ def _block(question: Question, number: int) -> str:
         items = [_choice(a, kind, fmt) for a in question.answers]
     elif kind == "shortanswer":
         items = [_short(a, fmt, number) for a in question.answers]
+    elif kind == "ordering":
+        items = _ordering_items(question, number)
     elif kind == "numerical":
         items = [_numerical(a, fmt) for a in question.numerical]
     elif kind == "matching":
@@ -177,6 +187,21 @@ def _short(answer: Answer, fmt: TextFormat, number: int) -> str:
     literal_weight = bool(WEIGHT_RE.match(answer.text))
     weight = _weight(answer.fraction) if answer.fraction != 1.0 or literal_weight else ""
     return "=" + weight + _part(answer.text, fmt) + _feedback(answer.feedback, fmt)
+
+
+def _ordering_items(question: Question, number: int) -> list[str]:
+    if len(question.answers) < MIN_ORDERING_ITEMS:
+        raise ValueError(f"question {number}: an ordering question needs at least {MIN_ORDERING_ITEMS} items")
+    items = []
+    for answer in question.answers:
+        if answer.fraction != 1.0:
+            raise ValueError(f"question {number}: every ordering item is worth 100%, not {answer.fraction!r}")
+        if "->" in answer.text:
+            raise ValueError(f"question {number}: an ordering item cannot contain '->' (reads as matching)")
+        if WEIGHT_RE.match(answer.text):
+            raise ValueError(f"question {number}: an ordering item cannot start like a weight {answer.text!r}")
+        items.append("=" + _part(answer.text, question.format) + _feedback(answer.feedback, question.format))
+    return items
 
 
 def _numerical(answer: NumericalAnswer, fmt: TextFormat) -> str:

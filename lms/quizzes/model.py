@@ -19,7 +19,7 @@ QuestionType = Literal[
     "matching",
     "essay",  # graded by a teacher
     "description",  # text only, never graded
-    "ordering",  # not expressible in GIFT; built in code, answers listed in the right order
+    "ordering",  # GIFT: a short-answer block tagged [tag:type:ordering]; answers listed in the right order
 ]
 TextFormat = Literal["moodle", "html", "markdown", "plain"]
 
@@ -29,6 +29,9 @@ DEFAULT_DIFFICULTY = 2
 SKILL_PREFIX = "skill:"
 DIFFICULTY_PREFIX = "difficulty:"
 DIFFICULTIES = ("1", "2", "3")
+#: The Moodle tag that makes a GIFT short-answer block an ordering question (the type; not kept as a tag).
+ORDERING_TAG = "type:ordering"
+MIN_ORDERING_ITEMS = 3
 
 
 @dataclass

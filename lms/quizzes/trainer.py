@@ -130,7 +130,8 @@ def question_report(session: Session, org_id: int, quiz_id: int, min_attempts: i
 
 
 def _choice(question: Question, response) -> str | None:
-    """The option text chosen, for counting how often each option is picked."""
+    """The option text chosen (an ordering: the items in the host's order), for counting how often each is
+    picked."""
     if response is None:
         return None
     if question.type == "multichoice" and isinstance(response, int) and response < len(question.answers):
@@ -141,4 +142,7 @@ def _choice(question: Question, response) -> str | None:
         return " + ".join(question.answers[i].text for i in sorted(response) if i < len(question.answers)) or None
     if question.type in ("shortanswer", "numerical") and isinstance(response, str):
         return response[:60]
+    if question.type == "ordering" and isinstance(response, list):
+        items = [question.answers[i].text for i in response if isinstance(i, int) and 0 <= i < len(question.answers)]
+        return " → ".join(items)[:120] or None
     return None

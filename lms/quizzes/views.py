@@ -13,7 +13,7 @@ from lms.db import get_session, utcnow
 from lms.errors import DomainError, NotFound
 from lms.learning import services as learning
 from lms.quizzes import services
-from lms.quizzes.answers import answers_from_form, asked_pairs, matching_choices
+from lms.quizzes.answers import answers_from_form, asked_pairs, matching_choices, ordering_positions
 from lms.quizzes.models import IN_PROGRESS
 from lms.security.access import LOGIN, rule
 
@@ -77,7 +77,9 @@ def _own_attempt(attempt_id: int):
         abort(404)
 
 
-def _context(attempt):
+def _context(attempt, problems: dict[int, str] | None = None, drafts: dict[int, list[str]] | None = None):
+    """What the attempt and review pages show; ``problems`` and ``drafts``: input refused on the last save."""
+    drafts = drafts or {}
     quiz = attempt.quiz
     course = quiz.version.course
     items = services.review_items(attempt)
@@ -88,7 +90,9 @@ def _context(attempt):
     return {
         "attempt": attempt, "quiz": quiz, "course": course, "items": items, "remaining": remaining,
         "settings": services.QuizSettings.of(quiz), "form": ConfirmForm(), "locale": locale_code(),
-        "matching_choices": matching_choices, "asked_pairs": asked_pairs,
+        "matching_choices": matching_choices, "asked_pairs": asked_pairs, "problems": problems or {},
+        "ordering_positions": lambda item: ordering_positions(
+            item.paper_item, item.response.response if item.response else None, drafts.get(item.position)),
     }  # fmt: skip
 
 
@@ -117,10 +121,20 @@ def save(attempt_id: int):
     if not form.validate_on_submit():
         abort(400)
     session = get_session()
-    answers = answers_from_form(_paper(found), request.form)
+    sent = answers_from_form(_paper(found), request.form)
+    answers = sent.answers
     finishing = "finish" in request.form
     check = request.form.get("check", "")
     try:
+        if sent.problems:
+            # Keep what can be kept, submit and check nothing, and ask again where the input cannot be an answer.
+            services.save_answers(session, found, answers, utcnow())
+            session.commit()
+            if finishing:
+                flash(_("Not submitted yet: correct the marked questions, then submit again."), "error")
+            else:
+                flash(_("Some answers could not be saved: see the marked questions."), "error")
+            return render_template("quizzes/attempt.html", **_context(found, sent.problems, sent.drafts)), 400
         if finishing:
             services.finish_attempt(session, found, utcnow(), answers)
         elif check.isdigit() and services.QuizSettings.of(found.quiz).feedback == "immediate":

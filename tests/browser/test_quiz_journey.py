@@ -42,6 +42,9 @@ def answer_correctly(page, questions) -> None:
         elif q.type == "matching":
             for pair in q.pairs:
                 box.get_by_label(pair.question, exact=True).select_option(label=pair.answer)
+        elif q.type == "ordering":
+            for place, item in enumerate(q.answers, 1):
+                box.get_by_label(f"“{item.text}”的位置", exact=True).select_option(str(place))
 
 
 def test_fail_wait_retry_pass(app, example, live_server, phone, make_user, artifacts_dir):  # noqa: F811

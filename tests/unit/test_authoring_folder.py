@@ -201,6 +201,9 @@ def rows(*items):
      == (7, 7, 2, 0.5)),
     ("matching", {"rows": rows(("GMV", "成交总额"), ("UV", "访客数"), ("CVR", "转化率"))},
      lambda q: [(p.question, p.answer) for p in q.pairs][0] == ("GMV", "成交总额")),
+    ("ordering", {"rows": rows(("确认收货日期", "", "", "先看日期"), ("检查商品", ""), ("", ""), ("办理退款", ""))},
+     lambda q: [(a.text, a.fraction, a.feedback) for a in q.answers]
+     == [("确认收货日期", 1.0, "先看日期"), ("检查商品", 1.0, None), ("办理退款", 1.0, None)]),
     ("essay", {}, lambda q: q.type == "essay"),
     ("description", {}, lambda q: q.type == "description"),
 ])  # fmt: skip
@@ -225,6 +228,9 @@ def test_every_question_type_round_trips_through_gift(kind, extra, check):
     ("matching", {"rows": rows(("a", "b"), ("c", ""))}, "answers-0-text"),
     ("truefalse", {}, "correct"),
     ("multichoice", {"rows": rows(("a", "", "abc"), ("b",))}, "answers-0-percent"),
+    ("ordering", {"rows": rows(("一",), ("二",))}, "answers-0-text"),
+    ("ordering", {"rows": rows(("一",), ("二",), ("", "三"))}, "answers-0-text"),
+    ("ordering", {"rows": rows(("一",), ("二",), ("三", "", "50"))}, "answers-2-percent"),
 ])  # fmt: skip
 def test_incomplete_questions_name_the_field(kind, extra, field):
     with pytest.raises(QuestionError) as caught:

@@ -80,3 +80,24 @@ def test_content_hash_changes_with_any_file(tmp_path):
     lesson = course / "lessons" / "01-before-you-start.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
     assert content_hash(course) != before
+
+
+QUIZ_COURSES = ROOT / "tests" / "fixtures" / "quiz-courses"
+
+
+def test_ordering_questions_load_and_count_in_the_draw(tmp_path):
+    result = load_catalogue(QUIZ_COURSES)
+    assert result.problems == []
+    final = result.courses[0].quizzes[0]
+    (ordering,) = [q for q in final.questions if q.type == "ordering"]
+    assert [a.text for a in ordering.answers] == ["确认收货日期", "检查商品是否完好", "办理退款", "回访顾客"]
+    assert sum(rule.count for rule in final.draw) == 8  # every gradable question, the ordering one included
+    # A broken ordering question is reported at its line like any GIFT problem.
+    root = tmp_path / "cat"
+    shutil.copytree(QUIZ_COURSES, root)
+    gift = root / "all-types" / "quizzes" / "final.gift"
+    text = gift.read_text(encoding="utf-8")
+    gift.write_text(text.replace("=回访顾客\n", "~回访顾客\n"), encoding="utf-8")
+    line = text.splitlines().index("::ord:: 把处理退货的步骤按顺序排列。{") + 1
+    assert f"all-types/quizzes/final.gift:{line}: an ordering question takes no '~' answers" in " ".join(
+        problems_of(root))

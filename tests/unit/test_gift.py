@@ -435,3 +435,54 @@ def test_several_problems_in_one_question_are_all_reported():
         (2, "answer weight 200% is outside -100%..100%"),
         (3, "answer 2 is empty"),
     ]
+
+
+# --- the ordering extension: [tag:type:ordering] on a short-answer block ------------------------------------
+
+ORDERING = """// [tag:type:ordering] [tag:skill:compliance]
+::steps:: 把处理退货的步骤按顺序排列 {
+=确认收货日期
+=检查商品是否完好#先看包装和吊牌
+=办理退款
+####《消费者权益保护法》第二十五条。
+}
+"""
+
+
+def test_an_ordering_question_lists_its_items_in_the_right_order():
+    q = one(ORDERING)
+    assert q.type == "ordering" and q.name == "steps" and q.text == "把处理退货的步骤按顺序排列"
+    assert answers(q) == [
+        ("确认收货日期", 1.0, None),
+        ("检查商品是否完好", 1.0, "先看包装和吊牌"),
+        ("办理退款", 1.0, None),
+    ]
+    assert q.general_feedback == "《消费者权益保护法》第二十五条。"
+    assert q.tags == ["skill:compliance"] and q.skills == ["compliance"] and q.line == 2  # the type is no tag
+    # Without the tag, Moodle (and this parser) read the same block as a short answer.
+    assert one(ORDERING.replace("[tag:type:ordering] ", "")).type == "shortanswer"
+    # The tag may stand on any comment line of the question, and with its id.
+    tagged = one("// [id:r-1]\n// [tag:type:ordering]\n::s:: 排序 {=甲 =乙 =丙}")
+    assert (tagged.type, tagged.id_number) == ("ordering", "r-1")
+    assert [a.text for a in tagged.answers] == ["甲", "乙", "丙"]
+
+
+@pytest.mark.parametrize(
+    "source, line, message",
+    [
+        ("// [tag:type:ordering]\n::s:: 排序 {\n=甲\n=乙\n}", 2, "an ordering question needs at least 3 items, found 2"),
+        ("// [tag:type:ordering]\n::s:: 排序 {\n=甲\n~乙\n=丙\n}", 2, "an ordering question takes no '~' answers"),
+        ("// [tag:type:ordering]\n::s:: 排序 {\n=甲\n=%50%乙\n=丙\n}", 2, "ordering item 2 (line 4) has a weight"),
+        ("// [tag:type:ordering]\n::s:: 排序 {T}", 2, "[tag:type:ordering] on a true/false answer block"),
+        ("// [tag:type:ordering]\n::s:: 排序 {#5}", 2, "[tag:type:ordering] on a numerical answer block"),
+        ("// [tag:type:ordering]\n::s:: 排序 {}", 2, "[tag:type:ordering] on an essay answer block"),
+        ("// [tag:type:ordering]\n::s::\n排序 {=a -> 1 =b -> 2 =c -> 3}", 2, "[tag:type:ordering] on a matching"),
+        ("// [tag:type:ordering]\n::s:: 只是说明", 2, "[tag:type:ordering] (line 1) needs an answer block"),
+        ("// [tag:type:ordering]\n::s:: 排序 {甲 =乙 =丙 =丁}", 2, "text '甲' before the first '='"),
+        ("// [tag:type:ordering]\n::s:: 排序 {\n=甲\n=#只有反馈\n=丙\n}", 4, "ordering item 2 is empty"),
+    ],
+)
+def test_ordering_rules_are_reported_at_the_question_line(source, line, message):
+    found = problems(source)
+    assert len(found) == 1, found
+    assert found[0][0] == line and found[0][1].startswith(message), found

@@ -76,8 +76,16 @@ def test_export_writes_moodle_style_gift():
 
 
 def test_export_refuses_what_gift_cannot_say():
-    with pytest.raises(ValueError, match="ordering"):
-        export([Question("ordering", "Sort", answers=[Answer("a", 0.0), Answer("b", 0.0)])])
+    with pytest.raises(ValueError, match="at least 3 items"):
+        export([Question("ordering", "Sort", answers=[Answer("a", 1.0), Answer("b", 1.0)])])
+    with pytest.raises(ValueError, match="worth 100%"):
+        export([Question("ordering", "Sort", answers=[Answer(t, 0.0) for t in "abc"])])
+    with pytest.raises(ValueError, match="'->'"):
+        export([Question("ordering", "Sort", answers=[Answer(t, 1.0) for t in ("a->b", "c", "d")])])
+    with pytest.raises(ValueError, match="like a weight"):
+        export([Question("ordering", "Sort", answers=[Answer(t, 1.0) for t in ("%50% off", "c", "d")])])
+    with pytest.raises(ValueError, match="is the question type"):
+        export([Question("shortanswer", "S", tags=["type:ordering"], answers=[Answer("a", 1.0)])])
     with pytest.raises(ValueError, match="no category"):
         export([Question("essay", "A", category="c"), Question("essay", "B")])
     with pytest.raises(ValueError, match="'->'"):
@@ -86,6 +94,24 @@ def test_export_refuses_what_gift_cannot_say():
         export([Question("description", "D", general_feedback="lost")])
     with pytest.raises(ValueError, match="exactly one answer worth 100%"):
         export([Question("multichoice", "M", answers=[Answer("a", 1.0), Answer("b", 1.0)])])
+
+
+def test_ordering_exports_as_a_tagged_short_answer_block_and_reads_back():
+    steps = Question("ordering", "把处理退货的步骤按顺序排列", name="steps", tags=["skill:compliance"],
+                     answers=[Answer("确认收货日期", 1.0), Answer("检查商品是否完好", 1.0, "先看包装"),
+                              Answer("办理退款", 1.0)],
+                     general_feedback="《消费者权益保护法》第二十五条。")  # fmt: skip
+    text = export([steps])
+    assert text == (
+        "// [tag:type:ordering] [tag:skill:compliance]\n"
+        "::steps::把处理退货的步骤按顺序排列{\n\t=确认收货日期\n\t=检查商品是否完好#先看包装\n\t=办理退款\n"
+        "\t####《消费者权益保护法》第二十五条。\n}\n"
+    )
+    assert parse(text) == [steps]
+    plain = Question("ordering", "无标签", id_number="o-1", answers=[Answer(t, 1.0) for t in "甲乙丙"])
+    assert export([plain]).startswith("// [id:o-1] [tag:type:ordering]\n") and parse(export([plain])) == [plain]
+    # The documented example in docs/course-format.md reads as this very question.
+    assert to_dict(parse(text)[0])["answers"][1] == {"text": "检查商品是否完好", "fraction": 1.0, "feedback": "先看包装"}
 
 
 TRICKY = "~=#{}:\\ \n/%[]->_中文，。！"
@@ -130,6 +156,10 @@ def tricky_questions() -> list[Question]:
         Question(
             "matching", "Match " + every, pairs=[Pair("a-", ">b"), Pair("", "c -> d"), Pair("e", every)]
         ),
+        Question(
+            "ordering", "Order _____ " + every, format="html", tags=["t"],
+            answers=[Answer("[html]x", 1.0, every), Answer("a-", 1.0), Answer(">b #~=", 1.0, "[plain]f")],
+        ),  # fmt: skip
     ]
 
 
@@ -150,7 +180,7 @@ def random_text(rng: random.Random, allow_arrow: bool = True) -> str:
 
 def random_question(rng: random.Random) -> Question:
     kind = rng.choice(["multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching",
-                       "essay", "description"])  # fmt: skip
+                       "ordering", "essay", "description"])  # fmt: skip
 
     def feedback() -> str | None:
         return rng.choice([None, random_text(rng)])
@@ -178,6 +208,8 @@ def random_question(rng: random.Random) -> Question:
         ]
     elif kind == "matching":
         q.pairs = [Pair(random_text(rng, False), random_text(rng)) for _ in range(rng.randint(3, 5))]
+    elif kind == "ordering":
+        q.answers = [Answer(random_text(rng, False), 1.0, feedback()) for _ in range(rng.randint(3, 5))]
     return q
 
 

@@ -306,3 +306,30 @@ def test_an_existing_question_is_edited_and_deleted_with_the_form(app, people):
         files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
     assert [q.text for q in parse(files["quizzes/final.gift"].decode())] == ["七日无理由退货是几天？"]
     assert trainer.get(quiz_url + "?edit=5").status_code == 404
+
+
+def test_an_ordering_question_from_the_editor(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer)
+    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "结业测验",
+                                         "quiz-title_en": "Final quiz", "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
+    quiz_url = r.headers["Location"]
+    assert 'value="ordering"' in trainer.get(quiz_url).get_data(as_text=True)
+    question = {"action": "question", "question-kind": "ordering", "question-text": "把处理退货的步骤按顺序排列",
+                "question-correct": "",
+                "question-category": "returns", "question-skill": "compliance", "question-difficulty": "2",
+                "question-general_feedback": "《消费者权益保护法》第二十五条。",
+                "question-answers-0-text": "确认收货日期", "question-answers-1-text": "检查商品是否完好",
+                "question-answers-2-text": "办理退款", "question-answers-2-percent": "50"}  # fmt: skip
+    r = trainer.send(quiz_url, question)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Ordering items take no weight" in body
+    r = trainer.send(quiz_url, {**question, "question-answers-2-percent": ""})
+    assert r.status_code == 302
+    page = trainer.get(quiz_url).get_data(as_text=True)
+    assert "1 question" in page and "Ordering" in page
+    with app.app_context():
+        found = get_session().scalar(select(CourseDraft).where(CourseDraft.slug == "mcn-returns"))
+        gift = next(f.data for f in found.files if f.path.endswith("final.gift")).decode("utf-8")
+    assert "// [tag:type:ordering] [tag:skill:compliance] [tag:difficulty:2]" in gift
+    assert "=确认收货日期\n\t=检查商品是否完好\n\t=办理退款" in gift

@@ -29,6 +29,22 @@ def test_parse_json_has_the_documented_keys(app):
     assert questions[4]["pairs"][0] == {"question": "全网最低价", "answer": "违规，除非能证明"}
 
 
+def test_parse_json_reports_ordering_items_in_the_right_order(app):
+    quiz = ROOT / "tests" / "fixtures" / "quiz-courses" / "all-types" / "quizzes" / "final.gift"
+    result = app.test_cli_runner().invoke(args=["gift", "parse", str(quiz), "--json"])
+    assert result.exit_code == 0
+    (ordering,) = [q for q in json.loads(result.output) if q["type"] == "ordering"]
+    assert ordering["answers"] == [
+        {"text": "确认收货日期", "fraction": 1.0, "feedback": "SECRET-ORD-FIRST"},
+        {"text": "检查商品是否完好", "fraction": 1.0, "feedback": None},
+        {"text": "办理退款", "fraction": 1.0, "feedback": None},
+        {"text": "回访顾客", "fraction": 1.0, "feedback": None},
+    ]
+    assert ordering["tags"] == [] and ordering["pairs"] == [] and ordering["general_feedback"] == "SECRET-GENERAL-ORD"
+    plain = app.test_cli_runner().invoke(args=["gift", "parse", str(quiz)])
+    assert f"{quiz}:16: ordering ord" in plain.output
+
+
 def test_parse_reports_syntax_errors_with_file_and_line(app, tmp_path):
     bad = tmp_path / "bad.gift"
     bad.write_text("::ok:: 好问题 {T}\n\n::bad:: 坏问题 {=没有结束\n", encoding="utf-8")

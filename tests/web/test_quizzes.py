@@ -66,7 +66,16 @@ def right_answers(app, attempt_id) -> dict:
             displayed = item["answer_order"] or list(range(len(choices)))
             for pi, pair in enumerate(q.pairs):
                 form[f"{name}_{pi}"] = str(displayed.index(choices.index(pair.answer)))
+        elif q.type == "ordering":  # the item shown k-th goes to its place in the bank order (1-based)
+            for k, index in enumerate(shown):
+                form[f"{name}_{k}"] = str(index + 1)
     return form
+
+
+def ordering_at(app, attempt_id):
+    """(paper position, question, display order) of the ordering question."""
+    return next((pos, q, item["option_order"]) for pos, q, item in paper_questions(app, attempt_id)
+                if q.type == "ordering")  # fmt: skip
 
 
 def submit(web, attempt_id, form):
@@ -83,11 +92,23 @@ def test_no_answer_key_reaches_the_browser_before_submission(app, host):
         assert "fraction" not in html and "九条秘密" not in html
     attempt_page = pages[0]
     # Every question is on the paper, but the matching answers only as shuffled choices and no numerical key.
-    assert attempt_page.count('class="question card"') == 7
+    assert attempt_page.count('class="question card"') == 8
     assert "15" not in re.sub(r"<[^>]+>", "", attempt_page).replace("200 单退 30 单", "")
     # Option values are display positions 0..n-1, so they say nothing about which option is right.
     for values in re.findall(r'name="(q\d+)" value="(\d+)"', attempt_page):
         assert int(values[1]) < 4
+    # The ordering items are listed in the paper's shuffled order, never the right one, and nothing is chosen
+    # yet; each select is named by display position and offers the positions 1..4, never an answer index.
+    pos, q, shown = ordering_at(app, attempt_id)
+    assert shown != sorted(shown)
+    box = attempt_page[attempt_page.index(f'id="q{pos}"'):]
+    box = box[: box.index("</fieldset>")]
+    labels = re.findall(r'<label for="q\d+_\d+">([^<]+)</label>', box)
+    assert labels == [q.answers[i].text for i in shown]
+    assert re.findall(r'<select id="(q\d+_\d+)" name="\1" aria-label="([^"]+)"', box) == [
+        (f"q{pos}_{k}", f"Position of {q.answers[i].text}") for k, i in enumerate(shown)]
+    assert sorted(set(re.findall(r'<option value="(\d*)"', box))) == ["", "1", "2", "3", "4"]
+    assert " selected" not in box
 
 
 def test_right_answers_pass_and_review_shows_feedback(app, host):
@@ -128,6 +149,10 @@ def test_attempt_resumes_with_saved_answers(app, host):
     assert start(host) == attempt_id
     page = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
     assert page.count(" checked") >= 3 and 'value="９"' in page
+    pos, _q, shown = ordering_at(app, attempt_id)  # the saved order shows again, item by item
+    for k, index in enumerate(shown):
+        select = re.search(rf'<select id="q{pos}_{k}".*?</select>', page, re.S).group(0)
+        assert re.findall(r'<option value="(\d+)" selected>', select) == [str(index + 1)]
 
 
 def test_late_answers_do_not_count(app, host):
@@ -278,5 +303,76 @@ def test_question_statistics_for_the_trainer(app, host, two_mcns):
     page = trainer_a.get(f"/orgs/mcn-a/quiz-statistics/{quiz_id}").get_data(as_text=True)
     assert "few attempts" in page and "Facility" in page and "1.00" in page
     assert "广告法" in page  # how often each option was chosen
+    assert "确认收货日期 → 检查商品是否完好 → 办理退款 → 回访顾客" in page  # an ordering: the host's order
     # MCN B has no attempts on it: nothing to show, and nothing of MCN A's.
     assert trainer_b.get(f"/orgs/mcn-b/quiz-statistics/{quiz_id}").status_code == 404
+
+
+def test_a_host_orders_items_right_and_wrong(app, host):
+    attempt_id = start(host)
+    from lms.quizzes.models import QuizResponse
+
+    pos, q, shown = ordering_at(app, attempt_id)
+    # The right order reversed: none of the four items is in its place.
+    reversed_order = {f"q{pos}_{k}": str(len(shown) - index) for k, index in enumerate(shown)}
+    host.post(f"/quiz-attempts/{attempt_id}/save", {**reversed_order, "save": "1"}, form_page=f"/quiz-attempts/{attempt_id}")
+    with app.app_context():
+        saved = get_session().scalar(select(QuizResponse).where(QuizResponse.position == pos)).response
+        assert saved == [3, 2, 1, 0]  # answer indices in the host's order
+    submit(host, attempt_id, reversed_order)
+    review = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
+    section = review[review.index(f"Question {pos + 1}"):]
+    section = section[: section.index("</section>")]
+    assert "Not correct" in section
+    assert "1. 回访顾客 → 2. 办理退款 → 3. 检查商品是否完好 → 4. 确认收货日期" in section  # the host's order
+    assert "1. 确认收货日期 → 2. 检查商品是否完好 → 3. 办理退款 → 4. 回访顾客" in section  # the right order
+    assert "SECRET-GENERAL-ORD" in section and "确认收货日期: SECRET-ORD-FIRST" in section
+    with app.app_context():
+        response = get_session().scalar(select(QuizResponse).where(QuizResponse.position == pos))
+        assert response.score == 0.0
+
+    with app.app_context():  # a second attempt, without waiting: the ordering is now put right
+        get_session().get(QuizAttempt, attempt_id).submitted_at = utcnow() - timedelta(minutes=6)
+        get_session().commit()
+    second = start(host)
+    pos, q, shown = ordering_at(app, second)
+    right = {f"q{pos}_{k}": str(index + 1) for k, index in enumerate(shown)}
+    submit(host, second, right)
+    review = host.get(f"/quiz-attempts/{second}").get_data(as_text=True)
+    section = review[review.index(f"Question {pos + 1}"):]
+    assert "Correct" in section[: section.index("</section>")]
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, second)
+        assert next(r.score for r in attempt.responses if r.position == pos) == 1.0
+        assert attempt.score == 12.5  # the ordering question alone, 1 of 8
+
+
+def test_an_incomplete_or_repeated_ordering_is_refused_on_its_question(app, host):
+    attempt_id = start(host)
+    from lms.quizzes.models import QuizResponse
+
+    pos, q, shown = ordering_at(app, attempt_id)
+    tf = next(p for p, question, _item in paper_questions(app, attempt_id) if question.type == "truefalse")
+    url = f"/quiz-attempts/{attempt_id}"
+    gap = {f"q{pos}_0": "1", f"q{pos}_1": "2", f"q{pos}_2": "3", f"q{tf}": "true"}  # the fourth has no place
+    r = host.post(f"{url}/save", {**gap, "save": "1"}, form_page=url)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Some answers could not be saved" in page
+    box = page[page.index(f'id="q{pos}"'):]
+    box = box[: box.index("</fieldset>")]
+    assert "has-error" in page[page.index(f'id="q{pos}"') - 40:page.index(f'id="q{pos}"')]
+    assert "Give every item a position from 1 to 4." in box
+    assert len(re.findall(r" selected>", box)) == 3  # what the host chose is shown again
+    twice = {f"q{pos}_{k}": "2" if k < 2 else str(k + 1) for k in range(4)}
+    r = submit(host, attempt_id, twice)  # submitting the whole attempt is refused as well
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Not submitted yet" in page
+    assert "Each position can be given only once; position 2 is given more than once." in page
+    with app.app_context():  # the other answer is kept; nothing is stored for the ordering; nothing submitted
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert attempt.status == "in_progress"
+        assert get_session().scalar(select(QuizResponse).where(QuizResponse.position == pos)) is None
+        assert get_session().scalar(select(QuizResponse).where(QuizResponse.position == tf)).response is True
+    # Nothing chosen at all is simply not answered yet.
+    r = host.post(f"{url}/save", {"save": "1"}, form_page=url)
+    assert r.status_code == 302
