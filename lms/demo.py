@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import random
+from datetime import timedelta
 from pathlib import Path
 
 from lms.accounts import services as accounts
@@ -100,8 +101,29 @@ def load_demo(
             revoke(session, certificate, None, "演示：复核发现该学员的测验由他人代考，证书撤销。", cfg)
         label = "revoked certificate" if certificate.status != VALID else "valid certificate"
         summary.certificates.append((label, numbers.format(certificate.number)))
+    _demo_cohort(session, by_slug["demo-mcn"])
     session.flush()
     return summary
+
+
+def _demo_cohort(session: Session, mcn: Organisation) -> None:
+    """A cohort of the demo hosts with two assigned courses, so the dashboard and host records have content."""
+    from lms.cohorts import services as cohorts
+    from lms.cohorts.models import Cohort
+
+    if session.scalar(select(Cohort).where(Cohort.org_id == mcn.id, Cohort.name == DEMO_COHORT)) is not None:
+        return
+    today = china_day(utcnow())
+    cohort = cohorts.create_cohort(session, mcn.id, name=DEMO_COHORT, starts_on=today - timedelta(days=7),
+                                   ends_on=today + timedelta(days=23))  # fmt: skip
+    hosts = [accounts.find_user(session, parse_identifier(email)) for email, *_rest in DEMO_GRADUATES]
+    cohorts.add_members(session, cohort, [h.id for h in hosts if h is not None])
+    for slug, days in ((DEMO_COURSE, 14), ("reg-ads-claims", 2)):
+        if session.scalar(select(Course).where(Course.slug == slug)) is not None:
+            cohorts.assign_course(session, cohort, [mcn.id], slug, today + timedelta(days=days))
+
+
+DEMO_COHORT = "十一月新主播班（演示）"
 
 
 #: Demo hosts who completed the demo course: (email, legal name, first 17 digits of a made-up 身份证号, revoke).

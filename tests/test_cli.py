@@ -31,6 +31,11 @@ def test_demo_is_idempotent_and_prints_logins(app):
         statuses = sorted(session.scalars(select(Certificate.status)))
     assert statuses == ["revoked", "valid"]  # the second run issued nothing new
     with app.app_context():
+        from lms.cohorts.models import Cohort
+
+        (cohort,) = get_session().scalars(select(Cohort)).all()  # one demo cohort, however often demo runs
+        assert len(cohort.members) == 2 and len(cohort.courses) == 2
+    with app.app_context():
         session = get_session()
         slugs = set(session.scalars(select(Organisation.slug)))
     assert slugs == {"demo-mcn", "demo-bureau"}
