@@ -30,7 +30,7 @@ from lms.authoring.questions import (
     form_values,
     replace_question,
 )
-from lms.authoring.views import TRAINERS, bp, draft_or_404, message
+from lms.authoring.views import TRAINERS, bp, changed_meanwhile, draft_or_404, message
 from lms.catalogue.labels import skill_names
 from lms.catalogue.loader import ASSET_TYPES, MAX_ASSET_BYTES
 from lms.catalogue.rendering import render_markdown
@@ -104,7 +104,10 @@ def lesson(org_slug: str, slug: str, name: str):
         "estimated_minutes": front.get("estimated_minutes"), "skills": front.get("skills") or [], "body": body.strip("\n"),
     } if request.method == "GET" else None)  # fmt: skip
     form.skills.choices = choices(sorted(skill_names().items()))
-    if request.method == "POST" and form.validate_on_submit():
+    conflict = request.method == "POST" and changed_meanwhile(form, files.get(path))
+    if request.method == "GET":
+        form.base.data = folder.file_tag(files[path])
+    if request.method == "POST" and not conflict and form.validate_on_submit():
         front.update({"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
                       "estimated_minutes": form.estimated_minutes.data, "skills": form.skills.data})  # fmt: skip
         files[path] = folder.lesson_bytes(front, form.body.data or "")
@@ -116,7 +119,8 @@ def lesson(org_slug: str, slug: str, name: str):
     # The editor shows the body only, so a problem is also given as a line of the text the trainer sees.
     body_start = folder.body_first_line(files[path]) if front else 1
     return render_template("authoring/lesson.html", org=g.org, draft=found, form=form, name=name, path=path,
-                           problems=lesson_problems, body_start=body_start), (400 if request.method == "POST" else 200)
+                           problems=lesson_problems, body_start=body_start, conflict=conflict), \
+        (409 if conflict else 400 if request.method == "POST" else 200)  # fmt: skip
 
 
 @bp.post("/<slug>/lessons/<name>/move")
@@ -286,6 +290,7 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
     settings_form, gift_form, question_form = _settings_form(entry), GiftForm(prefix="gift"), _question_form()
     if request.method == "GET":
         gift_form.gift.data = gift_text
+        gift_form.base.data = folder.file_tag(files.get(gift_path))
     action, status, gift_errors = request.form.get("action"), 200, []
     edit_index = _index(request.args.get("edit")) if request.method == "GET" else None
     if request.method == "POST":
@@ -299,6 +304,10 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
                 _save(found, files)
                 flash(_("Quiz settings saved."), "success")
                 return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
+        elif action == "gift" and changed_meanwhile(gift_form, files.get(gift_path)):
+            status = 409
+            gift_errors = [_("Someone else saved these questions since you opened the page. Your text is below: "
+                             "compare it with theirs (open the quiz in a new tab); saving again replaces their version.")]
         elif action == "gift" and gift_form.validate_on_submit():
             text = (gift_form.gift.data or "").replace("\r\n", "\n")
             if gift_form.upload.data:
@@ -357,6 +366,8 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
             gift_form.gift.data = gift_text
     else:
         gift_form.gift.data = gift_text
+    if not gift_form.base.data:
+        gift_form.base.data = folder.file_tag(files.get(gift_path))
     try:
         questions = parse(gift_text, filename=gift_path) if gift_text.strip() else []
     except GiftError:

@@ -8,6 +8,7 @@ would refuse without showing it.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import tempfile
 from dataclasses import dataclass
@@ -36,6 +37,11 @@ class FolderError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message, self.field = message, field
+
+
+def file_tag(data: bytes | None) -> str:
+    """A short fingerprint of a file as an editor loaded it, to notice that someone else saved it meanwhile."""
+    return hashlib.sha256(data or b"").hexdigest()[:16]
 
 
 # --- checking ------------------------------------------------------------------------------------------------

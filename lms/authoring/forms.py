@@ -9,6 +9,7 @@ from wtforms.fields import (
     BooleanField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -56,6 +57,8 @@ class ImportZipForm(BaseForm):
 
 
 class DetailsForm(BaseForm):
+    #: The fingerprint of the file when the page was opened (folder.file_tag).
+    base = HiddenField()
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
     title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
     summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=[_required, Length(max=1000)])
@@ -82,6 +85,8 @@ class NewLessonForm(BaseForm):
 
 
 class LessonForm(BaseForm):
+    #: The fingerprint of the file when the page was opened (folder.file_tag).
+    base = HiddenField()
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
     title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
     estimated_minutes = IntegerField(_l("Estimated minutes"), validators=[_number, NumberRange(1, 600)])
@@ -123,6 +128,8 @@ class NewQuizForm(BaseForm):
 
 
 class GiftForm(BaseForm):
+    #: The fingerprint of the file when the page was opened (folder.file_tag).
+    base = HiddenField()
     gift = TextAreaField(_l("Questions in GIFT"), validators=[Length(max=500_000)],
                          render_kw={"rows": 18, "spellcheck": "false"})
     upload = FileField(_l("Or upload a GIFT file"))

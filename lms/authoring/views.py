@@ -45,6 +45,16 @@ def message(exc: DomainError) -> str:
     return _(str(exc.message))
 
 
+def changed_meanwhile(form, current: bytes | None) -> bool:
+    """True when the file was saved by someone else since this form was opened. The form then carries the current
+    fingerprint, so that saving again, after reading the warning, replaces their version on purpose."""
+    tag = folder.file_tag(current)
+    if form.base.data and form.base.data != tag:
+        form.base.data = tag
+        return True
+    return False
+
+
 def zip_response(data: bytes, name: str) -> Response:
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})  # fmt: skip
@@ -155,12 +165,14 @@ def _details_form(files: dict[str, bytes]) -> DetailsForm:
         "prerequisites": ", ".join(str(p) for p in prerequisites) if isinstance(prerequisites, list) else "",
         "certificate": bool(data.get("certificate")),
     } if request.method == "GET" else None)  # fmt: skip
+    if request.method == "GET":
+        form.base.data = folder.file_tag(files.get("course.yaml"))
     form.vertical.choices = choices([("", _("None")), *vertical_labels().items()])
     form.skills.choices = choices(sorted(skill_names().items()))
     return form
 
 
-def _render_draft(draft, form: DetailsForm, status: int = 200):
+def _render_draft(draft, form: DetailsForm, status: int = 200, conflict: bool = False):
     session = get_session()
     files = services.files_of(draft)
     _spec, problems = services.check(session, draft)
@@ -172,7 +184,7 @@ def _render_draft(draft, form: DetailsForm, status: int = 200):
         titles={lesson.path: folder.split_lesson(files[lesson.path])[0].get("title") for lesson in folder.lessons(files)},
         quizzes=folder.quiz_entries(files), assets=sorted(p[len("assets/"):] for p in files if p.startswith("assets/")),
         lesson_form=NewLessonForm(prefix="lesson"), quiz_form=NewQuizForm(prefix="quiz"),
-        asset_form=AssetForm(prefix="asset"), confirm=ConfirmForm(), area_labels=AREA_LABELS,
+        asset_form=AssetForm(prefix="asset"), confirm=ConfirmForm(), area_labels=AREA_LABELS, conflict=conflict,
     ), status  # fmt: skip
 
 
@@ -190,6 +202,8 @@ def details(org_slug: str, slug: str):
     found = draft_or_404(slug)
     files = services.files_of(found)
     form = _details_form(files)
+    if changed_meanwhile(form, files.get("course.yaml")):
+        return _render_draft(found, form, 409, conflict=True)
     if not form.validate_on_submit():
         return _render_draft(found, form, 400)
     prerequisites = [p.strip() for p in (form.prerequisites.data or "").replace("，", ",").split(",") if p.strip()]

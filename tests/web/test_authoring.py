@@ -293,7 +293,7 @@ def test_an_existing_question_is_edited_and_deleted_with_the_form(app, people):
                                 "question-answers-1-percent": "50",
                                 "question-general_feedback": "《消费者权益保护法》第二十五条。"},
                      page=quiz_url + "?edit=0")  # fmt: skip
-    assert r.status_code == 302, re.findall(r'class="error[^"]*"[^>]*>(.*?)</', r.get_data(as_text=True), re.S)
+    assert r.status_code == 302, re.findall(r'class="error[^"]*"[^>]*>(.*?)</', r.get_data(as_text=True), re.DOTALL)
     with app.app_context():
         files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
     from lms.quizzes.gift import parse
@@ -333,3 +333,26 @@ def test_an_ordering_question_from_the_editor(app, people):
         gift = next(f.data for f in found.files if f.path.endswith("final.gift")).decode("utf-8")
     assert "// [tag:type:ordering] [tag:skill:compliance] [tag:difficulty:2]" in gift
     assert "=确认收货日期\n\t=检查商品是否完好\n\t=办理退款" in gift
+
+
+def test_two_trainers_saving_the_same_lesson_do_not_silently_overwrite_each_other(app, people, make_user):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-together")
+    lesson = f"{draft}lessons/01-intro.md"
+    opened = trainer.get(lesson).get_data(as_text=True)
+    base = re.search(r'name="lesson-base"[^>]*value="([0-9a-f]+)"', opened) or re.search(
+        r'value="([0-9a-f]{16})"[^>]*name="lesson-base"', opened)
+    fields = {"lesson-title_zh": "导言", "lesson-title_en": "Intro", "lesson-estimated_minutes": "5",
+              "lesson-skills": ["compliance"]}  # fmt: skip
+    # A colleague saves first...
+    assert trainer.send(lesson, {**fields, "lesson-body": "同事写的正文"}).status_code == 302
+    # ...then this trainer saves the page they opened earlier: refused, their text kept in the editor.
+    r = trainer.send(lesson, {**fields, "lesson-body": "我写的正文", "lesson-base": base.group(1)})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "Someone else saved this lesson" in page and "我写的正文" in page
+    with app.app_context():
+        files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
+    assert "同事写的正文".encode() in files["lessons/01-intro.md"]
+    # Saving again, after reading the warning, is a deliberate choice.
+    again = re.search(r'value="([0-9a-f]{16})"', page).group(1)
+    assert trainer.send(lesson, {**fields, "lesson-body": "我写的正文", "lesson-base": again}).status_code == 302
