@@ -72,7 +72,8 @@ def sync(path: Path, skills: Path | None) -> None:
     for slug, number in report.new_versions:
         click.echo(f"updated   {slug} (now version {number})")
     for slug in report.rejected:
-        click.echo(f"rejected  {slug} (has problems; nothing changed)")
+        why = "the id belongs to an organisation's own course" if slug in report.foreign else "has problems"
+        click.echo(f"rejected  {slug} ({why}; nothing changed)")
     if not report.changed:
         click.echo(f"Nothing changed: {len(report.unchanged)} course(s) already up to date.")
     click.echo(f"Done in {elapsed:.2f} s.")

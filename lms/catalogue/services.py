@@ -22,6 +22,8 @@ class SyncReport:
     new_versions: list[tuple[str, int]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    #: Ids taken by another organisation's course (also in ``rejected``).
+    foreign: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -32,6 +34,12 @@ def sync_catalogue(session: Session, result: LoadResult, org_id: int | None = No
     """Import every problem-free course of ``result``; a course with a problem changes nothing at all."""
     report = SyncReport(rejected=sorted(set(result.rejected)))
     for spec in result.courses:
+        owner = session.scalar(select(Course.org_id).where(Course.slug == spec.id))
+        if owner is not None and owner != org_id:
+            # The id belongs to an organisation's own course: never add a version to it from elsewhere.
+            report.rejected.append(spec.id)
+            report.foreign.append(spec.id)
+            continue
         with session.begin_nested():  # one course's rows go in together or not at all
             outcome = _sync_course(session, spec, org_id)
         if outcome == "created":

@@ -3,6 +3,7 @@
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -356,3 +357,24 @@ def test_two_trainers_saving_the_same_lesson_do_not_silently_overwrite_each_othe
     # Saving again, after reading the warning, is a deliberate choice.
     again = re.search(r'value="([0-9a-f]{16})"', page).group(1)
     assert trainer.send(lesson, {**fields, "lesson-body": "我写的正文", "lesson-base": again}).status_code == 302
+
+
+def test_syncing_files_never_adds_a_version_to_an_organisations_course(app, people, tmp_path):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-owned")
+    trainer.send(f"{draft}publish", {}, page=draft)
+    with app.app_context():
+        files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
+    folder = tmp_path / "catalogue" / "mcn-owned"
+    for path, data in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data.replace("退货规则入门".encode(), "冒名顶替".encode()))
+    import shutil
+
+    shutil.copy(Path(__file__).resolve().parents[2] / "courses" / "skills.yaml", tmp_path / "catalogue")
+    result = app.test_cli_runner().invoke(args=["courses", "sync", str(tmp_path / "catalogue")])
+    assert result.exit_code == 1
+    assert "rejected  mcn-owned (the id belongs to an organisation's own course; nothing changed)" in result.output
+    with app.app_context():
+        course = get_session().scalar(select(Course).where(Course.slug == "mcn-owned"))
+        assert [v.number for v in course.versions] == [1] and course.org_id is not None
