@@ -385,6 +385,17 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
                            confirm=ConfirmForm(), kind_labels=dict(QUESTION_KINDS), edit_index=edit_index), status  # fmt: skip
 
 
+@bp.get("/<slug>/quizzes/<quiz_id>.gift")
+@rule(TRAINERS)
+def quiz_gift(org_slug: str, slug: str, quiz_id: str):
+    """The quiz's question bank as a GIFT file, for Moodle or another course."""
+    data = services.files_of(draft_or_404(slug)).get(f"quizzes/{quiz_id}.gift")
+    if data is None:
+        abort(404)
+    return Response(data, mimetype="text/plain; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-{quiz_id}.gift"', "Cache-Control": "no-store"})
+
+
 @bp.post("/<slug>/quizzes/<quiz_id>/delete")
 @rule(TRAINERS)
 def delete_quiz(org_slug: str, slug: str, quiz_id: str):

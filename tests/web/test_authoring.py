@@ -127,6 +127,11 @@ def test_a_trainer_writes_checks_publishes_and_a_host_studies_the_course(app, pe
     assert r.status_code == 302
     page = trainer.get(quiz_url).get_data(as_text=True)
     assert "3 questions" in page and "不退不换" in page
+    from lms.quizzes.gift import parse
+
+    exported = trainer.get(f"{draft}quizzes/final.gift")
+    assert "attachment" in exported.headers["Content-Disposition"]
+    assert [q.type for q in parse(exported.get_data(as_text=True))] == ["multichoice", "multichoice", "truefalse"]
 
     # Publish: version 1, in the organisation's catalogue only.
     r = trainer.send(f"{draft}publish", {}, page=draft, follow_redirects=True)
