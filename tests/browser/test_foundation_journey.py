@@ -38,6 +38,12 @@ def test_host_journey(live_server, phone, artifacts_dir):
     check_a11y(page, a11y)
     page.locator("#login").fill("lin@example.com")
     page.locator("#password").fill("correct horse 42")
+    # On a phone, typing a password blind is error-prone: the field can be shown, and hidden again.
+    show = page.get_by_role("button", name="显示密码")
+    show.click()
+    assert page.locator("#password").get_attribute("type") == "text" and show.get_attribute("aria-pressed") == "true"
+    show.click()
+    assert page.locator("#password").get_attribute("type") == "password"
     page.locator("main form [type=submit]").first.click()
     page.goto(live_server + "/account/real-name")
     check_a11y(page, a11y)
