@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -67,6 +68,9 @@ def _sync_course(session: Session, spec: CourseSpec, org_id: int | None) -> str:
     if existing is not None:
         if not existing.files and spec.files:  # versions imported before sources were kept
             existing.files = _course_files(spec)
+        search_text = _search_text(spec)
+        if existing.search_text != search_text:  # versions indexed before lesson text was searchable
+            existing.search_text = search_text
         if course.current_version_id == existing.id:
             return "unchanged"
         course.current_version_id = existing.id  # the files went back to an earlier version
@@ -160,10 +164,15 @@ def _course_files(spec: CourseSpec) -> list[CourseFile]:
     return [CourseFile(path=path, data=data) for path, data in sorted(spec.files.items())]
 
 
+_MARKUP = re.compile(r"\]\([^)]*\)|\[\^[^\]]*\]|[#*_>|`!\[\]-]+|https?://\S+")
+
+
 def _search_text(spec: CourseSpec) -> str:
+    """Titles, summaries and the lessons' own words (markup and link targets left out), lower-cased for LIKE."""
     parts = [*spec.title.values(), *spec.summary.values()]
     for lesson in spec.lessons:
         parts.extend(lesson.title.values())
+        parts.append(" ".join(_MARKUP.sub(" ", lesson.markdown).split()))
     return " ".join(parts).lower()
 
 

@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.catalogue.loader import load_catalogue
 from lms.catalogue.models import Course, CourseVersion, Lesson
@@ -90,6 +90,8 @@ def test_catalogue_browse_filter_and_search(app, example, zh_web):
     assert "第一次开播：准备清单" in page
     assert "第一次开播" in zh_web.get("/courses/?q=开播").get_data(as_text=True)
     assert "第一次开播" in zh_web.get("/courses/?q=别说这些话").get_data(as_text=True)  # a lesson title
+    assert "第一次开播" in zh_web.get("/courses/?q=全网最低价").get_data(as_text=True)  # words inside a lesson
+    assert "第一次开播" not in zh_web.get("/courses/?q=ad9").get_data(as_text=True)  # footnote labels are markup
     assert "第一次开播" not in zh_web.get("/courses/?q=数字人").get_data(as_text=True)
     assert "第一次开播" not in zh_web.get("/courses/?area=wellbeing").get_data(as_text=True)
     assert "第一次开播" in zh_web.get("/courses/?area=compliance").get_data(as_text=True)
@@ -201,3 +203,14 @@ def test_check_command_prints_places_and_fails(app):
     assert "broken-one/course.yaml:7: unknown skill id 'no-such-skill'" in bad.output
     good = runner.invoke(args=["courses", "check", str(EXAMPLE)])
     assert good.exit_code == 0 and "OK: 1 course(s), no problems." in good.output
+
+
+def test_a_resync_indexes_lesson_text_of_versions_imported_before(app, example, zh_web):
+    with app.app_context():
+        session = get_session()
+        session.execute(update(CourseVersion).values(search_text="第一次开播"))  # as an older release stored it
+        session.commit()
+    assert "第一次开播" not in zh_web.get("/courses/?q=全网最低价").get_data(as_text=True)
+    report = sync(app, example)
+    assert report.unchanged == ["first-live-room"] and count(app, CourseVersion) == 1  # no new version
+    assert "第一次开播" in zh_web.get("/courses/?q=全网最低价").get_data(as_text=True)
