@@ -162,8 +162,12 @@ def _valid_reset_token(session: Session, token: str, now: datetime) -> PasswordR
     return record
 
 
-def check_reset_token(session: Session, token: str) -> None:
-    _valid_reset_token(session, token, utcnow())
+def check_reset_token(session: Session, token: str) -> User:
+    """The account the link is for; raises :class:`InvalidToken` for a used, unknown or expired link."""
+    record = _valid_reset_token(session, token, utcnow())
+    user = session.get(User, record.user_id)
+    assert user is not None  # the foreign key cascades
+    return user
 
 
 def reset_password(session: Session, *, token: str, new_password: str) -> User:

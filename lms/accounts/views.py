@@ -25,6 +25,7 @@ from lms.extensions import limiter, login_manager
 from lms.i18n import select_locale
 from lms.security.access import LOGIN, PUBLIC, rule
 from lms.security.forms import attach_error, safe_next
+from lms.security.passwords import is_unusable
 
 
 @login_manager.user_loader
@@ -196,9 +197,11 @@ def reset_password(token: str):
     session = get_session()
     form = ResetPasswordForm()
     try:
-        services.check_reset_token(session, token)
+        user = services.check_reset_token(session, token)
     except services.InvalidToken as exc:
         return render_template("accounts/reset_invalid.html", message=exc.message), 400
+    # An imported host's first visit: the same single-use link, worded as setting up the account.
+    first_time = is_unusable(user.password_hash)
     if form.validate_on_submit():
         try:
             services.reset_password(session, token=token, new_password=form.password.data)
@@ -208,9 +211,11 @@ def reset_password(token: str):
         else:
             session.commit()
             logout_user()
-            flash(_("Your password has been reset. Log in with the new password."), "success")
+            flash(_("Your password is set. Log in with it.") if first_time else
+                  _("Your password has been reset. Log in with the new password."), "success")  # fmt: skip
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form), 200 if not form.errors else 400
+    return render_template("accounts/reset.html", form=form, first_time=first_time, name=user.display_name), \
+        200 if not form.errors else 400  # fmt: skip
 
 
 @bp.route("/real-name", methods=["GET", "POST"])

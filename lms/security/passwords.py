@@ -31,6 +31,11 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
+def is_unusable(stored: str) -> bool:
+    """True for an account that has never had a password (created by an import, waiting for its first one)."""
+    return stored.startswith("!unusable:")
+
+
 def unusable_password() -> str:
     """A stored value no password verifies against (not an Argon2 hash): the account can only be entered after
     a password is set through a single-use link."""

@@ -146,8 +146,10 @@ def test_email_host_sets_password_from_the_mail_logs_in_and_confirms_real_name(a
     link = re.search(r"http://[^\s]+/account/reset/[\w-]+", body).group(0)
     path = link.split("localhost", 1)[-1] if "localhost" in link else "/" + link.split("/", 3)[3]
     assert web.login("mei@example.com", "whatever password").status_code == 200  # no usable password yet
-    r = web.post(path, {"password": "new secret 123"})
-    assert r.status_code == 302
+    welcome = web.get(path).get_data(as_text=True)
+    assert "Set your password" in welcome and "Welcome, 小美" in welcome
+    r = web.post(path, {"password": "new secret 123"}, follow_redirects=True)
+    assert "Your password is set" in r.get_data(as_text=True)
     assert web.post(path, {"password": "another one 456"}).status_code == 400  # single use
     assert web.login("mei@example.com", "new secret 123").status_code == 302
     page = web.get("/account/real-name").get_data(as_text=True)
