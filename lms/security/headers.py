@@ -7,6 +7,7 @@ import re
 import secrets
 
 from flask import Flask, g, request
+from flask.logging import default_handler
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -34,6 +35,8 @@ def configure_logging(app: Flask) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RequestIdFilter) for h in logger.handlers for f in h.filters):
             logger.addHandler(handler)
+        # The app's logger is "lms" too: Flask's own handler would print every line a second time.
+        logger.removeHandler(default_handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
 
