@@ -78,7 +78,7 @@ class RealNameForm(BaseForm):
     )
     id_number = StringField(
         _l("Identity card number (身份证号)"),
-        validators=[_required, Length(max=24)],
+        validators=[Length(max=24)],  # required unless a number is on file: the view decides
         render_kw={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"},
         description=_l("18 characters; the last one may be X."),
     )

@@ -175,7 +175,7 @@ def personal_data_export(session: Session, cipher: PIICipher, user: User) -> dic
 
 
 def decrypt_id_number(cipher: PIICipher, user: User) -> str:
-    """The full number, for its owner's export and the bureau roster only (both callers audit or are the owner)."""
+    """The full number, for its owner (export, keeping it when only the name changes) and the audited bureau roster."""
     assert user.real_name is not None
     return cipher.decrypt(user.real_name.id_number_ciphertext, context=_context(user.id))
 

@@ -222,17 +222,26 @@ def reset_password(token: str):
 @rule(LOGIN)
 def real_name():
     form = RealNameForm()
-    if request.method == "GET" and current_user.real_name is not None:
-        form.legal_name.data = current_user.real_name.legal_name
-    if form.validate_on_submit():
+    on_file = current_user.real_name
+    if on_file is not None:
+        # Changing only the name should not mean typing the number again.
+        form.id_number.description = _("Leave empty to keep %(masked)s.", masked=on_file.id_number_masked)
+    if request.method == "GET" and on_file is not None:
+        form.legal_name.data = on_file.legal_name
+    valid = form.validate_on_submit()
+    if valid and not (form.id_number.data or "").strip() and on_file is None:
+        form.id_number.errors = [_("This field is required.")]
+        valid = False
+    if valid:
         session = get_session()
+        number = (form.id_number.data or "").strip() or realname.decrypt_id_number(_cipher(), current_user)
         try:
             realname.save_real_name(
                 session,
                 _cipher(),
                 current_user,
                 legal_name=form.legal_name.data,
-                id_number=form.id_number.data,
+                id_number=number,
                 consent=form.consent.data,
             )
         except DomainError as exc:

@@ -112,3 +112,16 @@ def test_real_name_pages_need_login(web):
     for url in ("/account/real-name", "/account/my-data.json"):
         r = web.get(url)
         assert r.status_code == 302 and "/account/login" in r.headers["Location"]
+
+
+def test_changing_only_the_name_keeps_the_number_on_file(web, app, make_user):
+    logged_in(web, make_user)
+    r = web.post("/account/real-name", {"legal_name": "林小美", "id_number": "", "consent": "y"})
+    assert r.status_code == 400 and "This field is required" in r.get_data(as_text=True)  # nothing on file yet
+    assert fill(web).status_code == 302
+    page = web.get("/account/real-name").get_data(as_text=True)
+    assert f"Leave empty to keep {MASKED}" in page and VALID_ID not in page
+    assert web.post("/account/real-name", {"legal_name": "林晓美", "id_number": "", "consent": "y"}).status_code == 302
+    with app.app_context():
+        profile = get_session().scalar(select(RealNameProfile))
+        assert profile.legal_name == "林晓美" and profile.id_number_masked == MASKED
