@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.authoring import folder
@@ -111,9 +112,21 @@ def create_draft(session: Session, org_id: int, user_id: int, *, slug: str, titl
         select(CourseDraft.id).where(CourseDraft.slug == slug)
     ):
         raise Conflict(_l("Your organisation already has a course with this id; edit it instead."), "slug")
-    draft = CourseDraft(org_id=org_id, slug=slug)
-    session.add(draft)
+    draft = _insert_draft(session, CourseDraft(org_id=org_id, slug=slug))
+    if draft is None:  # another trainer created it a moment ago
+        raise Conflict(_l("Your organisation already has a course with this id; edit it instead."), "slug")
     save_files(session, draft, files, user_id)
+    return draft
+
+
+def _insert_draft(session: Session, draft: CourseDraft) -> CourseDraft | None:
+    """Insert a draft, or None when a concurrent request inserted one with the same id first (unique slug)."""
+    try:
+        with session.begin_nested():
+            session.add(draft)
+            session.flush()
+    except IntegrityError:
+        return None
     return draft
 
 
@@ -129,8 +142,9 @@ def edit_course(session: Session, org_id: int, user_id: int, slug: str) -> Cours
     files = version_files(version)
     if not files:
         raise Conflict(_l("This version was imported before course files were kept: sync its folder again first."))
-    draft = CourseDraft(org_id=org_id, slug=slug, base_version_id=version.id if version else None)
-    session.add(draft)
+    draft = _insert_draft(session, CourseDraft(org_id=org_id, slug=slug, base_version_id=version.id if version else None))
+    if draft is None:  # a colleague opened it for editing at the same moment: share their draft
+        return session.scalar(select(CourseDraft).where(CourseDraft.slug == slug, CourseDraft.org_id == org_id))
     save_files(session, draft, files, user_id)
     return draft
 
@@ -149,8 +163,10 @@ def import_zip(session: Session, org_id: int, user_id: int, data: bytes) -> Cour
     course = _slug_free(session, org_id, slug)
     draft = session.scalar(select(CourseDraft).where(CourseDraft.slug == slug, CourseDraft.org_id == org_id))
     if draft is None:
-        draft = CourseDraft(org_id=org_id, slug=slug, base_version_id=course.current_version_id if course else None)
-        session.add(draft)
+        draft = _insert_draft(session, CourseDraft(org_id=org_id, slug=slug,
+                                                   base_version_id=course.current_version_id if course else None))
+    if draft is None:
+        raise Conflict(_l("Someone else is importing this course right now; try again in a moment."), "archive")
     save_files(session, draft, archive.files, user_id)
     return draft
 

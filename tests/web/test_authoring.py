@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.authoring.models import CourseDraft
 from lms.catalogue.models import Course, CourseVersion
@@ -383,3 +383,26 @@ def test_syncing_files_never_adds_a_version_to_an_organisations_course(app, peop
     with app.app_context():
         course = get_session().scalar(select(Course).where(Course.slug == "mcn-owned"))
         assert [v.number for v in course.versions] == [1] and course.org_id is not None
+
+
+def test_two_trainers_opening_the_same_course_at_once_share_one_draft(app, people):
+    from lms.authoring import services
+
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-race")
+    trainer.send(f"{draft}publish", {}, page=draft)
+    trainer.send(f"{draft}discard", {}, page=draft)
+    with app.app_context():
+        session = get_session()
+        org_id = session.scalar(select(Course.org_id).where(Course.slug == "mcn-race"))
+        first = services.edit_course(session, org_id, people["trainer@example.com"], "mcn-race")
+        session.commit()
+        # The second request checked for a draft before the first one's insert: the unique id decides.
+        from lms.authoring.models import CourseDraft as Draft
+
+        raced = services._insert_draft(session, Draft(org_id=org_id, slug="mcn-race"))
+        assert raced is None and session.scalar(select(func.count()).select_from(Draft)) == 1
+        assert first.slug == "mcn-race"
+    r = trainer.send(f"{BASE}/", {"action": "new", "new-slug": "mcn-race", "new-title_zh": "重复", "new-title_en": "Again",
+                                  "new-area": "compliance", "new-skill": "compliance"})  # fmt: skip
+    assert r.status_code == 400 and "edit it instead" in r.get_data(as_text=True)
