@@ -406,3 +406,24 @@ def test_two_trainers_opening_the_same_course_at_once_share_one_draft(app, peopl
     r = trainer.send(f"{BASE}/", {"action": "new", "new-slug": "mcn-race", "new-title_zh": "重复", "new-title_en": "Again",
                                   "new-area": "compliance", "new-skill": "compliance"})  # fmt: skip
     assert r.status_code == 400 and "edit it instead" in r.get_data(as_text=True)
+
+
+def test_an_earlier_version_is_restored_by_importing_its_zip(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-restore")
+    trainer.send(f"{draft}publish", {}, page=draft)
+    fields = {"lesson-title_zh": "导言", "lesson-title_en": "Intro", "lesson-estimated_minutes": "5",
+              "lesson-skills": ["compliance"], "lesson-body": "第二版的正文"}  # fmt: skip
+    trainer.send(f"{draft}lessons/01-intro.md", fields)
+    trainer.send(f"{draft}publish", {}, page=draft)
+    index = trainer.get(f"{BASE}/").get_data(as_text=True)
+    assert "/courses/mcn-restore/v1.zip" in index and "/courses/mcn-restore/v2.zip" in index
+    first = trainer.get(f"{BASE}/courses/mcn-restore/v1.zip").data
+    trainer.send(f"{BASE}/", {"action": "zip", "zip-archive": (io.BytesIO(first), "v1.zip")},
+                 content_type="multipart/form-data")  # fmt: skip
+    r = trainer.send(f"{draft}publish", {}, page=draft, follow_redirects=True)
+    assert "Published as version 1" in r.get_data(as_text=True)
+    with app.app_context():
+        course = get_session().scalar(select(Course).where(Course.slug == "mcn-restore"))
+        assert [v.number for v in course.versions] == [1, 2]
+        assert get_session().get(CourseVersion, course.current_version_id).number == 1
