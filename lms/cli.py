@@ -25,16 +25,17 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from lms.bureau.cli import bureau
     from lms.catalogue.cli import courses
     from lms.certificates.cli import certificates
+    from lms.mail.cli import mail
+    from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
     from lms.skills.cli import skills
-    from lms.bureau.cli import bureau
-    from lms.notifications.cli import notifications
     from lms.trust.cli import keys_group, verify_command, witness_command, witness_keygen_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command, notifications):
+                    bureau, witness_command, witness_keygen_command, notifications, mail):
         app.cli.add_command(command)
 
 

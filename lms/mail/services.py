@@ -1,4 +1,10 @@
-"""Sending mail: to the database outbox in development, over SMTP in production."""
+"""Sending mail: to the database outbox in development, over SMTP in production.
+
+In production a message is first written to the outbox table in the request's own transaction, and sent over SMTP
+only after that transaction commits: a request that fails sends nothing (no reset or invitation link that leads
+nowhere), and a mail server that is down loses nothing (``lms mail send-pending`` tries again from cron). Once
+sent, the body is cleared: reset and invitation links are not kept longer than needed.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,20 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from lms.config import Config
+from lms.db import utcnow
 from lms.mail.models import OutboxMessage
 
 log = logging.getLogger("lms.mail")
+_PENDING = "lms.mail.pending"
+#: After this many failed tries a message stays in the table, marked, for an operator to look at.
+MAX_ATTEMPTS = 8
 
 
-def send_message(session: Session, cfg: Config, recipient: str, subject: str, body: str) -> None:
+def send_message(session: Session | None, cfg: Config, recipient: str, subject: str, body: str) -> None:
     """Send (or, in development, store) one message. Bodies may hold secrets (reset links): never logged."""
     if cfg.mail_backend == "outbox":
         session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
@@ -25,6 +36,61 @@ def send_message(session: Session, cfg: Config, recipient: str, subject: str, bo
         # No SMS gateway is configured: a phone-only account cannot receive messages in production.
         log.warning("no channel for a phone-only recipient; message not sent (subject %r)", subject)
         return
+    if session is None:  # outside any transaction (a command-line test message): send now
+        _smtp_send(cfg, recipient, subject, body)
+        return
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    session.add(message)
+    session.flush()
+    session.info.setdefault(_PENDING, []).append(message.id)
+    if not session.info.get("lms.mail.hooked"):
+        session.info["lms.mail.hooked"] = True
+        event.listen(session, "after_commit", lambda committed: _after_commit(committed, cfg))
+        event.listen(session, "after_rollback", lambda rolled_back: rolled_back.info.pop(_PENDING, None))
+
+
+def _after_commit(session: Session, cfg: Config) -> None:
+    ids = session.info.pop(_PENDING, None)
+    if not ids:
+        return
+    try:
+        # The committed session cannot run SQL inside this hook: a separate one records what was sent.
+        with Session(bind=session.get_bind()) as own:
+            send_pending(own, cfg, ids)
+    except Exception:  # noqa: BLE001 - the request's work is committed; the queue keeps the mail for cron
+        log.exception("queued mail not sent after commit; `lms mail send-pending` tries again")
+
+
+def send_pending(session: Session, cfg: Config, ids: list[int] | None = None) -> tuple[int, int]:
+    """Send queued messages (all, or those ``ids``); (sent, failed). Each is claimed first, so two runs never
+    send one twice."""
+    query = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    sent = failed = 0
+    for message_id in session.scalars(query.order_by(OutboxMessage.id)).all():
+        claimed = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+            .values(sent_at=utcnow(), attempts=OutboxMessage.attempts + 1).execution_options(synchronize_session=False)
+        ).rowcount  # fmt: skip
+        session.commit()
+        if claimed != 1:
+            continue
+        message = session.get(OutboxMessage, message_id)
+        try:
+            _smtp_send(cfg, message.recipient, message.subject, message.body)
+        except OSError as exc:  # smtplib's errors are OSErrors too
+            message.sent_at, message.last_error = None, f"{type(exc).__name__}: {exc}"[:200]
+            log.warning("message %s not sent (%s); `lms mail send-pending` tries again", message_id, type(exc).__name__)
+            failed += 1
+        else:
+            message.body, message.last_error = "", None
+            sent += 1
+        session.commit()
+    return sent, failed
+
+
+def _smtp_send(cfg: Config, recipient: str, subject: str, body: str) -> None:
     message = EmailMessage()
     message["From"] = cfg.mail_sender
     message["To"] = recipient
