@@ -21,4 +21,6 @@ class OutboxMessage(Base):
     #: Production (SMTP): when the message went out; None while it waits (the body is cleared once sent).
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: While a sender holds the message; a sender that died loses its claim when this passes.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import event, select, update
@@ -23,6 +24,11 @@ log = logging.getLogger("lms.mail")
 _PENDING = "lms.mail.pending"
 #: After this many failed tries a message stays in the table, marked, for an operator to look at.
 MAX_ATTEMPTS = 8
+#: Sent right after the commit, inside the request; more (an import of 2,000 hosts) wait for the cron command,
+#: so that no request outlives the worker timeout.
+SEND_NOW = 20
+#: A sender that dies between claiming a message and recording it sent loses its claim after this long.
+CLAIM = timedelta(minutes=10)
 
 
 def send_message(session: Session | None, cfg: Config, recipient: str, subject: str, body: str) -> None:
@@ -56,7 +62,7 @@ def _after_commit(session: Session, cfg: Config) -> None:
     try:
         # The committed session cannot run SQL inside this hook: a separate one records what was sent.
         with Session(bind=session.get_bind()) as own:
-            send_pending(own, cfg, ids)
+            send_pending(own, cfg, ids[:SEND_NOW])
     except Exception:  # noqa: BLE001 - the request's work is committed; the queue keeps the mail for cron
         log.exception("queued mail not sent after commit; `lms mail send-pending` tries again")
 
@@ -64,27 +70,33 @@ def _after_commit(session: Session, cfg: Config) -> None:
 def send_pending(session: Session, cfg: Config, ids: list[int] | None = None) -> tuple[int, int]:
     """Send queued messages (all, or those ``ids``); (sent, failed). Each is claimed first, so two runs never
     send one twice."""
-    query = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+    def free(now):
+        return (OutboxMessage.sent_at.is_(None) & (OutboxMessage.attempts < MAX_ATTEMPTS)
+                & (OutboxMessage.claimed_until.is_(None) | (OutboxMessage.claimed_until < now)))  # fmt: skip
+
+    query = select(OutboxMessage.id).where(free(utcnow()))
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(ids))
     sent = failed = 0
     for message_id in session.scalars(query.order_by(OutboxMessage.id)).all():
+        now = utcnow()
         claimed = session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
-            .values(sent_at=utcnow(), attempts=OutboxMessage.attempts + 1).execution_options(synchronize_session=False)
+            update(OutboxMessage).where(OutboxMessage.id == message_id, free(now))
+            .values(claimed_until=now + CLAIM, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
         ).rowcount  # fmt: skip
         session.commit()
-        if claimed != 1:
+        if claimed != 1:  # another sender has it
             continue
         message = session.get(OutboxMessage, message_id)
         try:
             _smtp_send(cfg, message.recipient, message.subject, message.body)
         except OSError as exc:  # smtplib's errors are OSErrors too
-            message.sent_at, message.last_error = None, f"{type(exc).__name__}: {exc}"[:200]
+            message.claimed_until, message.last_error = None, f"{type(exc).__name__}: {exc}"[:200]
             log.warning("message %s not sent (%s); `lms mail send-pending` tries again", message_id, type(exc).__name__)
             failed += 1
         else:
-            message.body, message.last_error = "", None
+            message.sent_at, message.body, message.last_error = utcnow(), "", None
             sent += 1
         session.commit()
     return sent, failed

@@ -75,3 +75,38 @@ def test_a_mail_server_that_is_down_loses_nothing(app, smtp):
     assert smtp.sent == [("host@example.com", "证书已颁发", "正文\n")]
     again = app.test_cli_runner().invoke(args=["mail", "send-pending"])
     assert "0 message(s) sent" in again.output and len(smtp.sent) == 1  # never twice
+
+
+def test_a_big_batch_sends_a_few_at_once_and_leaves_the_rest_to_cron(app, smtp):
+    from lms.mail.services import SEND_NOW
+
+    with app.app_context():
+        session = get_session()
+        for i in range(SEND_NOW + 5):  # an import of many hosts: the request must not outlive the worker timeout
+            send_message(session, app.config["LMS"], f"host{i}@example.com", "设置密码", "link")
+        session.commit()
+    assert len(smtp.sent) == SEND_NOW
+    result = app.test_cli_runner().invoke(args=["mail", "send-pending"])
+    assert "5 message(s) sent" in result.output and len(smtp.sent) == SEND_NOW + 5
+
+
+def test_a_sender_that_died_loses_its_claim(app, smtp):
+    from datetime import timedelta
+
+    from lms.db import utcnow
+
+    smtp.down = True
+    with app.app_context():
+        session = get_session()
+        send_message(session, app.config["LMS"], "host@example.com", "证书", "正文")
+        session.commit()
+        message = session.scalar(select(OutboxMessage))
+        message.claimed_until = utcnow() + timedelta(minutes=5)  # held by a sender that then crashed
+        session.commit()
+    smtp.down = False
+    assert "0 message(s) sent" in app.test_cli_runner().invoke(args=["mail", "send-pending"]).output
+    with app.app_context():
+        session = get_session()
+        session.scalar(select(OutboxMessage)).claimed_until = utcnow() - timedelta(seconds=1)
+        session.commit()
+    assert "1 message(s) sent" in app.test_cli_runner().invoke(args=["mail", "send-pending"]).output
