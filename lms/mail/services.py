@@ -63,7 +63,7 @@ def _after_commit(session: Session, cfg: Config) -> None:
         # The committed session cannot run SQL inside this hook: a separate one records what was sent.
         with Session(bind=session.get_bind()) as own:
             send_pending(own, cfg, ids[:SEND_NOW])
-    except Exception:  # noqa: BLE001 - the request's work is committed; the queue keeps the mail for cron
+    except Exception:  # the request's work is committed; the queue keeps the mail for cron
         log.exception("queued mail not sent after commit; `lms mail send-pending` tries again")
 
 
