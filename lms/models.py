@@ -1,16 +1,16 @@
 """Every model, imported explicitly so that ``Base.metadata`` is complete for Alembic and tests."""
 
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
+from lms.authoring.models import CourseDraft, DraftFile
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck, Cosignature, WitnessKey
+from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
-from lms.authoring.models import CourseDraft, DraftFile
-from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
-from lms.orgs.models import Invitation, Membership, Organisation
+from lms.orgs.models import HostImport, Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
 from lms.skills.models import SkillAssessment, SkillSettings
 from lms.trust.models import LogEntry, LogNode, LogState, SigningKey, StatusList
@@ -44,6 +44,7 @@ __all__ = [
     "QuizResponse",
     "StudyClock",
     "StudyTime",
+    "HostImport",
     "Invitation",
     "Membership",
     "Notification",

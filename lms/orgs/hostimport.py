@@ -29,7 +29,7 @@ from lms.db import utcnow
 from lms.errors import Conflict, DomainError
 from lms.mail.services import send_message
 from lms.orgs.hostfile import HostFile, HostRow, RowProblem, read_hosts
-from lms.orgs.models import Membership, Organisation, Role
+from lms.orgs.models import HostImport, Membership, Organisation, Role
 from lms.security.passwords import unusable_password
 from lms.security.pii import PIICipher, PIIDecryptError
 from lms.security.tokens import new_token
@@ -132,10 +132,10 @@ def _context(org_id: int, admin_id: int) -> str:
 
 
 def seal(secret_key: str, cipher: PIICipher, *, org_id: int, admin_id: int, cohort_id: int | None,
-         rows: list[HostRow], skipped: list[HostRow]) -> str:  # fmt: skip
+         rows: list[HostRow], skipped: list[HostRow], filename: str = "") -> str:  # fmt: skip
     """``rows`` to create; ``skipped`` travel as row number, name and problems only, for the result page."""
     body = json.dumps(
-        {"org": org_id, "cohort": cohort_id,
+        {"org": org_id, "cohort": cohort_id, "file": filename[:200],
          "rows": [[r.row, r.name, r.phone, r.email, r.legal_name, r.id_number] for r in rows],
          "skipped": [[r.row, r.name, [[p.field, p.code, p.params] for p in r.problems]] for r in skipped]},
         ensure_ascii=False, separators=(",", ":"),
@@ -150,6 +150,7 @@ class Unsealed:
     cohort_id: int | None
     rows: list[HostRow]
     skipped: list[HostRow]
+    filename: str = ""
 
 
 def unseal(secret_key: str, cipher: PIICipher, token: str, *, org_id: int, admin_id: int,
@@ -170,7 +171,7 @@ def unseal(secret_key: str, cipher: PIICipher, token: str, *, org_id: int, admin
     rows = [HostRow(row, name, phone, email, legal, number) for row, name, phone, email, legal, number in data["rows"]]
     skipped = [HostRow(row, name, None, None, None, None, [RowProblem(*p) for p in problems])
                for row, name, problems in data["skipped"]]  # fmt: skip
-    return Unsealed(data["cohort"], rows, skipped)
+    return Unsealed(data["cohort"], rows, skipped, str(data.get("file") or ""))
 
 
 # --- confirm ------------------------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ class Created:
 
 
 def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisation, unsealed: Unsealed, *,
-                 link_for, subject: str, body) -> tuple[list[Created], Cohort | None]:  # fmt: skip
+                 link_for, subject: str, body, admin_id: int | None = None) -> tuple[list[Created], Cohort | None]:  # fmt: skip
     """Create every row or none: accounts with no usable password, learner memberships, real-name data as the
     organisation provided it, cohort membership; a mailed set-password link for email hosts, a link to hand
     over for the others. Only flushes; the view commits once."""
@@ -215,8 +216,15 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
         ) from exc
     if cohort is not None:
         cohorts.add_members(session, cohort, [c.user.id for c in created])
+    session.add(HostImport(org_id=org.id, admin_id=admin_id, filename=unsealed.filename or "—", created=len(created),
+                           skipped=len(unsealed.skipped), cohort_id=cohort.id if cohort else None))  # fmt: skip
     for entry in created:
         if entry.user.email:
             send_message(session, cfg, entry.user.email, subject, body(org, entry.link, SET_PASSWORD_DAYS))
             entry.link = None  # mailed: not shown
     return created, cohort
+
+
+def recent_imports(session: Session, org_id: int, limit: int = 20) -> list[HostImport]:
+    return list(session.scalars(select(HostImport).where(HostImport.org_id == org_id)
+                                .order_by(HostImport.created_at.desc(), HostImport.id.desc()).limit(limit)))  # fmt: skip

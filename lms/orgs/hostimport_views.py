@@ -47,6 +47,7 @@ def _upload_page(status: int = 200):
     session = get_session()
     return render_template("orgs/import_hosts.html", org=g.org, form=ConfirmForm(),
                            cohorts=cohorts.cohorts_of(session, g.org.id), max_rows=MAX_ROWS,
+                           imports=hostimport.recent_imports(session, g.org.id),
                            max_kb=MAX_BYTES // 1024), status  # fmt: skip
 
 
@@ -76,7 +77,8 @@ def import_hosts(org_slug: str):
     session.rollback()  # a preview writes nothing
     payload = hostimport.seal(current_app.config["SECRET_KEY"], _cipher(), org_id=g.org.id,
                               admin_id=current_user.id, cohort_id=cohort.id if cohort else None,
-                              rows=parsed.good, skipped=parsed.bad) if parsed.good else ""  # fmt: skip
+                              rows=parsed.good, skipped=parsed.bad,
+                              filename=upload.filename or "") if parsed.good else ""  # fmt: skip
     return _no_store(render_template(
         "orgs/import_preview.html", org=g.org, parsed=parsed, cohort=cohort, payload=payload, form=ConfirmForm(),
         filename=upload.filename, problem_message=hostimport.problem_message, field_labels=hostimport.FIELD_LABELS,
@@ -119,7 +121,7 @@ def import_confirm(org_slug: str):
         created, cohort = hostimport.create_hosts(
             session, cfg, _cipher(), g.org, unsealed,
             link_for=lambda token: cfg.base_url.rstrip("/") + url_for("accounts.reset_password", token=token),
-            subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail,
+            subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail, admin_id=current_user.id,
         )  # fmt: skip
     except hostimport.ImportConflict as exc:
         session.rollback()

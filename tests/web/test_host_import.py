@@ -270,3 +270,16 @@ def test_template_and_links(app, mcn):
     assert r.data.decode("utf-8-sig").splitlines()[0] == "昵称,手机号,邮箱,真实姓名,身份证号"
     assert "/orgs/mcn-a/hosts/import" in mcn.get("/orgs/mcn-a/").get_data(as_text=True)
     assert "/orgs/mcn-a/hosts/import" in mcn.get("/orgs/mcn-a/cohorts").get_data(as_text=True)
+
+
+def test_each_confirmed_import_is_recorded_for_the_organisation(app, mcn):
+    assert "Earlier imports" not in mcn.get(URL).get_data(as_text=True)
+    confirm(mcn, upload(mcn, GOOD_CSV.encode("utf-8"), filename="十一月新人.csv").get_data(as_text=True))
+    page = mcn.get(URL).get_data(as_text=True)
+    section = page[page.index("Earlier imports"):]
+    assert "十一月新人.csv" in section and "admin" in section
+    assert re.search(r"Created\">2<", section) and re.search(r"Skipped\">1<", section)
+    other = "昵称,邮箱\n新人,new@example.com\n"
+    cancelled = upload(mcn, other.encode("utf-8"), filename="cancelled.csv").get_data(as_text=True)
+    confirm(mcn, cancelled, action="cancel")
+    assert "cancelled.csv" not in mcn.get(URL).get_data(as_text=True)  # only confirmed imports are recorded
