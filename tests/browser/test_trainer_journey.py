@@ -75,6 +75,7 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     # 1. A new course, its details, a second lesson written with the live preview.
     page.goto(live_server + "/orgs/mcn-a/")
     page.get_by_role("link", name="编写和发布课程").click()
+    assert axe_serious(page) == []
     page.locator("#new-slug").fill("mcn-returns")
     page.locator("#new-title_zh").fill("退货规则入门")
     page.locator("#new-title_en").fill("Returns basics")
@@ -91,6 +92,7 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     page.locator("#preview .admonition-title").wait_for()
     assert "消费者权益保护法" in page.locator("#preview").inner_text()
     page.screenshot(path=str(artifacts_dir / "authoring-lesson-preview.png"))
+    assert axe_serious(page) == []
     page.get_by_role("button", name="保存课时").click()
     assert "课时已保存" in page.locator(".flashes").inner_text()
 
@@ -137,6 +139,7 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     with app.app_context():
         assert get_session().scalar(select(User).where(User.email == "mei@example.com")) is None
     page.screenshot(path=str(artifacts_dir / "host-import-preview.png"))
+    assert axe_serious(page) == []
     page.get_by_role("button", name=re.compile("确认")).click()
     assert "小美" in page.locator("main").inner_text() and "阿杰" in page.locator("main").inner_text()
 
@@ -186,4 +189,8 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
         page.get_by_role("link", name="导出 XLSX").click()
     assert xlsx.value.suggested_filename.endswith(".xlsx")
     page.screenshot(path=str(artifacts_dir / "cohort-completed.png"))
+    page.get_by_role("link", name="小美").first.click()  # the host's learning record
+    record = page.locator("main").inner_text()
+    assert "退货规则入门" in record and "已完成" in record and "2 / 2" in record
+    assert axe_serious(page) == []
     context.close()
