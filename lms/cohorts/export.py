@@ -44,14 +44,19 @@ def _csv_cell(value: object) -> str:
     return str(value)
 
 
-def progress_csv(rows: Iterable[Row]) -> bytes:
-    """One line per host and course, one kind of value per column; UTF-8 with a BOM so Excel in China reads it."""
+def table_csv(columns: Sequence[str], rows: Iterable[Row]) -> bytes:
+    """One kind of value per column; UTF-8 with a BOM so Excel in China reads it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(PROGRESS_COLUMNS)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(key)) for key in PROGRESS_COLUMNS])
+        writer.writerow([_csv_cell(row.get(key)) for key in columns])
     return out.getvalue().encode("utf-8-sig")
+
+
+def progress_csv(rows: Iterable[Row]) -> bytes:
+    """One line per host and course."""
+    return table_csv(PROGRESS_COLUMNS, rows)
 
 
 @dataclass(frozen=True)

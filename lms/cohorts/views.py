@@ -118,6 +118,22 @@ def export(org_slug: str, cohort_id: int):
     return _download(body, "text/csv", found, "csv")
 
 
+@bp.get("/orgs/<org_slug>/cohorts/<int:cohort_id>/<any(hours, certificates):table>.csv")
+@rule(TRAINERS)
+def export_table(org_slug: str, cohort_id: int, table: str):
+    """The workbook's other sheets as CSV: study minutes per host, day and course; the certificates issued."""
+    session = get_session()
+    try:
+        found = services.get_cohort(session, g.org.id, cohort_id)
+    except NotFound:
+        return render_template("catalogue/not_found.html"), 404
+    rows = services.export_rows(session, services.dashboard(session, found), locale_code(), with_hours=table == "hours")
+    body = (exports.table_csv(exports.HOURS_COLUMNS, rows.hours) if table == "hours"
+            else exports.table_csv(exports.CERTIFICATE_COLUMNS, rows.certificates))  # fmt: skip
+    disposition = exports.attachment(f"{found.name}-{table}.csv", f"cohort-{found.id}-{table}.csv")
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
+
 @bp.get("/orgs/<org_slug>/cohorts/<int:cohort_id>.xlsx")
 @rule(TRAINERS)
 def export_xlsx(org_slug: str, cohort_id: int):

@@ -104,6 +104,8 @@ MATRIX = [
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/cohorts/999999.csv", "cohorts.export",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/cohorts/999999/hours.csv", "cohorts.export_table",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/cohorts/999999.xlsx", "cohorts.export_xlsx",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/hosts/999999", "cohorts.host",

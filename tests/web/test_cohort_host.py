@@ -219,3 +219,22 @@ def test_csv_columns_hold_one_kind_of_value_and_match_the_workbook(app, seeded):
         assert float(csv_row["minutes"]) == xlsx_row["Verified minutes"]
         assert csv_row["deadline"] == xlsx_row["Deadline"].date().isoformat()
         assert csv_row["certificate"] == (xlsx_row["Certificate number"] or "")
+
+
+def test_hours_and_certificates_also_download_as_csv(app, seeded):
+    trainer, ids, url = seeded
+    page = trainer.get(url).get_data(as_text=True)
+    assert f'href="{url}/hours.csv"' in page and f'href="{url}/certificates.csv"' in page
+    hours = list(csv.DictReader(io.StringIO(trainer.get(url + "/hours.csv").data.decode("utf-8-sig"))))
+    assert {row["day"]: float(row["minutes"]) for row in hours} == study_minutes(app, ids["lin"])
+    assert {row["host"] for row in hours} == {"林小美"}
+    r = trainer.get(url + "/certificates.csv")
+    assert "-certificates.csv" in r.headers["Content-Disposition"] and r.headers["Cache-Control"] == "no-store"
+    text = r.data.decode("utf-8-sig")
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["id_masked"] == MASKED_ID and VALID_ID not in text and row["status"] == "valid"
+    assert trainer.get(url + "/other.csv").status_code == 404
+    other = Browserish(app.test_client())
+    other.login("other@example.com", PASSWORD)
+    assert other.get(url + "/hours.csv").status_code == 403
+    assert other.get(url.replace("mcn-a", "mcn-b") + "/certificates.csv").status_code == 404
