@@ -91,6 +91,14 @@ def register_error_handlers(app: Flask) -> None:
             400, str(_l("The form has expired or was not sent from this site. Reload the page and try again."))
         )
 
+    @app.errorhandler(NotFound)
+    def domain_not_found(exc: NotFound):
+        # A service could not find what the URL names (a course, cohort, certificate …) among what the user may
+        # see: the same answer as a missing page, so nothing tells another organisation's record from no record.
+        if wants_json():
+            return error_response(404, str(exc.message))
+        return render_template("catalogue/not_found.html"), 404
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if exc.code is None or exc.code < 400:

@@ -288,11 +288,9 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
         abort(404)
     gift_text = files.get(gift_path, b"").decode("utf-8", "replace")
     settings_form, gift_form, question_form = _settings_form(entry), GiftForm(prefix="gift"), _question_form()
-    if request.method == "GET":
-        gift_form.gift.data = gift_text
-        gift_form.base.data = folder.file_tag(files.get(gift_path))
     action, status, gift_errors = request.form.get("action"), 200, []
     edit_index = _index(request.args.get("edit")) if request.method == "GET" else None
+    back = url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id)
     if request.method == "POST":
         status = 400
         if action == "settings" and settings_form.validate_on_submit():
@@ -303,56 +301,21 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
             else:
                 _save(found, files)
                 flash(_("Quiz settings saved."), "success")
-                return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
+                return redirect(back)
         elif action == "gift" and changed_meanwhile(gift_form, files.get(gift_path)):
             status = 409
             gift_errors = [_("Someone else saved these questions since you opened the page. Your text is below: "
                              "compare it with theirs (open the quiz in a new tab); saving again replaces their version.")]
         elif action == "gift" and gift_form.validate_on_submit():
-            text = (gift_form.gift.data or "").replace("\r\n", "\n")
-            if gift_form.upload.data:
-                raw = gift_form.upload.data.read(500_001)
-                try:
-                    uploaded = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    gift_form.upload.errors = [_("The file is not UTF-8 text: save it as UTF-8 and upload it again.")]
-                    uploaded = None
-                if uploaded is not None:
-                    text = uploaded if gift_form.mode.data == "replace" else text.rstrip("\n") + "\n\n" + uploaded
-            try:
-                parse(text, filename=gift_path) if text.strip() else []
-            except GiftError as exc:
-                gift_errors = list(getattr(exc, "problems", None) or [str(exc)])
-                gift_form.gift.data = text
-            else:
-                if not gift_form.upload.errors:
-                    files[gift_path] = text.encode("utf-8")
-                    _save(found, files)
-                    flash(_("Questions saved."), "success")
-                    return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id))
+            gift_errors = _save_gift(found, files, gift_path, gift_form)
+            if gift_errors is None:
+                flash(_("Questions saved."), "success")
+                return redirect(back)
         elif action == "question" and question_form.validate_on_submit():
-            rows = [AnswerRow(r.text.data or "", r.match.data or "", r.percent.data or "", r.feedback.data or "")
-                    for r in question_form.answers]  # fmt: skip
-            editing = _index(request.form.get("index"))
-            try:
-                question = build_question(
-                    kind=question_form.kind.data, text=question_form.text.data, name=question_form.name.data or "",
-                    category=question_form.category.data or "", general_feedback=question_form.general_feedback.data or "",
-                    skill=question_form.skill.data or "", difficulty=question_form.difficulty.data or "",
-                    correct=question_form.correct.data or "", rows=rows)  # fmt: skip
-                if editing is None:
-                    files[gift_path] = append_question(gift_text, question).encode("utf-8")
-                else:
-                    files[gift_path] = replace_question(gift_text, editing, question).encode("utf-8")
-            except QuestionError as exc:
-                question_form.form_errors.append(_(exc.message))
-            except GiftError:
-                question_form.form_errors.append(_("Fix the errors in the questions above before adding another."))
-            else:
-                _save(found, files)
-                flash(_("Question saved.") if editing is not None else _("Question added."), "success")
-                return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id) + "#questions")
-            edit_index = editing
+            edit_index = _index(request.form.get("index"))
+            if _save_question(found, files, gift_path, gift_text, question_form, edit_index):
+                flash(_("Question saved.") if edit_index is not None else _("Question added."), "success")
+                return redirect(back + "#questions")
         elif action == "delete-question" and ConfirmForm().validate_on_submit():
             try:
                 files[gift_path] = replace_question(gift_text, _index(request.form.get("index")) or 0, None).encode()
@@ -361,10 +324,8 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
             else:
                 _save(found, files)
                 flash(_("Question deleted."), "success")
-            return redirect(url_for("authoring.quiz", org_slug=org_slug, slug=slug, quiz_id=quiz_id) + "#questions")
-        if gift_form.gift.data is None:
-            gift_form.gift.data = gift_text
-    else:
+            return redirect(back + "#questions")
+    if gift_form.gift.data is None:  # a first visit, or a post of another form: the file as saved
         gift_form.gift.data = gift_text
     if not gift_form.base.data:
         gift_form.base.data = folder.file_tag(files.get(gift_path))
@@ -383,6 +344,48 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
                            settings_form=settings_form, gift_form=gift_form, question_form=question_form,
                            questions=questions, gift_errors=gift_errors, problems=quiz_problems,
                            confirm=ConfirmForm(), kind_labels=dict(QUESTION_KINDS), edit_index=edit_index), status  # fmt: skip
+
+
+def _save_gift(found, files: dict[str, bytes], gift_path: str, form: GiftForm) -> list | None:
+    """Save the GIFT text (with an uploaded file appended or in its place); None when saved, else its errors."""
+    text = (form.gift.data or "").replace("\r\n", "\n")
+    if form.upload.data:
+        try:
+            uploaded = form.upload.data.read(500_001).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.upload.errors = [_("The file is not UTF-8 text: save it as UTF-8 and upload it again.")]
+            return []
+        text = uploaded if form.mode.data == "replace" else text.rstrip("\n") + "\n\n" + uploaded
+    try:
+        parse(text, filename=gift_path) if text.strip() else []
+    except GiftError as exc:
+        form.gift.data = text  # the trainer's text stays in the box, with its errors listed
+        return list(exc.problems)
+    files[gift_path] = text.encode("utf-8")
+    _save(found, files)
+    return None
+
+
+def _save_question(found, files: dict[str, bytes], gift_path: str, gift_text: str, form: QuestionForm,
+                   index: int | None) -> bool:  # fmt: skip
+    """Add the question built from the form (or replace question ``index``); False with errors on the form."""
+    rows = [AnswerRow(r.text.data or "", r.match.data or "", r.percent.data or "", r.feedback.data or "")
+            for r in form.answers]  # fmt: skip
+    try:
+        question = build_question(
+            kind=form.kind.data, text=form.text.data, name=form.name.data or "", category=form.category.data or "",
+            general_feedback=form.general_feedback.data or "", skill=form.skill.data or "",
+            difficulty=form.difficulty.data or "", correct=form.correct.data or "", rows=rows)  # fmt: skip
+        gift = append_question(gift_text, question) if index is None else replace_question(gift_text, index, question)
+    except QuestionError as exc:
+        form.form_errors.append(_(exc.message))
+        return False
+    except GiftError:
+        form.form_errors.append(_("Fix the errors in the questions above before adding another."))
+        return False
+    files[gift_path] = gift.encode("utf-8")
+    _save(found, files)
+    return True
 
 
 @bp.get("/<slug>/quizzes/<quiz_id>.gift")

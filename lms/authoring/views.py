@@ -178,10 +178,11 @@ def _render_draft(draft, form: DetailsForm, status: int = 200, conflict: bool = 
     _spec, problems = services.check(session, draft)
     base = services.base_version(session, draft)
     changes = folder.diff(services.version_files(base), files) if base is not None else None
+    lessons = folder.lessons(files)
     return render_template(
         "authoring/draft.html", org=g.org, draft=draft, form=form, files=files, base=base, changes=changes,
-        problems=problems, by_file=folder.problems_by_file(draft.slug, problems), lessons=folder.lessons(files),
-        titles={lesson.path: folder.split_lesson(files[lesson.path])[0].get("title") for lesson in folder.lessons(files)},
+        problems=problems, by_file=folder.problems_by_file(draft.slug, problems), lessons=lessons,
+        titles={lesson.path: folder.split_lesson(files[lesson.path])[0].get("title") for lesson in lessons},
         quizzes=folder.quiz_entries(files), assets=sorted(p[len("assets/"):] for p in files if p.startswith("assets/")),
         lesson_form=NewLessonForm(prefix="lesson"), quiz_form=NewQuizForm(prefix="quiz"),
         asset_form=AssetForm(prefix="asset"), confirm=ConfirmForm(), area_labels=AREA_LABELS, conflict=conflict,

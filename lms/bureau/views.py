@@ -15,7 +15,7 @@ from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results
 from lms.bureau.rows import normalise_id_number
 from lms.catalogue.views import locale_code
 from lms.db import get_session
-from lms.errors import DomainError, NotFound
+from lms.errors import DomainError
 from lms.extensions import csrf, limiter
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import PUBLIC, org_roles, rule
@@ -70,10 +70,7 @@ def workspace(org_slug: str):
 @bp.get("/bureau/<org_slug>/checks/<int:check_id>")
 @rule(VERIFIERS)
 def check(org_slug: str, check_id: int):
-    try:
-        found = services.get_check(get_session(), g.org.id, check_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found = services.get_check(get_session(), g.org.id, check_id)
     rows = services.stored_results(found)
     problems_first = sorted(rows, key=lambda r: (r["result"] == "valid", int(r["row"])))
     return render_template("bureau/check.html", org=g.org, check=found, rows=problems_first[:500], total=len(rows))
@@ -83,10 +80,7 @@ def check(org_slug: str, check_id: int):
 @rule(VERIFIERS)
 def check_download(org_slug: str, check_id: int, fmt: str):
     session = get_session()
-    try:
-        found = services.get_check(session, g.org.id, check_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found = services.get_check(session, g.org.id, check_id)
     services.audit(session, org_id=g.org.id, user_id=current_user.id, action=f"export_{fmt}", rows=found.rows,
                    detail={"check": found.id})  # fmt: skip
     session.commit()
@@ -126,10 +120,7 @@ def revoke_token(org_slug: str, token_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         session = get_session()
-        try:
-            services.revoke_token(session, g.org.id, token_id)
-        except NotFound:
-            return render_template("catalogue/not_found.html"), 404
+        services.revoke_token(session, g.org.id, token_id)
         services.audit(session, org_id=g.org.id, user_id=current_user.id, action="token_revoked",
                        detail={"token": token_id})  # fmt: skip
         session.commit()
@@ -186,10 +177,7 @@ def submitted_cohorts(org_slug: str):
 @rule(VERIFIERS)
 def submitted_cohort(org_slug: str, submission_id: int):
     session = get_session()
-    try:
-        submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
     board, hosts = audit_subsidy.audit_view(session, submission)
     services.audit(session, org_id=g.org.id, user_id=current_user.id, action="subsidy_audit_viewed",
                    rows=len(hosts), detail={"submission": submission.id,
@@ -204,10 +192,7 @@ def submitted_cohort(org_slug: str, submission_id: int):
 def roster(org_slug: str, submission_id: int, fmt: str):
     """培训花名册 with full ID numbers: the only place they leave the site; audit-logged."""
     session = get_session()
-    try:
-        submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
     rows = audit_subsidy.roster_rows(session, current_app.extensions["lms.pii"], submission)
     services.audit(session, org_id=g.org.id, user_id=current_user.id, action=f"roster_exported_{fmt}", rows=len(rows),
                    detail={"submission": submission.id, "full_id_numbers": True,

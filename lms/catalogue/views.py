@@ -11,7 +11,6 @@ from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services
 from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS, skill_names, vertical_labels
 from lms.db import get_session
-from lms.errors import NotFound
 from lms.learning import services as learning
 from lms.security.access import LOGIN, PUBLIC, rule
 
@@ -49,10 +48,7 @@ def index():
 @rule(PUBLIC)
 def course(slug: str):
     session = get_session()
-    try:
-        found, version = services.get_visible_course(session, slug, user_org_ids())
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found, version = services.get_visible_course(session, slug, user_org_ids())
     progress = None
     if current_user.is_authenticated:
         enrollment = learning.enrollment_for(session, current_user.id, found.id)
@@ -74,10 +70,7 @@ def enrol(slug: str):
     if not form.validate_on_submit():
         return redirect(url_for("catalogue.course", slug=slug))
     session = get_session()
-    try:
-        found, _version = services.get_visible_course(session, slug, user_org_ids())
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found, _version = services.get_visible_course(session, slug, user_org_ids())
     enrollment = learning.enroll(session, current_user.id, found)
     session.commit()
     flash(_("You are enrolled. Start with the first lesson."), "success")
@@ -90,10 +83,7 @@ def enrol(slug: str):
 @bp.get("/courses/<slug>/v<int:number>/assets/<name>")
 @rule(PUBLIC)
 def asset(slug: str, number: int, name: str):
-    try:
-        found = services.get_asset(get_session(), slug, number, name, user_org_ids())
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found = services.get_asset(get_session(), slug, number, name, user_org_ids())
     response = Response(found.data, mimetype=found.media_type)
     # Versions are immutable, so the bytes at this address never change.
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

@@ -13,7 +13,7 @@ from lms.certificates import numbers, services
 from lms.certificates.openapi import OPENAPI
 from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
 from lms.db import get_session
-from lms.errors import DomainError, NotFound
+from lms.errors import DomainError
 from lms.extensions import limiter
 from lms.learning import services as learning
 from lms.learning.studytime import china_day
@@ -60,10 +60,7 @@ def mine():
 @rule(LOGIN)
 def pdf(number: str):
     session = get_session()
-    try:
-        certificate = services.get_by_number(session, number)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    certificate = services.get_by_number(session, number)
     if certificate.user_id != current_user.id and not services.can_manage(session, current_user, certificate):
         return render_template("catalogue/not_found.html"), 404
     record = CertificateRecord(
@@ -91,10 +88,7 @@ def pdf(number: str):
 def credential(number: str):
     """The holder's Open Badges 3.0 credential: checkable offline with `lms verify` or any OB 3.0 verifier."""
     session = get_session()
-    try:
-        certificate = services.get_by_number(session, number)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    certificate = services.get_by_number(session, number)
     if certificate.user_id != current_user.id or not certificate.credential:
         return render_template("catalogue/not_found.html"), 404
     return Response(certificate.credential, mimetype="application/ld+json", headers={
@@ -168,10 +162,7 @@ def openapi():
 def manage(number: str):
     """Revoke (with a reason) or re-issue: site admins and the organisation admins concerned."""
     session = get_session()
-    try:
-        certificate = services.get_by_number(session, number)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    certificate = services.get_by_number(session, number)
     if not services.can_manage(session, current_user, certificate):
         return render_template("errors/error.html", status=403, title=_("Not allowed"),
                                message=_("Your account is not allowed to open this page.")), 403

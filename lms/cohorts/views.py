@@ -69,10 +69,7 @@ def index(org_slug: str):
 @rule(TRAINERS)
 def cohort(org_slug: str, cohort_id: int):
     session = get_session()
-    try:
-        found = services.get_cohort(session, g.org.id, cohort_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found = services.get_cohort(session, g.org.id, cohort_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -110,10 +107,7 @@ def cohort(org_slug: str, cohort_id: int):
 @rule(TRAINERS)
 def export(org_slug: str, cohort_id: int):
     session = get_session()
-    try:
-        found = services.get_cohort(session, g.org.id, cohort_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found = services.get_cohort(session, g.org.id, cohort_id)
     body = services.dashboard_csv(session, services.dashboard(session, found), locale_code())
     return _download(body, "text/csv", found, "csv")
 
@@ -123,25 +117,18 @@ def export(org_slug: str, cohort_id: int):
 def export_table(org_slug: str, cohort_id: int, table: str):
     """The workbook's other sheets as CSV: study minutes per host, day and course; the certificates issued."""
     session = get_session()
-    try:
-        found = services.get_cohort(session, g.org.id, cohort_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found = services.get_cohort(session, g.org.id, cohort_id)
     rows = services.export_rows(session, services.dashboard(session, found), locale_code(), with_hours=table == "hours")
     body = (exports.table_csv(exports.HOURS_COLUMNS, rows.hours) if table == "hours"
             else exports.table_csv(exports.CERTIFICATE_COLUMNS, rows.certificates))  # fmt: skip
-    disposition = exports.attachment(f"{found.name}-{table}.csv", f"cohort-{found.id}-{table}.csv")
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+    return _download(body, "text/csv", found, "csv", part=table)
 
 
 @bp.get("/orgs/<org_slug>/cohorts/<int:cohort_id>.xlsx")
 @rule(TRAINERS)
 def export_xlsx(org_slug: str, cohort_id: int):
     session = get_session()
-    try:
-        found = services.get_cohort(session, g.org.id, cohort_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    found = services.get_cohort(session, g.org.id, cohort_id)
     rows = services.export_rows(session, services.dashboard(session, found), locale_code())
     headers = {key: str(label) for key, label in COLUMN_LABELS.items()}
     labels = {"state": {k: str(v) for k, v in STATE_LABELS.items()},
@@ -155,8 +142,9 @@ def export_xlsx(org_slug: str, cohort_id: int):
     return _download(body, XLSX, found, "xlsx")
 
 
-def _download(body: bytes, mimetype: str, cohort, extension: str) -> Response:
-    disposition = exports.attachment(f"{cohort.name}.{extension}", f"cohort-{cohort.id}.{extension}")
+def _download(body: bytes, mimetype: str, cohort, extension: str, part: str = "") -> Response:
+    suffix = f"-{part}" if part else ""
+    disposition = exports.attachment(f"{cohort.name}{suffix}.{extension}", f"cohort-{cohort.id}{suffix}.{extension}")
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
@@ -164,10 +152,7 @@ def _download(body: bytes, mimetype: str, cohort, extension: str) -> Response:
 @rule(TRAINERS)
 def host(org_slug: str, user_id: int):
     session = get_session()
-    try:
-        record = hosts.host_record(session, g.org.id, user_id, locale_code())
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    record = hosts.host_record(session, g.org.id, user_id, locale_code())
     raw = request.args.get("cohort", "")
     back = next((c for c in record.cohorts if raw.isdigit() and c.id == int(raw)), None)
     return render_template("cohorts/host.html", org=g.org, record=record, back=back, china_day=china_day,

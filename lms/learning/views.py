@@ -50,10 +50,7 @@ def lesson(slug: str, lesson_slug: str):
     if enrollment is None:
         flash(_("Enrol on the course to read its lessons."), "info")
         return redirect(url_for("catalogue.course", slug=slug))
-    try:
-        current = services.lesson_of(session, enrollment, lesson_slug)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    current = services.lesson_of(session, enrollment, lesson_slug)
     services.open_lesson(session, enrollment, current)
     session.commit()
     progress = services.course_progress(session, enrollment)
@@ -77,10 +74,7 @@ def finish(slug: str, lesson_slug: str):
     if enrollment is None or not form.validate_on_submit():
         return redirect(url_for("catalogue.course", slug=slug))
     session = get_session()
-    try:
-        current = services.lesson_of(session, enrollment, lesson_slug)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    current = services.lesson_of(session, enrollment, lesson_slug)
     try:
         services.finish_lesson(session, enrollment, current, study_rules())
     except ValidationFailed as exc:

@@ -11,7 +11,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms.accounts.forms import ConfirmForm
 from lms.db import get_session
-from lms.errors import NotFound
 from lms.learning.studytime import CHINA
 from lms.notifications import services, texts
 from lms.notifications.schedule import safe_path
@@ -55,10 +54,7 @@ def index():
 def open_notification(notification_id: int):
     """Following a notification's link marks it read, then goes where it points."""
     session = get_session()
-    try:
-        notification = services.mark_read(session, current_user.id, notification_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    notification = services.mark_read(session, current_user.id, notification_id)
     session.commit()
     return redirect(request.script_root + safe_path(notification.link))
 
@@ -69,10 +65,7 @@ def mark_read(notification_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         session = get_session()
-        try:
-            services.mark_read(session, current_user.id, notification_id)
-        except NotFound:
-            return render_template("catalogue/not_found.html"), 404
+        services.mark_read(session, current_user.id, notification_id)
         session.commit()
     return redirect(url_for("notifications.index"))
 

@@ -59,10 +59,7 @@ def statistics_index(org_slug: str):
 @bp.get("/orgs/<org_slug>/quiz-statistics/<int:quiz_id>")
 @rule(TRAINERS)
 def statistics(org_slug: str, quiz_id: int):
-    try:
-        quiz, report, attempts = trainer.question_report(get_session(), g.org.id, quiz_id)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    quiz, report, attempts = trainer.question_report(get_session(), g.org.id, quiz_id)
     if attempts == 0:
         return render_template("catalogue/not_found.html"), 404
     return render_template("quizzes/statistics.html", org=g.org, quiz=quiz, report=report, attempts=attempts,

@@ -37,10 +37,7 @@ def overview(slug: str, key: str):
         flash(_("Enrol on the course to take its quiz."), "info")
         return redirect(url_for("catalogue.course", slug=slug))
     session = get_session()
-    try:
-        quiz = services.quiz_of(session, enrollment, key)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    quiz = services.quiz_of(session, enrollment, key)
     state = services.quiz_state(session, current_user.id, quiz, utcnow())
     session.commit()  # an attempt whose time ran out was closed and graded just now
     return render_template(

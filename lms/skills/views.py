@@ -93,10 +93,7 @@ def share():
 @bp.get("/skills/shared/<token>")
 @rule(PUBLIC)
 def shared(token: str):
-    try:
-        owner = services.shared_profile_owner(get_session(), token)
-    except NotFound:
-        return render_template("catalogue/not_found.html"), 404
+    owner = services.shared_profile_owner(get_session(), token)
     context = _profile_context(owner.id, _("T-profile of %(name)s", name=owner.display_name))
     return render_template("skills/shared.html", owner=owner, **context)
 

@@ -427,3 +427,22 @@ def test_an_earlier_version_is_restored_by_importing_its_zip(app, people):
         course = get_session().scalar(select(Course).where(Course.slug == "mcn-restore"))
         assert [v.number for v in course.versions] == [1, 2]
         assert get_session().get(CourseVersion, course.current_version_id).number == 1
+
+
+def test_a_question_bank_saved_meanwhile_by_a_colleague_is_not_silently_replaced(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-bank")
+    quiz_url = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "测验", "quiz-title_en": "Quiz",
+                                                "quiz-pass_mark": "60"}, page=draft).headers["Location"]  # fmt: skip
+    opened = re.search(r'name="gift-base"[^>]*value="([0-9a-f]{16})"|value="([0-9a-f]{16})"[^>]*name="gift-base"',
+                       trainer.get(quiz_url).get_data(as_text=True))  # fmt: skip
+    base = opened.group(1) or opened.group(2)
+    colleague = "::c1:: 同事的题 {T}\n"
+    assert trainer.send(quiz_url, {"action": "gift", "gift-gift": colleague, "gift-mode": "append"}).status_code == 302
+    r = trainer.send(quiz_url, {"action": "gift", "gift-gift": "::m1:: 我的题 {F}\n", "gift-mode": "append",
+                                "gift-base": base})  # fmt: skip
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "Someone else saved these questions" in page and "我的题" in page
+    with app.app_context():
+        files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
+    assert files["quizzes/final.gift"].decode() == colleague
