@@ -69,8 +69,21 @@ def accept_dialogs(page) -> list[str]:
 def axe_serious(page) -> list[str]:
     """Serious and critical accessibility violations on the current page, as readable lines."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
-    results = Axe().run(page)
+    # A click that navigates returns before the new document exists; axe run in that gap
+    # finds no document ("reading 'documentElement'") or loses its context. Wait for the
+    # page to load, and run once more if the document was still being replaced.
+    for tries_left in (1, 0):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page)
+            break
+        except PlaywrightError as error:
+            transient = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not (transient and tries_left):
+                raise
+            page.wait_for_timeout(200)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
