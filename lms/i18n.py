@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request
+from flask_babel import get_translations
 from flask_login import current_user
+
+from lms.messages import Msg, localize
 
 #: Supported UI languages: Babel identifier -> (BCP 47 tag for HTML, own name for the switch).
 LANGUAGES: dict[str, tuple[str, str]] = {"zh_CN": ("zh-CN", "中文"), "en": ("en", "English")}
@@ -43,3 +46,16 @@ def select_locale() -> str:
 
 def html_lang(locale: str) -> str:
     return LANGUAGES.get(locale, ("zh-CN", ""))[0]
+
+
+def localized(text) -> str:
+    """A message from a pure module (see :mod:`lms.messages`) in the page's language; other text unchanged."""
+    return localize(text, get_translations().gettext)
+
+
+def error_text(message) -> str:
+    """A domain error's message for a page: marked messages are translated with their values; other strings
+    (already translated lazy strings, or English marked elsewhere) go through gettext as they are."""
+    if isinstance(message, Msg):
+        return localized(message)
+    return get_translations().gettext(str(message))

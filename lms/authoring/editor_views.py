@@ -35,6 +35,7 @@ from lms.catalogue.labels import skill_names
 from lms.catalogue.loader import ASSET_TYPES, MAX_ASSET_BYTES
 from lms.catalogue.rendering import render_markdown
 from lms.db import get_session
+from lms.i18n import error_text
 from lms.quizzes.gift import GiftError, parse
 from lms.security.access import rule
 
@@ -297,7 +298,7 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
             try:
                 files = folder.set_quiz(files, quiz_id, _settings(settings_form))
             except QuestionError as exc:
-                settings_form.draw.errors = [exc.message]
+                settings_form.draw.errors = [error_text(exc.message)]
             else:
                 _save(found, files)
                 flash(_("Quiz settings saved."), "success")
@@ -378,7 +379,7 @@ def _save_question(found, files: dict[str, bytes], gift_path: str, gift_text: st
             difficulty=form.difficulty.data or "", correct=form.correct.data or "", rows=rows)  # fmt: skip
         gift = append_question(gift_text, question) if index is None else replace_question(gift_text, index, question)
     except QuestionError as exc:
-        form.form_errors.append(_(exc.message))
+        form.form_errors.append(error_text(exc.message))
         return False
     except GiftError:
         form.form_errors.append(_("Fix the errors in the questions above before adding another."))

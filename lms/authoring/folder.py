@@ -20,16 +20,12 @@ import yaml
 from lms.catalogue.loader import COURSE_FILE, load_course
 from lms.catalogue.skillsfile import load_skills
 from lms.catalogue.spec import CourseSpec, Problem
+from lms.messages import N_
 
 LESSON_NAME = re.compile(r"^lessons/(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 TEXT_SUFFIXES = (".yaml", ".md", ".gift", ".svg")
 
-
-
-def N_(text: str) -> str:
-    """Marks a message for translation; the view translates it (pure modules cannot import Flask)."""
-    return text
 
 class FolderError(ValueError):
     """An edit that cannot be made; ``field`` names the form field at fault."""

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lms.messages import N_
 from lms.quizzes.gift import Answer, GiftError, NumericalAnswer, Pair, Question, export, parse
 
 EDITABLE_TYPES = ("multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching", "ordering",
                   "essay", "description")  # fmt: skip
 
-
-
-def N_(text: str) -> str:
-    """Marks a message for translation; the view translates it (pure modules cannot import Flask)."""
-    return text
 
 class QuestionError(ValueError):
     def __init__(self, message: str, field: str) -> None:

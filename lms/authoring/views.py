@@ -26,6 +26,7 @@ from lms.catalogue.labels import AREA_LABELS, skill_names, vertical_labels
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
+from lms.i18n import error_text
 from lms.orgs.models import Organisation, OrgKind, Role
 from lms.security.access import SITE_ADMIN, org_roles, rule
 
@@ -41,8 +42,8 @@ def draft_or_404(slug: str):
 
 
 def message(exc: DomainError) -> str:
-    # Pure modules raise English text marked with N_ for extraction; translate it here.
-    return _(str(exc.message))
+    # Pure modules raise English text marked with N_ (lms.messages); translate it here.
+    return error_text(exc.message)
 
 
 def changed_meanwhile(form, current: bytes | None) -> bool:

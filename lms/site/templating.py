@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, g, request
 from flask_babel import get_locale
 
-from lms.i18n import LANGUAGES, html_lang
+from lms.i18n import LANGUAGES, html_lang, localized
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     # Certificate numbers are stored bare; people read and type them in three groups of five.
     app.add_template_filter(format_number, "certificate_number")
     app.add_template_filter(china_time, "china_time")
+    app.add_template_filter(localized, "localize")
 
     @app.context_processor
     def common():
