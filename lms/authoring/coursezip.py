@@ -11,6 +11,8 @@ import stat
 import zipfile
 from dataclasses import dataclass
 
+from lms.messages import N_
+
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_FILES = 500
@@ -25,7 +27,12 @@ class ArchiveError(ValueError):
         self.message, self.entry = message, entry
 
     def __str__(self) -> str:
-        return f"{self.entry}: {self.message}" if self.entry else self.message
+        return self.full_message
+
+    @property
+    def full_message(self) -> str:
+        """The message with the member at fault in front, still translatable."""
+        return N_("%(entry)s: %(problem)s", entry=self.entry, problem=self.message) if self.entry else self.message
 
 
 @dataclass
@@ -53,24 +60,24 @@ def _ignored(parts: list[str]) -> bool:
 
 def _checked_parts(name: str) -> list[str]:
     if "\\" in name:
-        raise ArchiveError("path uses backslashes; archive paths use '/'", name)
+        raise ArchiveError(N_("path uses backslashes; archive paths use '/'"), name)
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise ArchiveError("absolute path: every file must be inside the course folder", name)
+        raise ArchiveError(N_("absolute path: every file must be inside the course folder"), name)
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if any(part == ".." for part in parts):
-        raise ArchiveError("path leaves the course folder ('..')", name)
+        raise ArchiveError(N_("path leaves the course folder ('..')"), name)
     if not parts:
-        raise ArchiveError("empty file name", name)
+        raise ArchiveError(N_("empty file name"), name)
     return parts
 
 
 def read_course_zip(data: bytes) -> CourseArchive:
     if len(data) > MAX_ARCHIVE_BYTES:
-        raise ArchiveError(f"the archive is larger than {MAX_ARCHIVE_BYTES // 1024 // 1024} MB")
+        raise ArchiveError(N_("the archive is larger than %(size)s MB", size=MAX_ARCHIVE_BYTES // 1024 // 1024))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise ArchiveError("not a zip archive") from None
+        raise ArchiveError(N_("not a zip archive")) from None
     entries: list[tuple[list[str], zipfile.ZipInfo]] = []
     with archive:
         for info in archive.infolist():
@@ -79,14 +86,15 @@ def read_course_zip(data: bytes) -> CourseArchive:
                 continue
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise ArchiveError("symbolic links are not allowed", info.filename)
+                raise ArchiveError(N_("symbolic links are not allowed"), info.filename)
             if info.flag_bits & 0x1:
-                raise ArchiveError("encrypted entries are not allowed", info.filename)
+                raise ArchiveError(N_("encrypted entries are not allowed"), info.filename)
             entries.append((parts, info))
         if not entries:
-            raise ArchiveError("the archive holds no files")
+            raise ArchiveError(N_("the archive holds no files"))
         if len(entries) > MAX_FILES:
-            raise ArchiveError(f"the archive holds {len(entries)} files; at most {MAX_FILES} are allowed")
+            raise ArchiveError(N_("the archive holds %(count)s files; at most %(limit)s are allowed", count=len(entries),
+                                  limit=MAX_FILES))
         tops = {parts[0] for parts, _info in entries}
         folder = None
         if len(tops) == 1 and all(len(parts) > 1 for parts, _info in entries):
@@ -99,11 +107,12 @@ def read_course_zip(data: bytes) -> CourseArchive:
                 try:
                     content = member.read(MAX_TOTAL_BYTES - total + 1)
                 except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                    raise ArchiveError(f"damaged entry ({exc})", info.filename) from None
+                    raise ArchiveError(N_("damaged entry (%(problem)s)", problem=str(exc)), info.filename) from None
             total += len(content)
             if total > MAX_TOTAL_BYTES:
-                raise ArchiveError(f"the files add up to more than {MAX_TOTAL_BYTES // 1024 // 1024} MB unpacked")
+                raise ArchiveError(N_("the files add up to more than %(size)s MB unpacked",
+                                      size=MAX_TOTAL_BYTES // 1024 // 1024))
             if rel in files:
-                raise ArchiveError("the same file appears twice", info.filename)
+                raise ArchiveError(N_("the same file appears twice"), info.filename)
             files[rel] = content
     return CourseArchive(folder=folder, files=files)

@@ -55,7 +55,7 @@ def check(slug: str, files: dict[str, bytes], skills_file: Path, known_courses: 
         folder.mkdir(exist_ok=True)
         framework, problems = load_skills(skills_file, skills_file.parent)
         if not (folder / COURSE_FILE).is_file():
-            return None, [*problems, Problem(f"{slug}/{COURSE_FILE}", 1, f"a course folder needs a {COURSE_FILE}")]
+            return None, [*problems, Problem(f"{slug}/{COURSE_FILE}", 1, N_("a course folder needs a %(file)s", file=COURSE_FILE))]
         spec, course_problems = load_course(folder, root, framework, known_courses | {slug})
         problems = sorted([*problems, *course_problems], key=lambda p: (p.path, p.line))
         return (spec if not problems else None), problems

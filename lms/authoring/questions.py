@@ -127,11 +127,11 @@ def to_gift(question: Question) -> str:
     try:
         text = export([question])
     except ValueError as exc:
-        raise QuestionError(str(exc), "text") from None
+        raise QuestionError(_reason(exc), "text") from None
     try:
         (parsed,) = parse(text)
     except (GiftError, ValueError) as exc:
-        raise QuestionError(str(exc), "text") from None
+        raise QuestionError(_reason(exc), "text") from None
     if parsed.type != question.type:
         raise QuestionError(N_("These options read as another question type; check the weights."), "answers-0-percent")
     return text
@@ -201,4 +201,12 @@ def replace_question(gift: str, index: int, question: Question | None) -> str:
     try:
         return export(questions)
     except ValueError as exc:
-        raise QuestionError(str(exc), "text") from None
+        raise QuestionError(_reason(exc), "text") from None
+
+
+def _reason(exc: ValueError) -> str:
+    """What the parser or exporter objected to, still translatable (a built question is one question, so the
+    first problem says it; its line in the generated text would mean nothing to the trainer)."""
+    if isinstance(exc, GiftError) and exc.problems:
+        return exc.problems[0].message
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)

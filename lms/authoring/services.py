@@ -154,7 +154,7 @@ def import_zip(session: Session, org_id: int, user_id: int, data: bytes) -> Cour
     try:
         archive = read_course_zip(data)
     except ArchiveError as exc:
-        raise ValidationFailed(str(exc), "archive") from None
+        raise ValidationFailed(exc.full_message, "archive") from None
     if COURSE_FILE not in archive.files:
         raise ValidationFailed(_l("The archive has no course.yaml: zip the course folder itself."), "archive")
     slug = str(folder.course_data(archive.files).get("id") or archive.folder or "").strip()

@@ -11,6 +11,7 @@ from typing import Any
 
 from lms.catalogue.spec import LOCALES
 from lms.catalogue.yamlines import line_of
+from lms.messages import N_
 
 
 class FieldReader:
@@ -28,48 +29,49 @@ class FieldReader:
     def text(self, key: str, pattern: re.Pattern | None = None, hint: str = "") -> str | None:
         value = self.data.get(key)
         if not isinstance(value, str) or not value.strip():
-            self._bad(key, f"'{key}' is required")
+            self._bad(key, N_("'%(field)s' is required", field=key))
             return None
         if pattern is not None and not pattern.match(value):
-            self._bad(key, f"'{key}' must be {hint}: {value!r}")
+            self._bad(key, N_("'%(field)s' must be %(hint)s: %(value)s", field=key, hint=hint, value=repr(value)))
             return None
         return value
 
     def localised(self, key: str) -> dict[str, str]:
         value = self.data.get(key)
         if not isinstance(value, dict):
-            self._bad(key, f"'{key}' needs a zh-CN and an en text")
+            self._bad(key, N_("'%(field)s' needs a zh-CN and an en text", field=key))
             return {}
         missing = [loc for loc in LOCALES if not isinstance(value.get(loc), str) or not value[loc].strip()]
         if missing:
-            self._bad(key, f"'{key}' has no {' or '.join(missing)} text")
+            self._bad(key, N_("'%(field)s' has no %(languages)s text", field=key, languages=" or ".join(missing)))
         return {k: str(v).strip() for k, v in value.items() if k in LOCALES and isinstance(v, str)}
 
     def integer(self, key: str, low: int, high: int, default: int | None = None) -> int:
         value = self.data.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self._bad(key, f"'{key}' must be a whole number from {low} to {high}")
+            self._bad(key, N_("'%(field)s' must be a whole number from %(low)s to %(high)s", field=key, low=low, high=high))
             return low
         return value
 
     def boolean(self, key: str, default: bool | None = None) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            self._bad(key, f"'{key}' must be true or false")
+            self._bad(key, N_("'%(field)s' must be true or false", field=key))
             return False
         return value
 
     def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str | None:
         value = self.data.get(key, default)
         if value not in options:
-            self._bad(key, f"'{key}' must be one of {', '.join(options)}; found {value!r}")
+            self._bad(key, N_("'%(field)s' must be one of %(options)s; found %(value)s", field=key, options=", ".join(options),
+                          value=repr(value)))
             return None
         return value
 
     def id_list(self, key: str) -> list[str]:
         value = self.data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._bad(key, f"'{key}' must be a list of course ids")
+            self._bad(key, N_("'%(field)s' must be a list of course ids", field=key))
             return []
         return list(value)
 
@@ -77,13 +79,13 @@ class FieldReader:
         value = self.data.get(key)
         if value is None or value == []:
             if required:
-                self._bad(key, f"'{key}' must name at least one skill from skills.yaml")
+                self._bad(key, N_("'%(field)s' must name at least one skill from skills.yaml", field=key))
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._bad(key, f"'{key}' must be a list of skill ids")
+            self._bad(key, N_("'%(field)s' must be a list of skill ids", field=key))
             return []
         framework = self.reader.framework
         for skill in value:
             if framework is not None and skill not in framework.skills:
-                self._bad(key, f"unknown skill id '{skill}'")
+                self._bad(key, N_("unknown skill id '%(skill)s'", skill=skill))
         return list(value)

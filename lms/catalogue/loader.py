@@ -27,6 +27,7 @@ from lms.catalogue.spec import (
     SkillsFramework,
 )
 from lms.catalogue.yamlines import YamlSyntaxError, line_of, load_with_lines
+from lms.messages import N_
 from lms.quizzes.gift import GiftError, parse
 
 COURSE_FILE = "course.yaml"
@@ -93,7 +94,7 @@ def load_catalogue(path: Path, skills_path: Path | None = None) -> LoadResult:
     """Load every course under ``path`` (a catalogue folder, or one course folder)."""
     result = LoadResult()
     if not path.exists():
-        result.problems.append(Problem(str(path), 1, "no such file or folder"))
+        result.problems.append(Problem(str(path), 1, N_("no such file or folder")))
         return result
     root, folders = find_course_folders(path)
     skills_file = skills_path or root / SKILLS_FILE
@@ -103,7 +104,8 @@ def load_catalogue(path: Path, skills_path: Path | None = None) -> LoadResult:
     known_ids = {p.name for p in root.iterdir() if (p / COURSE_FILE).is_file()} if root.is_dir() else set()
     for folder in folders:
         if not (folder / COURSE_FILE).is_file():
-            result.problems.append(Problem(_rel(folder, root), 1, f"a course folder needs a {COURSE_FILE}"))
+            missing = N_("a course folder needs a %(file)s", file=COURSE_FILE)
+            result.problems.append(Problem(_rel(folder, root), 1, missing))
             continue
         spec, problems = load_course(folder, root, framework, known_ids)
         result.problems.extend(problems)
@@ -143,7 +145,7 @@ def _prerequisite_cycles(courses: list[CourseSpec]) -> tuple[list[Problem], set[
                     loop = cycle[start:] + cycle[:start] + [member]
                     problems.append(Problem(
                         f"{spec.path}/{COURSE_FILE}", spec.lines.get("prerequisites", 1),
-                        "prerequisite cycle: " + " -> ".join(loop),
+                        N_("prerequisite cycle: %(courses)s", courses=" -> ".join(loop)),
                     ))  # fmt: skip
             elif state.get(nxt) is None:
                 visit(nxt, [*trail, nxt])
@@ -181,19 +183,19 @@ class _CourseReader:
         if data is None:
             return None
         if not isinstance(data, dict):
-            self.problem(path, 1, "course.yaml must be a mapping of fields")
+            self.problem(path, 1, N_("course.yaml must be a mapping of fields"))
             return None
         get = FieldReader(self, path, data, lines)
-        course_id = get.text("id", pattern=_ID, hint="lowercase letters, digits and '-'")
+        course_id = get.text("id", pattern=_ID, hint=N_("lowercase letters, digits and '-'"))
         if course_id and course_id != self.folder.name:
-            self.problem(path, line_of(lines, "id"), f"id '{course_id}' must equal the folder name '{self.folder.name}'")
+            self.problem(path, line_of(lines, "id"), N_("id '%(id)s' must equal the folder name '%(folder)s'", id=course_id, folder=self.folder.name))
         area = get.choice("area", AREAS)
         vertical = data.get("vertical")
         if vertical is not None:
             if self.framework and vertical not in self.framework.vertical_ids:
-                self.problem(path, line_of(lines, "vertical"), f"unknown vertical track '{vertical}'")
+                self.problem(path, line_of(lines, "vertical"), N_("unknown vertical track '%(vertical)s'", vertical=vertical))
             elif area != "product":
-                self.problem(path, line_of(lines, "vertical"), "only product-area courses name a vertical track")
+                self.problem(path, line_of(lines, "vertical"), N_("only product-area courses name a vertical track"))
         spec = CourseSpec(
             id=course_id or self.folder.name,
             title=get.localised("title"),
@@ -210,12 +212,12 @@ class _CourseReader:
             lines={key[0]: line for key, line in lines.items() if len(key) == 1},
         )
         if spec.required_minutes > spec.estimated_minutes:
-            self.problem(path, line_of(lines, "required_minutes"), "required_minutes cannot exceed estimated_minutes")
+            self.problem(path, line_of(lines, "required_minutes"), N_("required_minutes cannot exceed estimated_minutes"))
         for prerequisite in spec.prerequisites:
             if prerequisite == spec.id:
-                self.problem(path, line_of(lines, "prerequisites"), "a course cannot be its own prerequisite")
+                self.problem(path, line_of(lines, "prerequisites"), N_("a course cannot be its own prerequisite"))
             elif prerequisite not in self.known:
-                self.problem(path, line_of(lines, "prerequisites"), f"unknown prerequisite course '{prerequisite}'")
+                self.problem(path, line_of(lines, "prerequisites"), N_("unknown prerequisite course '%(course)s'", course=prerequisite))
         spec.assets = self._assets()
         spec.lessons = self._lessons(spec)
         spec.quizzes = self._quizzes(path, data.get("quizzes"), lines)
@@ -228,7 +230,7 @@ class _CourseReader:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.problem(path, raw[: exc.start].count(b"\n") + 1, "file is not UTF-8 text")
+            self.problem(path, raw[: exc.start].count(b"\n") + 1, N_("file is not UTF-8 text"))
             return None, {}
         try:
             return load_with_lines(text, first_line)
@@ -247,10 +249,10 @@ class _CourseReader:
             if path.name.startswith("."):
                 continue
             if path.is_dir() or path.suffix.lower() not in ASSET_TYPES:
-                self.problem(path, 1, f"assets may only be images ({', '.join(sorted(ASSET_TYPES))})")
+                self.problem(path, 1, N_("assets may only be images (%(types)s)", types=", ".join(sorted(ASSET_TYPES))))
                 continue
             if path.stat().st_size > MAX_ASSET_BYTES:
-                self.problem(path, 1, f"image is larger than {MAX_ASSET_BYTES // 1024 // 1024} MB")
+                self.problem(path, 1, N_("image is larger than %(size)s MB", size=MAX_ASSET_BYTES // 1024 // 1024))
                 continue
             assets[path.name] = path.read_bytes()
         return assets
@@ -260,14 +262,14 @@ class _CourseReader:
         for path in sorted(self.folder.iterdir()):
             if path.name.startswith(".") or path.name == COURSE_FILE or path.name in allowed_dirs:
                 continue
-            self.problem(path, 1, "unexpected file: a course holds course.yaml, lessons/, quizzes/ and assets/")
+            self.problem(path, 1, N_("unexpected file: a course holds course.yaml, lessons/, quizzes/ and assets/"))
 
     # lessons ----------------------------------------------------------------------------------------------
 
     def _lessons(self, course: CourseSpec) -> list[LessonSpec]:
         folder = self.folder / "lessons"
         if not folder.is_dir():
-            self.problem(self.folder / COURSE_FILE, 1, "course has no lessons/ folder")
+            self.problem(self.folder / COURSE_FILE, 1, N_("course has no lessons/ folder"))
             return []
         lessons: list[LessonSpec] = []
         positions: dict[int, str] = {}
@@ -276,24 +278,24 @@ class _CourseReader:
         for path in files:
             match = _LESSON_FILE.match(path.name)
             if not match:
-                self.problem(path, 1, "lesson files are named NN-slug.md (two digits, lowercase slug)")
+                self.problem(path, 1, N_("lesson files are named NN-slug.md (two digits, lowercase slug)"))
                 continue
             position, slug = int(match.group(1)), match.group(2)
             if position in positions:
-                self.problem(path, 1, f"duplicate lesson number {position:02d} (also {positions[position]})")
+                self.problem(path, 1, N_("duplicate lesson number %(number)s (also %(other)s)", number=f"{position:02d}", other=positions[position]))
             if slug in slugs:
-                self.problem(path, 1, f"duplicate lesson slug '{slug}'")
+                self.problem(path, 1, N_("duplicate lesson slug '%(slug)s'", slug=slug))
             positions[position] = path.name
             slugs.add(slug)
             lesson = self._lesson(path, position, slug)
             if lesson is not None:
                 lessons.append(lesson)
         if not files:
-            self.problem(self.folder / COURSE_FILE, 1, "course has no lessons")
+            self.problem(self.folder / COURSE_FILE, 1, N_("course has no lessons"))
         missing = sorted(set(range(1, max(positions, default=0) + 1)) - set(positions))
         if missing:
-            self.problem(folder, 1, "lesson numbers must run from 01 without gaps; missing "
-                         + ", ".join(f"{m:02d}" for m in missing))
+            self.problem(folder, 1, N_("lesson numbers must run from 01 without gaps; missing %(numbers)s",
+                                            numbers=", ".join(f"{m:02d}" for m in missing)))
         lesson_files = {p.name for p in files}
         for lesson in lessons:
             self._check_links(lesson, lesson_files, course)
@@ -304,27 +306,27 @@ class _CourseReader:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.problem(path, raw[: exc.start].count(b"\n") + 1, "file is not UTF-8 text")
+            self.problem(path, raw[: exc.start].count(b"\n") + 1, N_("file is not UTF-8 text"))
             return None
         lines = text.split("\n")
         if not lines or lines[0].strip() != "---":
-            self.problem(path, 1, "a lesson starts with front matter between '---' lines")
+            self.problem(path, 1, N_("a lesson starts with front matter between '---' lines"))
             return None
         try:
             end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
         except StopIteration:
-            self.problem(path, 1, "front matter is not closed by a '---' line")
+            self.problem(path, 1, N_("front matter is not closed by a '---' line"))
             return None
         data, where = self._yaml(path, "\n".join(lines[1:end]).encode("utf-8"), first_line=2)
         if data is None and not where:
             return None
         if not isinstance(data, dict):
-            self.problem(path, 2, "front matter must be a mapping (title, estimated_minutes, skills)")
+            self.problem(path, 2, N_("front matter must be a mapping (title, estimated_minutes, skills)"))
             return None
         get = FieldReader(self, path, data, where)
         body = "\n".join(lines[end + 1:])
         if not body.strip():
-            self.problem(path, end + 2, "lesson has no text")
+            self.problem(path, end + 2, N_("lesson has no text"))
         return LessonSpec(
             slug=slug,
             position=position,
@@ -345,21 +347,21 @@ class _CourseReader:
                 lineno = lesson.body_line + offset
                 if re.match(r"^(https?:|mailto:)", target):
                     if is_image:
-                        self.problem(path, lineno, "images must come from the course's assets/, not the web")
+                        self.problem(path, lineno, N_("images must come from the course's assets/, not the web"))
                     continue
                 if target.startswith("#"):
                     continue
                 if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
-                    self.problem(path, lineno, f"link scheme not allowed: {target}")
+                    self.problem(path, lineno, N_("link scheme not allowed: %(target)s", target=target))
                     continue
                 name = target.split("#", 1)[0]
                 if name.startswith("../assets/"):
                     if name[len("../assets/"):] not in course.assets:
-                        self.problem(path, lineno, f"image or file not found in assets/: {name}")
+                        self.problem(path, lineno, N_("image or file not found in assets/: %(name)s", name=name))
                 elif is_image:
-                    self.problem(path, lineno, f"images are referenced as ../assets/NAME, not {target}")
+                    self.problem(path, lineno, N_("images are referenced as ../assets/NAME, not %(target)s", target=target))
                 elif name not in lesson_files:
-                    self.problem(path, lineno, f"link points to no lesson of this course: {target}")
+                    self.problem(path, lineno, N_("link points to no lesson of this course: %(target)s", target=target))
 
     # quizzes ----------------------------------------------------------------------------------------------
 
@@ -370,23 +372,23 @@ class _CourseReader:
         if entries is None:
             entries = []
         if not isinstance(entries, list):
-            self.problem(course_path, line_of(lines, "quizzes"), "'quizzes' must be a list")
+            self.problem(course_path, line_of(lines, "quizzes"), N_("'quizzes' must be a list"))
             return []
         for i, entry in enumerate(entries):
             where = line_of(lines, "quizzes", i)
             if not isinstance(entry, dict):
-                self.problem(course_path, where, "each quiz is a mapping with id, title, pass_mark, draw …")
+                self.problem(course_path, where, N_("each quiz is a mapping with id, title, pass_mark, draw …"))
                 continue
             get = FieldReader(self, course_path, entry, lines, prefix=("quizzes", i))
-            quiz_id = get.text("id", pattern=_ID, hint="lowercase letters, digits and '-'")
+            quiz_id = get.text("id", pattern=_ID, hint=N_("lowercase letters, digits and '-'"))
             if not quiz_id:
                 continue
             if quiz_id in listed:
-                self.problem(course_path, where, f"duplicate quiz id '{quiz_id}'")
+                self.problem(course_path, where, N_("duplicate quiz id '%(quiz)s'", quiz=quiz_id))
             listed.add(quiz_id)
             gift_path = folder / f"{quiz_id}.gift"
             if not gift_path.is_file():
-                self.problem(course_path, where, f"quiz file not found: quizzes/{quiz_id}.gift")
+                self.problem(course_path, where, N_("quiz file not found: quizzes/%(quiz)s.gift", quiz=quiz_id))
                 continue
             questions = self._gift(gift_path)
             quiz = QuizSpec(
@@ -407,7 +409,7 @@ class _CourseReader:
         if folder.is_dir():
             for path in sorted(folder.iterdir()):
                 if not path.name.startswith(".") and path.stem not in listed:
-                    self.problem(path, 1, "quiz file is not listed under 'quizzes' in course.yaml")
+                    self.problem(path, 1, N_("quiz file is not listed under 'quizzes' in course.yaml"))
         return quizzes
 
     def _gift(self, path: Path) -> list:
@@ -415,7 +417,7 @@ class _CourseReader:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.problem(path, raw[: exc.start].count(b"\n") + 1, "file is not UTF-8 text")
+            self.problem(path, raw[: exc.start].count(b"\n") + 1, N_("file is not UTF-8 text"))
             return []
         try:
             questions = parse(text, _rel(path, self.root))
@@ -427,9 +429,9 @@ class _CourseReader:
         for q in questions:
             for skill in q.skills:
                 if known is not None and skill not in known:
-                    self.problem(path, q.line, f"unknown skill id '{skill}' in question tags")
+                    self.problem(path, q.line, N_("unknown skill id '%(skill)s' in question tags", skill=skill))
         if not questions:
-            self.problem(path, 1, "quiz file has no questions")
+            self.problem(path, 1, N_("quiz file has no questions"))
         return questions
 
     def _draw(self, course_path: Path, draw: Any, lines: dict, i: int, questions: list) -> list[DrawRule]:
@@ -444,7 +446,7 @@ class _CourseReader:
         if isinstance(draw, int) and not isinstance(draw, bool):
             draw = [{"count": draw}]
         if not isinstance(draw, list) or not draw:
-            self.problem(course_path, where, "'draw' is a number or a list of {category, count}")
+            self.problem(course_path, where, N_("'draw' is a number or a list of {category, count}"))
             return []
         rules: list[DrawRule] = []
         for j, rule in enumerate(draw):
@@ -452,12 +454,12 @@ class _CourseReader:
             count = rule.get("count") if isinstance(rule, dict) else None
             category = rule.get("category") if isinstance(rule, dict) else None
             if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-                self.problem(course_path, at, "each draw rule needs a positive whole 'count'")
+                self.problem(course_path, at, N_("each draw rule needs a positive whole 'count'"))
                 continue
             available = total if category is None else pools.get(category, 0)
             if category is not None and category not in pools and questions:
-                self.problem(course_path, at, f"no question pool '$CATEGORY: {category}' in the quiz file")
+                self.problem(course_path, at, N_("no question pool '$CATEGORY: %(category)s' in the quiz file", category=category))
             elif questions and count > available:
-                self.problem(course_path, at, f"draws {count} questions but the pool has only {available}")
+                self.problem(course_path, at, N_("draws %(count)s questions but the pool has only %(available)s", count=count, available=available))
             rules.append(DrawRule(category, count))
         return rules

@@ -7,6 +7,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from lms.messages import N_
+
 Path = tuple  # (key, index, key, ...) from the document root
 
 
@@ -25,9 +27,9 @@ def load_with_lines(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + first_line
-        raise YamlSyntaxError(line, f"YAML syntax error: {exc.problem or exc.context}") from None
+        raise YamlSyntaxError(line, N_("YAML syntax error: %(problem)s", problem=exc.problem or exc.context)) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(first_line, f"YAML syntax error: {exc}") from None
+        raise YamlSyntaxError(first_line, N_("YAML syntax error: %(problem)s", problem=str(exc))) from None
     lines: dict[Path, int] = {}
     if node is not None:
         _walk(node, (), lines, first_line)

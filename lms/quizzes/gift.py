@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 
+from lms.messages import N_
 from lms.quizzes.gift_answers import fill_from_block
 from lms.quizzes.gift_export import export
 from lms.quizzes.gift_text import BLANK, GiftError, GiftProblem, Problems, Src, build, split_format
@@ -92,7 +93,7 @@ def parse(text: str, filename: str = "<string>") -> list[Question]:
             no, line = body.pop(0)
             category = build([(no, line[len("$CATEGORY:") :])], problems).text.strip() or None
             if category is None:
-                problems.add(no, "empty category after '$CATEGORY:'")
+                problems.add(no, N_("empty category after '$CATEGORY:'"))
         if body:
             question = _parse_question(body, comments, category, problems)
             if question is not None:
@@ -133,12 +134,18 @@ def _read_tags(comments: list[tuple[int, str]], problems: Problems) -> tuple[str
             if value.startswith(DIFFICULTY_PREFIX):
                 level = value[len(DIFFICULTY_PREFIX) :].strip()
                 if level not in DIFFICULTIES:
-                    problems.add(no, f"difficulty tag must be 1, 2 or 3, found '{level}'")
+                    problems.add(no, N_("difficulty tag must be 1, 2 or 3, found '%(level)s'", level=level))
                 if difficulty_line:
-                    problems.add(no, f"more than one difficulty tag (the first is on line {difficulty_line})")
+                    problems.add(
+                        no,
+                        N_(
+                            "more than one difficulty tag (the first is on line %(line)s)",
+                            line=difficulty_line,
+                        ),
+                    )
                 difficulty_line = difficulty_line or no
             elif value.startswith(SKILL_PREFIX) and not value[len(SKILL_PREFIX) :].strip():
-                problems.add(no, "skill tag without a skill id: write [tag:skill:<id>]")
+                problems.add(no, N_("skill tag without a skill id: write [tag:skill:<id>]"))
     return id_number, tags, ordering_line
 
 
@@ -157,7 +164,7 @@ def _parse_question(
     if src.find("::") == 0:
         end = src.find("::", 2)
         if end < 0:
-            problems.add(start, "question name is not closed: '::' expected after the name")
+            problems.add(start, N_("question name is not closed: '::' expected after the name"))
             return None
         name = src[2:end].text.strip() or None
         src = src[end + 2 :]
@@ -168,13 +175,13 @@ def _parse_question(
     if block is None:
         text = src.text
         if _FULLWIDTH_BLOCK_RE.search(text):
-            problems.add(start, "full-width brace '｛' found: answer blocks need ASCII '{' and '}'")
+            problems.add(start, N_("full-width brace '｛' found: answer blocks need ASCII '{' and '}'"))
     else:
         before, _, after = block
         text = before.text + (BLANK + after.text if after.text.strip() else "")
     fmt, text = split_format(text.strip(), "moodle")
     if not text:
-        problems.add(start, "question has no text")
+        problems.add(start, N_("question has no text"))
 
     question = Question(type="description", text=text, name=name, category=category, format=fmt)
     question.id_number, question.tags, question.line = id_number, tags, start
@@ -183,7 +190,11 @@ def _parse_question(
     elif ordering_line:
         problems.add(
             start,
-            f"[tag:{ORDERING_TAG}] (line {ordering_line}) needs an answer block listing the items with '='",
+            N_(
+                "[tag:%(tag)s] (line %(line)s) needs an answer block listing the items with '='",
+                tag=ORDERING_TAG,
+                line=ordering_line,
+            ),
         )
     return question if len(problems.found) == before_count else None
 
@@ -194,21 +205,25 @@ def _answer_block(src: Src, problems: Problems) -> tuple[Src, Src, Src] | None:
     if opening < 0:
         return None
     if src.text[opening] == "}":
-        problems.add(src.line(opening), "'}' without a matching '{'")
+        problems.add(src.line(opening), N_("'}' without a matching '{'"))
         raise _Invalid
     closing = src.find_any("{}", opening + 1)
     if closing < 0:
         problems.add(
             src.line(opening),
-            "unclosed answer block '{' opened here "
-            "(a blank line ends a question; escape a literal brace as '\\{')",
+            N_(
+                "unclosed answer block '{' opened here "
+                "(a blank line ends a question; escape a literal brace as '\\{')"
+            ),
         )
         raise _Invalid
     if src.text[closing] == "{":
         problems.add(
             src.line(closing),
-            f"'{{' inside the answer block opened on line {src.line(opening)}; "
-            "escape a literal brace as '\\{'",
+            N_(
+                "'{' inside the answer block opened on line %(line)s; escape a literal brace as '\\{'",
+                line=src.line(opening),
+            ),
         )
         raise _Invalid
     extra = src.find_any("{}", closing + 1)
@@ -216,9 +231,9 @@ def _answer_block(src: Src, problems: Problems) -> tuple[Src, Src, Src] | None:
         if src.text[extra] == "{":
             problems.add(
                 src.line(extra),
-                "a second answer block in the same question; separate questions with a blank line",
+                N_("a second answer block in the same question; separate questions with a blank line"),
             )
         else:
-            problems.add(src.line(extra), "'}' without a matching '{'")
+            problems.add(src.line(extra), N_("'}' without a matching '{'"))
         raise _Invalid
     return src[:opening], src[opening + 1 : closing], src[closing + 1 :]

@@ -6,7 +6,9 @@ Internal to :mod:`lms.quizzes.gift`; the rules are described there.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from lms.messages import N_, Msg
 from lms.quizzes.gift_text import WEIGHT_RE, Problems, Src, clean
 from lms.quizzes.model import (
     MIN_ORDERING_ITEMS,
@@ -66,7 +68,7 @@ def _weight(item: Src, problems: Problems, line: int) -> tuple[float | None, Src
         return None, item
     percent = float(match.group(1))
     if not -100 <= percent <= 100:
-        problems.add(line, f"answer weight {match.group(1)}% is outside -100%..100%")
+        problems.add(line, N_("answer weight %(weight)s%% is outside -100%%..100%%", weight=match.group(1)))
     return round(percent / 100, 7), item[match.end() :]
 
 
@@ -81,11 +83,18 @@ def _no_answers(lead: Src, items: list[tuple[str, Src]]) -> bool:
     return not lead.text.strip() and all(not item.text.strip() for _, item in items)
 
 
-def _stray_lead(lead: Src, markers: str, problems: Problems) -> None:
+def _stray_lead(lead: Src, problems: Problems, tilde: bool = False) -> None:
+    """Report text before the first answer marker: ``=``, or ``=`` or ``~`` when ``tilde``."""
     if lead.text.strip():
         shown = lead.text.strip().splitlines()[0]
         problems.add(
-            lead.line(0), f"text '{shown}' before the first {markers}; every answer must start with {markers}"
+            lead.line(0),
+            N_(
+                "text '%(text)s' before the first '=' or '~'; every answer must start with '=' or '~'",
+                text=shown,
+            )
+            if tilde
+            else N_("text '%(text)s' before the first '='; every answer must start with '='", text=shown),
         )
 
 
@@ -96,9 +105,9 @@ def _percent(fraction: float) -> str:
 def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType, list[Answer]]:
     lead, items = content.split("=~")
     if _no_answers(lead, items):
-        problems.add(line, "answer block without answers")
+        problems.add(line, N_("answer block without answers"))
         return "multichoice", []
-    _stray_lead(lead, "'=' or '~'", problems)
+    _stray_lead(lead, problems, tilde=True)
     before_count = len(problems.found)
     answers: list[Answer] = []
     plain_right: list[int] = []  # '=' answers without a weight
@@ -107,7 +116,7 @@ def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType,
         weight, rest = _weight(item, problems, item.line(0))
         text, feedback = _answer_and_feedback(rest)
         if not text:
-            problems.add(item.line(0), f"answer {n} is empty")
+            problems.add(item.line(0), N_("answer %(number)s is empty", number=n))
         if weight is None:
             weight = 1.0 if marker == "=" else 0.0
             if marker == "=":
@@ -117,7 +126,12 @@ def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType,
         answers.append(Answer(text, weight, feedback))
     if len(answers) < MIN_CHOICES:
         problems.add(
-            line, f"multiple-choice question needs at least {MIN_CHOICES} answers, found {len(answers)}"
+            line,
+            N_(
+                "multiple-choice question needs at least %(minimum)s answers, found %(count)s",
+                minimum=MIN_CHOICES,
+                count=len(answers),
+            ),
         )
     if sum(1 for a in answers if a.fraction == 1.0) == 1:
         return "multichoice", answers
@@ -130,11 +144,18 @@ def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType,
     if total == 0:
         problems.add(
             line,
-            "choice question without a right answer: mark one with '=' or give answers weights like '~%50%'",
+            N_(
+                "choice question without a right answer: mark one with '=' "
+                "or give answers weights like '~%%50%%'"
+            ),
         )
     elif abs(total - 1) >= SUM_TOLERANCE:
         problems.add(
-            line, f"multiple-response weights of correct answers add up to {_percent(total)}, expected 100%"
+            line,
+            N_(
+                "multiple-response weights of correct answers add up to %(total)s, expected 100%%",
+                total=_percent(total),
+            ),
         )
     return "multiresponse", answers
 
@@ -142,78 +163,110 @@ def _choices(content: Src, line: int, problems: Problems) -> tuple[QuestionType,
 def _short_answers(content: Src, line: int, problems: Problems) -> list[Answer]:
     lead, items = content.split("=")
     if _no_answers(lead, items):
-        problems.add(line, "answer block without answers")
+        problems.add(line, N_("answer block without answers"))
         return []
     if not items:  # "a single answer may be written without '='"
         if lead.text.strip()[:1] in ("＝", "～"):
             problems.add(
-                lead.line(0), "full-width '＝' or '～' cannot start an answer: use ASCII '=' and '~'"
+                lead.line(0), N_("full-width '＝' or '～' cannot start an answer: use ASCII '=' and '~'")
             )
         items = [("=", lead)]
     else:
-        _stray_lead(lead, "'='", problems)
+        _stray_lead(lead, problems)
     before_count = len(problems.found)
     answers: list[Answer] = []
     for n, (_, item) in enumerate(items, 1):
         weight, rest = _weight(item, problems, item.line(0))
         text, feedback = _answer_and_feedback(rest)
         if not text:
-            problems.add(item.line(0), f"answer {n} is empty")
+            problems.add(item.line(0), N_("answer %(number)s is empty", number=n))
         answers.append(Answer(text, 1.0 if weight is None else weight, feedback))
     best = max(a.fraction for a in answers)
     if best != 1.0 and len(problems.found) == before_count:
-        problems.add(line, f"short-answer question needs an answer worth 100%, best is {_percent(best)}")
+        problems.add(
+            line,
+            N_("short-answer question needs an answer worth 100%%, best is %(best)s", best=_percent(best)),
+        )
     return answers
 
 
 def _block_kind(content: Src) -> str:
-    """What a block would read as without the ordering tag, in words for an error message."""
+    """What a block would read as without the ordering tag: a question type, or ``choice``."""
     if not content.text:
-        return "an essay"
+        return "essay"
     if content.is_syntax(0, "#"):
-        return "a numerical"
+        return "numerical"
     if content.split("#")[0].text.strip() in _TF_VALUES:
-        return "a true/false"
+        return "truefalse"
     if content.find_any("~") >= 0:
         return "choice"
     if _is_matching(content):
-        return "a matching"
+        return "matching"
     return "shortanswer"
+
+
+def _wrong_ordering_block(kind: str) -> Msg:
+    """The problem with an ordering question whose block reads as ``kind``, from :func:`_block_kind`."""
+    if kind == "choice":
+        return N_("an ordering question takes no '~' answers: list every item with '=', in the right order")
+    if kind == "essay":
+        return N_(
+            "[tag:%(tag)s] on an essay answer block: an ordering question lists its items with '=', "
+            "in the right order",
+            tag=ORDERING_TAG,
+        )
+    if kind == "numerical":
+        return N_(
+            "[tag:%(tag)s] on a numerical answer block: an ordering question lists its items with '=', "
+            "in the right order",
+            tag=ORDERING_TAG,
+        )
+    if kind == "truefalse":
+        return N_(
+            "[tag:%(tag)s] on a true/false answer block: an ordering question lists its items with '=', "
+            "in the right order",
+            tag=ORDERING_TAG,
+        )
+    return N_(
+        "[tag:%(tag)s] on a matching answer block: an ordering question lists its items with '=', "
+        "in the right order",
+        tag=ORDERING_TAG,
+    )
 
 
 def _ordering(content: Src, line: int, problems: Problems) -> list[Answer]:
     """The items of a ``[tag:type:ordering]`` question: a short-answer block of ``=`` items in the right
     order. Problems with the question as a whole are reported at ``line``, the question's first line."""
     kind = _block_kind(content)
-    if kind == "choice":
-        problems.add(
-            line,
-            "an ordering question takes no '~' answers: list every item with '=', in the right order",
-        )
-        return []
     if kind != "shortanswer":
-        problems.add(
-            line,
-            f"[tag:{ORDERING_TAG}] on {kind} answer block: an ordering question lists its items with '=', "
-            "in the right order",
-        )
+        problems.add(line, _wrong_ordering_block(kind))
         return []
     lead, items = content.split("=")
-    _stray_lead(lead, "'='", problems)
+    _stray_lead(lead, problems)
     answers: list[Answer] = []
     for n, (_, item) in enumerate(items, 1):
         weight, rest = _weight(item, problems, line)
         if weight is not None:
             problems.add(
-                line, f"ordering item {n} (line {item.line(0)}) has a weight: ordering items take no '%n%'"
+                line,
+                N_(
+                    "ordering item %(number)s (line %(line)s) has a weight: ordering items take no '%%n%%'",
+                    number=n,
+                    line=item.line(0),
+                ),
             )
         text, feedback = _answer_and_feedback(rest)
         if not text:
-            problems.add(item.line(0), f"ordering item {n} is empty")
+            problems.add(item.line(0), N_("ordering item %(number)s is empty", number=n))
         answers.append(Answer(text, 1.0, feedback))
     if len(answers) < MIN_ORDERING_ITEMS:
         problems.add(
-            line, f"an ordering question needs at least {MIN_ORDERING_ITEMS} items, found {len(answers)}"
+            line,
+            N_(
+                "an ordering question needs at least %(minimum)s items, found %(count)s",
+                minimum=MIN_ORDERING_ITEMS,
+                count=len(answers),
+            ),
         )
     return answers
 
@@ -223,7 +276,10 @@ def _truefalse(question: Question, content: Src, problems: Problems) -> None:
     if len(parts) > 2:
         problems.add(
             parts[2][1].line(0),
-            f"true/false takes at most two feedbacks ('{{TRUE#wrong#right}}'), found {len(parts)}",
+            N_(
+                "true/false takes at most two feedbacks ('{TRUE#wrong#right}'), found %(count)s",
+                count=len(parts),
+            ),
         )
     wrong = clean(parts[0][1]) or None if parts else None
     right = clean(parts[1][1]) or None if len(parts) > 1 else None
@@ -242,46 +298,57 @@ def _is_matching(content: Src) -> bool:
 
 def _matching(content: Src, block_line: int, problems: Problems) -> list[Pair]:
     lead, items = content.split("=")
-    _stray_lead(lead, "'='", problems)
+    _stray_lead(lead, problems)
     before_count = len(problems.found)
     pairs: list[Pair] = []
     for n, (_, item) in enumerate(items, 1):
         line = item.line(0)
         arrow = item.find("->")
         if item.find("#") >= 0:
-            problems.add(line, "matching pairs take no feedback; escape a literal '#' as '\\#'")
+            problems.add(line, N_("matching pairs take no feedback; escape a literal '#' as '\\#'"))
         if arrow < 0:
-            problems.add(line, f"matching pair {n} has no '->'")
+            problems.add(line, N_("matching pair %(number)s has no '->'", number=n))
             continue
         answer = item[arrow + 2 :].text.strip()
         if not answer:
-            problems.add(line, f"matching pair {n} has no answer after '->'")
+            problems.add(line, N_("matching pair %(number)s has no answer after '->'", number=n))
         pairs.append(Pair(clean(item[:arrow]), answer))
     if len(items) < MIN_MATCHING_PAIRS:
         problems.add(
-            block_line, f"matching question needs at least {MIN_MATCHING_PAIRS} pairs, found {len(items)}"
+            block_line,
+            N_(
+                "matching question needs at least %(minimum)s pairs, found %(count)s",
+                minimum=MIN_MATCHING_PAIRS,
+                count=len(items),
+            ),
         )
     elif len(problems.found) == before_count and sum(1 for p in pairs if p.question) < MIN_MATCHING_QUESTIONS:
         problems.add(
             block_line,
-            f"matching question needs at least {MIN_MATCHING_QUESTIONS} pairs with a question "
-            f"('= -> answer' is only a distractor)",
+            N_(
+                "matching question needs at least %(minimum)s pairs with a question "
+                "('= -> answer' is only a distractor)",
+                minimum=MIN_MATCHING_QUESTIONS,
+            ),
         )
     return pairs
 
 
-def _number(text: str, what: str, line: int, problems: Problems) -> float | None:
+def _number(
+    text: str, line: int, problems: Problems, not_a_number: Callable[[str], Msg], missing: Msg
+) -> float | None:
+    """``text`` as a number; else reports ``not_a_number(text)``, or ``missing`` when ``text`` is blank."""
     text = text.strip()
     if _NUMBER_RE.fullmatch(text):
         return float(text)
-    problems.add(line, f"{what} '{text}' is not a number" if text else f"{what} is missing")
+    problems.add(line, not_a_number(text) if text else missing)
     return None
 
 
 def _numerical(content: Src, block_line: int, problems: Problems) -> list[NumericalAnswer]:
     lead, items = content.split("=~")
     if _no_answers(lead, items):
-        problems.add(block_line, "numerical answer block '{#' without answers")
+        problems.add(block_line, N_("numerical answer block '{#' without answers"))
         return []
     if lead.text.strip():  # "{#1822:5}": a single answer without '='
         items = [("=", lead), *items]
@@ -294,7 +361,8 @@ def _numerical(content: Src, block_line: int, problems: Problems) -> list[Numeri
         if marker == "~":
             if spec or weight is not None:
                 problems.add(
-                    line, "'~' in a numerical question only gives feedback for other answers: write '~#text'"
+                    line,
+                    N_("'~' in a numerical question only gives feedback for other answers: write '~#text'"),
                 )
             answers.append(NumericalAnswer(None, 0.0, 0.0, feedback))
             continue
@@ -310,11 +378,14 @@ def _numerical(content: Src, block_line: int, problems: Problems) -> list[Numeri
     graded = [a.fraction for a in answers if a.value is not None]
     if not graded:
         problems.add(
-            block_line, "numerical question needs at least one numeric answer, not only '~' feedback"
+            block_line, N_("numerical question needs at least one numeric answer, not only '~' feedback")
         )
     elif max(graded) != 1.0:
         problems.add(
-            block_line, f"numerical question needs an answer worth 100%, best is {_percent(max(graded))}"
+            block_line,
+            N_(
+                "numerical question needs an answer worth 100%%, best is %(best)s", best=_percent(max(graded))
+            ),
         )
     return answers
 
@@ -322,23 +393,58 @@ def _numerical(content: Src, block_line: int, problems: Problems) -> list[Numeri
 def _numerical_spec(spec: str, line: int, problems: Problems) -> tuple[float | None, float]:
     if ".." in spec:
         low_text, high_text = spec.split("..", 1)
-        low = _number(low_text, "range minimum", line, problems)
-        high = _number(high_text, "range maximum", line, problems)
+        low = _number(
+            low_text,
+            line,
+            problems,
+            lambda text: N_("range minimum '%(text)s' is not a number", text=text),
+            N_("range minimum is missing"),
+        )
+        high = _number(
+            high_text,
+            line,
+            problems,
+            lambda text: N_("range maximum '%(text)s' is not a number", text=text),
+            N_("range maximum is missing"),
+        )
         if low is None or high is None:
             return None, 0.0
         if low > high:
             problems.add(
-                line, f"range minimum {low_text.strip()} is greater than maximum {high_text.strip()}"
+                line,
+                N_(
+                    "range minimum %(minimum)s is greater than maximum %(maximum)s",
+                    minimum=low_text.strip(),
+                    maximum=high_text.strip(),
+                ),
             )
             return None, 0.0
         middle = (low + high) / 2
         return middle, high - middle
     value_text, _, tolerance_text = spec.partition(":")
-    value = _number(value_text, "numerical answer", line, problems)
-    tolerance = _number(tolerance_text, "tolerance", line, problems) if tolerance_text.strip() else 0.0
+    value = _number(
+        value_text,
+        line,
+        problems,
+        lambda text: N_("numerical answer '%(text)s' is not a number", text=text),
+        N_("numerical answer is missing"),
+    )
+    tolerance = (
+        _number(
+            tolerance_text,
+            line,
+            problems,
+            lambda text: N_("tolerance '%(text)s' is not a number", text=text),
+            N_("tolerance is missing"),  # not reached: a blank tolerance is 0
+        )
+        if tolerance_text.strip()
+        else 0.0
+    )
     if tolerance is None:
         return None, 0.0
     if tolerance < 0:
-        problems.add(line, f"tolerance {tolerance_text.strip()} must not be negative")
+        problems.add(
+            line, N_("tolerance %(tolerance)s must not be negative", tolerance=tolerance_text.strip())
+        )
         return None, 0.0
     return value, tolerance

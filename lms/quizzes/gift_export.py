@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from lms.messages import N_
 from lms.quizzes.gift_text import BLANK, FORMAT_MARKER_RE, WEIGHT_RE
 from lms.quizzes.model import MIN_ORDERING_ITEMS, ORDERING_TAG, Answer, NumericalAnswer, Question, TextFormat
 
@@ -32,8 +33,12 @@ def export(questions: Iterable[Question]) -> str:
         if question.category != category:
             if question.category is None:
                 raise ValueError(
-                    f"question {number} has no category but follows one in {category!r}: "
-                    "GIFT cannot switch back to no category"
+                    N_(
+                        "question %(number)s has no category but follows one in %(category)s: "
+                        "GIFT cannot switch back to no category",
+                        number=number,
+                        category=repr(category),
+                    )
                 )
             category = question.category
             chunks.append(f"$CATEGORY: {escape(category)}")
@@ -54,7 +59,9 @@ def _question(question: Question, number: int) -> str:
     head = f"::{escape(question.name)}::" if question.name else ""
     if question.type == "description":
         if question.general_feedback:
-            raise ValueError(f"question {number}: a description cannot carry general feedback in GIFT")
+            raise ValueError(
+                N_("question %(number)s: a description cannot carry general feedback in GIFT", number=number)
+            )
         return "\n".join([*lines, head + _lead_text(question.text, question.format)])
     block = _block(question, number)
     before, after = _split_blank(question.text)
@@ -64,7 +71,13 @@ def _question(question: Question, number: int) -> str:
 
 def _tag_comment(question: Question, number: int) -> str:
     if ORDERING_TAG in question.tags:
-        raise ValueError(f"question {number}: the tag {ORDERING_TAG!r} is the question type, not a tag")
+        raise ValueError(
+            N_(
+                "question %(number)s: the tag %(tag)s is the question type, not a tag",
+                number=number,
+                tag=repr(ORDERING_TAG),
+            )
+        )
     bits = [f"[id:{_tag_escape(question.id_number, number)}]"] if question.id_number else []
     if question.type == "ordering":
         bits.append(f"[tag:{ORDERING_TAG}]")
@@ -74,7 +87,9 @@ def _tag_comment(question: Question, number: int) -> str:
 
 def _tag_escape(value: str, number: int) -> str:
     if "\n" in value or "\r" in value:
-        raise ValueError(f"question {number}: tags and id numbers cannot contain line breaks")
+        raise ValueError(
+            N_("question %(number)s: tags and id numbers cannot contain line breaks", number=number)
+        )
     return value.replace("\\", "\\\\").replace("]", "\\]")
 
 
@@ -134,10 +149,18 @@ def _block(question: Question, number: int) -> str:
         items = []
         for pair in question.pairs:
             if "->" in pair.question:
-                raise ValueError(f"question {number}: a matching item cannot contain '->': {pair.question!r}")
+                raise ValueError(
+                    N_(
+                        "question %(number)s: a matching item cannot contain '->': %(item)s",
+                        number=number,
+                        item=repr(pair.question),
+                    )
+                )
             items.append("=" + _part(pair.question, fmt) + " -> " + escape(pair.answer))
     else:
-        raise ValueError(f"question {number}: {kind} questions cannot be written as GIFT")
+        raise ValueError(
+            N_("question %(number)s: %(type)s questions cannot be written as GIFT", number=number, type=kind)
+        )
     opening = "{#" if kind == "numerical" else "{"
     body = "".join(f"\n\t{item}" for item in items) + (f"\n\t{general}" if general else "")
     return opening + body + "\n}"
@@ -162,11 +185,19 @@ def _truefalse(question: Question) -> str:
 def _check_choice_weights(question: Question, number: int) -> None:
     full = sum(1 for a in question.answers if a.fraction == 1.0)
     if question.type == "multichoice" and full != 1:
-        raise ValueError(f"question {number}: a multichoice question needs exactly one answer worth 100%")
+        raise ValueError(
+            N_(
+                "question %(number)s: a multichoice question needs exactly one answer worth 100%%",
+                number=number,
+            )
+        )
     if question.type == "multiresponse" and full == 1:
         raise ValueError(
-            f"question {number}: a multiresponse question with exactly one answer worth 100% "
-            "reads back as multichoice"
+            N_(
+                "question %(number)s: a multiresponse question with exactly one answer worth 100%% "
+                "reads back as multichoice",
+                number=number,
+            )
         )
 
 
@@ -183,7 +214,12 @@ def _choice(answer: Answer, kind: str, fmt: TextFormat) -> str:
 
 def _short(answer: Answer, fmt: TextFormat, number: int) -> str:
     if "->" in answer.text:
-        raise ValueError(f"question {number}: a short answer cannot contain '->' (it would read as matching)")
+        raise ValueError(
+            N_(
+                "question %(number)s: a short answer cannot contain '->' (it would read as matching)",
+                number=number,
+            )
+        )
     literal_weight = bool(WEIGHT_RE.match(answer.text))
     weight = _weight(answer.fraction) if answer.fraction != 1.0 or literal_weight else ""
     return "=" + weight + _part(answer.text, fmt) + _feedback(answer.feedback, fmt)
@@ -191,15 +227,38 @@ def _short(answer: Answer, fmt: TextFormat, number: int) -> str:
 
 def _ordering_items(question: Question, number: int) -> list[str]:
     if len(question.answers) < MIN_ORDERING_ITEMS:
-        raise ValueError(f"question {number}: an ordering question needs at least {MIN_ORDERING_ITEMS} items")
+        raise ValueError(
+            N_(
+                "question %(number)s: an ordering question needs at least %(minimum)s items",
+                number=number,
+                minimum=MIN_ORDERING_ITEMS,
+            )
+        )
     items = []
     for answer in question.answers:
         if answer.fraction != 1.0:
-            raise ValueError(f"question {number}: every ordering item is worth 100%, not {answer.fraction!r}")
+            raise ValueError(
+                N_(
+                    "question %(number)s: every ordering item is worth 100%%, not %(fraction)s",
+                    number=number,
+                    fraction=repr(answer.fraction),
+                )
+            )
         if "->" in answer.text:
-            raise ValueError(f"question {number}: an ordering item cannot contain '->' (reads as matching)")
+            raise ValueError(
+                N_(
+                    "question %(number)s: an ordering item cannot contain '->' (reads as matching)",
+                    number=number,
+                )
+            )
         if WEIGHT_RE.match(answer.text):
-            raise ValueError(f"question {number}: an ordering item cannot start like a weight {answer.text!r}")
+            raise ValueError(
+                N_(
+                    "question %(number)s: an ordering item cannot start like a weight %(item)s",
+                    number=number,
+                    item=repr(answer.text),
+                )
+            )
         items.append("=" + _part(answer.text, question.format) + _feedback(answer.feedback, question.format))
     return items
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lms.messages import N_, Msg
 from lms.quizzes.model import TextFormat
 
 FORMAT_MARKER_RE = re.compile(r"\[(html|moodle|plain|markdown)\]")
@@ -43,7 +44,8 @@ class Problems:
         self.filename = filename
         self.found: list[GiftProblem] = []
 
-    def add(self, line: int, message: str) -> None:
+    def add(self, line: int, message: Msg) -> None:
+        """Record a problem; ``message`` comes from :func:`~lms.messages.N_`, so pages can translate it."""
         self.found.append(GiftProblem(self.filename, line, message))
 
 
@@ -125,9 +127,13 @@ def build(lines: list[tuple[int, str]], problems: Problems) -> Src:
                 i += 2
                 continue
             if nxt:
-                problems.add(no, f"unknown escape '\\{nxt}'; write '\\\\' for a literal backslash")
+                problems.add(
+                    no, N_("unknown escape '\\%(char)s'; write '\\\\' for a literal backslash", char=nxt)
+                )
             else:
-                problems.add(no, "unknown escape: '\\' at the end of a line; write '\\\\' for a backslash")
+                problems.add(
+                    no, N_("unknown escape: '\\' at the end of a line; write '\\\\' for a backslash")
+                )
             put("\\", True, no)  # keep going so that later problems are reported too
             i += 1
     return Src("".join(chars), lit, nums, lines[0][0] if lines else 0)

@@ -446,3 +446,35 @@ def test_a_question_bank_saved_meanwhile_by_a_colleague_is_not_silently_replaced
     with app.app_context():
         files = {f.path: f.data for f in get_session().scalar(select(CourseDraft)).files}
     assert files["quizzes/final.gift"].decode() == colleague
+
+
+def test_a_chinese_trainer_reads_every_problem_in_chinese(app, people):
+    trainer = login(app, "trainer@example.com")
+    trainer.headers["Accept-Language"] = "zh-CN"
+    draft = new_course(trainer, "mcn-zh")
+    lesson = f"{draft}lessons/01-intro.md"
+    trainer.send(lesson, {"lesson-title_zh": "导言", "lesson-title_en": "Intro", "lesson-estimated_minutes": "5",
+                          "lesson-skills": ["compliance"], "lesson-body": "第一行\n\n![图](../assets/missing.png)\n"})  # fmt: skip
+    missing = "assets/ 中找不到图片或文件：../assets/missing.png"
+    assert missing in trainer.get(lesson).get_data(as_text=True)  # the lesson editor
+    assert missing in trainer.get(draft).get_data(as_text=True)  # the course's problem list
+
+    # GIFT pasted into a quiz: the parser's message, with its line, in Chinese.
+    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "结业测验",
+                                         "quiz-title_en": "Final quiz", "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
+    body = trainer.send(r.headers["Location"], {"action": "gift", "gift-gift": GIFT_WITH_ERRORS,
+                                                "gift-mode": "append"}).get_data(as_text=True)  # fmt: skip
+    assert "答案块“{”没有结束" in body and "unclosed" not in body
+
+    # A question from the editor that cannot be built; and an archive that leaves its folder (the member named).
+    body = trainer.send(r.headers["Location"], {"action": "question", "question-kind": "multichoice",
+                                                "question-text": "哪一项对？", "question-answers-0-text": "只有一项",
+                                                "question-answers-0-percent": "100"}).get_data(as_text=True)  # fmt: skip
+    assert "至少" in body and "Give at least" not in body
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("c/course.yaml", "id: c\n")
+        archive.writestr("../../etc/cron.d/evil", "x")
+    body = trainer.send(f"{BASE}/", {"action": "zip", "zip-archive": (io.BytesIO(evil.getvalue()), "evil.zip")},
+                        content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    assert "../../etc/cron.d/evil：路径跳出了课程文件夹" in body
