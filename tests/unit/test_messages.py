@@ -33,8 +33,11 @@ def test_it_keeps_template_and_values_through_copy_and_pickle():
         assert isinstance(same, Msg) and same == message and same.params == {"count": 5, "available": 3}
 
 
+def translate(text: str) -> str:
+    return CHINESE.get(text, text)
+
+
 def test_localize_translates_the_template_and_fills_the_same_values():
-    translate = lambda text: CHINESE.get(text, text)  # noqa: E731
     message = N_("draws %(count)s questions but the pool has only %(available)s", count=5, available=3)
     assert localize(message, translate) == "要抽 5 道题，但题库只有 3 道"
     assert localize(N_("weight %(weight)s%% is too high", weight=120), translate) == "权重 120% 太高"
