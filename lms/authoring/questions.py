@@ -111,6 +111,12 @@ def build_question(
         pairs = [(i, row) for i, row in rows]
         if len(pairs) < 3 or any(not row.text.strip() or not row.match.strip() for _i, row in pairs):
             raise QuestionError(N_("Give at least three complete pairs."), "answers-0-text")
+        for i, row in pairs:  # GIFT pairs carry neither: refuse rather than drop what the trainer wrote
+            if row.percent.strip():
+                raise QuestionError(N_("Matching pairs take no weight: leave it empty."), f"answers-{i}-percent")
+            if row.feedback.strip():
+                raise QuestionError(N_("Matching pairs take no feedback: explain in the general feedback."),
+                                    f"answers-{i}-feedback")  # fmt: skip
         question.pairs = [Pair(row.text.strip(), row.match.strip()) for _i, row in pairs]
     elif kind == "ordering":  # the rows' texts are the items, in the right order
         if len(rows) < 3 or any(not row.text.strip() for _i, row in rows):

@@ -108,13 +108,20 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     page.locator("#gift-mode").select_option("replace")
     page.get_by_role("button", name="保存题目").click()
     errors = page.locator("#gift-errors").inner_text()
-    assert "未保存任何内容" in errors and re.search(r"第 \d+ 行", errors)
+    assert "未保存任何内容" in errors and "第 3 行：此处开始的答案块“{”没有结束" in errors  # the parser, in Chinese
     page.locator("#gift-gift").fill("")
     page.locator("#gift-upload").set_input_files({**gift_file, "buffer": GOOD_GIFT.encode()})
     page.locator("#gift-mode").select_option("replace")
     page.get_by_role("button", name="保存题目").click()
     assert "3 道题" in page.locator("#questions").inner_text()
     assert axe_serious(page) == []
+    # The question editor shows the columns a type uses: matching pairs have neither weight nor feedback.
+    weight, feedback = page.locator("#question-answers-0-percent"), page.locator("#question-answers-0-feedback")
+    matches = page.locator("#question-answers-0-match")
+    page.locator("#question-kind").select_option(label="配对题")
+    assert matches.is_visible() and not weight.is_visible() and not feedback.is_visible()
+    page.locator("#question-kind").select_option(label="单选题")
+    assert weight.is_visible() and feedback.is_visible() and not matches.is_visible()
     page.get_by_role("link", name=re.compile("草稿：mcn-returns")).click()
     page.get_by_role("button", name="发布").click()
     assert "已发布为第 1 版" in page.locator(".flashes").inner_text()

@@ -231,6 +231,8 @@ def test_every_question_type_round_trips_through_gift(kind, extra, check):
     ("ordering", {"rows": rows(("一",), ("二",))}, "answers-0-text"),
     ("ordering", {"rows": rows(("一",), ("二",), ("", "三"))}, "answers-0-text"),
     ("ordering", {"rows": rows(("一",), ("二",), ("三", "", "50"))}, "answers-2-percent"),
+    ("matching", {"rows": rows(("a", "b"), ("c", "d", "50"), ("e", "f"))}, "answers-1-percent"),
+    ("matching", {"rows": rows(("a", "b"), ("c", "d"), ("e", "f", "", "为什么"))}, "answers-2-feedback"),
 ])  # fmt: skip
 def test_incomplete_questions_name_the_field(kind, extra, field):
     with pytest.raises(QuestionError) as caught:
