@@ -60,3 +60,24 @@ def test_every_problem_the_course_checker_finds_is_translatable():
     assert untranslatable == []
     cycle = next(p.message for p in result.problems if p.message.startswith("prerequisite cycle"))
     assert cycle.template == "prerequisite cycle: %(courses)s" and cycle.params == {"courses": "cycle-a -> cycle-b -> cycle-a"}
+
+
+def test_every_marked_message_gets_exactly_the_values_its_template_names():
+    # A message is only formatted when its problem occurs; a misnamed value would raise there, in front of a user.
+    import ast
+    import re
+
+    package = Path(__file__).parents[2] / "lms"
+    checked = 0
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "N_"):
+                continue
+            template = node.args[0]
+            assert isinstance(template, ast.Constant) and isinstance(template.value, str), (path, node.lineno)
+            named = set(re.findall(r"%\((\w+)\)s", template.value))
+            given = {k.arg for k in node.keywords}
+            assert named == given, (path.name, node.lineno, template.value, given)
+            assert "%" not in re.sub(r"%\(\w+\)s|%%", "", template.value), (path.name, node.lineno)  # bare %
+            checked += 1
+    assert checked > 130
