@@ -68,3 +68,25 @@ def test_catalogue_is_complete_and_current(tmp_path):
     fuzzy = sorted(str(m.id) for m in catalogue if m.id and m.fuzzy)
     assert missing == [], f"untranslated: {missing[:10]}"
     assert fuzzy == []
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english_text():
+    # A dropped or renamed %(name)s would fail (or fall back to English) only when that message is shown.
+    import re
+
+    po_path = ROOT / "lms" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+    with Path(po_path).open("rb") as f:
+        catalogue = read_po(f)
+    placeholders = re.compile(r"%\(\w+\)[sd]")
+    wrong = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set().union(*(placeholders.findall(i) for i in ids))
+        for string in strings:
+            # Chinese has one plural form, which may leave out the count the English singular also omits.
+            if set(placeholders.findall(string)) - wanted or (len(ids) == 1 and set(placeholders.findall(string)) != wanted):
+                wrong.append((ids[0], string))
+    assert wrong == []
