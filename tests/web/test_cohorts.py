@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -59,6 +60,8 @@ def test_cohort_members_courses_progress_and_export(app, mcn):
     study_and_pass(app, ids["a@example.com"])  # host a completes the course (and gets the certificate)
     page = trainer.get(url).get_data(as_text=True)
     assert "Completed" in page and "Not started" in page and "certificate" in page
+    assert "Counted once per host and assigned course: 2 in all." in page  # 2 hosts x 1 course
+    assert re.search(r"<dt>Study hours</dt><dd>\d+\.\d h</dd>", page)
     export = trainer.get(url + ".csv").data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(export)))
     by_host = {row["host"]: row for row in rows}
