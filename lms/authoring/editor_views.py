@@ -376,7 +376,8 @@ def _save_question(found, files: dict[str, bytes], gift_path: str, gift_text: st
         question = build_question(
             kind=form.kind.data, text=form.text.data, name=form.name.data or "", category=form.category.data or "",
             general_feedback=form.general_feedback.data or "", skill=form.skill.data or "",
-            difficulty=form.difficulty.data or "", correct=form.correct.data or "", rows=rows)  # fmt: skip
+            difficulty=form.difficulty.data or "", correct=form.correct.data or "", rows=rows,
+            text_format=form.text_format.data or "moodle")  # fmt: skip
         gift = append_question(gift_text, question) if index is None else replace_question(gift_text, index, question)
     except QuestionError as exc:
         form.form_errors.append(error_text(exc.message))

@@ -145,6 +145,10 @@ class AnswerRowForm(Form):
     feedback = StringField(_l("Feedback"), validators=[Length(max=1000)])
 
 
+TEXT_FORMAT_CHOICES = [
+    ("moodle", _l("Text as written (line breaks kept)")), ("markdown", _l("Markdown: bold, lists, course images")),
+    ("html", _l("HTML (cleaned like a lesson)")), ("plain", _l("Plain text")),
+]  # fmt: skip
 QUESTION_KINDS = [
     ("multichoice", _l("Single choice")), ("multiresponse", _l("Multiple response")), ("truefalse", _l("True/false")),
     ("shortanswer", _l("Short answer")), ("numerical", _l("Numerical")), ("matching", _l("Matching")),
@@ -158,6 +162,9 @@ class QuestionForm(BaseForm):
     category = StringField(_l("Pool ($CATEGORY)"), validators=[Length(max=60)])
     name = StringField(_l("Short name"), validators=[Length(max=60)])
     text = TextAreaField(_l("Question"), validators=[_required, Length(max=5000)], render_kw={"rows": 3})
+    text_format = SelectField(_l("Text format"), choices=choices(TEXT_FORMAT_CHOICES), default="moodle",
+                              description=_l("For the question, its answers and feedback. Markdown and HTML may show "
+                                             "the course's images: ![description](../assets/name.png)."))  # fmt: skip
     correct = SelectField(_l("The statement is"), choices=choices([("", "—"), ("true", _l("True")), ("false", _l("False"))]))
     answers = FieldList(FormField(AnswerRowForm), min_entries=6, max_entries=12)
     general_feedback = TextAreaField(_l("General feedback: explain the answer and name its source"),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from lms.messages import N_
 from lms.quizzes.gift import Answer, GiftError, NumericalAnswer, Pair, Question, export, parse
+from lms.quizzes.model import TEXT_FORMATS
 
 EDITABLE_TYPES = ("multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching", "ordering",
                   "essay", "description")  # fmt: skip
@@ -71,7 +72,7 @@ def _numerical(row: AnswerRow, i: int) -> NumericalAnswer:
 
 def build_question(
     *, kind: str, text: str, name: str = "", category: str = "", general_feedback: str = "", skill: str = "",
-    difficulty: str = "", correct: str = "", rows: list[AnswerRow] | None = None,
+    difficulty: str = "", correct: str = "", rows: list[AnswerRow] | None = None, text_format: str = "moodle",
 ) -> Question:
     if kind not in EDITABLE_TYPES:
         raise QuestionError(N_("Choose a question type."), "kind")
@@ -79,7 +80,10 @@ def build_question(
         raise QuestionError(N_("Write the question."), "text")
     rows = [(i, row) for i, row in enumerate(rows or []) if not row.empty]
     tags = ([f"skill:{skill}"] if skill else []) + ([f"difficulty:{difficulty}"] if difficulty else [])
+    if text_format not in TEXT_FORMATS:
+        raise QuestionError(N_("Choose a text format."), "text_format")
     question = Question(type=kind, text=text.strip(), name=name.strip() or None, category=category.strip() or None,
+                        format=text_format,  # type: ignore[arg-type]  # checked just above
                         general_feedback=None if kind == "description" else (general_feedback.strip() or None),
                         tags=tags if kind != "description" else [])  # fmt: skip
     if kind in ("multichoice", "multiresponse"):
@@ -176,6 +180,7 @@ def form_values(question: Question) -> dict:
         "general_feedback": question.general_feedback or "", "skill": skills[0] if skills else "",
         "difficulty": str(question.difficulty),
         "correct": "" if question.correct is None else ("true" if question.correct else "false"), "answers": rows,
+        "text_format": question.format,
     }  # fmt: skip
 
 

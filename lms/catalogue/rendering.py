@@ -1,4 +1,4 @@
-"""Lesson markdown to safe HTML, once at import. Pure: no Flask, no database.
+"""Lesson markdown (once at import) and quiz texts (by their GIFT format) to safe HTML. Pure: no Flask, no database.
 
 Markdown gives tables, footnotes (citations), callouts (admonitions) and heading anchors; the HTML it produces
 is then cleaned by nh3 (the Ammonia sanitizer) with an allow-list, so a ``<script>``, an ``onerror=`` or a
@@ -7,8 +7,10 @@ is then cleaned by nh3 (the Ammonia sanitizer) with an allow-list, so a ``<scrip
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import markdown
@@ -69,13 +71,51 @@ def render_markdown(
             return lesson_url(url)
         return url
 
-    html = re.sub(r'(src|href)="([^"]*)"', lambda m: f'{m.group(1)}="{rewrite(m.group(2))}"', html)
+    html = _rewrite_links(html, rewrite)
     clean = sanitize(html)
     if anchor_prefix:
         clean = re.sub(r'\bid="', f'id="{anchor_prefix}', clean)
         clean = re.sub(r'href="#', f'href="#{anchor_prefix}', clean)
     headings = [(int(level), anchor, re.sub(r"<[^>]+>", "", inner)) for level, anchor, inner in _HEADING.findall(clean)]
     return RenderedLesson(html=clean, headings=headings)
+
+
+def _rewrite_links(html: str, rewrite: Callable[[str], str]) -> str:
+    return re.sub(r'(src|href)="([^"]*)"', lambda m: f'{m.group(1)}="{rewrite(m.group(2))}"', html)
+
+
+_BLOCK = re.compile(r"<(p|div|table|ul|ol|h[1-6]|blockquote|pre|figure|hr|dl)\b")
+
+
+@lru_cache(maxsize=4096)
+def render_quiz_text(text: str, text_format: str, asset_prefix: str = "", inline: bool = False) -> str:
+    """A question, option or feedback text as safe HTML, by the question's GIFT format.
+
+    ``markdown`` and ``html`` may use markup and the course's images (``../assets/NAME`` becomes ``asset_prefix +
+    NAME``), cleaned like a lesson. ``moodle`` (GIFT's default) and ``plain`` show exactly what was written, line
+    breaks kept: a ``<b>`` there is text, which is what a Chinese question such as "价格<100元" needs. ``inline`` is
+    for labels, where block elements are not allowed: one paragraph loses its ``<p>``; anything more becomes text.
+    The same text gives the same HTML, so results are cached.
+    """
+    if text_format == "markdown":
+        html = render_markdown(text, asset_url=lambda name: asset_prefix + name).html.strip()
+    elif text_format == "html":
+        def asset(url: str) -> str:
+            return asset_prefix + url[len("../assets/"):] if url.startswith("../assets/") else url
+
+        html = sanitize(_rewrite_links(text, asset)).strip()
+    else:
+        return htmllib.escape(text, quote=False).replace("\n", "<br>")
+    if not inline:
+        return html
+    single = re.fullmatch(r"<p>(.*)</p>", html, re.S)
+    inner = single.group(1) if single else html
+    return htmllib.escape(plain_text(html), quote=False) if _BLOCK.search(inner) else inner
+
+
+def plain_text(html: str) -> str:
+    """The text of some HTML, without any markup (for a menu option or an accessible name)."""
+    return htmllib.unescape(nh3.clean(html, tags=set())).strip()
 
 
 def sanitize(html: str) -> str:

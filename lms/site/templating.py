@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from lms.i18n import LANGUAGES, html_lang, localized
 
@@ -22,6 +23,28 @@ def china_time(moment: datetime | None) -> str:
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
+def quiz_text(text: str | None, question, version=None, inline: bool = False) -> Markup:
+    """A question's text, option or feedback as HTML by the question's GIFT format (see render_quiz_text);
+    ``version`` (a CourseVersion) resolves the course's images."""
+    from lms.catalogue.rendering import render_quiz_text
+
+    if not text:
+        return Markup("")
+    prefix = ""
+    if version is not None:
+        prefix = url_for("catalogue.asset", slug=version.course.slug, number=version.number, name="x")[:-1]
+    return Markup(render_quiz_text(text, getattr(question, "format", "moodle"), prefix, inline))
+
+
+def quiz_plain(text: str | None, question) -> str:
+    """The same text without markup, for a menu option or an accessible name."""
+    from lms.catalogue.rendering import plain_text, render_quiz_text
+
+    if not text or getattr(question, "format", "moodle") not in ("markdown", "html"):
+        return text or ""
+    return plain_text(render_quiz_text(text, question.format))
+
+
 def init_app(app: Flask) -> None:
     from lms.certificates.numbers import format as format_number
 
@@ -29,6 +52,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_number, "certificate_number")
     app.add_template_filter(china_time, "china_time")
     app.add_template_filter(localized, "localize")
+    app.add_template_global(quiz_text, "quiz_text")
+    app.add_template_global(quiz_plain, "quiz_plain")
 
     @app.context_processor
     def common():

@@ -8,7 +8,7 @@ import pytest
 
 from lms.authoring import folder
 from lms.authoring.coursezip import MAX_FILES, ArchiveError, read_course_zip, write_course_zip
-from lms.authoring.questions import AnswerRow, QuestionError, append_question, build_question
+from lms.authoring.questions import AnswerRow, QuestionError, append_question, build_question, form_values
 from lms.catalogue.loader import files_hash, folder_files
 from lms.quizzes.gift import parse
 
@@ -246,3 +246,14 @@ def test_appending_keeps_the_pool_and_the_existing_questions():
     gift = append_question(existing, question)
     assert gift.startswith(existing.rstrip("\n")) and gift.count("$CATEGORY") == 1
     assert [(q.name, q.category) for q in parse(gift)] == [("q1", "ads"), (None, "ads")]
+
+
+def test_the_text_format_is_chosen_kept_and_checked():
+    question = build_question(kind="multichoice", text="标签上的 **净含量** 在哪？", text_format="markdown",
+                              rows=rows(("**右下角**", "", "100"), ("左上角",)))  # fmt: skip
+    (parsed,) = parse(append_question("", question))
+    assert parsed.format == "markdown" and parsed.answers[0].text == "**右下角**"
+    assert form_values(parsed)["text_format"] == "markdown"  # editing a markdown question keeps it markdown
+    with pytest.raises(QuestionError) as caught:
+        build_question(kind="truefalse", text="题目", correct="true", text_format="rtf")
+    assert caught.value.field == "text_format"

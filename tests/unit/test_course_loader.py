@@ -101,3 +101,20 @@ def test_ordering_questions_load_and_count_in_the_draw(tmp_path):
     line = text.splitlines().index("::ord:: 把处理退货的步骤按顺序排列。{") + 1
     assert f"all-types/quizzes/final.gift:{line}: an ordering question takes no '~' answers" in " ".join(
         problems_of(root))
+
+
+def test_images_in_markdown_and_html_questions_follow_the_lessons_rule(tmp_path):
+    root = tmp_path / "cat"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "rich-quiz", root)
+    assert problems_of(root) == []  # a markdown question showing an asset; an html one
+    gift = root / "rich-text" / "quizzes" / "formats.gift"
+    text = gift.read_text(encoding="utf-8")
+    gift.write_text(text.replace("../assets/label.svg){", "../assets/missing.svg){")
+                    .replace('<img src="../assets/label.svg"', '<img src="https://example.com/x.png"')
+                    + '\n::md2::[markdown]图 ![x](pics/a.png) {T}\n\n::moodle:: 原样显示 ![x](https://example.com/x.png) {T}\n',
+                    encoding="utf-8")  # fmt: skip
+    assert problems_of(root) == [
+        "rich-text/quizzes/formats.gift:1: image or file not found in assets/: ../assets/missing.svg",
+        "rich-text/quizzes/formats.gift:7: images must come from the course's assets/, not the web",
+        "rich-text/quizzes/formats.gift:15: images are referenced as ../assets/NAME, not pics/a.png",
+    ]  # the moodle-format question shows its markdown as text, so its link is no image

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from lms.catalogue.rendering import render_markdown
+from lms.catalogue.rendering import plain_text, render_markdown, render_quiz_text
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "style", "link", "meta", "form", "input", "base", "svg",
                   "math", "details", "body"}  # fmt: skip
@@ -106,3 +106,33 @@ def test_features_survive_sanitizing():
 def test_external_links_get_noopener():
     html = render_markdown("[国家市场监管总局](https://www.samr.gov.cn/)").html
     assert 'href="https://www.samr.gov.cn/"' in html and "noopener" in html
+
+
+# --- quiz texts, by their GIFT format ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_no_script_survives_in_an_html_or_markdown_question(attack):
+    for text_format in ("html", "markdown"):
+        html = render_quiz_text(f"题目 {attack}", text_format, "/courses/c/v1/assets/")
+        assert dangerous(html) == [], (text_format, html)
+        assert "<script" not in html.lower() and '="javascript:' not in html.lower()  # as text it is harmless
+
+
+def test_moodle_and_plain_texts_show_what_was_written():
+    for text_format in ("moodle", "plain"):
+        html = render_quiz_text('价格<b>不是</b>"<100元"\n第二行', text_format)
+        assert html == '价格&lt;b&gt;不是&lt;/b&gt;"&lt;100元"<br>第二行'
+
+
+def test_markdown_and_html_questions_show_markup_and_the_courses_images():
+    html = render_quiz_text("标签上的 **净含量**：\n\n![标签](../assets/label.svg)", "markdown", "/courses/c/v2/assets/")
+    assert "<strong>净含量</strong>" in html and '<img alt="标签" src="/courses/c/v2/assets/label.svg">' in html
+    html = render_quiz_text('<p>哪句是<b>绝对化</b>？</p><img src="../assets/a.png" onerror="x()">', "html", "/p/")
+    assert html == '<p>哪句是<b>绝对化</b>？</p><img src="/p/a.png">'
+
+
+def test_inline_texts_for_labels_lose_their_paragraph_or_become_text():
+    assert render_quiz_text("**全网最低**", "markdown", inline=True) == "<strong>全网最低</strong>"
+    assert render_quiz_text("- 甲\n- 乙", "markdown", inline=True) == "甲\n乙"  # a list cannot sit in a label
+    assert plain_text("<p>哪句是<b>绝对化</b> &amp; 违规？</p>") == "哪句是绝对化 & 违规？"

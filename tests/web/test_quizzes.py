@@ -376,3 +376,32 @@ def test_an_incomplete_or_repeated_ordering_is_refused_on_its_question(app, host
     # Nothing chosen at all is simply not answered yet.
     r = host.post(f"{url}/save", {"save": "1"}, form_page=url)
     assert r.status_code == 302
+
+
+def test_question_texts_are_shown_by_their_gift_format(app, make_user):
+    with app.app_context():
+        session = get_session()
+        sync_catalogue(session, load_catalogue(ROOT / "tests" / "fixtures" / "rich-quiz"))
+        session.commit()
+    make_user("reader@example.com")
+    web = Browserish(app.test_client())
+    web.login("reader@example.com", PASSWORD)
+    web.post("/courses/rich-text/enrol", {}, form_page="/courses/rich-text")
+    r = web.post("/courses/rich-text/quizzes/formats/start", {}, form_page="/courses/rich-text/quizzes/formats")
+    attempt_url = r.headers["Location"]
+    page = web.get(attempt_url).get_data(as_text=True)
+    # [markdown]: markup and the course's own image; options inline in their labels.
+    assert "标签上的 <strong>净含量</strong>" in page
+    assert '<img alt="商品标签" src="/courses/rich-text/v1/assets/label.svg">' in page
+    assert re.search(r'<label for="q\d-\d"><strong>右下角</strong></label>', page)  # no <p> inside a label
+    # [html]: cleaned like a lesson.
+    assert "哪句是<b>绝对化用语</b>" in page and "<i>全网最低</i>" in page
+    assert "alert(" not in page and "onerror" not in page
+    # GIFT's default (moodle) format: what was written, markup as text, line breaks kept.
+    assert "价格&lt;b&gt;不是&lt;/b&gt;标签" in page and '&lt;100元"，<br>换行后' in page
+    # Feedback stays out of the page until the attempt is submitted, then shows in its format too.
+    assert "净含量**在右下角" not in page and "计量监督管理办法" not in page
+    web.post(attempt_url + "/save", {"finish": "1"})
+    review = web.get(attempt_url).get_data(as_text=True)
+    assert "<em>《定量包装商品计量监督管理办法》</em>" in review
+    assert web.get("/courses/rich-text/v1/assets/label.svg").status_code == 200  # the image the page points to
