@@ -478,3 +478,19 @@ def test_a_chinese_trainer_reads_every_problem_in_chinese(app, people):
     body = trainer.send(f"{BASE}/", {"action": "zip", "zip-archive": (io.BytesIO(evil.getvalue()), "evil.zip")},
                         content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
     assert "../../etc/cron.d/evil：路径跳出了课程文件夹" in body
+
+
+def test_a_question_in_markdown_from_the_editor_and_a_forged_format(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-formats")
+    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "测验", "quiz-title_en": "Quiz",
+                                         "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
+    quiz_url = r.headers["Location"]
+    question = {"action": "question", "question-kind": "truefalse", "question-text": "**绝对化用语**违法。",
+                "question-correct": "true", "question-text_format": "markdown", "question-skill": "compliance",
+                "question-difficulty": "1"}  # fmt: skip
+    assert trainer.send(quiz_url, question).status_code == 302
+    assert trainer.get(f"{draft}quizzes/final.gift").get_data(as_text=True).count("[markdown]**绝对化用语**") == 1
+    r = trainer.send(quiz_url, {**question, "question-text_format": "rtf"})
+    assert r.status_code == 400 and "Not a valid choice" in r.get_data(as_text=True)
+    assert trainer.get(f"{draft}quizzes/final.gift").get_data(as_text=True).count("::") <= 2  # nothing added
