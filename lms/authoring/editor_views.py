@@ -33,10 +33,11 @@ from lms.authoring.questions import (
 from lms.authoring.views import TRAINERS, bp, changed_meanwhile, draft_or_404, message
 from lms.catalogue.labels import skill_names
 from lms.catalogue.loader import ASSET_TYPES, MAX_ASSET_BYTES
-from lms.catalogue.rendering import render_markdown
+from lms.catalogue.rendering import render_markdown, render_quiz_text
 from lms.db import get_session
 from lms.i18n import error_text
 from lms.quizzes.gift import GiftError, parse
+from lms.quizzes.model import TEXT_FORMATS
 from lms.security.access import rule
 
 _QUIZ_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -150,11 +151,18 @@ def delete_lesson(org_slug: str, slug: str, name: str):
 @bp.post("/<slug>/preview")
 @rule(TRAINERS)
 def preview(org_slug: str, slug: str):
-    """The lesson as hosts will see it: the same renderer and sanitizer as publishing uses."""
+    """A lesson, or a question text in its GIFT format, as hosts will see it: the renderer and sanitizer of the
+    published pages."""
     draft_or_404(slug)
-    text = (request.get_json(silent=True) or {}).get("markdown", "")
+    payload = request.get_json(silent=True) or {}
+    text, text_format = payload.get("markdown", ""), payload.get("format")
     if not isinstance(text, str) or len(text) > 200_000:
         abort(400)
+    if text_format is not None:
+        if text_format not in TEXT_FORMATS:
+            abort(400)
+        images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]
+        return jsonify(html=render_quiz_text(text, text_format, images))
     rendered = render_markdown(
         text, asset_url=lambda asset: url_for("authoring.asset", org_slug=org_slug, slug=slug, name=asset),
         lesson_url=lambda target: url_for("authoring.lesson", org_slug=org_slug, slug=slug, name=target.split("#")[0]),

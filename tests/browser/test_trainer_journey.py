@@ -122,6 +122,14 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     assert matches.is_visible() and not weight.is_visible() and not feedback.is_visible()
     page.locator("#question-kind").select_option(label="单选题")
     assert weight.is_visible() and feedback.is_visible() and not matches.is_visible()
+    # The question's text previews as hosts will see it, in the format chosen.
+    from playwright.sync_api import expect
+
+    page.locator("#question-text").fill("哪句是**绝对化用语**？")
+    expect(page.locator("#preview")).to_contain_text("哪句是**绝对化用语**？")  # GIFT's default: as written
+    page.locator("#question-text_format").select_option("markdown")
+    expect(page.locator("#preview strong")).to_have_text("绝对化用语")
+    page.locator("#question-text").fill("")
     page.get_by_role("link", name=re.compile("草稿：mcn-returns")).click()
     page.get_by_role("button", name="发布").click()
     assert "已发布为第 1 版" in page.locator(".flashes").inner_text()

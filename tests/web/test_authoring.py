@@ -494,3 +494,19 @@ def test_a_question_in_markdown_from_the_editor_and_a_forged_format(app, people)
     r = trainer.send(quiz_url, {**question, "question-text_format": "rtf"})
     assert r.status_code == 400 and "Not a valid choice" in r.get_data(as_text=True)
     assert trainer.get(f"{draft}quizzes/final.gift").get_data(as_text=True).count("::") <= 2  # nothing added
+
+
+def test_the_preview_renders_a_question_text_in_its_format(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-preview")
+    token = TOKEN.search(trainer.get(draft).get_data(as_text=True)).group(1)
+
+    def preview(**payload):
+        return trainer.client.post(f"{draft}preview", json=payload, headers={"X-CSRFToken": token})
+
+    html = preview(markdown="**最好**？![图](../assets/a.png)", format="markdown").get_json()["html"]
+    assert "<strong>最好</strong>" in html and f'src="{draft}assets/a.png"' in html  # the draft's own images
+    assert preview(markdown="<b>最好</b><script>x()</script>", format="html").get_json()["html"] == "<b>最好</b>"
+    assert preview(markdown="价格<100元", format="moodle").get_json()["html"] == "价格&lt;100元"
+    assert preview(markdown="x", format="rtf").status_code == 400
+    assert "<h2" in preview(markdown="## 小标题").get_json()["html"]  # a lesson, as before
