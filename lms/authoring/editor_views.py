@@ -36,6 +36,7 @@ from lms.catalogue.loader import ASSET_TYPES, MAX_ASSET_BYTES
 from lms.catalogue.rendering import render_markdown, render_quiz_text
 from lms.db import get_session
 from lms.i18n import error_text
+from lms.quizzes.answers import asked_pairs, matching_choices
 from lms.quizzes.gift import GiftError, parse
 from lms.quizzes.model import TEXT_FORMATS
 from lms.security.access import rule
@@ -353,6 +354,35 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
                            settings_form=settings_form, gift_form=gift_form, question_form=question_form,
                            questions=questions, gift_errors=gift_errors, problems=quiz_problems,
                            confirm=ConfirmForm(), kind_labels=dict(QUESTION_KINDS), edit_index=edit_index), status  # fmt: skip
+
+
+@bp.get("/<slug>/quizzes/<quiz_id>/preview")
+@rule(TRAINERS)
+def quiz_preview(org_slug: str, slug: str, quiz_id: str):
+    """Every question of the draft's quiz as hosts will see it, each followed by its key and feedback."""
+    files = services.files_of(draft_or_404(slug))
+    gift_path = f"quizzes/{quiz_id}.gift"
+    if gift_path not in files:
+        abort(404)
+    try:
+        questions = parse(files[gift_path].decode("utf-8", "replace"), filename=gift_path)
+    except GiftError:
+        questions = None  # the quiz page lists the errors; the preview says where to fix them
+    items = [PreviewItem(i, q) for i, q in enumerate(questions or [])]
+    images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]
+    return render_template("authoring/quiz_preview.html", org=g.org, draft_slug=slug, quiz_id=quiz_id, items=items,
+                           broken=questions is None, quiz={"version": images}, matching_choices=matching_choices,
+                           asked_pairs=asked_pairs, ordering_positions=lambda item: [""] * len(item.question.answers),
+                           kind_labels=dict(QUESTION_KINDS))  # fmt: skip
+
+
+class PreviewItem:
+    """A question laid out as on a paper, in the file's order, with nothing answered yet."""
+
+    def __init__(self, position: int, question) -> None:
+        self.position, self.question, self.response, self.answer_order = position, question, None, None
+        shown = question.type in ("multichoice", "multiresponse", "ordering")
+        self.option_order = list(range(len(question.answers))) if shown else None
 
 
 def _save_gift(found, files: dict[str, bytes], gift_path: str, form: GiftForm) -> list | None:

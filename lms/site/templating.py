@@ -25,13 +25,13 @@ def china_time(moment: datetime | None) -> str:
 
 def quiz_text(text: str | None, question, version=None, inline: bool = False) -> Markup:
     """A question's text, option or feedback as HTML by the question's GIFT format (see render_quiz_text);
-    ``version`` (a CourseVersion) resolves the course's images."""
+    ``version`` (a CourseVersion, or the address prefix of a draft's images) resolves the course's images."""
     from lms.catalogue.rendering import render_quiz_text
 
     if not text:
         return Markup("")
-    prefix = ""
-    if version is not None:
+    prefix = version if isinstance(version, str) else ""  # a draft's images: the editor's asset address
+    if version is not None and not isinstance(version, str):
         prefix = url_for("catalogue.asset", slug=version.course.slug, number=version.number, name="x")[:-1]
     return Markup(render_quiz_text(text, getattr(question, "format", "moodle"), prefix, inline))
 

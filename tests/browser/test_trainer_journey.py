@@ -130,6 +130,10 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     page.locator("#question-text_format").select_option("markdown")
     expect(page.locator("#preview strong")).to_have_text("绝对化用语")
     page.locator("#question-text").fill("")
+    page.get_by_role("link", name="按主播看到的样子预览全部题目").click()
+    assert page.locator(".question").count() == 3 and "第 1 题的答案与反馈" in page.content()
+    assert axe_serious(page) == []
+    page.go_back()
     page.get_by_role("link", name=re.compile("草稿：mcn-returns")).click()
     page.get_by_role("button", name="发布").click()
     assert "已发布为第 1 版" in page.locator(".flashes").inner_text()

@@ -166,6 +166,8 @@ MATRIX = [
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/authoring/no-draft/quizzes/final.gift", "authoring.quiz_gift",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/authoring/no-draft/quizzes/final/preview", "authoring.quiz_preview",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/orgs/mcn-a/authoring/no-draft/quizzes/final/delete", "authoring.delete_quiz",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/account/notification-mails", "accounts.notification_mails", {"anonymous": 302, "*": 302}),

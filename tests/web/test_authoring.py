@@ -510,3 +510,32 @@ def test_the_preview_renders_a_question_text_in_its_format(app, people):
     assert preview(markdown="价格<100元", format="moodle").get_json()["html"] == "价格&lt;100元"
     assert preview(markdown="x", format="rtf").status_code == 400
     assert "<h2" in preview(markdown="## 小标题").get_json()["html"]  # a lesson, as before
+
+
+def test_a_trainer_previews_every_question_as_hosts_see_it_with_its_key(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-quiz-preview")
+    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "测验", "quiz-title_en": "Quiz",
+                                         "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
+    quiz_url = r.headers["Location"]
+    bank = (GIFT_WITH_ERRORS.rstrip() + "\n}\n\n// [tag:type:ordering]\n::ord:: 退货步骤 {\n=确认收货日期\n=检查商品\n"
+            "=办理退款\n}\n\n::md::[markdown]**绝对化用语**违法。{T####《广告法》第九条。}\n")  # fmt: skip
+    assert trainer.send(quiz_url, {"action": "gift", "gift-gift": bank, "gift-mode": "append"}).status_code == 302
+    assert "Preview every question as hosts see it" in trainer.get(quiz_url).get_data(as_text=True)
+    page = trainer.get(f"{quiz_url}/preview").get_data(as_text=True)
+    assert page.count('class="question card') == 4  # in the file's order, as on a paper
+    assert "七日无理由退货从哪天起算" in page and "<strong>绝对化用语</strong>违法" in page
+    assert "<strong>100%</strong> 收到商品之日" in page and "1. 确认收货日期" in page  # the key, for the trainer
+    assert "《广告法》第九条。" in page and "No general feedback" in page  # the first questions have none
+    assert 'type="submit"' not in page.split("</header>", 1)[-1].split("<footer", 1)[0]  # nothing to send
+    assert login(app, "other@example.com").get(f"{quiz_url}/preview").status_code == 403
+    # A question file with errors (only an imported zip can bring one) is not previewed: the page says where to go.
+    exported, changed = trainer.get(f"{draft}export.zip").data, io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(exported)) as source, zipfile.ZipFile(changed, "w") as target:
+        for name in source.namelist():
+            data = GIFT_WITH_ERRORS.encode() if name.endswith("final.gift") else source.read(name)
+            target.writestr(name, data)
+    trainer.send(f"{BASE}/", {"action": "zip", "zip-archive": (io.BytesIO(changed.getvalue()), "c.zip")},
+                 content_type="multipart/form-data")  # fmt: skip
+    page = trainer.get(f"{quiz_url}/preview").get_data(as_text=True)
+    assert "The question file has errors" in page and 'class="question card' not in page
