@@ -66,6 +66,14 @@ def new_course(trainer: Trainer, slug: str = "mcn-returns") -> str:
     return r.headers["Location"]
 
 
+def new_quiz(trainer: Trainer, slug: str) -> tuple[str, str]:
+    """A new course with an empty quiz "final": the draft's and the quiz editor's addresses."""
+    draft = new_course(trainer, slug)
+    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "测验", "quiz-title_en": "Quiz",
+                                         "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
+    return draft, r.headers["Location"]
+
+
 LESSON = """## 七日无理由退货
 
 网购的消费者自收到商品之日起七日内可以退货，且无需说明理由[^law]。
@@ -482,10 +490,7 @@ def test_a_chinese_trainer_reads_every_problem_in_chinese(app, people):
 
 def test_a_question_in_markdown_from_the_editor_and_a_forged_format(app, people):
     trainer = login(app, "trainer@example.com")
-    draft = new_course(trainer, "mcn-formats")
-    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "测验", "quiz-title_en": "Quiz",
-                                         "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
-    quiz_url = r.headers["Location"]
+    draft, quiz_url = new_quiz(trainer, "mcn-formats")
     question = {"action": "question", "question-kind": "truefalse", "question-text": "**绝对化用语**违法。",
                 "question-correct": "true", "question-text_format": "markdown", "question-skill": "compliance",
                 "question-difficulty": "1"}  # fmt: skip
@@ -514,10 +519,7 @@ def test_the_preview_renders_a_question_text_in_its_format(app, people):
 
 def test_a_trainer_previews_every_question_as_hosts_see_it_with_its_key(app, people):
     trainer = login(app, "trainer@example.com")
-    draft = new_course(trainer, "mcn-quiz-preview")
-    r = trainer.send(f"{draft}quizzes", {"quiz-quiz_id": "final", "quiz-title_zh": "测验", "quiz-title_en": "Quiz",
-                                         "quiz-pass_mark": "60"}, page=draft)  # fmt: skip
-    quiz_url = r.headers["Location"]
+    draft, quiz_url = new_quiz(trainer, "mcn-quiz-preview")
     bank = (GIFT_WITH_ERRORS.rstrip() + "\n}\n\n// [tag:type:ordering]\n::ord:: 退货步骤 {\n=确认收货日期\n=检查商品\n"
             "=办理退款\n}\n\n::md::[markdown]**绝对化用语**违法。{T####《广告法》第九条。}\n")  # fmt: skip
     assert trainer.send(quiz_url, {"action": "gift", "gift-gift": bank, "gift-mode": "append"}).status_code == 302
