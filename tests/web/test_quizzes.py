@@ -405,3 +405,25 @@ def test_question_texts_are_shown_by_their_gift_format(app, make_user):
     review = web.get(attempt_url).get_data(as_text=True)
     assert "<em>《定量包装商品计量监督管理办法》</em>" in review
     assert web.get("/courses/rich-text/v1/assets/label.svg").status_code == 200  # the image the page points to
+
+
+def test_an_ordering_question_checked_at_once_explains_its_items(app, make_user):
+    with app.app_context():
+        session = get_session()
+        sync_catalogue(session, load_catalogue(ROOT / "tests" / "fixtures" / "rich-quiz"))
+        session.commit()
+    make_user("orderer@example.com")
+    web = Browserish(app.test_client())
+    web.login("orderer@example.com", PASSWORD)
+    web.post("/courses/rich-text/enrol", {}, form_page="/courses/rich-text")
+    r = web.post("/courses/rich-text/quizzes/steps/start", {}, form_page="/courses/rich-text/quizzes/steps")
+    attempt_url = r.headers["Location"]
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    page = web.get(attempt_url).get_data(as_text=True)
+    assert "先确认是否在七日内" not in page  # nothing before the check
+    (_pos, _q, item), = paper_questions(app, attempt_id)
+    answer = {f"q0_{k}": str(index + 1) for k, index in enumerate(item["option_order"])}
+    web.post(f"{attempt_url}/save", {**answer, "check": "0"}, form_page=attempt_url)
+    page = web.get(attempt_url).get_data(as_text=True)
+    assert "确认收货日期: 先确认是否在七日内。" in page and "办理退款: 退款在检查之后。" in page
+    assert "《消费者权益保护法》第二十五条。" in page
