@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,11 +26,11 @@ from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
 from lms.config import Config
 from lms.db import utcnow
-from lms.errors import Conflict, DomainError
+from lms.errors import Conflict, DomainError, NotFound, ValidationFailed
 from lms.mail.services import send_message
 from lms.orgs.hostfile import HostFile, HostRow, RowProblem, read_hosts
 from lms.orgs.models import HostImport, Membership, Organisation, Role
-from lms.security.passwords import unusable_password
+from lms.security.passwords import is_unusable, unusable_password
 from lms.security.pii import PIICipher, PIIDecryptError
 from lms.security.tokens import new_token
 
@@ -228,3 +228,27 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
 def recent_imports(session: Session, org_id: int, limit: int = 20) -> list[HostImport]:
     return list(session.scalars(select(HostImport).where(HostImport.org_id == org_id)
                                 .order_by(HostImport.created_at.desc(), HostImport.id.desc()).limit(limit)))  # fmt: skip
+
+
+def renew_set_password_link(session: Session, cfg: Config, org: Organisation, user_id: int, *, link_for,
+                            subject: str, body) -> tuple[User, str | None]:  # fmt: skip
+    """A new set-password link for a host of ``org`` who has never chosen a password (the first link was lost or
+    ran out). Earlier unused links of the account stop working. Mailed when the account has an email address
+    (returns no link); otherwise returned, to hand over. Only flushes."""
+    user = session.scalar(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.org_id == org.id, Membership.role == Role.LEARNER, User.id == user_id))  # fmt: skip
+    if user is None:
+        raise NotFound("no such host in this organisation")
+    if not is_unusable(user.password_hash):  # a person uses this account: only they may change its password
+        raise ValidationFailed(_l("%(name)s has already chosen a password. If it is forgotten, they use “Forgot your "
+                                  "password?” on the login page.", name=user.display_name))  # fmt: skip
+    now = utcnow()
+    session.execute(update(PasswordResetToken).where(PasswordResetToken.user_id == user.id,
+                                                     PasswordResetToken.used_at.is_(None)).values(used_at=now))  # fmt: skip
+    token, digest = new_token()
+    session.add(PasswordResetToken(user_id=user.id, token_hash=digest, expires_at=now + timedelta(days=SET_PASSWORD_DAYS)))
+    link = link_for(token)
+    if user.email:
+        send_message(session, cfg, user.email, subject, body(org, link, SET_PASSWORD_DAYS))
+        return user, None
+    return user, link

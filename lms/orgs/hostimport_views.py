@@ -9,7 +9,7 @@ from flask_login import current_user
 from lms.accounts.forms import ConfirmForm
 from lms.cohorts import services as cohorts
 from lms.db import get_session
-from lms.errors import DomainError, NotFound
+from lms.errors import DomainError, NotFound, ValidationFailed
 from lms.orgs import bp, hostimport
 from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
 from lms.orgs.models import OrgKind, Role
@@ -93,6 +93,10 @@ def import_template(org_slug: str):
                     headers={"Content-Disposition": 'attachment; filename="hosts-template.csv"'})  # fmt: skip
 
 
+def _link_for(token: str) -> str:
+    return current_app.config["LMS"].base_url.rstrip("/") + url_for("accounts.reset_password", token=token)
+
+
 def _set_password_mail(org, link: str, days: int) -> str:
     return _(
         "%(org)s has created an account for you on the learning platform.\n\n"
@@ -120,8 +124,8 @@ def import_confirm(org_slug: str):
                                      org_id=g.org.id, admin_id=current_user.id)  # fmt: skip
         created, cohort = hostimport.create_hosts(
             session, cfg, _cipher(), g.org, unsealed,
-            link_for=lambda token: cfg.base_url.rstrip("/") + url_for("accounts.reset_password", token=token),
-            subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail, admin_id=current_user.id,
+            link_for=_link_for, subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail,
+            admin_id=current_user.id,
         )  # fmt: skip
     except hostimport.ImportConflict as exc:
         session.rollback()
@@ -139,3 +143,28 @@ def import_confirm(org_slug: str):
         days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
         field_labels=hostimport.FIELD_LABELS,
     ))  # fmt: skip
+
+
+@bp.post("/orgs/<org_slug>/members/<int:user_id>/set-password-link")
+@rule(ADMINS)
+def renew_link(org_slug: str, user_id: int):
+    """A new first-password link for an imported host who lost theirs (or let it run out)."""
+    back = redirect(url_for("orgs.organisation", org_slug=org_slug) + "#members")
+    if not ConfirmForm().validate_on_submit():
+        return back
+    session = get_session()
+    try:
+        user, link = hostimport.renew_set_password_link(
+            session, current_app.config["LMS"], g.org, user_id, link_for=_link_for,
+            subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail)  # fmt: skip
+    except ValidationFailed as exc:
+        session.rollback()
+        flash(str(exc.message), "error")
+        return back
+    session.commit()
+    if link is None:
+        flash(_("A new set-password link was sent to %(email)s; earlier links no longer work.", email=user.email),
+              "success")  # fmt: skip
+        return back
+    return _no_store(render_template("orgs/new_link.html", org=g.org, user=user, link=link,
+                                     days=hostimport.SET_PASSWORD_DAYS))  # fmt: skip

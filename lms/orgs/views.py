@@ -14,6 +14,7 @@ from lms.orgs.forms import KIND_LABELS, ROLE_LABELS, CreateOrganisationForm, Inv
 from lms.orgs.models import ROLES_BY_KIND, Role
 from lms.security.access import LOGIN, PUBLIC, SITE_ADMIN, org_roles, rule
 from lms.security.forms import attach_error
+from lms.security.passwords import is_unusable
 
 
 def _invitation_mail(org, role, link: str, days: int) -> str:
@@ -78,10 +79,12 @@ def _render_org(form: InviteForm, status: int = 200):
     org = g.org
     form.role.choices = role_choices(ROLES_BY_KIND[org.kind])
     can_invite = current_user.is_site_admin or (g.membership is not None and g.membership.role == Role.ORG_ADMIN)
+    members = services.members_of(session, org)
     return render_template(
         "orgs/organisation.html",
         org=org,
-        members=services.members_of(session, org),
+        members=members,
+        waiting={m.user_id for m in members if is_unusable(m.user.password_hash)},
         invitations=services.pending_invitations(session, org) if can_invite else [],
         form=form,
         can_invite=can_invite,

@@ -283,3 +283,46 @@ def test_each_confirmed_import_is_recorded_for_the_organisation(app, mcn):
     cancelled = upload(mcn, other.encode("utf-8"), filename="cancelled.csv").get_data(as_text=True)
     confirm(mcn, cancelled, action="cancel")
     assert "cancelled.csv" not in mcn.get(URL).get_data(as_text=True)  # only confirmed imports are recorded
+
+
+def path_of(link: str) -> str:
+    return "/" + link.split("/", 3)[3]
+
+
+def test_a_lost_first_link_is_replaced_by_the_org_admin(app, mcn, web, make_user):
+    result = confirm(mcn, upload(mcn, GOOD_CSV.encode("utf-8")).get_data(as_text=True)).get_data(as_text=True)
+    (first,) = re.findall(r"http://[^<\s]+/account/reset/[\w-]+", result)
+    with app.app_context():
+        session = get_session()
+        jie = session.scalar(select(User.id).where(User.phone == "13900139000"))
+        mei = session.scalar(select(User.id).where(User.email == "mei@example.com"))
+        host = session.scalar(select(User.id).where(User.email == "host@example.com"))
+        trainer = session.scalar(select(User.id).where(User.email == "trainer@example.com"))
+    page = mcn.get("/orgs/mcn-a/").get_data(as_text=True)
+    assert page.count("not chosen yet") == 2 and page.count("New set-password link") == 2
+    # A phone-only host: a new link to hand over, shown once; the first one stops working.
+    r = mcn.post(f"/orgs/mcn-a/members/{jie}/set-password-link", {}, form_page="/orgs/mcn-a/")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store" and "阿杰" in html
+    (second,) = re.findall(r"http://[^<\s]+/account/reset/[\w-]+", html)
+    assert second != first
+    assert web.post(path_of(first), {"password": "secret from the old link"}).status_code == 400
+    assert web.post(path_of(second), {"password": "new secret 123"}).status_code == 302
+    assert web.login("13900139000", "new secret 123").status_code == 302
+    # Once the host has chosen a password, nobody else may set it, and the page says so.
+    r = mcn.post(f"/orgs/mcn-a/members/{jie}/set-password-link", {}, form_page="/orgs/mcn-a/", follow_redirects=True)
+    assert "has already chosen a password" in r.get_data(as_text=True)
+    r = mcn.post(f"/orgs/mcn-a/members/{host}/set-password-link", {}, form_page="/orgs/mcn-a/", follow_redirects=True)
+    assert "has already chosen a password" in r.get_data(as_text=True)
+    # An email host gets the new link by mail, not on the page.
+    r = mcn.post(f"/orgs/mcn-a/members/{mei}/set-password-link", {}, form_page="/orgs/mcn-a/", follow_redirects=True)
+    assert "sent to mei@example.com" in r.get_data(as_text=True) and "/account/reset/" not in r.get_data(as_text=True)
+    with app.app_context():
+        mails = get_session().scalars(select(OutboxMessage).where(OutboxMessage.recipient == "mei@example.com")).all()
+        assert len(mails) == 2
+    # Not a learner of this organisation, or not the org admin: nothing happens.
+    assert mcn.post(f"/orgs/mcn-a/members/{trainer}/set-password-link", {}, form_page="/orgs/mcn-a/").status_code == 404
+    other = Browserish(app.test_client())
+    other.login("otheradmin@example.com", PASSWORD)
+    assert other.post(f"/orgs/mcn-a/members/{mei}/set-password-link", {}, form_page="/").status_code == 403
+    assert other.post(f"/orgs/mcn-b/members/{mei}/set-password-link", {}, form_page="/").status_code == 404
