@@ -162,7 +162,7 @@ def preview(org_slug: str, slug: str):
     if text_format is not None:
         if text_format not in TEXT_FORMATS:
             abort(400)
-        images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]
+        images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]  # the draft's image address
         return jsonify(html=render_quiz_text(text, text_format, images))
     rendered = render_markdown(
         text, asset_url=lambda asset: url_for("authoring.asset", org_slug=org_slug, slug=slug, name=asset),
@@ -369,7 +369,7 @@ def quiz_preview(org_slug: str, slug: str, quiz_id: str):
     except GiftError:
         questions = None  # the quiz page lists the errors; the preview says where to fix them
     items = [PreviewItem(i, q) for i, q in enumerate(questions or [])]
-    images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]
+    images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]  # the draft's image address
     return render_template("authoring/quiz_preview.html", org=g.org, draft_slug=slug, quiz_id=quiz_id, items=items,
                            broken=questions is None, quiz={"version": images}, matching_choices=matching_choices,
                            asked_pairs=asked_pairs, ordering_positions=lambda item: [""] * len(item.question.answers),
