@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -110,6 +110,19 @@ def _paper(found):
     return [(item.question, item.paper_item) for item in services.review_items(found)]
 
 
+def _autosave(session, found, sent):
+    """The attempt page saves itself a few seconds after each change and when it is hidden, so a closed phone tab
+    or a lost connection loses no answer. Nothing is checked or submitted; an answer that cannot be stored yet (an
+    ordering with a gap) waits for the host's own save, which marks it."""
+    try:
+        saved = services.save_answers(session, found, sent.answers, utcnow())
+    except services.QuizClosed:
+        session.rollback()
+        return jsonify(closed=True), 409  # the page reloads and shows why
+    session.commit()
+    return jsonify(saved=saved, problems=sorted(sent.problems))
+
+
 @bp.post("/quiz-attempts/<int:attempt_id>/save")
 @rule(LOGIN)
 def save(attempt_id: int):
@@ -122,6 +135,8 @@ def save(attempt_id: int):
     answers = sent.answers
     finishing = "finish" in request.form
     check = request.form.get("check", "")
+    if request.form.get("autosave") == "1" and not finishing:
+        return _autosave(session, found, sent)
     try:
         if sent.problems:
             # Keep what can be kept, submit and check nothing, and ask again where the input cannot be an answer.

@@ -66,6 +66,14 @@ def accept_dialogs(page) -> list[str]:
     return messages
 
 
+def log_in(page, base_url: str, login: str, password: str) -> None:
+    """Log in through the form, as a person would."""
+    page.goto(base_url + "/account/login")
+    page.locator("#login").fill(login)
+    page.locator("#password").fill(password)
+    page.locator("main form [type=submit]").first.click()
+
+
 def axe_serious(page) -> list[str]:
     """Serious and critical accessibility violations on the current page, as readable lines."""
     from axe_playwright_python.sync_playwright import Axe

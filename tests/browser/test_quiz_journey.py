@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.db import get_session, utcnow
 from lms.quizzes.gift import from_dict
 from lms.quizzes.models import QuizAttempt
-from tests.browser.conftest import axe_serious
+from tests.browser.conftest import accept_dialogs, axe_serious, log_in
 from tests.conftest import PASSWORD
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 
@@ -47,16 +47,18 @@ def answer_correctly(page, questions) -> None:
                 box.get_by_label(f"“{item.text}”的位置", exact=True).select_option(str(place))
 
 
-def test_fail_wait_retry_pass(app, example, live_server, phone, make_user, artifacts_dir):  # noqa: F811
-    make_user("host@example.com", "小林")
-    page = phone
-    page.goto(live_server + "/account/login")
-    page.locator("#login").fill("host@example.com")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form [type=submit]").first.click()
+def enrolled_at_the_quiz(page, live_server):
+    """The host logs in, enrols on the example course and opens its quiz."""
+    log_in(page, live_server, "host@example.com", PASSWORD)
     page.goto(live_server + "/courses/first-live-room")
     page.get_by_role("button", name="报名学习").click()
     page.goto(live_server + "/courses/first-live-room/quizzes/final")
+    return page
+
+
+def test_fail_wait_retry_pass(app, example, live_server, phone, make_user, artifacts_dir):  # noqa: F811
+    make_user("host@example.com", "小林")
+    page = enrolled_at_the_quiz(phone, live_server)
     assert "10 分钟" in page.locator("main").inner_text()  # the time limit is announced
     page.get_by_role("button", name="开始测验").click()
 
@@ -86,3 +88,36 @@ def test_fail_wait_retry_pass(app, example, live_server, phone, make_user, artif
     result = page.locator(".result").inner_text()
     assert "得分：100%" in result and "已通过" in result
     assert axe_serious(page) == []
+
+
+def test_answers_survive_a_closed_tab(app, example, browser, live_server, phone, make_user):  # noqa: F811
+    """A host answers on a phone; the page saves itself, and saves again as it is hidden (a call comes in) just
+    before the tab is closed. Opening the attempt again shows every answer."""
+    from playwright.sync_api import expect
+
+    make_user("host@example.com", "小林")
+    page = enrolled_at_the_quiz(phone, live_server)
+    page.get_by_role("button", name="开始测验").click()
+    attempt_url = page.url
+    questions = latest_paper(app)
+    answer_correctly(page, questions[:1])
+    expect(page.locator("#autosave-status")).to_contain_text("已自动保存", timeout=10_000)
+    answer_correctly(page, questions)  # the rest, then at once away from the page: the tab is hidden, then closed
+    page.evaluate("""() => {
+        Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    page.wait_for_timeout(500)  # the beacon leaves with the page
+    page.context.close()
+    again = browser.new_context(locale="zh-CN", storage_state=None)
+    tab = again.new_page()
+    accept_dialogs(tab)
+    log_in(tab, live_server, "host@example.com", PASSWORD)
+    tab.goto(attempt_url)
+    with app.app_context():
+        attempt = get_session().scalar(select(QuizAttempt))
+        assert attempt.status == "in_progress"
+        assert sum(1 for r in attempt.responses if r.response is not None) == len(questions)
+    tab.get_by_role("button", name="提交全部答案").click()
+    assert "得分：100%" in tab.locator(".result").inner_text()
+    again.close()

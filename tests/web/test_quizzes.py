@@ -427,3 +427,32 @@ def test_an_ordering_question_checked_at_once_explains_its_items(app, make_user)
     page = web.get(attempt_url).get_data(as_text=True)
     assert "确认收货日期: 先确认是否在七日内。" in page and "办理退款: 退款在检查之后。" in page
     assert "《消费者权益保护法》第二十五条。" in page
+
+
+def test_the_attempt_page_saves_itself_and_nothing_more(app, host):
+    attempt_id = start(host)
+    url = f"/quiz-attempts/{attempt_id}"
+    page = host.get(url).get_data(as_text=True)
+    assert 'id="autosave-status"' in page and "js/autosave.js" in page
+    form = right_answers(app, attempt_id)
+    pos, _q, shown = ordering_at(app, attempt_id)
+    form[f"q{pos}_0"] = form[f"q{pos}_1"]  # one position given twice: that answer cannot be stored yet
+    r = host.post(f"{url}/save", {**form, "autosave": "1"}, form_page=url)
+    assert r.status_code == 200 and r.get_json() == {"saved": 7, "problems": [pos]}
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert attempt.status == "in_progress"  # saved, not submitted, nothing checked
+        assert sum(1 for resp in attempt.responses if resp.response is not None) == 7
+        assert all(resp.score is None for resp in attempt.responses)
+    assert "Your answers are saved" not in host.get(url).get_data(as_text=True)  # quietly: no message queued
+    # An autosave that arrives after the time limit stores nothing; the page is told to reload.
+    with app.app_context():
+        get_session().get(QuizAttempt, attempt_id).deadline_at = utcnow() - timedelta(seconds=30)
+        get_session().commit()
+    form = right_answers(app, attempt_id)
+    r = host.post(f"{url}/save", {**form, "autosave": "1"}, form_page="/")
+    assert r.status_code == 409 and r.get_json() == {"closed": True}
+    page = host.get(url).get_data(as_text=True)
+    assert "Time is up" in page
+    with app.app_context():
+        assert get_session().get(QuizAttempt, attempt_id).score < 100  # the late answers did not count
