@@ -146,8 +146,9 @@ class AnswerRowForm(Form):
 
 
 TEXT_FORMAT_CHOICES = [
-    ("moodle", _l("Text as written (line breaks kept)")), ("markdown", _l("Markdown: bold, lists, course images")),
-    ("html", _l("HTML (cleaned like a lesson)")), ("plain", _l("Plain text")),
+    ("moodle", _l("Moodle auto-format: text with its line breaks, HTML allowed")),
+    ("markdown", _l("Markdown: bold, lists, course images")), ("html", _l("HTML (cleaned like a lesson)")),
+    ("plain", _l("Plain text: exactly as written, < and > too")),
 ]  # fmt: skip
 QUESTION_KINDS = [
     ("multichoice", _l("Single choice")), ("multiresponse", _l("Multiple response")), ("truefalse", _l("True/false")),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from lms.catalogue.fields import FieldReader
+from lms.catalogue.quiztext import markup_problems
 from lms.catalogue.skillsfile import ID_PATTERN, SKILLS_FILE, load_skills
 from lms.catalogue.skillsfile import relative_name as _rel
 from lms.catalogue.spec import (
@@ -28,12 +29,11 @@ from lms.catalogue.spec import (
 )
 from lms.catalogue.yamlines import YamlSyntaxError, line_of, load_with_lines
 from lms.messages import N_
-from lms.quizzes.gift import GiftError, Question, parse
+from lms.quizzes.gift import GiftError, parse
 
 COURSE_FILE = "course.yaml"
 _ID = ID_PATTERN
 _LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
-_HTML_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(["']?)([^"'\s>]+)\1""", re.I)
 _LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -429,32 +429,14 @@ class _CourseReader:
             return []
         known = set(self.framework.skills) if self.framework else None
         for q in questions:
-            self._check_quiz_images(path, q)
+            for message in markup_problems(q, self.assets):
+                self.problem(path, q.line, message)
             for skill in q.skills:
                 if known is not None and skill not in known:
                     self.problem(path, q.line, N_("unknown skill id '%(skill)s' in question tags", skill=skill))
         if not questions:
             self.problem(path, 1, N_("quiz file has no questions"))
         return questions
-
-    def _check_quiz_images(self, path: Path, q: Question) -> None:
-        """Images in markdown or html questions follow the lessons' rule: from the course's assets/ only."""
-        if q.format not in ("markdown", "html"):
-            return  # moodle and plain texts show markup as text
-        texts = [q.text, q.general_feedback or ""] + [a.text + " " + (a.feedback or "") for a in q.answers]
-        texts += [n.feedback or "" for n in q.numerical] + [p.question + " " + p.answer for p in q.pairs]
-        pattern = _LINK if q.format == "markdown" else _HTML_IMAGE
-        for text in texts:
-            for match in pattern.finditer(text):
-                if q.format == "markdown" and match.group(1) != "!":
-                    continue
-                target = match.group(2)
-                if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("//"):
-                    self.problem(path, q.line, N_("images must come from the course's assets/, not the web"))
-                elif not target.startswith("../assets/"):
-                    self.problem(path, q.line, N_("images are referenced as ../assets/NAME, not %(target)s", target=target))
-                elif target[len("../assets/"):] not in self.assets:
-                    self.problem(path, q.line, N_("image or file not found in assets/: %(name)s", name=target))
 
     def _draw(self, course_path: Path, draw: Any, lines: dict, i: int, questions: list) -> list[DrawRule]:
         where = line_of(lines, "quizzes", i, "draw")

@@ -89,23 +89,24 @@ _BLOCK = re.compile(r"<(p|div|table|ul|ol|h[1-6]|blockquote|pre|figure|hr|dl)\b"
 
 @lru_cache(maxsize=4096)
 def render_quiz_text(text: str, text_format: str, asset_prefix: str = "", inline: bool = False) -> str:
-    """A question, option or feedback text as safe HTML, by the question's GIFT format.
+    """A question, option or feedback text as safe HTML, by the question's GIFT format, as Moodle shows it.
 
-    ``markdown`` and ``html`` may use markup and the course's images (``../assets/NAME`` becomes ``asset_prefix +
-    NAME``), cleaned like a lesson. ``moodle`` (GIFT's default) and ``plain`` show exactly what was written, line
-    breaks kept: a ``<b>`` there is text, which is what a Chinese question such as "价格<100元" needs. ``inline`` is
-    for labels, where block elements are not allowed: one paragraph loses its ``<p>``; anything more becomes text.
-    The same text gives the same HTML, so results are cached.
+    ``markdown`` is rendered like a lesson. ``html`` and ``moodle`` (GIFT's default, Moodle's "auto-format": text
+    whose line breaks are kept and whose HTML tags are kept too) are cleaned by the lessons' allow-list. Images
+    come from the course's assets (``../assets/NAME`` becomes ``asset_prefix + NAME``). ``plain`` shows exactly
+    what was written. ``inline`` is for labels, where block elements are not allowed: one paragraph loses its
+    ``<p>``; anything more becomes text. The same text gives the same HTML, so results are cached.
     """
+    if text_format == "plain":
+        return htmllib.escape(text, quote=False).replace("\n", "<br>")
     if text_format == "markdown":
         html = render_markdown(text, asset_url=lambda name: asset_prefix + name).html.strip()
-    elif text_format == "html":
+    else:
         def asset(url: str) -> str:
             return asset_prefix + url[len("../assets/"):] if url.startswith("../assets/") else url
 
-        html = sanitize(_rewrite_links(text, asset)).strip()
-    else:
-        return htmllib.escape(text, quote=False).replace("\n", "<br>")
+        source = text.replace("\n", "<br>") if text_format == "moodle" else text
+        html = sanitize(_rewrite_links(source, asset)).strip()
     if not inline:
         return html
     single = re.fullmatch(r"<p>(.*)</p>", html, re.S)

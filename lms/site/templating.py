@@ -41,7 +41,7 @@ def quiz_plain(text: str | None, question) -> str:
     """The same text without markup, for a menu option or an accessible name."""
     from lms.catalogue.rendering import plain_text, render_quiz_text
 
-    if not text or getattr(question, "format", "moodle") not in ("markdown", "html"):
+    if not text or getattr(question, "format", "moodle") == "plain":
         return text or ""
     return plain_text(render_quiz_text(text, question.format))
 

@@ -116,5 +116,5 @@ def test_images_in_markdown_and_html_questions_follow_the_lessons_rule(tmp_path)
     assert problems_of(root) == [
         "rich-text/quizzes/formats.gift:1: image or file not found in assets/: ../assets/missing.svg",
         "rich-text/quizzes/formats.gift:7: images must come from the course's assets/, not the web",
-        "rich-text/quizzes/formats.gift:15: images are referenced as ../assets/NAME, not pics/a.png",
-    ]  # the moodle-format question shows its markdown as text, so its link is no image
+        "rich-text/quizzes/formats.gift:18: images are referenced as ../assets/NAME, not pics/a.png",
+    ]  # the moodle-format question has no markdown: its "![x](…)" is text, no image

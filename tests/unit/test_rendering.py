@@ -112,17 +112,18 @@ def test_external_links_get_noopener():
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-def test_no_script_survives_in_an_html_or_markdown_question(attack):
-    for text_format in ("html", "markdown"):
+def test_no_script_survives_in_a_question_of_any_format(attack):
+    for text_format in ("html", "markdown", "moodle"):
         html = render_quiz_text(f"题目 {attack}", text_format, "/courses/c/v1/assets/")
         assert dangerous(html) == [], (text_format, html)
         assert "<script" not in html.lower() and '="javascript:' not in html.lower()  # as text it is harmless
 
 
-def test_moodle_and_plain_texts_show_what_was_written():
-    for text_format in ("moodle", "plain"):
-        html = render_quiz_text('价格<b>不是</b>"<100元"\n第二行', text_format)
-        assert html == '价格&lt;b&gt;不是&lt;/b&gt;"&lt;100元"<br>第二行'
+def test_plain_texts_show_what_was_written_and_moodle_texts_keep_their_html():
+    assert render_quiz_text('价格<b>不是</b>"<100元"\n第二行', "plain") == '价格&lt;b&gt;不是&lt;/b&gt;"&lt;100元"<br>第二行'
+    # GIFT's default is Moodle's auto-format: line breaks kept, HTML kept but cleaned, a "<" before a digit is text.
+    html = render_quiz_text('价格<b>不是</b>"<100元"\n第二行<script>x()</script>', "moodle")
+    assert html == '价格<b>不是</b>"&lt;100元"<br>第二行'
 
 
 def test_markdown_and_html_questions_show_markup_and_the_courses_images():

@@ -397,8 +397,9 @@ def test_question_texts_are_shown_by_their_gift_format(app, make_user):
     # [html]: cleaned like a lesson.
     assert "哪句是<b>绝对化用语</b>" in page and "<i>全网最低</i>" in page
     assert "alert(" not in page and "onerror" not in page
-    # GIFT's default (moodle) format: what was written, markup as text, line breaks kept.
+    # [plain]: what was written, markup as text, line breaks kept; GIFT's default (Moodle's auto-format): HTML kept.
     assert "价格&lt;b&gt;不是&lt;/b&gt;标签" in page and '&lt;100元"，<br>换行后' in page
+    assert "GIFT 默认格式：<b>粗体</b>照样显示，<br>换行保留，价格&lt;100元也照写。" in page
     # Feedback stays out of the page until the attempt is submitted, then shows in its format too.
     assert "净含量**在右下角" not in page and "计量监督管理办法" not in page
     web.post(attempt_url + "/save", {"finish": "1"})
