@@ -10,7 +10,7 @@ from lms.db import Base
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
-from lms.orgs.models import HostImport, Invitation, Membership, Organisation
+from lms.orgs.models import HostImport, HostImportAccount, Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
 from lms.skills.models import SkillAssessment, SkillSettings
 from lms.trust.models import LogEntry, LogNode, LogState, SigningKey, StatusList
@@ -45,6 +45,7 @@ __all__ = [
     "StudyClock",
     "StudyTime",
     "HostImport",
+    "HostImportAccount",
     "Invitation",
     "Membership",
     "Notification",

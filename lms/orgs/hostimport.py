@@ -29,7 +29,7 @@ from lms.db import utcnow
 from lms.errors import Conflict, DomainError, NotFound, ValidationFailed
 from lms.mail.services import send_message
 from lms.orgs.hostfile import HostFile, HostRow, RowProblem, read_hosts
-from lms.orgs.models import HostImport, Membership, Organisation, Role
+from lms.orgs.models import HostImport, HostImportAccount, Membership, Organisation, Role
 from lms.security.passwords import is_unusable, unusable_password
 from lms.security.pii import PIICipher, PIIDecryptError
 from lms.security.tokens import new_token
@@ -216,13 +216,22 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
         ) from exc
     if cohort is not None:
         cohorts.add_members(session, cohort, [c.user.id for c in created])
-    session.add(HostImport(org_id=org.id, admin_id=admin_id, filename=unsealed.filename or "—", created=len(created),
-                           skipped=len(unsealed.skipped), cohort_id=cohort.id if cohort else None))  # fmt: skip
+    record = HostImport(org_id=org.id, admin_id=admin_id, filename=unsealed.filename or "—", created=len(created),
+                        skipped=len(unsealed.skipped), cohort_id=cohort.id if cohort else None)  # fmt: skip
+    record.accounts = [HostImportAccount(user_id=c.user.id, row=c.row) for c in created]
+    session.add(record)
     for entry in created:
         if entry.user.email:
             send_message(session, cfg, entry.user.email, subject, body(org, entry.link, SET_PASSWORD_DAYS))
             entry.link = None  # mailed: not shown
     return created, cohort
+
+
+def get_import(session: Session, org_id: int, import_id: int) -> HostImport:
+    found = session.scalar(select(HostImport).where(HostImport.id == import_id, HostImport.org_id == org_id))
+    if found is None:
+        raise NotFound("no such import in this organisation")
+    return found
 
 
 def recent_imports(session: Session, org_id: int, limit: int = 20) -> list[HostImport]:

@@ -14,6 +14,7 @@ from lms.orgs import bp, hostimport
 from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
+from lms.security.passwords import is_unusable
 
 ADMINS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
 
@@ -168,3 +169,11 @@ def renew_link(org_slug: str, user_id: int):
         return back
     return _no_store(render_template("orgs/new_link.html", org=g.org, user=user, link=link,
                                      days=hostimport.SET_PASSWORD_DAYS))  # fmt: skip
+
+
+@bp.get("/orgs/<org_slug>/hosts/imports/<int:import_id>")
+@rule(ADMINS)
+def import_detail(org_slug: str, import_id: int):
+    """One earlier import: the accounts it created, row by row, and which of them have chosen a password yet."""
+    record = hostimport.get_import(get_session(), g.org.id, import_id)
+    return render_template("orgs/import_detail.html", org=g.org, record=record, is_unusable=is_unusable)

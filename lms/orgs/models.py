@@ -81,7 +81,8 @@ class Invitation(Base):
 
 
 class HostImport(Base):
-    """A record of each confirmed host import: who imported how many hosts from which file, and when."""
+    """A record of each confirmed host import: who imported how many hosts from which file, when, and which
+    accounts it created."""
 
     __tablename__ = "host_imports"
 
@@ -95,3 +96,19 @@ class HostImport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     admin: Mapped[User | None] = relationship()
+    accounts: Mapped[list[HostImportAccount]] = relationship(
+        back_populates="host_import", order_by="HostImportAccount.row", cascade="all, delete-orphan"
+    )
+
+
+class HostImportAccount(Base):
+    """An account a host import created, with the file's row it came from."""
+
+    __tablename__ = "host_import_accounts"
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("host_imports.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    row: Mapped[int] = mapped_column(Integer)
+
+    host_import: Mapped[HostImport] = relationship(back_populates="accounts")
+    user: Mapped[User] = relationship()

@@ -283,6 +283,15 @@ def test_each_confirmed_import_is_recorded_for_the_organisation(app, mcn):
     cancelled = upload(mcn, other.encode("utf-8"), filename="cancelled.csv").get_data(as_text=True)
     confirm(mcn, cancelled, action="cancel")
     assert "cancelled.csv" not in mcn.get(URL).get_data(as_text=True)  # only confirmed imports are recorded
+    # Each import lists the accounts it created, by the file's row, and whether they have chosen a password.
+    detail_url = re.search(r'href="(/orgs/mcn-a/hosts/imports/\d+)">十一月新人.csv<', page).group(1)
+    detail = mcn.get(detail_url).get_data(as_text=True)
+    rows = re.findall(r'Row">(\d+)</td><td data-label="Name">([^<]+)</td>', detail)
+    assert rows == [("2", "小美"), ("3", "阿杰")] and detail.count("not chosen yet") == 2
+    other_admin = Browserish(app.test_client())
+    other_admin.login("otheradmin@example.com", PASSWORD)
+    assert other_admin.get(detail_url).status_code == 403
+    assert other_admin.get(detail_url.replace("mcn-a", "mcn-b")).status_code == 404  # not an import of theirs
 
 
 def path_of(link: str) -> str:
