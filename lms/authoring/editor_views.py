@@ -224,15 +224,21 @@ def delete_asset(org_slug: str, slug: str, name: str):
 # --- quizzes ---------------------------------------------------------------------------------------------------
 
 
-def _settings(form: QuizSettingsForm) -> dict:
-    draw = []
-    for number, line in enumerate((form.draw.data or "").replace("：", ":").splitlines(), 1):
+def _pools(text: str) -> list[dict]:
+    pools = []
+    for number, line in enumerate(text.replace("：", ":").splitlines(), 1):
         if not line.strip():
             continue
         category, _sep, count = line.rpartition(":")
         if not category.strip() or not count.strip().isdigit():
             raise QuestionError(_("Line %(n)d: write a pool as category: count.", n=number), "draw")
-        draw.append({"category": category.strip(), "count": int(count)})
+        pools.append({"category": category.strip(), "count": int(count)})
+    return pools
+
+
+def _settings(form: QuizSettingsForm) -> dict:
+    text = (form.draw.data or "").strip()
+    draw = int(text) if text.isdigit() else _pools(text)  # one number: that many from the whole bank
     # No draw rule: every question, in a shuffled order (the checker refuses an empty list).
     return {"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
             "pass_mark": form.pass_mark.data, **({"draw": draw} if draw else {}), "time_limit_minutes": form.time_limit_minutes.data,
@@ -276,7 +282,12 @@ def _question_form(values: dict | None = None) -> QuestionForm:
 
 def _settings_form(entry: dict) -> QuizSettingsForm:
     title = entry.get("title") if isinstance(entry.get("title"), dict) else {}
-    draw = "\n".join(f"{d.get('category')}: {d.get('count')}" for d in entry.get("draw") or [] if isinstance(d, dict))
+    rule_ = entry.get("draw")  # a number (that many from the whole bank) or a list of pools
+    if isinstance(rule_, int) and not isinstance(rule_, bool):
+        draw = str(rule_)
+    else:
+        pools = rule_ if isinstance(rule_, list) else []
+        draw = "\n".join(f"{d.get('category')}: {d.get('count')}" for d in pools if isinstance(d, dict))
     return QuizSettingsForm(prefix="quiz", data={
         "quiz_id": entry.get("id"), "title_zh": title.get("zh-CN", ""), "title_en": title.get("en", ""),
         "pass_mark": entry.get("pass_mark", 60), "draw": draw, "time_limit_minutes": entry.get("time_limit_minutes", 0),

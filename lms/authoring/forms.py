@@ -103,7 +103,8 @@ class QuizSettingsForm(BaseForm):
     title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
     pass_mark = IntegerField(_l("Pass mark (%)"), default=60, validators=[_number, NumberRange(0, 100)])
     draw = TextAreaField(_l("Questions drawn per attempt"), validators=[Length(max=2000)], render_kw={"rows": 3},
-                         description=_l("One pool per line as category: count, e.g. ads: 5. Empty: every question."))
+                         description=_l("One pool per line as category: count, e.g. ads: 5. Or one number: that many from "
+                                         "all the questions. Empty: every question."))
     time_limit_minutes = IntegerField(_l("Time limit in minutes (0 = none)"), default=0,
                                       validators=[_number, NumberRange(0, 600)])
     attempts = IntegerField(_l("Attempts (0 = unlimited)"), default=3, validators=[_number, NumberRange(0, 100)])

@@ -23,11 +23,13 @@ from lms.authoring.forms import (
     choices,
 )
 from lms.catalogue.labels import AREA_LABELS, skill_names, vertical_labels
+from lms.catalogue.models import Quiz
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.i18n import error_text
 from lms.orgs.models import Organisation, OrgKind, Role
+from lms.quizzes.gift import GiftError, from_dict, parse
 from lms.security.access import SITE_ADMIN, org_roles, rule
 
 bp = Blueprint("authoring", __name__, url_prefix="/orgs/<org_slug>/authoring")
@@ -116,7 +118,33 @@ def edit_course(org_slug: str, slug: str):
         flash(message(exc), "error")
         return redirect(url_for("authoring.index", org_slug=org_slug))
     session.commit()
-    return redirect(url_for("authoring.draft", org_slug=org_slug, slug=draft.slug))
+    target = _question_in_draft(session, draft, request.form.get("quiz_id", ""), request.form.get("question", ""))
+    return redirect(target or url_for("authoring.draft", org_slug=org_slug, slug=draft.slug))
+
+
+def _question_in_draft(session, draft, quiz_id: str, index: str) -> str | None:
+    """Where to edit a question a trainer found weak on the statistics page, if the draft still holds it at the same
+    place (the draft may have changed since the version the hosts answered)."""
+    if not (quiz_id.isdigit() and index.isdigit()):
+        return None
+    quiz = session.get(Quiz, int(quiz_id))
+    if quiz is None or quiz.version.course.slug != draft.slug or quiz.version.course.org_id != g.org.id:
+        return None
+    position = int(index)
+    gift = services.files_of(draft).get(f"quizzes/{quiz.key}.gift")
+    if gift is None or position >= len(quiz.questions):
+        return None
+    page = url_for("authoring.quiz", org_slug=g.org.slug, slug=draft.slug, quiz_id=quiz.key)
+    try:
+        questions = parse(gift.decode("utf-8", "replace"))
+    except GiftError:
+        questions = []
+    if position < len(questions) and questions[position].text == from_dict(quiz.questions[position]).text:
+        return url_for("authoring.quiz", org_slug=g.org.slug, slug=draft.slug, quiz_id=quiz.key, edit=position) + \
+            "#new-question"
+    flash(_("The draft's questions have changed since the version your hosts answered: find the question in the "
+            "list below."), "info")  # fmt: skip
+    return page
 
 
 @bp.post("/courses/<slug>/share")

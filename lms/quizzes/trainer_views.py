@@ -62,5 +62,6 @@ def statistics(org_slug: str, quiz_id: int):
     quiz, report, attempts = trainer.question_report(get_session(), g.org.id, quiz_id)
     if attempts == 0:
         return render_template("catalogue/not_found.html"), 404
+    editable = quiz.version.course.org_id == g.org.id  # the organisation's own course: its trainers can fix it
     return render_template("quizzes/statistics.html", org=g.org, quiz=quiz, report=report, attempts=attempts,
-                           locale=locale_code())
+                           locale=locale_code(), editable=editable, form=ConfirmForm())  # fmt: skip

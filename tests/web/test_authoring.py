@@ -541,3 +541,22 @@ def test_a_trainer_previews_every_question_as_hosts_see_it_with_its_key(app, peo
                  content_type="multipart/form-data")  # fmt: skip
     page = trainer.get(f"{quiz_url}/preview").get_data(as_text=True)
     assert "The question file has errors" in page and 'class="question card' not in page
+
+
+def test_quiz_settings_take_pools_or_one_number(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft, quiz_url = new_quiz(trainer, "mcn-draws")
+    settings = {"action": "settings", "quiz-title_zh": "测验", "quiz-title_en": "Quiz", "quiz-pass_mark": "60",
+                "quiz-time_limit_minutes": "0", "quiz-attempts": "3", "quiz-cooldown_minutes": "0",
+                "quiz-feedback": "after_submit", "quiz-grade": "highest", "quiz-required": "y"}  # fmt: skip
+    assert trainer.send(quiz_url, {**settings, "quiz-draw": "5"}).status_code == 302
+    yaml_text = trainer.get(f"{draft}export.zip").data
+    with zipfile.ZipFile(io.BytesIO(yaml_text)) as archive:
+        assert "draw: 5" in archive.read("mcn-draws/course.yaml").decode()
+    page = trainer.get(quiz_url).get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*name="quiz-draw"[^>]*>\s*5</textarea>', page)  # shown as written, not a 500
+    assert trainer.send(quiz_url, {**settings, "quiz-draw": "returns: 2\nads：1"}).status_code == 302
+    page = trainer.get(quiz_url).get_data(as_text=True)
+    assert re.search(r'name="quiz-draw"[^>]*>\s*returns: 2\nads: 1</textarea>', page)
+    r = trainer.send(quiz_url, {**settings, "quiz-draw": "returns two"})
+    assert r.status_code == 400 and "Line 1: write a pool as category: count." in r.get_data(as_text=True)

@@ -457,3 +457,37 @@ def test_the_attempt_page_saves_itself_and_nothing_more(app, host):
     assert "Time is up" in page
     with app.app_context():
         assert get_session().get(QuizAttempt, attempt_id).score < 100  # the late answers did not count
+
+
+def test_a_weak_question_is_opened_in_the_editor_from_its_statistics(app, host, two_mcns):
+    trainer_a, _trainer_b = two_mcns
+    attempt_id = start(host)
+    submit(host, attempt_id, right_answers(app, attempt_id))
+    with app.app_context():
+        session = get_session()
+        quiz_id = session.scalar(select(Quiz.id).where(Quiz.key == "final"))
+    stats_url = f"/orgs/mcn-a/quiz-statistics/{quiz_id}"
+    assert "Fix this question" not in trainer_a.get(stats_url).get_data(as_text=True)  # a shared course: not theirs
+    with app.app_context():
+        from lms.catalogue.models import Course
+        from lms.orgs.models import Organisation
+
+        session = get_session()
+        course = session.scalar(select(Course).where(Course.slug == "all-types"))
+        course.org_id = session.scalar(select(Organisation.id).where(Organisation.slug == "mcn-a"))
+        session.commit()
+        quiz = session.get(Quiz, quiz_id)
+        index, text = 2, from_dict(quiz.questions[2]).text
+    page = trainer_a.get(stats_url).get_data(as_text=True)
+    assert page.count("Fix this question in the course editor") == 8
+    fix = {"quiz_id": str(quiz_id), "question": str(index)}
+    r = trainer_a.post("/orgs/mcn-a/authoring/courses/all-types/edit", fix, form_page=stats_url)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/quizzes/final?edit={index}#new-question")
+    editor = trainer_a.get(r.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert f"Edit question {index + 1}" in editor and text in editor, re.findall(r"<h[12][^>]*>(.*?)</h[12]>", editor)
+    # Once the draft's questions have moved, the trainer lands on the quiz's list instead of the wrong question.
+    trainer_a.post("/orgs/mcn-a/authoring/all-types/quizzes/final",
+                   {"action": "delete-question", "index": "0"}, form_page="/orgs/mcn-a/authoring/all-types/quizzes/final")
+    r = trainer_a.post("/orgs/mcn-a/authoring/courses/all-types/edit", fix, form_page=stats_url, follow_redirects=True)
+    assert "have changed since the version your hosts answered" in r.get_data(as_text=True)
+    assert "Edit question" not in r.get_data(as_text=True)
