@@ -6,7 +6,7 @@ text as an ordinary ``str`` (the CLI prints it, tests compare it, JSON stores it
 template and values. A page runs it through the ``localize`` filter, which translates the template and fills
 in the same values. ``N_`` is one of Babel's default keywords, so ``make i18n-update`` extracts the templates.
 
-Templates use ``%(name)s`` placeholders (a literal percent sign is ``%%``) and are always formatted, with or
+A template names its values as ``%(name)s`` (a literal percent sign is ``%%``) and is always formatted, with or
 without values, so the English text and every translation follow one rule.
 """
 
@@ -42,5 +42,5 @@ def localize(text: str, translate) -> str:
     params = {key: localize(value, translate) for key, value in text.params.items()}  # nested messages too
     try:
         return translate(text.template) % params
-    except (KeyError, TypeError, ValueError):  # a translation whose placeholders drifted: English, not a 500
+    except (KeyError, TypeError, ValueError):  # a translation naming other values than the English: show English
         return str(text)

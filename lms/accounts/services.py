@@ -141,16 +141,16 @@ def request_password_reset(session: Session, cfg: Config, *, login: str, link_fo
     user = find_user(session, ident)
     if user is None:
         return
-    token, digest = new_token()
-    session.add(
-        PasswordResetToken(
-            user_id=user.id,
-            token_hash=digest,
-            expires_at=utcnow() + timedelta(minutes=cfg.password_reset_minutes),
-        )
-    )
+    token = issue_reset_token(session, user.id, utcnow() + timedelta(minutes=cfg.password_reset_minutes))
     session.flush()
     send_message(session, cfg, user.login_name, subject, body(link_for(token), cfg.password_reset_minutes))
+
+
+def issue_reset_token(session: Session, user_id: int, expires_at: datetime) -> str:
+    """A single-use link token for choosing a password; only its hash is stored."""
+    token, digest = new_token()
+    session.add(PasswordResetToken(user_id=user_id, token_hash=digest, expires_at=expires_at))
+    return token
 
 
 def _valid_reset_token(session: Session, token: str, now: datetime) -> PasswordResetToken:

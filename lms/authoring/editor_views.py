@@ -149,6 +149,11 @@ def delete_lesson(org_slug: str, slug: str, name: str):
     return _back(slug, "#lessons")
 
 
+def _draft_images(org_slug: str, slug: str) -> str:
+    """What the address of every image of the draft starts with (an asset "x", less the "x")."""
+    return url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]
+
+
 @bp.post("/<slug>/preview")
 @rule(TRAINERS)
 def preview(org_slug: str, slug: str):
@@ -162,8 +167,7 @@ def preview(org_slug: str, slug: str):
     if text_format is not None:
         if text_format not in TEXT_FORMATS:
             abort(400)
-        images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]  # the draft's image address
-        return jsonify(html=render_quiz_text(text, text_format, images))
+        return jsonify(html=render_quiz_text(text, text_format, _draft_images(org_slug, slug)))
     rendered = render_markdown(
         text, asset_url=lambda asset: url_for("authoring.asset", org_slug=org_slug, slug=slug, name=asset),
         lesson_url=lambda target: url_for("authoring.lesson", org_slug=org_slug, slug=slug, name=target.split("#")[0]),
@@ -282,11 +286,11 @@ def _question_form(values: dict | None = None) -> QuestionForm:
 
 def _settings_form(entry: dict) -> QuizSettingsForm:
     title = entry.get("title") if isinstance(entry.get("title"), dict) else {}
-    rule_ = entry.get("draw")  # a number (that many from the whole bank) or a list of pools
-    if isinstance(rule_, int) and not isinstance(rule_, bool):
-        draw = str(rule_)
+    drawn = entry.get("draw")  # a number (that many from the whole bank) or a list of pools
+    if isinstance(drawn, int) and not isinstance(drawn, bool):
+        draw = str(drawn)
     else:
-        pools = rule_ if isinstance(rule_, list) else []
+        pools = drawn if isinstance(drawn, list) else []
         draw = "\n".join(f"{d.get('category')}: {d.get('count')}" for d in pools if isinstance(d, dict))
     return QuizSettingsForm(prefix="quiz", data={
         "quiz_id": entry.get("id"), "title_zh": title.get("zh-CN", ""), "title_en": title.get("en", ""),
@@ -380,10 +384,10 @@ def quiz_preview(org_slug: str, slug: str, quiz_id: str):
     except GiftError:
         questions = None  # the quiz page lists the errors; the preview says where to fix them
     items = [PreviewItem(i, q) for i, q in enumerate(questions or [])]
-    images = url_for("authoring.asset", org_slug=org_slug, slug=slug, name="x")[:-1]  # the draft's image address
     return render_template("authoring/quiz_preview.html", org=g.org, draft_slug=slug, quiz_id=quiz_id, items=items,
-                           broken=questions is None, quiz={"version": images}, matching_choices=matching_choices,
-                           asked_pairs=asked_pairs, ordering_positions=lambda item: [""] * len(item.question.answers),
+                           broken=questions is None, quiz={"version": _draft_images(org_slug, slug)},
+                           matching_choices=matching_choices, asked_pairs=asked_pairs,
+                           ordering_positions=lambda item: [""] * len(item.question.answers),
                            kind_labels=dict(QUESTION_KINDS))  # fmt: skip
 
 

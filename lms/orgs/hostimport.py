@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import PasswordResetToken, RealNameProfile, User
 from lms.accounts.realname import ID_PROBLEMS, store_provided_real_name
+from lms.accounts.services import issue_reset_token
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
 from lms.config import Config
@@ -32,7 +33,6 @@ from lms.orgs.hostfile import HostFile, HostRow, RowProblem, read_hosts
 from lms.orgs.models import HostImport, HostImportAccount, Membership, Organisation, Role
 from lms.security.passwords import is_unusable, unusable_password
 from lms.security.pii import PIICipher, PIIDecryptError
-from lms.security.tokens import new_token
 
 SALT = "lms.orgs.host-import.v1"
 PAYLOAD_MINUTES = 30
@@ -206,9 +206,7 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
                 if row.legal_name and row.id_number:
                     store_provided_real_name(session, cipher, user, org_id=org.id, legal_name=row.legal_name,
                                              id_number=row.id_number)  # fmt: skip
-                token, digest = new_token()
-                session.add(PasswordResetToken(user_id=user.id, token_hash=digest, expires_at=expires))
-                created.append(Created(row.row, user, link_for(token)))
+                created.append(Created(row.row, user, link_for(issue_reset_token(session, user.id, expires))))
             session.flush()
     except IntegrityError as exc:  # an account or ID number taken at the same moment by another request
         raise Conflict(
@@ -254,9 +252,7 @@ def renew_set_password_link(session: Session, cfg: Config, org: Organisation, us
     now = utcnow()
     session.execute(update(PasswordResetToken).where(PasswordResetToken.user_id == user.id,
                                                      PasswordResetToken.used_at.is_(None)).values(used_at=now))  # fmt: skip
-    token, digest = new_token()
-    session.add(PasswordResetToken(user_id=user.id, token_hash=digest, expires_at=now + timedelta(days=SET_PASSWORD_DAYS)))
-    link = link_for(token)
+    link = link_for(issue_reset_token(session, user.id, now + timedelta(days=SET_PASSWORD_DAYS)))
     if user.email:
         send_message(session, cfg, user.email, subject, body(org, link, SET_PASSWORD_DAYS))
         return user, None

@@ -378,7 +378,8 @@ def test_an_incomplete_or_repeated_ordering_is_refused_on_its_question(app, host
     assert r.status_code == 302
 
 
-def test_question_texts_are_shown_by_their_gift_format(app, make_user):
+def start_rich_quiz(app, make_user, key: str) -> tuple[Browserish, str]:
+    """A host enrolled on the rich-quiz fixture course, with an attempt at quiz ``key`` started: (host, its URL)."""
     with app.app_context():
         session = get_session()
         sync_catalogue(session, load_catalogue(ROOT / "tests" / "fixtures" / "rich-quiz"))
@@ -387,8 +388,12 @@ def test_question_texts_are_shown_by_their_gift_format(app, make_user):
     web = Browserish(app.test_client())
     web.login("reader@example.com", PASSWORD)
     web.post("/courses/rich-text/enrol", {}, form_page="/courses/rich-text")
-    r = web.post("/courses/rich-text/quizzes/formats/start", {}, form_page="/courses/rich-text/quizzes/formats")
-    attempt_url = r.headers["Location"]
+    r = web.post(f"/courses/rich-text/quizzes/{key}/start", {}, form_page=f"/courses/rich-text/quizzes/{key}")
+    return web, r.headers["Location"]
+
+
+def test_question_texts_are_shown_by_their_gift_format(app, make_user):
+    web, attempt_url = start_rich_quiz(app, make_user, "formats")
     page = web.get(attempt_url).get_data(as_text=True)
     # [markdown]: markup and the course's own image; options inline in their labels.
     assert "标签上的 <strong>净含量</strong>" in page
@@ -409,16 +414,7 @@ def test_question_texts_are_shown_by_their_gift_format(app, make_user):
 
 
 def test_an_ordering_question_checked_at_once_explains_its_items(app, make_user):
-    with app.app_context():
-        session = get_session()
-        sync_catalogue(session, load_catalogue(ROOT / "tests" / "fixtures" / "rich-quiz"))
-        session.commit()
-    make_user("orderer@example.com")
-    web = Browserish(app.test_client())
-    web.login("orderer@example.com", PASSWORD)
-    web.post("/courses/rich-text/enrol", {}, form_page="/courses/rich-text")
-    r = web.post("/courses/rich-text/quizzes/steps/start", {}, form_page="/courses/rich-text/quizzes/steps")
-    attempt_url = r.headers["Location"]
+    web, attempt_url = start_rich_quiz(app, make_user, "steps")
     attempt_id = int(attempt_url.rsplit("/", 1)[1])
     page = web.get(attempt_url).get_data(as_text=True)
     assert "先确认是否在七日内" not in page  # nothing before the check
