@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lms.catalogue.fairness import quiz_fairness
 from lms.catalogue.loader import ASSET_TYPES, LoadResult
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.catalogue.rendering import render_markdown
@@ -189,6 +190,7 @@ def catalogue_stats(result: LoadResult) -> list[dict]:
                 "lessons": [{"slug": lesson.slug, "chars": lesson.han_chars} for lesson in spec.lessons],
                 "questions": len(questions),
                 "questions_with_feedback": sum(1 for q in questions if (q.general_feedback or "").strip()),
+                "quiz_fairness": {quiz.id: quiz_fairness(quiz.questions).as_dict() for quiz in spec.quizzes},
             }
         )
     return stats

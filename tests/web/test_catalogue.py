@@ -191,6 +191,11 @@ def test_stats_json_for_scripts(app):
                         {"slug": "words-to-avoid", "chars": data[0]["lessons"][1]["chars"]}],
             "questions": 5,
             "questions_with_feedback": 5,
+            "quiz_fairness": {"final": {
+                "single_choice": 1, "key_longest": 0, "key_longest_share": 0.0,
+                "true_false": {"true": 1, "false": 0, "cue_in_true": 0, "cue_in_false": 0, "cue_gap": 0.0},
+                "multi_unmarked": [],
+            }},
         }
     ]
     assert all(lesson["chars"] > 20 for lesson in data[0]["lessons"])
