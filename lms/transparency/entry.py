@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lms.certificates import note, numbers, tlog
-
-from .dataintegrity import parse_date_time_stamp
-from .jcs import canonicalize
+from lms import certnumbers
+from lms.credentials.dataintegrity import parse_date_time_stamp
+from lms.credentials.jcs import canonicalize
+from lms.transparency import merkle, note
 
 __all__ = [
     "KINDS",
@@ -78,7 +78,7 @@ def credential_sha256(credential: dict[str, Any]) -> str:
 
 
 def _number(value: str, what: str) -> str:
-    if not isinstance(value, str) or not numbers.is_valid_raw(value):
+    if not isinstance(value, str) or not certnumbers.is_valid_raw(value):
         raise LogEntryError(f"{what} must be a normalised certificate number with a valid check character")
     return value
 
@@ -138,17 +138,17 @@ def parse_entry(data: bytes) -> LogEntry:
 
 def entry_leaf_hash(data: bytes) -> bytes:
     """RFC 9162 leaf hash of an entry: SHA-256(0x00 ‖ entry bytes)."""
-    return tlog.leaf_hash(data)
+    return merkle.leaf_hash(data)
 
 
 def rebuild_root(entries: Iterable[bytes]) -> tuple[int, bytes]:
     """(tree size, root hash) of a log holding `entries` in order: each entry is parsed (so a malformed one is
     refused), hashed as a leaf and appended. Compare the result with a checkpoint's size and root."""
-    store, size = tlog.MemoryNodeStore(), 0
+    store, size = merkle.MemoryNodeStore(), 0
     for data in entries:
         parse_entry(data)
-        size = tlog.append(store, size, entry_leaf_hash(data))
-    return size, tlog.root(store, size)
+        size = merkle.append(store, size, entry_leaf_hash(data))
+    return size, merkle.root(store, size)
 
 
 # --- checking a credential's inclusion ---------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def expected_entry(credential: dict[str, Any], logged: bytes | None) -> bytes:
     subject = credential.get("credentialSubject")
     if not isinstance(subject, dict) or not isinstance(subject.get("licenseNumber"), str):
         raise LogEntryError("the credential has no licenseNumber to find its log entry by")
-    number = numbers.normalise(subject["licenseNumber"])
+    number = certnumbers.normalise(subject["licenseNumber"])
     digest = credential_sha256(credential)
     at = parse_date_time_stamp(credential.get("validFrom"))
     if logged is None:
