@@ -11,19 +11,18 @@ import time
 from _common import describe, make_app, timed
 from sqlalchemy import insert, text
 
-from lms.certificates import tlog
 from lms.db import get_session
-from lms.trust import log
-from lms.trust.models import LogNode, LogState
+from lms.transparency import log, merkle
+from lms.transparency.models import LogNode, LogState
 
 SIZES = (10_000, 1_000_000)
 
 
 
-def build_memory(n: int) -> tlog.MemoryNodeStore:
-    store, size = tlog.MemoryNodeStore(), 0
+def build_memory(n: int) -> merkle.MemoryNodeStore:
+    store, size = merkle.MemoryNodeStore(), 0
     for i in range(n):
-        size = tlog.append(store, size, tlog.leaf_hash(i.to_bytes(8, "big")))
+        size = merkle.append(store, size, merkle.leaf_hash(i.to_bytes(8, "big")))
     return store
 
 
@@ -31,7 +30,7 @@ def main() -> None:
     rng = random.Random(1)
     app, url = make_app()
     cfg = app.config["LMS"]
-    describe("baseline: one leaf hash (SHA-256)", timed(lambda: tlog.leaf_hash(b"x" * 120), 2000), 1e6, "µs")
+    describe("baseline: one leaf hash (SHA-256)", timed(lambda: merkle.leaf_hash(b"x" * 120), 2000), 1e6, "µs")
     for n in SIZES:
         started = time.perf_counter()
         store = build_memory(n)
@@ -40,13 +39,13 @@ def main() -> None:
 
         def mem_append():
             nonlocal size
-            size = tlog.append(store, size, tlog.leaf_hash(size.to_bytes(8, "big")))
+            size = merkle.append(store, size, merkle.leaf_hash(size.to_bytes(8, "big")))
 
         describe("memory: append", timed(mem_append, 2000), 1e6, "µs")
-        describe("memory: inclusion proof", timed(lambda: tlog.inclusion_proof(store, rng.randrange(n), n), 2000), 1e6, "µs")
+        describe("memory: inclusion proof", timed(lambda: merkle.inclusion_proof(store, rng.randrange(n), n), 2000), 1e6, "µs")
         reads_before = store.reads
         for _ in range(100):
-            tlog.inclusion_proof(store, rng.randrange(n), n)
+            merkle.inclusion_proof(store, rng.randrange(n), n)
         print(f"{'memory: node reads per proof':<44} {(store.reads - reads_before) / 100:.1f}")
 
         # The same tree in the database: bulk-load its nodes, then time the site's own code paths.
@@ -62,7 +61,7 @@ def main() -> None:
             db_store = log.DbNodeStore(session)
             describe(f"{url.split(':')[0]}: SELECT 1 (baseline)", timed(lambda: session.execute(text("SELECT 1")), 500))
             describe(f"{url.split(':')[0]}: inclusion proof",
-                     timed(lambda: tlog.inclusion_proof(db_store, rng.randrange(size), size), 300))
+                     timed(lambda: merkle.inclusion_proof(db_store, rng.randrange(size), size), 300))
 
             def db_append():
                 log.append(session, cfg, b"bench entry", None)

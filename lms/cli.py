@@ -32,7 +32,8 @@ def register_commands(app: Flask) -> None:
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
     from lms.skills.cli import skills
-    from lms.trust.cli import keys_group, verify_command, witness_command, witness_keygen_command
+    from lms.transparency.cli import witness_command, witness_keygen_command
+    from lms.trust.cli import keys_group, verify_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
                     bureau, witness_command, witness_keygen_command, notifications, mail):

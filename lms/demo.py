@@ -20,7 +20,7 @@ from lms.catalogue.services import sync_catalogue
 from lms.accounts import idcard
 from lms.accounts.realname import save_real_name
 from lms.catalogue.models import Course, Lesson, Quiz
-from lms.certificates import numbers
+from lms import certnumbers
 from lms.certificates.models import VALID
 from lms.certificates.services import certificate_for, revoke, try_issue
 from lms.config import PROJECT_ROOT, Config
@@ -100,7 +100,7 @@ def load_demo(
         if revoked and certificate.status == VALID:
             revoke(session, certificate, None, "演示：复核发现该学员的测验由他人代考，证书撤销。", cfg)
         label = "revoked certificate" if certificate.status != VALID else "valid certificate"
-        summary.certificates.append((label, numbers.format(certificate.number)))
+        summary.certificates.append((label, certnumbers.format(certificate.number)))
     _demo_cohort(session, by_slug["demo-mcn"])
     session.flush()
     return summary

@@ -2,7 +2,7 @@
 
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
 from lms.authoring.models import CourseDraft, DraftFile
-from lms.bureau.models import ApiToken, AuditEvent, BulkCheck, Cosignature, WitnessKey
+from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
@@ -13,7 +13,8 @@ from lms.notifications.models import Notification
 from lms.orgs.models import HostImport, HostImportAccount, Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
 from lms.skills.models import SkillAssessment, SkillSettings
-from lms.trust.models import LogEntry, LogNode, LogState, SigningKey, StatusList
+from lms.transparency.models import Cosignature, LogEntry, LogNode, LogState, WitnessKey
+from lms.trust.models import SigningKey, StatusList
 
 __all__ = [
     "ApiToken",

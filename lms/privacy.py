@@ -8,9 +8,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.accounts.realname import personal_data_export
-from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.learning import services as learning
 from lms.notifications.models import Notification
@@ -38,7 +38,7 @@ def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
         for a in session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.id))
     ]  # fmt: skip
     data["certificates"] = [
-        {"number": numbers.format(c.number), "status": c.status, "course": c.course_slug,
+        {"number": certnumbers.format(c.number), "status": c.status, "course": c.course_slug,
          "issued_at": c.issued_at.isoformat(), "hours": c.hours}
         for c in session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id))
     ]  # fmt: skip

@@ -38,7 +38,7 @@ from lms.db import get_session
 from lms.i18n import error_text
 from lms.quizzes.answers import asked_pairs, matching_choices
 from lms.quizzes.gift import GiftError, parse
-from lms.quizzes.model import TEXT_FORMATS
+from lms.quizzes.questions import TEXT_FORMATS
 from lms.security.access import rule
 
 _QUIZ_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

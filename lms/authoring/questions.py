@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from lms.messages import N_
 from lms.quizzes.gift import Answer, GiftError, NumericalAnswer, Pair, Question, export, parse
-from lms.quizzes.model import TEXT_FORMATS
+from lms.quizzes.questions import TEXT_FORMATS
 
 EDITABLE_TYPES = ("multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching", "ordering",
                   "essay", "description")  # fmt: skip

@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.accounts.realname import current_consent, decrypt_id_number
 from lms.catalogue.models import CourseVersion, Lesson
-from lms.certificates import numbers
 from lms.cohorts.models import CohortSubmission
 from lms.cohorts.services import Dashboard, dashboard
 from lms.errors import NotFound
@@ -86,7 +86,7 @@ def roster_rows(session: Session, cipher: PIICipher, submission: CohortSubmissio
                 assigned.course.current_version.title_zh if assigned.course.current_version else assigned.course.slug,
                 board.cohort.starts_on.isoformat(), board.cohort.ends_on.isoformat(), cell.hours,
                 "" if cell.quiz_score is None else cell.quiz_score,
-                numbers.format(certificate.number) if certificate else "", certificate.status if certificate else "",
+                certnumbers.format(certificate.number) if certificate else "", certificate.status if certificate else "",
             ])  # fmt: skip
     return rows
 

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import codecs
 
-from lms.bureau.columns import FIELDS
-from lms.bureau.csvfile import read_csv
-from lms.bureau.model import (
+from lms.bureau.bulkrows import (
     ERROR_CODES,
     MAX_ROWS,
     PROBLEMS,
@@ -35,6 +33,8 @@ from lms.bureau.model import (
     BulkRow,
     Problem,
 )
+from lms.bureau.columns import FIELDS
+from lms.bureau.csvfile import read_csv
 from lms.bureau.results import write_results_csv, write_results_xlsx
 from lms.bureau.rows import normalise_id_number
 from lms.bureau.xlsxfile import read_xlsx

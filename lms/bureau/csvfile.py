@@ -12,8 +12,8 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import PurePath
 
+from lms.bureau.bulkrows import HEADER_SCAN_ROWS, BulkFile, BulkFileError
 from lms.bureau.columns import NAME, NUMBER
-from lms.bureau.model import HEADER_SCAN_ROWS, BulkFile, BulkFileError
 from lms.bureau.rows import blank, map_header, parse_records
 
 _SNIFF_CHARS = 16_384

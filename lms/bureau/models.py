@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -55,30 +55,4 @@ class BulkCheck(Base):
     summary: Mapped[dict] = mapped_column(JSON)
     #: The results as UTF-8 CSV (row, number, result, detail): never an ID number.
     results_csv: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class WitnessKey(Base):
-    """A bureau's witness key (C2SP vkey, cosignature type 0x04): cosignatures made with it are accepted."""
-
-    __tablename__ = "witness_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    vkey: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class Cosignature(Base):
-    """A bureau's statement that it checked the log up to this size: a verified C2SP cosignature."""
-
-    __tablename__ = "cosignatures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    witness_key_id: Mapped[int] = mapped_column(ForeignKey("witness_keys.id", ondelete="CASCADE"))
-    tree_size: Mapped[int] = mapped_column(Integer, index=True)
-    root_hash: Mapped[str] = mapped_column(String(64))
-    timestamp: Mapped[int] = mapped_column(BigInteger)
-    line: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

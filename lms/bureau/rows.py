@@ -8,8 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from lms.bureau.columns import FIELDS, ID_NUMBER, NAME, NUMBER, Field, field_for_header
-from lms.bureau.model import (
+from lms.bureau.bulkrows import (
     EMPTY_NAME,
     EMPTY_NUMBER,
     EXCEL_DIGITS,
@@ -23,6 +22,7 @@ from lms.bureau.model import (
     BulkRow,
     Problem,
 )
+from lms.bureau.columns import FIELDS, ID_NUMBER, NAME, NUMBER, Field, field_for_header
 
 _FORCED_TEXT = re.compile(r'="(.*)"', re.DOTALL)  # ="110105…", the CSV trick to keep Excel off a number
 _SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")  # 1.10105E+17, how Excel shows a long number

@@ -17,10 +17,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import certnumbers
 from lms.accounts import idcard
 from lms.bureau.bulkfile import BulkRow
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
-from lms.certificates import numbers
 from lms.certificates.models import REVOKED, SUPERSEDED, Certificate
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
@@ -59,7 +59,7 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list
         batch = rows[start:start + BATCH]
         wanted = {}
         for row in batch:
-            checked = numbers.check(row.number) if not row.problems else None
+            checked = certnumbers.check(row.number) if not row.problems else None
             if checked is not None and checked.ok:
                 wanted[row.row] = checked.normalised
         # Only the columns a check needs: no ORM objects, no credential text, for 100,000-row files.
@@ -79,14 +79,14 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> 
     if row.problems:
         return RowResult(row.row, shown, "malformed", "; ".join(_(str(p)) for p in row.problems))
     if normalised is None:
-        checked = numbers.check(row.number)
+        checked = certnumbers.check(row.number)
         detail = {"length": _("the number does not have 15 characters"),
                   "characters": _("the character “%(char)s” is not used in certificate numbers", char=checked.character),
                   "check_character": _("the check character does not match: a character is mistyped")}.get(
             checked.problem or "", _("not a certificate number"))  # fmt: skip
         return RowResult(row.row, shown, "malformed", detail)
     certificate = found.get(normalised)
-    number = numbers.format(normalised)
+    number = certnumbers.format(normalised)
     if certificate is None:
         return RowResult(row.row, number, "unknown", _("no certificate has this number"))
     if not _same_name(row.name, certificate.holder_name):
@@ -104,7 +104,7 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> 
     if certificate.status == SUPERSEDED:
         replacement = superseding.get(certificate.superseded_by_id)
         return RowResult(row.row, number, "superseded",
-                         _("replaced by %(number)s", number=numbers.format(replacement) if replacement else "?"))
+                         _("replaced by %(number)s", number=certnumbers.format(replacement) if replacement else "?"))
     return RowResult(row.row, number, "valid", _("%(course)s; %(hours)s study hours", course=certificate.course_title_zh,
                                                  hours=round(certificate.study_seconds / 3600, 1)))
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bureau import audit_subsidy, services, witnessing
+from lms.bureau import audit_subsidy, services
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_xlsx
 from lms.bureau.rows import normalise_id_number
 from lms.catalogue.views import locale_code
@@ -19,6 +19,7 @@ from lms.errors import DomainError
 from lms.extensions import csrf, limiter
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import PUBLIC, org_roles, rule
+from lms.transparency import witnessing
 
 bp = Blueprint("bureau", __name__)
 VERIFIERS = org_roles(Role.BUREAU_VERIFIER, Role.ORG_ADMIN, kind=OrgKind.BUREAU)

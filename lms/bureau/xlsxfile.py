@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from lms.bureau.model import MAX_XLSX_UNPACKED, BulkFile, BulkFileError
+from lms.bureau.bulkrows import MAX_XLSX_UNPACKED, BulkFile, BulkFileError
 from lms.bureau.rows import parse_records
 
 _NOT_XLSX = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lms.quizzes.model import Question
+from lms.quizzes.questions import Question
 
 AREAS = ("product", "compliance", "aigc", "wellbeing", "data", "supply")
 LOCALES = ("zh-CN", "en")

@@ -10,7 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from lms.certificates import numbers, services
+from lms import certnumbers
+from lms.certificates import services
 from lms.certificates.models import Certificate
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
@@ -67,8 +68,8 @@ def revoke_command(number: str, reason: str) -> None:
         click.echo(f"refused: {exc.message}", err=True)
         sys.exit(1)
     session.commit()
-    click.echo(f"revoked {numbers.format(certificate.number)}: {reason}")
-    click.echo(f"check it: {current_app.config['LMS'].base_url.rstrip('/')}/verify/{numbers.format(certificate.number)}")
+    click.echo(f"revoked {certnumbers.format(certificate.number)}: {reason}")
+    click.echo(f"check it: {current_app.config['LMS'].base_url.rstrip('/')}/verify/{certnumbers.format(certificate.number)}")
 
 
 @certificates.command("export")

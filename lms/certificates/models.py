@@ -18,7 +18,7 @@ class Certificate(Base):
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Random, grouped, with a check character (lms.certificates.numbers); stored without hyphens.
+    #: Random, grouped, with a check character (lms.certnumbers); stored without hyphens.
     number: Mapped[str] = mapped_column(String(20), unique=True)
     #: "enrollment:<id>" for the automatic issue: the database refuses a second one, whatever races.
     #: Re-issues (corrections) leave it NULL.

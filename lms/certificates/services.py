@@ -8,28 +8,29 @@ new number that marks the old one superseded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.catalogue.labels import skills_framework
-from lms.config import Config
-from lms.trust.credentials import revoke_certificate, sign_certificate
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
-from lms.certificates import numbers
 from lms.certificates.masking import mask_name
 from lms.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
+from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import china_day
 from lms.orgs.models import Membership, Organisation, Role
-from lms.quizzes.services import attempts_of, counted_score, QuizSettings
+from lms.quizzes.services import QuizSettings, attempts_of, counted_score
 from lms.signals import certificate_issued
+from lms.transparency import witnessing
+from lms.trust.credentials import revoke_certificate, sign_certificate
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _frozen_record(
     course: Course = enrollment.course
     issuer_org = session.get(Organisation, course.org_id) if course.org_id else None
     return Certificate(
-        number=numbers.normalise(numbers.new_number()),
+        number=certnumbers.normalise(certnumbers.new_number()),
         status=VALID,
         user_id=user.id,
         enrollment_id=enrollment.id,
@@ -171,9 +172,9 @@ def certificates_of(session: Session, user_id: int) -> list[Certificate]:
     return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc())))
 
 
-def find(session: Session, text: str) -> tuple[numbers.NumberCheck, Certificate | None]:
+def find(session: Session, text: str) -> tuple[certnumbers.NumberCheck, Certificate | None]:
     """Look a number up after checking its check character, so a typo is named rather than 'unknown'."""
-    checked = numbers.check(text)
+    checked = certnumbers.check(text)
     if not checked.ok:
         return checked, None
     return checked, session.scalar(select(Certificate).where(Certificate.number == checked.normalised))
@@ -261,7 +262,7 @@ def public_record(session: Session, certificate: Certificate) -> dict:
     """What anyone may see: masked name and ID, never the full ones (the API's and the verify page's data)."""
     superseded_by = session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
     return {
-        "number": numbers.format(certificate.number),
+        "number": certnumbers.format(certificate.number),
         "status": certificate.status,
         "holder": {"name_masked": mask_name(certificate.holder_name), "id_masked": certificate.holder_id_masked},
         "course": {
@@ -281,7 +282,7 @@ def public_record(session: Session, certificate: Certificate) -> dict:
         if certificate.status != REVOKED
         else {"reason": certificate.revoked_reason, "revoked_at": certificate.revoked_at.isoformat(),
               "revoked_on": china_day(certificate.revoked_at).isoformat()},
-        "superseded_by": numbers.format(superseded_by.number) if superseded_by else None,
+        "superseded_by": certnumbers.format(superseded_by.number) if superseded_by else None,
         "log": {"included": certificate.log_index is not None, "index": certificate.log_index},
     }
 
@@ -293,3 +294,25 @@ def operator_record(session: Session, certificate: Certificate) -> dict:
     record["skills"] = certificate.skills
     record["course"]["slug"] = certificate.course_slug
     return record
+
+
+@dataclass(frozen=True)
+class Witnessing:
+    organisation: str
+    tree_size: int
+    at: datetime
+
+
+def witnesses_covering(session: Session, log_index: int | None) -> list[Witnessing]:
+    """The bureaus whose latest cosignature covers this log entry (tree size beyond its index)."""
+    if log_index is None:
+        return []
+    rows = witnessing.cosignatures_covering(session, log_index)
+    org_ids = {org_id for org_id, _size, _timestamp in rows}
+    names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))).all())
+    seen: dict[str, Witnessing] = {}
+    for org_id, size, timestamp in rows:
+        if org_id in names:
+            at = datetime.fromtimestamp(timestamp, timezone.utc)
+            seen.setdefault(names[org_id], Witnessing(names[org_id], size, at))
+    return list(seen.values())

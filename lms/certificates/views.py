@@ -6,10 +6,10 @@ from flask import Blueprint, Response, current_app, flash, jsonify, redirect, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import certnumbers
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
-from lms.bureau.witnessing import witnesses_covering
-from lms.certificates import numbers, services
+from lms.certificates import services
 from lms.certificates.openapi import OPENAPI
 from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
 from lms.db import get_session
@@ -23,7 +23,7 @@ bp = Blueprint("certificates", __name__)
 
 NUMBER_PROBLEMS = {
     "length": lambda c, raw: _("A certificate number has 15 characters (three groups of five); this one has %(n)d.",
-                               n=len(numbers.normalise(raw))),
+                               n=len(certnumbers.normalise(raw))),
     "characters": lambda c, raw: _("The character “%(char)s” is never used in certificate numbers (there is no 0, 1, "
                               "O, I, L, U or Z). Check what you typed.", char=c.character),
     "check_character": lambda c, raw: _("This number has a typing mistake: its check character does not match. "
@@ -36,7 +36,7 @@ def _cfg():
 
 
 def verify_url(number: str) -> str:
-    return current_app.config["LMS"].base_url.rstrip("/") + url_for("certificates.verify", number=numbers.format(number))
+    return current_app.config["LMS"].base_url.rstrip("/") + url_for("certificates.verify", number=certnumbers.format(number))
 
 
 @bp.get("/certificates/")
@@ -52,7 +52,7 @@ def mine():
     session.commit()
     return render_template(
         "certificates/mine.html", certificates=services.certificates_of(session, current_user.id),
-        waiting=waiting, locale=locale_code(), fmt=numbers.format, china_day=china_day,
+        waiting=waiting, locale=locale_code(), fmt=certnumbers.format, china_day=china_day,
     )  # fmt: skip
 
 
@@ -64,7 +64,7 @@ def pdf(number: str):
     if certificate.user_id != current_user.id and not services.can_manage(session, current_user, certificate):
         return render_template("catalogue/not_found.html"), 404
     record = CertificateRecord(
-        number=numbers.format(certificate.number),
+        number=certnumbers.format(certificate.number),
         holder_name=certificate.holder_name,
         holder_id_masked=certificate.holder_id_masked,
         course_title_zh=certificate.course_title_zh,
@@ -80,7 +80,7 @@ def pdf(number: str):
     )
     body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
     return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{numbers.format(certificate.number)}.pdf"'})
+        "Content-Disposition": f'attachment; filename="certificate-{certnumbers.format(certificate.number)}.pdf"'})
 
 
 @bp.get("/certificates/<number>.credential.json")
@@ -92,7 +92,7 @@ def credential(number: str):
     if certificate.user_id != current_user.id or not certificate.credential:
         return render_template("catalogue/not_found.html"), 404
     return Response(certificate.credential, mimetype="application/ld+json", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{numbers.format(certificate.number)}.json"'})
+        "Content-Disposition": f'attachment; filename="certificate-{certnumbers.format(certificate.number)}.json"'})
 
 
 @bp.get("/verify/")
@@ -116,7 +116,7 @@ def verify(number: str):
     record = services.public_record(session, certificate) if certificate else None
     status = 200 if certificate else 404
     can_manage = bool(certificate and current_user.is_authenticated and services.can_manage(session, current_user, certificate))
-    witnessed = witnesses_covering(session, certificate.log_index) if certificate else []
+    witnessed = services.witnesses_covering(session, certificate.log_index) if certificate else []
     _audit_bureau_lookup(session, number, certificate)
     return render_template(
         "certificates/verify.html", number=number[:60], checked=checked, problem=problem,
@@ -185,8 +185,8 @@ def manage(number: str):
             return redirect(url_for("certificates.manage", number=number))
         session.commit()
         flash(message, "success")
-        return redirect(url_for("certificates.verify", number=numbers.format(target.number)))
+        return redirect(url_for("certificates.verify", number=certnumbers.format(target.number)))
     return render_template(
-        "certificates/manage.html", certificate=certificate, form=form, fmt=numbers.format,
+        "certificates/manage.html", certificate=certificate, form=form, fmt=certnumbers.format,
         record=services.public_record(session, certificate),
     )  # fmt: skip

@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
-from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificates_of
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
@@ -153,7 +153,7 @@ def _attempt_marks(session: Session, user_id: int, locale: str) -> list[AttemptM
 
 def _certificate_mark(certificate: Certificate, locale: str) -> CertificateMark:
     course = certificate.course_title_en if locale == "en" else certificate.course_title_zh
-    return CertificateMark(course, numbers.format(certificate.number), certificate.issued_at, certificate.status,
+    return CertificateMark(course, certnumbers.format(certificate.number), certificate.issued_at, certificate.status,
                            certificate.revoked_at)  # fmt: skip
 
 

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.catalogue.services import get_visible_course
-from lms.certificates import numbers
 from lms.cohorts import export
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.cohorts.progress import Cell, course_cell
@@ -142,13 +142,13 @@ def export_rows(session: Session, board: Dashboard, locale: str, *, with_hours: 
                 "course_title": titles[assigned.course_id], "deadline": assigned.deadline, "state": cell.state,
                 "lessons_done": cell.lessons_done, "lessons_total": cell.lessons_total, "minutes": cell.minutes,
                 "hours": cell.hours, "quiz_score": cell.quiz_score, "best_quiz_score": cell.best_score,
-                "certificate": numbers.format(certificate.number) if certificate else None,
+                "certificate": certnumbers.format(certificate.number) if certificate else None,
                 "certificate_status": certificate.status if certificate else None,
             })  # fmt: skip
             if certificate is not None:
                 certificates.append({
                     "host": host.display_name, "id_masked": certificate.holder_id_masked,
-                    "certificate": numbers.format(certificate.number), "course": certificate.course_slug,
+                    "certificate": certnumbers.format(certificate.number), "course": certificate.course_slug,
                     "course_title": certificate.course_title_en if locale == "en" else certificate.course_title_zh,
                     "issued_on": china_day(certificate.issued_at), "status": certificate.status,
                 })  # fmt: skip

@@ -33,7 +33,7 @@ from typing import Any
 import jsonschema
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from lms.certificates import numbers
+from lms import certnumbers
 
 from . import dataintegrity as di
 from . import statuslist
@@ -189,7 +189,7 @@ def find_id_numbers(value: Any, path: str = "$") -> list[str]:
 
 
 def _check_input(record: CredentialInput, subject_id: str) -> None:
-    if not numbers.is_valid_raw(record.number):
+    if not certnumbers.is_valid_raw(record.number):
         raise ValueError("number must be a normalised certificate number with a valid check character")
     if not _SLUG.match(record.course_slug):
         raise ValueError(f"invalid course slug {record.course_slug!r}")
@@ -319,7 +319,7 @@ def build_credential(
             ],
             "activityStartDate": _china_day(record.started_on),
             "activityEndDate": _china_day(record.completed_on),
-            "licenseNumber": numbers.format(record.number),
+            "licenseNumber": certnumbers.format(record.number),
             "result": results,
             "achievement": achievement,
         },

@@ -26,13 +26,15 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from lms.certificates import note
+from lms.transparency import note
+from lms.transparency.entry import LogEntryError
+from lms.transparency.identity import log_vkeys_of
 
 from . import dataintegrity as di
-from . import logentry
 from . import multikey as mk
 from . import statuslist as sl
 from .contexts import OB_CREDENTIAL_CONTEXT
+from .inclusion import check_inclusion
 from .ob3 import validate_schema
 
 __all__ = ["CHECKS", "Check", "VerificationReport", "verify_credential"]
@@ -293,12 +295,12 @@ def _check_log(
 ) -> Check:
     if inclusion_proof is None:
         return Check("log_inclusion", None, "not checked: no inclusion proof given (pending log inclusion?)")
-    vkeys = logentry.log_vkeys_of(doc) if log_vkeys is None else log_vkeys
+    vkeys = log_vkeys_of(doc) if log_vkeys is None else log_vkeys
     try:
-        detail = logentry.check_inclusion(
+        detail = check_inclusion(
             credential, inclusion_proof, checkpoint, vkeys, witness_vkeys, quorum, now
         )
-    except (note.NoteError, logentry.LogEntryError, di.ProofError) as exc:
+    except (note.NoteError, LogEntryError, di.ProofError) as exc:
         return Check("log_inclusion", False, str(exc))
     return Check("log_inclusion", True, detail)
 

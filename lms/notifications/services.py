@@ -19,9 +19,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.catalogue.models import Course, CourseVersion
-from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_for, completion
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
@@ -102,7 +102,7 @@ def certificate_issued(session: Session, cfg: Config, certificate: Certificate) 
     if user is None:
         return None
     params = {"course": {"zh": certificate.course_title_zh, "en": certificate.course_title_en},
-              "number": numbers.format(certificate.number)}  # fmt: skip
+              "number": certnumbers.format(certificate.number)}  # fmt: skip
     return notify(session, cfg, user, schedule.CERTIFICATE_ISSUED, schedule.subject_key("certificate", certificate.id),
                   params, path_for("certificates.mine"))  # fmt: skip
 

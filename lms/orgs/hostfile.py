@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from lms.accounts import idcard
 from lms.accounts.identifiers import BadIdentifier, parse_identifier
 from lms.bureau.bulkfile import sniff_format
+from lms.bureau.bulkrows import HEADER_SCAN_ROWS, BulkFileError
 from lms.bureau.columns import ID_NUMBER as BUREAU_ID_NUMBER
 from lms.bureau.columns import Field, normalise_header
 from lms.bureau.csvfile import choose_delimiter, csv_records, decode_upload
-from lms.bureau.model import HEADER_SCAN_ROWS, BulkFileError
 from lms.bureau.rows import blank, cell_text
 from lms.bureau.xlsxfile import first_sheet
 

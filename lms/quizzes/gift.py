@@ -48,7 +48,7 @@ from lms.messages import N_
 from lms.quizzes.gift_answers import fill_from_block
 from lms.quizzes.gift_export import export
 from lms.quizzes.gift_text import BLANK, GiftError, GiftProblem, Problems, Src, build, split_format
-from lms.quizzes.model import (
+from lms.quizzes.questions import (
     DIFFICULTIES,
     DIFFICULTY_PREFIX,
     ORDERING_TAG,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from lms.messages import N_, Msg
 from lms.quizzes.gift_text import WEIGHT_RE, Problems, Src, clean
-from lms.quizzes.model import (
+from lms.quizzes.questions import (
     MIN_ORDERING_ITEMS,
     ORDERING_TAG,
     Answer,

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from lms.messages import N_
 from lms.quizzes.gift_text import BLANK, FORMAT_MARKER_RE, WEIGHT_RE
-from lms.quizzes.model import MIN_ORDERING_ITEMS, ORDERING_TAG, Answer, NumericalAnswer, Question, TextFormat
+from lms.quizzes.questions import MIN_ORDERING_ITEMS, ORDERING_TAG, Answer, NumericalAnswer, Question, TextFormat
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n"})
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from lms.messages import N_, Msg
-from lms.quizzes.model import TextFormat
+from lms.quizzes.questions import TextFormat
 
 FORMAT_MARKER_RE = re.compile(r"\[(html|moodle|plain|markdown)\]")
 WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%")  # Moodle's "%50%" answer weight

@@ -33,8 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lms.quizzes.model import Question
 from lms.quizzes.normalise import normalise_answer, parse_number
+from lms.quizzes.questions import Question
 
 # The parser accepts multiple-response weights adding up to 100% ± 0.5% (e.g. 3 × 33.33%); such a full set of
 # right choices must grade as 1.0, not 0.9999.

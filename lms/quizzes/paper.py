@@ -35,7 +35,7 @@ from typing import Any
 
 from lms.quizzes.grading import is_gradable
 from lms.quizzes.grading import shuffle_options as _shuffle_options
-from lms.quizzes.model import Question
+from lms.quizzes.questions import Question
 
 OPTION_TYPES = ("multichoice", "multiresponse", "ordering")
 

@@ -47,7 +47,7 @@ def quiz_plain(text: str | None, question) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from lms.certificates.numbers import format as format_number
+    from lms.certnumbers import format as format_number
 
     # Certificate numbers are stored bare; people read and type them in three groups of five.
     app.add_template_filter(format_number, "certificate_number")

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 from lms.config import Config
 from lms.credentials import dataintegrity as di
 from lms.credentials import statuslist as sl
-from lms.credentials.logentry import credential_sha256, entry_bytes
+from lms.credentials.inclusion import credential_sha256
 from lms.credentials.ob3 import CredentialInput, IssuerInfo, StatusEntry, build_credential, format_time, sign_credential
 from lms.db import utcnow
-from lms.trust import keys, log
+from lms.transparency import log
+from lms.transparency.entry import entry_bytes
+from lms.trust import keys
 from lms.trust.models import StatusList
 
 STATUS_LIST_ID = 1

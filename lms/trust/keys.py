@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from lms.config import Config
 from lms.credentials.multikey import decode_public_key, encode_public_key
 from lms.db import utcnow
+from lms.transparency import note
+from lms.transparency.identity import log_service, origin
 from lms.trust.models import SigningKey
 
 PURPOSES = ("credential", "log")
@@ -99,9 +101,6 @@ class PublishedKey:
 def did_document(session: Session, cfg: Config) -> dict:
     """The issuer's controller document: every credential key, current and retired (with ``expires``), as
     Multikey verification methods, and the log's verifier keys (C2SP vkeys) in a transparency-log service."""
-    from lms.certificates import note
-    from lms.trust.log import origin
-
     did = issuer_did(cfg)
     records = list(session.scalars(select(SigningKey).order_by(SigningKey.id)))
     credential_keys = [r for r in records if r.purpose == "credential"]
@@ -119,10 +118,7 @@ def did_document(session: Session, cfg: Config) -> dict:
         "id": did,
         "verificationMethod": methods,
         "assertionMethod": [m["id"] for m in methods],
-        "service": [
-            {"id": f"{did}#certificates-log", "type": "C2SPTransparencyLog",
-             "serviceEndpoint": cfg.base_url.rstrip("/") + "/log/checkpoint", "verifierKeys": log_vkeys},
-        ],  # fmt: skip
+        "service": [log_service(did, cfg, log_vkeys)],
     }
 
 

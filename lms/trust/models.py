@@ -1,10 +1,10 @@
-"""Signing keys, the transparency log's entries and stored tree nodes, and the signed status list."""
+"""Signing keys and the signed status list. The transparency log's tables are in lms.transparency.models."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -24,38 +24,6 @@ class SigningKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Retired keys stay published so that what they signed keeps verifying; they sign nothing new.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class LogState(Base):
-    """One row per log: its size. Appends lock this row, so entries get gap-free indexes under concurrency."""
-
-    __tablename__ = "log_state"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    size: Mapped[int] = mapped_column(Integer, default=0)
-    #: The latest signed checkpoint (C2SP tlog-checkpoint note).
-    checkpoint: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-
-
-class LogEntry(Base):
-    __tablename__ = "log_entries"
-
-    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    #: The exact bytes that were hashed (leaf hash = SHA-256(0x00 ‖ data)); format in docs/transparency-log.md.
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class LogNode(Base):
-    """A stored complete subtree hash: node (level, index) covers leaves [index·2^level, (index+1)·2^level)."""
-
-    __tablename__ = "log_nodes"
-
-    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    hash: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class StatusList(Base):

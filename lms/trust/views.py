@@ -1,31 +1,26 @@
-"""Public trust endpoints: the DID document, the status list, the log (checkpoint, entries, consistency, inclusion
-proofs) and verification of a credential sent by anyone."""
+"""Public trust endpoints: the DID document, the status list and verification of a credential sent by anyone.
+The log's endpoints (checkpoint, entries, consistency and inclusion proofs) are in lms.transparency.views."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
-from lms.certificates import note, tlog
 from lms.certificates.services import find
 from lms.credentials.verifier import verify_credential
 from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
-from lms.trust import credentials, keys, log
+from lms.transparency import log
+from lms.transparency.views import json_error
+from lms.trust import credentials, keys
 
 bp = Blueprint("trust", __name__)
-MAX_ENTRIES = 1000
 
 
 def _cfg():
     return current_app.config["LMS"]
-
-
-def _json_error(status: int, detail: str):
-    return jsonify({"error": {"status": status, "title": "Bad request" if status == 400 else "Not found",
-                              "detail": detail}}), status  # fmt: skip
 
 
 @bp.get("/.well-known/did.json")
@@ -49,68 +44,6 @@ def status_list():
     return response
 
 
-def _checkpoint() -> str | None:
-    state = log.state(get_session())
-    return state.checkpoint if state else None
-
-
-@bp.get("/log/checkpoint")
-@rule(PUBLIC)
-def checkpoint():
-    text = _checkpoint()
-    if text is None:
-        return Response("the log is empty\n", status=404, mimetype="text/plain")
-    return Response(text, mimetype="text/plain; charset=utf-8", headers={"Cache-Control": "no-cache"})
-
-
-@bp.get("/api/v1/certificates/<number>/proof")
-@rule(PUBLIC)
-@limiter.limit("60 per minute")
-def inclusion_proof(number: str):
-    session = get_session()
-    _checked, certificate = find(session, number[:60])
-    if certificate is None or certificate.log_index is None:
-        return _json_error(404, "unknown certificate number, or not in the log")
-    return Response(_proof_text(session, certificate.log_index), mimetype="text/plain; charset=utf-8")
-
-
-def _proof_text(session, index: int) -> str:
-    """C2SP tlog-proof for entry ``index`` against the current checkpoint; the entry bytes ride in ``extra``."""
-    state = log.state(session)
-    entry = log.entries(session, index, index + 1)[0]
-    hashes = tlog.inclusion_proof(log.DbNodeStore(session), entry.index, state.size)
-    return note.format_proof(note.TlogProof(entry.index, tuple(hashes), state.checkpoint, extra=entry.data))
-
-
-@bp.get("/api/v1/log/entries")
-@rule(PUBLIC)
-@limiter.limit("120 per minute")
-def log_entries():
-    session = get_session()
-    size = log.state(session).size if log.state(session) else 0
-    start, end = request.args.get("start", "0"), request.args.get("end", "")
-    if not start.isdigit() or not end.isdigit():
-        return _json_error(400, "start and end are whole numbers: entries start..end-1")
-    first, last = int(start), min(int(end), size)
-    if first > last or last - first > MAX_ENTRIES:
-        return _json_error(400, f"ask for 0 to {MAX_ENTRIES} entries with start <= end (the log has {size})")
-    rows = log.entries(session, first, last)
-    return jsonify({"entries": [{"index": e.index, "data": log.b64(e.data)} for e in rows]})
-
-
-@bp.get("/api/v1/log/consistency")
-@rule(PUBLIC)
-@limiter.limit("120 per minute")
-def log_consistency():
-    session = get_session()
-    size = log.state(session).size if log.state(session) else 0
-    first, second = request.args.get("first", ""), request.args.get("second", "")
-    if not first.isdigit() or not second.isdigit() or not 0 < int(first) <= int(second) <= size:
-        return _json_error(400, f"need 0 < first <= second <= {size} (the current tree size)")
-    proof = tlog.consistency_proof(log.DbNodeStore(session), int(first), int(second))
-    return jsonify({"first": int(first), "second": int(second), "proof": [log.b64(h) for h in proof]})
-
-
 @bp.post("/api/v1/verify")
 @rule(PUBLIC)
 @csrf.exempt
@@ -120,9 +53,9 @@ def verify():
     try:
         credential = json.loads(request.get_data(as_text=True) or "null")
     except ValueError:
-        return _json_error(400, "the body must be a JSON credential")
+        return json_error(400, "the body must be a JSON credential")
     if not isinstance(credential, dict):
-        return _json_error(400, "the body must be a JSON object (an OpenBadgeCredential)")
+        return json_error(400, "the body must be a JSON object (an OpenBadgeCredential)")
     session = get_session()
     cfg = _cfg()
     proof_text = None
@@ -131,9 +64,9 @@ def verify():
     if isinstance(number, str):
         _checked, certificate = find(session, number)
         if certificate is not None and certificate.log_index is not None:
-            proof_text = _proof_text(session, certificate.log_index)
+            proof_text = log.proof_text(session, certificate.log_index)
     report = verify_credential(
         credential, keys.did_document(session, cfg), credentials.status_list_credential(session, cfg),
-        _checkpoint(), proof_text, now=utcnow(),
+        log.checkpoint(session), proof_text, now=utcnow(),
     )  # fmt: skip
     return jsonify(report.to_dict())

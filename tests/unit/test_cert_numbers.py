@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from lms.certificates import numbers
-from lms.certificates.numbers import ALPHABET, LENGTH, NumberCheck, check, new_number, normalise
+from lms import certnumbers
+from lms.certnumbers import ALPHABET, LENGTH, NumberCheck, check, new_number, normalise
 
 SAMPLES = 300  # random numbers put through every single substitution and every adjacent swap
 
@@ -17,12 +17,12 @@ def _numbers(count: int, seed: int) -> list[str]:
 
 def test_alphabet_has_no_ambiguous_characters_and_a_prime_size():
     assert set(ALPHABET).isdisjoint("01OILUZ")
-    assert ALPHABET == ALPHABET.upper() and len(set(ALPHABET)) == len(ALPHABET) == numbers.MODULUS == 29
-    assert all(numbers.MODULUS % d for d in range(2, numbers.MODULUS))  # prime: the detection proof needs it
+    assert ALPHABET == ALPHABET.upper() and len(set(ALPHABET)) == len(ALPHABET) == certnumbers.MODULUS == 29
+    assert all(certnumbers.MODULUS % d for d in range(2, certnumbers.MODULUS))  # prime: the detection proof needs it
 
 
 def test_entropy_is_at_least_60_bits():
-    bits = numbers.RANDOM_LENGTH * math.log2(len(ALPHABET))
+    bits = certnumbers.RANDOM_LENGTH * math.log2(len(ALPHABET))
     assert bits >= 60, bits
     assert round(bits, 1) == 68.0
 
@@ -68,12 +68,12 @@ def test_every_adjacent_transposition_is_rejected():
 def test_detection_holds_for_every_number_not_only_the_sampled_ones():
     # The checksum is linear: a substitution at weight w changes it by w·d, a swap of neighbours with weights
     # 2w and w by w·d (d = difference of the two values). Exhaust every weight and every d.
-    weights = [pow(numbers.RADIX, i, numbers.MODULUS) for i in range(LENGTH)]
+    weights = [pow(certnumbers.RADIX, i, certnumbers.MODULUS) for i in range(LENGTH)]
     for d in range(1, len(ALPHABET)):
         for i, w in enumerate(weights):
-            assert w * d % numbers.MODULUS != 0
+            assert w * d % certnumbers.MODULUS != 0
             if i + 1 < LENGTH:
-                assert (weights[i + 1] - w) * d % numbers.MODULUS != 0
+                assert (weights[i + 1] - w) * d % certnumbers.MODULUS != 0
 
 
 def test_jump_transpositions_and_twin_errors_are_rejected_too():
@@ -96,13 +96,13 @@ def test_all_zero_value_string_is_not_valid():
 
 def test_check_character_matches_generated_numbers():
     for raw in _numbers(200, seed=4):
-        assert numbers.check_character(raw[:-1]) == raw[-1]
-        assert numbers.is_valid_raw(raw)
+        assert certnumbers.check_character(raw[:-1]) == raw[-1]
+        assert certnumbers.is_valid_raw(raw)
 
 
 def test_lower_case_spaces_hyphens_and_full_width_input_are_accepted():
     raw = _numbers(1, seed=5)[0]
-    formatted = numbers.format(raw)
+    formatted = certnumbers.format(raw)
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in formatted)  # Ａ…Ｚ, ２…９, －
     variants = [
         formatted,
@@ -143,6 +143,6 @@ def test_wrong_check_character_problem():
 
 
 def test_format():
-    assert numbers.format("abcdeFGHJK mnpqr") == "ABCDE-FGHJK-MNPQR"
+    assert certnumbers.format("abcdeFGHJK mnpqr") == "ABCDE-FGHJK-MNPQR"
     with pytest.raises(ValueError):
-        numbers.format("ABCDE")
+        certnumbers.format("ABCDE")

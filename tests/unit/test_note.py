@@ -4,8 +4,8 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from lms.certificates import note, tlog
-from lms.certificates.note import (
+from lms.transparency import merkle, note
+from lms.transparency.note import (
     BadSignatureError,
     Checkpoint,
     MalformedNoteError,
@@ -218,17 +218,17 @@ WITNESSES = {name: key.public_key() for name, key in WITNESS_KEYS.items()}
 NOW = 1_780_000_000
 
 
-def _log(n: int = 11) -> tuple[tlog.MemoryNodeStore, list[bytes]]:
-    store, size, leaves = tlog.MemoryNodeStore(), 0, []
+def _log(n: int = 11) -> tuple[merkle.MemoryNodeStore, list[bytes]]:
+    store, size, leaves = merkle.MemoryNodeStore(), 0, []
     for i in range(n):
-        leaves.append(tlog.leaf_hash(f'{{"event":"issue","n":{i}}}'.encode()))
-        size = tlog.append(store, size, leaves[-1])
+        leaves.append(merkle.leaf_hash(f'{{"event":"issue","n":{i}}}'.encode()))
+        size = merkle.append(store, size, leaves[-1])
     return store, leaves
 
 
 def _checkpoint(n: int = 11, witnesses: int = 2, extensions: tuple[str, ...] = ()) -> str:
     store, _ = _log(n)
-    body = Checkpoint(ORIGIN, n, tlog.root(store, n), extensions).format()
+    body = Checkpoint(ORIGIN, n, merkle.root(store, n), extensions).format()
     signed = sign_note(body, ORIGIN, LOG_KEY)
     for name, key in list(WITNESS_KEYS.items())[:witnesses]:
         signed = cosign(signed, name, key, NOW - 60)
@@ -308,7 +308,7 @@ def test_cosignature_signs_the_documented_message_and_covers_extension_lines():
 
 
 def test_cosign_a_bare_checkpoint_and_the_witness_line():
-    body = Checkpoint(ORIGIN, 0, tlog.EMPTY_ROOT).format()
+    body = Checkpoint(ORIGIN, 0, merkle.EMPTY_ROOT).format()
     key = WITNESS_KEYS["witness1.example/w"]
     signed = cosign(body, "witness1.example/w", key, 5)
     assert signed == body + "\n" + note.cosignature_line(body, "witness1.example/w", key, 5)
@@ -389,7 +389,7 @@ def test_tlog_proof_end_to_end():
     store, leaves = _log(11)
     signed = _checkpoint(11, witnesses=2)
     for index in range(11):
-        proof = TlogProof(index, tuple(tlog.inclusion_proof(store, index, 11)), signed, b'{"event":"issue"}')
+        proof = TlogProof(index, tuple(merkle.inclusion_proof(store, index, 11)), signed, b'{"event":"issue"}')
         text = format_proof(proof)
         assert parse_proof(text) == proof
         verified = verify_proof(

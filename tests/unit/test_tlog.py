@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lms.certificates import tlog
-from lms.certificates.tlog import (
+from lms.transparency import merkle
+from lms.transparency.merkle import (
     MemoryNodeStore,
     append,
     consistency_proof,
@@ -157,7 +157,7 @@ def _reference_store() -> MemoryNodeStore:
 def test_reference_roots():
     store = _reference_store()
     assert [root(store, n) for n in range(9)] == REFERENCE_ROOTS
-    assert tlog.EMPTY_ROOT == REFERENCE_ROOTS[0]
+    assert merkle.EMPTY_ROOT == REFERENCE_ROOTS[0]
 
 
 @pytest.mark.parametrize("path", sorted((VECTORS / "inclusion").glob("[0-9]/happy-path.json")), ids=_id)
@@ -183,7 +183,7 @@ MAX_SIZE = 200
 def test_every_proof_of_every_tree_up_to_200_leaves():
     leaves = [leaf_hash(i.to_bytes(4, "big")) for i in range(MAX_SIZE)]
     naive, store, size = Naive(leaves), CountingStore(), 0
-    roots = [tlog.EMPTY_ROOT]
+    roots = [merkle.EMPTY_ROOT]
     for leaf in leaves:
         size = append(store, size, leaf)
         store.limit = size
@@ -270,10 +270,10 @@ def test_errors():
     with pytest.raises(ValueError):
         consistency_proof(store, 9, 8)
     assert consistency_proof(store, 8, 8) == []
-    with pytest.raises(tlog.MissingNodeError):
+    with pytest.raises(merkle.MissingNodeError):
         root(store, 9)
     with pytest.raises(ValueError):
         append(store, 8, b"short")
-    with pytest.raises(tlog.ConflictingNodeError):
+    with pytest.raises(merkle.ConflictingNodeError):
         append(store, 7, leaf_hash(b"another leaf at an existing index"))
     assert append(store, 7, store.nodes[(0, 7)]) == 8  # replaying the same append is harmless

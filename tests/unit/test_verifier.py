@@ -11,14 +11,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from lms.certificates import note, numbers, tlog
+from lms import certnumbers
 from lms.credentials import dataintegrity as di
-from lms.credentials import logentry as le
 from lms.credentials import multikey as mk
 from lms.credentials import ob3
 from lms.credentials import statuslist as sl
+from lms.credentials.inclusion import credential_sha256
 from lms.credentials.jcs import canonicalize
 from lms.credentials.verifier import CHECKS, verify_credential
+from lms.transparency import entry as le
+from lms.transparency import merkle, note
 from tests.unit.test_ob3 import DID, ISSUED, STATUS, build, number
 
 KEY_OLD = Ed25519PrivateKey.from_private_bytes(b"\x01" * 32)  # retired at RETIRED
@@ -84,21 +86,21 @@ good_list = _cached(lambda: status_list())
 
 
 def issue_entry(c: dict) -> bytes:
-    return le.entry_bytes("issue", number(), le.credential_sha256(c), ISSUED)
+    return le.entry_bytes("issue", number(), credential_sha256(c), ISSUED)
 
 
 def log_proof(entry: bytes, *, extra: bytes | None = b"same", key=LOG_KEY, cosign=False, embed=True) -> str:
     """Append filler entries, `entry`, more filler; return a tlog-proof for `entry` (extra = the entry)."""
-    store, size = tlog.MemoryNodeStore(), 0
-    filler = [le.entry_bytes("issue", number(numbers.ALPHABET[i] * 2 + "A" * 12), hashlib.sha256(bytes([i])).hexdigest(), ISSUED)
+    store, size = merkle.MemoryNodeStore(), 0
+    filler = [le.entry_bytes("issue", number(certnumbers.ALPHABET[i] * 2 + "A" * 12), hashlib.sha256(bytes([i])).hexdigest(), ISSUED)
               for i in range(2, 9)]  # fmt: skip
     for data in [*filler[:5], entry, *filler[5:]]:
-        size = tlog.append(store, size, tlog.leaf_hash(data))
-    signed = note.sign_note(note.Checkpoint(ORIGIN, size, tlog.root(store, size)).format(), ORIGIN, key)
+        size = merkle.append(store, size, merkle.leaf_hash(data))
+    signed = note.sign_note(note.Checkpoint(ORIGIN, size, merkle.root(store, size)).format(), ORIGIN, key)
     if cosign:
         signed = note.cosign(signed, WITNESS, WITNESS_KEY, int(NOW.timestamp()) - 60)
     proof = note.TlogProof(
-        5, tuple(tlog.inclusion_proof(store, 5, size)), signed, entry if extra == b"same" else extra
+        5, tuple(merkle.inclusion_proof(store, 5, size)), signed, entry if extra == b"same" else extra
     )
     text = note.format_proof(proof)
     return text if embed else text.split("\n\n")[0] + "\n"
@@ -374,7 +376,7 @@ def test_log_inclusion_key_and_checkpoint_rules():
 
 def test_a_reissue_entry_proves_inclusion_and_a_revoke_entry_does_not():
     c = credential()
-    digest = le.credential_sha256(c)
+    digest = credential_sha256(c)
     reissue = le.entry_bytes("reissue", number(), digest, ISSUED, number("Y" * 14))
     assert verify(c, proof=log_proof(reissue)).verified
     revoke = le.entry_bytes("revoke", number(), digest, ISSUED)
@@ -423,9 +425,9 @@ def test_entries_are_byte_for_byte_the_documented_check_values():
 
 def test_credential_sha256_is_over_jcs_of_the_signed_credential():
     c = credential()
-    assert le.credential_sha256(c) == hashlib.sha256(canonicalize(c)).hexdigest()
+    assert credential_sha256(c) == hashlib.sha256(canonicalize(c)).hexdigest()
     c["proof"].pop()
-    assert le.credential_sha256(c) != le.credential_sha256(credential())
+    assert credential_sha256(c) != credential_sha256(credential())
 
 
 N = number()
@@ -458,15 +460,15 @@ def test_entry_bytes_refuses_bad_fields():
 
 
 def test_rebuilding_the_tree_from_entries_matches_checkpoints_and_consistency_proofs():
-    entries = [le.entry_bytes("issue", number(numbers.ALPHABET[i] * 2 + "B" * 12), hashlib.sha256(bytes([i])).hexdigest(), ISSUED)
+    entries = [le.entry_bytes("issue", number(certnumbers.ALPHABET[i] * 2 + "B" * 12), hashlib.sha256(bytes([i])).hexdigest(), ISSUED)
                for i in range(2, 13)]  # fmt: skip
-    store, size = tlog.MemoryNodeStore(), 0
+    store, size = merkle.MemoryNodeStore(), 0
     for data in entries:
-        size = tlog.append(store, size, tlog.leaf_hash(data))
-    assert le.rebuild_root(entries) == (11, tlog.root(store, 11))
+        size = merkle.append(store, size, merkle.leaf_hash(data))
+    assert le.rebuild_root(entries) == (11, merkle.root(store, 11))
     old_size, old_root = le.rebuild_root(entries[:6])
-    assert tlog.verify_consistency(
-        old_size, 11, old_root, tlog.root(store, 11), tlog.consistency_proof(store, 6, 11)
+    assert merkle.verify_consistency(
+        old_size, 11, old_root, merkle.root(store, 11), merkle.consistency_proof(store, 6, 11)
     )
     with pytest.raises(le.LogEntryError):
         le.rebuild_root([*entries[:3], b"not an entry\n"])

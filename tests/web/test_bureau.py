@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from lms import certnumbers
 from lms.bureau import services
 from lms.bureau.bulkfile import read_rows
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
-from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.db import get_session, utcnow
 from lms.orgs import services as orgs
@@ -33,14 +33,14 @@ def registry(app, graduate):  # noqa: F811
         for status in ("revoked", "superseded"):
             copy = Certificate(**{c.name: getattr(original, c.name) for c in Certificate.__table__.columns
                                   if c.name not in ("id", "number", "issue_key", "status_index", "log_index")})  # fmt: skip
-            copy.number, copy.status = numbers.normalise(numbers.new_number()), status
+            copy.number, copy.status = certnumbers.normalise(certnumbers.new_number()), status
             if status == "revoked":
                 copy.revoked_at, copy.revoked_reason = utcnow(), "代考"
             else:
                 copy.superseded_by_id = original.id
             session.add(copy)
             session.flush()
-            copies[status] = numbers.format(copy.number)
+            copies[status] = certnumbers.format(copy.number)
         session.commit()
     return {"valid": valid, **copies}
 
@@ -63,7 +63,7 @@ def verifier(app, make_user):
 
 def every_kind(registry, count: int) -> tuple[list[list[str]], list[str]]:
     """`count` rows cycling through every result, with the result each must get."""
-    unknown = numbers.new_number()
+    unknown = certnumbers.new_number()
     typo = registry["valid"][:-1] + ("2" if registry["valid"][-1] != "2" else "3")
     kinds = [
         (["证书编号", "姓名", "身份证号"], None),

@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 from sqlalchemy import func, select
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.accounts.realname import save_real_name
-from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.certificates.openapi import OPENAPI
 from lms.certificates.services import try_issue
@@ -65,7 +65,7 @@ def graduate(app, example, make_user):  # noqa: F811
     with app.app_context():
         certificate = get_session().scalar(select(Certificate))
         assert certificate is not None, "the certificate was issued automatically"
-        return user_id, numbers.format(certificate.number)
+        return user_id, certnumbers.format(certificate.number)
 
 
 def test_issued_automatically_with_a_frozen_record(app, graduate):
@@ -75,7 +75,7 @@ def test_issued_automatically_with_a_frozen_record(app, graduate):
         assert c.holder_name == "林小美" and c.holder_id_masked == "110105********002X"
         assert c.course_version == 1 and len(c.content_hash) == 64 and c.score == 100.0
         assert c.study_seconds >= 600 and c.status == "valid"
-        assert numbers.check(number).ok and len(c.number) == 15
+        assert certnumbers.check(number).ok and len(c.number) == 15
 
 
 def test_frozen_fields_do_not_follow_a_name_change(app, graduate):
@@ -135,7 +135,7 @@ def test_typos_and_unknown_numbers(app, graduate):
     assert page.status_code == 404 and "typing mistake" in page.get_data(as_text=True)
     page = client.get("/verify/OOOOO-11111-22222", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "is never used in certificate numbers" in page
-    fresh = numbers.new_number()
+    fresh = certnumbers.new_number()
     assert "Unknown certificate" in client.get(f"/verify/{fresh}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     api = client.get(f"/api/v1/certificates/{fresh}")
     assert api.status_code == 404 and json.loads(api.data)["error"]["status"] == 404
@@ -165,7 +165,7 @@ def test_reissue_supersedes(app, graduate, make_user):
     admin.login("root@example.com", PASSWORD)
     r = admin.post(f"/certificates/{number}/manage", {"action": "reissue"})
     new_number = r.headers["Location"].rsplit("/", 1)[1]
-    assert new_number != number and numbers.check(new_number).ok
+    assert new_number != number and certnumbers.check(new_number).ok
     old = json.loads(app.test_client().get(f"/api/v1/certificates/{number}").data)
     assert old["status"] == "superseded" and old["superseded_by"] == new_number
     assert json.loads(app.test_client().get(f"/api/v1/certificates/{new_number}").data)["status"] == "valid"
@@ -259,7 +259,7 @@ def test_api_is_rate_limited_per_client(database_url, tmp_path, app_factory):
     limited = app_factory(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
     limiter.reset()
     client = limited.test_client()
-    statuses = [client.get(f"/api/v1/certificates/{numbers.new_number()}").status_code for _ in range(61)]
+    statuses = [client.get(f"/api/v1/certificates/{certnumbers.new_number()}").status_code for _ in range(61)]
     assert statuses[:60] == [404] * 60 and statuses[60] == 429
     body = json.loads(client.get("/api/v1/certificates/x").data)
     assert body["error"]["status"] == 429  # still JSON under /api/

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from lms import certnumbers
 from lms.accounts.models import User
 from lms.catalogue.models import Quiz
-from lms.certificates import numbers
 from lms.certificates.models import Certificate
 from lms.cohorts.export import PROGRESS_COLUMNS
 from lms.db import get_session, utcnow
@@ -75,7 +75,7 @@ def study_minutes(app, user_id) -> dict[str, float]:
 
 def certificate_number(app) -> str:
     with app.app_context():
-        return numbers.format(get_session().scalar(select(Certificate.number)))
+        return certnumbers.format(get_session().scalar(select(Certificate.number)))
 
 
 def test_dashboard_links_each_host_to_the_drill_down(app, seeded):

@@ -1,17 +1,16 @@
 """Verifiable credentials end to end: signed at issue, checked by anyone online or offline, revocation and the log."""
 
 import base64
-
-import pytest
 import json
 
+import pytest
 from sqlalchemy import select
 
-from lms.certificates import note, tlog
 from lms.certificates.models import Certificate
-from lms.credentials.logentry import parse_entry, rebuild_root
 from lms.credentials.ob3 import find_id_numbers, validate_schema
 from lms.db import get_session
+from lms.transparency import merkle, note
+from lms.transparency.entry import parse_entry, rebuild_root
 from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_certificates import VALID_ID, graduate  # noqa: F401 - fixture
@@ -142,7 +141,7 @@ def test_holder_downloads_the_credential_and_the_cli_exports_it(app, graduate): 
     assert json.loads(exported.output) == stored_credential(app)
     proof = app.test_client().get(f"/api/v1/certificates/{number}/proof").get_data(as_text=True)
     parsed = note.parse_proof(proof)
-    assert parsed.index == 0 and tlog.verify_inclusion(tlog.leaf_hash(parsed.extra), 0, 1, list(parsed.hashes),
+    assert parsed.index == 0 and merkle.verify_inclusion(merkle.leaf_hash(parsed.extra), 0, 1, list(parsed.hashes),
                                                        note.Checkpoint.parse(note.split_note(parsed.checkpoint)[0]).root_hash)
 
 
@@ -162,8 +161,8 @@ def test_two_processes_issuing_at_once_leave_a_consistent_log(app, example, make
     import time
     from datetime import timedelta
 
-    from lms.accounts.models import RealNameProfile
     from lms.accounts.idcard import check_character, mask
+    from lms.accounts.models import RealNameProfile
     from lms.catalogue.models import Course, Lesson, Quiz
     from lms.db import utcnow
     from lms.learning import services as learning
@@ -224,10 +223,10 @@ def test_two_processes_issuing_at_once_leave_a_consistent_log(app, example, make
         assert numbers_in_log == {c.number for c in certificates}
     for certificate in certificates:
         proof = note.parse_proof(client.get(f"/api/v1/certificates/{certificate.number}/proof").get_data(as_text=True))
-        assert tlog.verify_inclusion(tlog.leaf_hash(proof.extra), proof.index, 20, list(proof.hashes), checkpoint.root_hash)
+        assert merkle.verify_inclusion(merkle.leaf_hash(proof.extra), proof.index, 20, list(proof.hashes), checkpoint.root_hash)
     consistency = json.loads(client.get("/api/v1/log/consistency?first=7&second=20").data)
     earlier = rebuild_root(base64.b64decode(e["data"]) for e in entries[:7])[1]
-    assert tlog.verify_consistency(7, 20, earlier, checkpoint.root_hash,
+    assert merkle.verify_consistency(7, 20, earlier, checkpoint.root_hash,
                                    [base64.b64decode(h) for h in consistency["proof"]])
     assert checks(post(app, json.loads(certificates[0].credential)))["verified"] is True
 

@@ -3,11 +3,12 @@
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
-from lms.certificates import note, tlog
 from lms.credentials.multikey import decode_public_key
 from lms.db import get_session
-from lms.trust import keys, log
-from lms.trust.models import LogEntry, SigningKey
+from lms.transparency import log, merkle, note
+from lms.transparency.models import LogEntry
+from lms.trust import keys
+from lms.trust.models import SigningKey
 
 
 def test_private_keys_are_stored_only_encrypted(app):
@@ -55,13 +56,13 @@ def test_log_on_the_database_proves_inclusion_and_consistency(app):
         session.commit()
         store = log.DbNodeStore(session)
         size = log.state(session).size
-        root37 = tlog.root(store, size)
+        root37 = merkle.root(store, size)
         data = session.scalar(select(LogEntry.data).where(LogEntry.index == 11))
-        proof = tlog.inclusion_proof(store, 11, size)
-        assert size == 37 and tlog.verify_inclusion(tlog.leaf_hash(data), 11, size, proof, root37)
-        assert not tlog.verify_inclusion(tlog.leaf_hash(b"entry 11 (edited)\n"), 11, size, proof, root37)
-        root20 = tlog.root(store, 20)
-        assert tlog.verify_consistency(20, 37, root20, root37, tlog.consistency_proof(store, 20, 37))
+        proof = merkle.inclusion_proof(store, 11, size)
+        assert size == 37 and merkle.verify_inclusion(merkle.leaf_hash(data), 11, size, proof, root37)
+        assert not merkle.verify_inclusion(merkle.leaf_hash(b"entry 11 (edited)\n"), 11, size, proof, root37)
+        root20 = merkle.root(store, 20)
+        assert merkle.verify_consistency(20, 37, root20, root37, merkle.consistency_proof(store, 20, 37))
         # The checkpoint is signed by the log key and names the current size and root.
         record, private = keys.active_key(session, cfg, "log")
         text, signers = note.open_note(log.state(session).checkpoint, {log.origin(cfg): private.public_key()})

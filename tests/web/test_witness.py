@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
-from lms.certificates import note, tlog
 from lms.db import get_session
-from lms.trust import keys, log
-from lms.trust.models import LogEntry, LogNode, LogState
+from lms.transparency import log, merkle, note
+from lms.transparency.models import LogEntry, LogNode, LogState
+from lms.trust import keys
 from tests.web.test_bureau import verifier  # noqa: F401 - fixture
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_certificates import graduate  # noqa: F401 - fixture
@@ -52,7 +52,7 @@ def test_witness_accepts_growth_and_alarms_on_a_rewrite(app, served, tmp_path):
         session.execute(delete(LogNode))
         store, size = log.DbNodeStore(session), 0
         for data in session.scalars(select(LogEntry.data).order_by(LogEntry.index)):
-            size = tlog.append(store, size, tlog.leaf_hash(data))
+            size = merkle.append(store, size, merkle.leaf_hash(data))
         session.commit()
         log.append(session, app.config["LMS"], b"entry 7\n", None)  # re-signs a checkpoint over the forged tree
         session.commit()
@@ -104,7 +104,7 @@ def test_bureau_cosigns_and_the_verify_page_shows_it(app, served, tmp_path, grad
     # A cosignature with a key the bureau never registered is refused.
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from lms.certificates import note as notes
+    from lms.transparency import note as notes
 
     checkpoint = app.test_client().get("/log/checkpoint").get_data(as_text=True)
     forged = notes.cosign(checkpoint, "city-bureau.example.cn", Ed25519PrivateKey.generate(), 1_800_000_000)

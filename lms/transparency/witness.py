@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from lms.certificates import note, tlog
-from lms.credentials.logentry import log_vkeys_of
+from lms.transparency import merkle, note
+from lms.transparency.identity import log_vkeys_of
 
 Fetch = Callable[[str], bytes]
 STATE_FILE = "checkpoint"
@@ -88,7 +88,7 @@ def witness(checkpoint_url: str, state_dir: Path, fetch: Fetch, vkeys: list[str]
                 proof = [base64.b64decode(h) for h in json.loads(fetch(url))["proof"]]
             except (OSError, ValueError, KeyError) as exc:
                 raise WitnessError(f"cannot fetch the consistency proof: {exc}") from exc
-            if not tlog.verify_consistency(previous.size, current.size, previous.root_hash, current.root_hash, proof):
+            if not merkle.verify_consistency(previous.size, current.size, previous.root_hash, current.root_hash, proof):
                 raise WitnessAlarm(
                     f"the tree of size {current.size} does not extend the tree of size {previous.size} this witness "
                     "saw: entries were rewritten or removed"

@@ -1,20 +1,19 @@
-"""Bureaus as witnesses of the transparency log: registered witness keys and the cosignatures they send."""
+"""Bureaus as witnesses of the transparency log: registered witness keys and the cosignatures they send.
+
+Organisations are referred to by id only; their names are the caller's business (the certificate page).
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.bureau.models import Cosignature, WitnessKey
-from lms.certificates import note, tlog
 from lms.config import Config
 from lms.errors import ValidationFailed
-from lms.orgs.models import Organisation
-from lms.trust import keys, log
+from lms.transparency import log, merkle, note
+from lms.transparency.models import Cosignature, WitnessKey
+from lms.trust import keys
 
 
 def register_key(session: Session, org_id: int, vkey: str) -> WitnessKey:
@@ -46,7 +45,7 @@ def accept_cosigned(session: Session, cfg: Config, org_id: int, signed: str) -> 
     state = log.state(session)
     if state is None or checkpoint.size > state.size or checkpoint.size == 0:
         raise ValidationFailed(_l("The log never had this size."))
-    if tlog.root(log.DbNodeStore(session), checkpoint.size) != checkpoint.root_hash:
+    if merkle.root(log.DbNodeStore(session), checkpoint.size) != checkpoint.root_hash:
         raise ValidationFailed(_l("This checkpoint's root is not the log's root at that size."))
     witness_keys = list(session.scalars(select(WitnessKey).where(WitnessKey.org_id == org_id)))
     verifiers: dict[str, list] = {}
@@ -72,27 +71,15 @@ def accept_cosigned(session: Session, cfg: Config, org_id: int, signed: str) -> 
     return stored
 
 
-@dataclass(frozen=True)
-class Witnessing:
-    organisation: str
-    tree_size: int
-    at: datetime
-
-
-def witnesses_covering(session: Session, log_index: int | None) -> list[Witnessing]:
-    """The bureaus whose latest cosignature covers this log entry (tree size beyond its index)."""
-    if log_index is None:
-        return []
+def cosignatures_covering(session: Session, log_index: int) -> list[tuple[int, int, int]]:
+    """(organisation id, tree size, timestamp) of every cosignature covering this log entry (tree size beyond its
+    index), largest tree first."""
     rows = session.execute(
-        select(Organisation.name, Cosignature.tree_size, Cosignature.timestamp)
-        .join(Organisation, Cosignature.org_id == Organisation.id)
+        select(Cosignature.org_id, Cosignature.tree_size, Cosignature.timestamp)
         .where(Cosignature.tree_size > log_index)
         .order_by(Cosignature.tree_size.desc())
     )
-    seen: dict[str, Witnessing] = {}
-    for name, size, timestamp in rows:
-        seen.setdefault(name, Witnessing(name, size, datetime.fromtimestamp(timestamp, timezone.utc)))
-    return list(seen.values())
+    return [(org_id, size, timestamp) for org_id, size, timestamp in rows]
 
 
 def keys_of(session: Session, org_id: int) -> list[WitnessKey]:

@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from .tlog import HASH_SIZE, verify_inclusion
+from .merkle import HASH_SIZE, verify_inclusion
 
 EM_DASH = "\u2014"
 ALG_ED25519 = 0x01

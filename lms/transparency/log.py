@@ -8,28 +8,24 @@ certificate, even when several workers issue at once.
 from __future__ import annotations
 
 import base64
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.certificates import note, tlog
 from lms.config import Config
+from lms.transparency import merkle, note
+from lms.transparency.identity import origin
+from lms.transparency.models import LogEntry, LogNode, LogState
 from lms.trust import keys
-from lms.trust.models import LogEntry, LogNode, LogState
+
+__all__ = ["DbNodeStore", "append", "b64", "checkpoint", "entries", "origin", "proof_text", "state"]
 
 LOG_ID = 1
 
 
-def origin(cfg: Config) -> str:
-    """The checkpoint origin and log key name: the site's host and path, schema-less, as C2SP asks."""
-    parts = urlsplit(cfg.base_url)
-    return parts.netloc + parts.path.rstrip("/") + "/certificates-log"
-
-
 class DbNodeStore:
-    """lms.certificates.tlog's NodeStore on the log_nodes table."""
+    """lms.transparency.merkle's NodeStore on the log_nodes table."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -41,7 +37,7 @@ class DbNodeStore:
         existing = self.get(level, index)
         if existing is not None:
             if existing != hash:
-                raise tlog.ConflictingNodeError(f"node ({level}, {index}) already holds another hash")
+                raise merkle.ConflictingNodeError(f"node ({level}, {index}) already holds another hash")
             return
         self.session.add(LogNode(level=level, index=index, hash=hash))
         self.session.flush()
@@ -67,8 +63,8 @@ def append(session: Session, cfg: Config, data: bytes, certificate_id: int | Non
     index = state.size
     session.add(LogEntry(index=index, data=data, certificate_id=certificate_id))
     store = DbNodeStore(session)
-    size = tlog.append(store, index, tlog.leaf_hash(data))
-    root_hash = tlog.root(store, size)
+    size = merkle.append(store, index, merkle.leaf_hash(data))
+    root_hash = merkle.root(store, size)
     record, private = keys.active_key(session, cfg, "log")
     checkpoint = note.Checkpoint(origin(cfg), size, root_hash, ()).format()
     signed = note.sign_note(checkpoint, origin(cfg), private)
@@ -80,6 +76,20 @@ def append(session: Session, cfg: Config, data: bytes, certificate_id: int | Non
 
 def state(session: Session) -> LogState | None:
     return session.get(LogState, LOG_ID)
+
+
+def checkpoint(session: Session) -> str | None:
+    """The latest signed checkpoint, or None while the log is empty."""
+    current = state(session)
+    return current.checkpoint if current else None
+
+
+def proof_text(session: Session, index: int) -> str:
+    """C2SP tlog-proof for entry ``index`` against the current checkpoint; the entry bytes ride in ``extra``."""
+    current = state(session)
+    entry = entries(session, index, index + 1)[0]
+    hashes = merkle.inclusion_proof(DbNodeStore(session), entry.index, current.size)
+    return note.format_proof(note.TlogProof(entry.index, tuple(hashes), current.checkpoint, extra=entry.data))
 
 
 def entries(session: Session, start: int, end: int) -> list[LogEntry]:
