@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session
 from lms.authoring import folder
 from lms.authoring.coursezip import ArchiveError, read_course_zip, write_course_zip
 from lms.authoring.models import CourseDraft, DraftFile
-from lms.catalogue.cli import SHIPPED_SKILLS
 from lms.catalogue.loader import COURSE_FILE, LoadResult
 from lms.catalogue.models import Course, CourseVersion
-from lms.catalogue.services import sync_catalogue
+from lms.catalogue.services import SHIPPED_SKILLS, sync_catalogue
 from lms.catalogue.spec import CourseSpec, Problem
 from lms.db import utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed

@@ -11,9 +11,7 @@ import click
 from flask.cli import with_appcontext
 
 from lms.catalogue.loader import SKILLS_FILE, LoadResult, find_course_folders, load_catalogue
-from lms.config import PROJECT_ROOT
-
-SHIPPED_SKILLS = PROJECT_ROOT / "courses" / SKILLS_FILE
+from lms.catalogue.services import SHIPPED_SKILLS
 
 
 def load(path: Path, skills: Path | None) -> LoadResult:

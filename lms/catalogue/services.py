@@ -10,12 +10,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.catalogue.fairness import quiz_fairness
-from lms.catalogue.loader import ASSET_TYPES, LoadResult
+from lms.catalogue.loader import ASSET_TYPES, SKILLS_FILE, LoadResult
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.catalogue.rendering import render_markdown
 from lms.catalogue.spec import CourseSpec
+from lms.config import PROJECT_ROOT
 from lms.errors import NotFound
 from lms.quizzes.gift import to_dict
+
+#: The skills framework shipped with the site: course folders without their own skills.yaml are checked against it.
+SHIPPED_SKILLS = PROJECT_ROOT / "courses" / SKILLS_FILE
 
 
 @dataclass
