@@ -26,6 +26,12 @@ def create_app(config: Config | None = None) -> Flask:
         template_folder="templates",
     )
     _configure_flask(app, cfg)
+    if cfg.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the last N hops are believed: a client cannot spoof its address past the proxies we run.
+        n = cfg.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     _register_extensions(app, cfg)
     _register_blueprints(app)
     _register_shell_and_cli(app)
