@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hmac
 import io
+import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import spreadsheets
 from lms.accounts import idcard
 from lms.bureau.bulkfile import BulkRow
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
@@ -153,14 +155,11 @@ def audit_events(session: Session, org_id: int | None, limit: int = 500) -> list
 
 
 def audit_csv(events: list[AuditEvent]) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["time", "organisation", "user", "token", "action", "rows", "detail"])
-    for e in events:
-        writer.writerow([e.created_at.isoformat(), e.org_id, e.user_id or "", e.token_id or "", e.action, e.rows,
-                         repr(e.detail)])  # fmt: skip
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes(
+        ["time", "organisation", "user", "token", "action", "rows", "detail"],
+        ([e.created_at.isoformat(), e.org_id, e.user_id, e.token_id, e.action, e.rows,
+          json.dumps(e.detail, ensure_ascii=False, sort_keys=True)] for e in events),
+    )  # fmt: skip
 
 
 def create_token(session: Session, *, org_id: int, name: str, created_by_id: int | None) -> tuple[ApiToken, str]:

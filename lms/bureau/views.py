@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
@@ -11,7 +10,7 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.bureau import audit_subsidy, services, witnessing
-from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_xlsx
+from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import normalise_id_number
 from lms.catalogue.views import locale_code
 from lms.db import get_session
@@ -86,7 +85,7 @@ def check_download(org_slug: str, check_id: int, fmt: str):
     session.commit()
     name = f"bulk-check-{found.id}.{fmt}"
     if fmt == "csv":
-        body, mimetype = b"\xef\xbb\xbf" + found.results_csv, "text/csv"
+        body, mimetype = write_results_csv(services.stored_results(found), services.RESULT_COLUMNS), "text/csv"
     else:
         body = write_results_xlsx(services.stored_results(found), services.RESULT_COLUMNS)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -202,22 +201,9 @@ def roster(org_slug: str, submission_id: int, fmt: str):
     if fmt == "csv":
         body, mimetype = audit_subsidy.roster_csv(rows), "text/csv"
     else:
-        body = write_roster_xlsx(rows)
+        body = audit_subsidy.roster_xlsx(rows)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def write_roster_xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("培训花名册")
-    sheet.append(audit_subsidy.ROSTER_COLUMNS)
-    for row in rows:
-        sheet.append([str(v) if i == 2 else v for i, v in enumerate(row)])  # the ID as text: Excel would round it
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def _api_error(status: int, detail: str):

@@ -142,7 +142,7 @@ def record():
 def record_csv():
     body = services.study_record_csv(services.study_rows(get_session(), current_user.id), locale_code())
     return Response(
-        body.encode("utf-8"),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="study-record.csv"'},
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from lms import spreadsheets
 from lms.accounts import idcard
 from lms.accounts.identifiers import BadIdentifier, parse_identifier
 from lms.bureau.bulkfile import sniff_format
@@ -138,7 +139,7 @@ def read_hosts(data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_byte
 def template_csv() -> bytes:
     """The header row alone (an example host would be imported by whoever forgets to delete it), as an
     Excel-friendly UTF-8 CSV with BOM."""
-    return ("\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n").encode("utf-8")
+    return spreadsheets.csv_bytes(TEMPLATE_HEADER, [])
 
 
 # --- header -------------------------------------------------------------------------------------------------

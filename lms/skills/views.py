@@ -119,7 +119,7 @@ def rubric() -> dict[str, dict[str, str]]:
 @rule(TRAINERS)
 def cohort_csv(org_slug: str):
     body = services.cohort_csv(services.cohort_map(get_session(), g.org.id), skill_names())
-    return Response(body.encode("utf-8"), mimetype="text/csv",
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="skills-{org_slug}.csv"'})
 
 
