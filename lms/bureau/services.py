@@ -111,6 +111,19 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> 
                                                  hours=round(certificate.study_seconds / 3600, 1)))
 
 
+def looked_up(results: list[RowResult]) -> list[str]:
+    """For the audit trail: the certificate numbers looked up, as the site writes them. A malformed cell is not a
+    number and is not kept (no raw input in audit details)."""
+    return [r.number for r in results if r.result != "malformed"]
+
+
+def file_label(filename: str) -> str:
+    """An uploaded file's name as kept in the audit trail and with a stored check: printable, at most 100
+    characters."""
+    printable = "".join(ch for ch in filename if ch.isprintable())
+    return printable if len(printable) <= 100 else printable[:99] + "…"
+
+
 def summary_of(results: list[RowResult]) -> dict[str, int]:
     counts = Counter(r.result for r in results)
     return {key: counts.get(key, 0) for key in RESULTS}
@@ -132,7 +145,7 @@ def stored_results(check: BulkCheck) -> list[dict]:
 
 def record_bulk_check(session: Session, *, org_id: int, user_id: int | None, filename: str,
                       results: list[RowResult]) -> BulkCheck:  # fmt: skip
-    check = BulkCheck(org_id=org_id, user_id=user_id, filename=filename[:200], rows=len(results),
+    check = BulkCheck(org_id=org_id, user_id=user_id, filename=file_label(filename), rows=len(results),
                       summary=summary_of(results), results_csv=results_csv(results))  # fmt: skip
     session.add(check)
     session.flush()

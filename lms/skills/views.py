@@ -14,6 +14,7 @@ from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.orgs.models import Role
 from lms.security.access import LOGIN, PUBLIC, org_roles, rule
+from lms.security.bounds import whole_number
 from lms.skills import services
 from lms.skills.tsvg import render_t_svg
 
@@ -149,4 +150,5 @@ def assess(org_slug: str):
 
 
 def _number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() else -1
+    found = whole_number(raw)
+    return -1 if found is None else found

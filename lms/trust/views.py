@@ -3,8 +3,6 @@ proofs) and verification of a credential sent by anyone."""
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from lms.certificates import note, tlog
@@ -13,6 +11,7 @@ from lms.credentials.verifier import verify_credential
 from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
+from lms.security.bounds import CREDENTIAL_JSON, BadJSON, parse_json, whole_number
 from lms.trust import credentials, keys, log
 
 bp = Blueprint("trust", __name__)
@@ -88,10 +87,10 @@ def _proof_text(session, index: int) -> str:
 def log_entries():
     session = get_session()
     size = log.state(session).size if log.state(session) else 0
-    start, end = request.args.get("start", "0"), request.args.get("end", "")
-    if not start.isdigit() or not end.isdigit():
+    start, end = whole_number(request.args.get("start", "0")), whole_number(request.args.get("end", ""))
+    if start is None or end is None:
         return _json_error(400, "start and end are whole numbers: entries start..end-1")
-    first, last = int(start), min(int(end), size)
+    first, last = start, min(end, size)
     if first > last or last - first > MAX_ENTRIES:
         return _json_error(400, f"ask for 0 to {MAX_ENTRIES} entries with start <= end (the log has {size})")
     rows = log.entries(session, first, last)
@@ -104,11 +103,11 @@ def log_entries():
 def log_consistency():
     session = get_session()
     size = log.state(session).size if log.state(session) else 0
-    first, second = request.args.get("first", ""), request.args.get("second", "")
-    if not first.isdigit() or not second.isdigit() or not 0 < int(first) <= int(second) <= size:
+    first, second = whole_number(request.args.get("first", "")), whole_number(request.args.get("second", ""))
+    if first is None or second is None or not 0 < first <= second <= size:
         return _json_error(400, f"need 0 < first <= second <= {size} (the current tree size)")
-    proof = tlog.consistency_proof(log.DbNodeStore(session), int(first), int(second))
-    return jsonify({"first": int(first), "second": int(second), "proof": [log.b64(h) for h in proof]})
+    proof = tlog.consistency_proof(log.DbNodeStore(session), first, second)
+    return jsonify({"first": first, "second": second, "proof": [log.b64(h) for h in proof]})
 
 
 @bp.post("/api/v1/verify")
@@ -118,9 +117,9 @@ def log_consistency():
 def verify():
     """Check a credential sent as the body: schema, proofs, issuer key, status, validity, log inclusion."""
     try:
-        credential = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
-        return _json_error(400, "the body must be a JSON credential")
+        credential = parse_json(request.get_data(), **CREDENTIAL_JSON)
+    except BadJSON as exc:
+        return _json_error(400, f"the body must be a JSON credential: {exc}")
     if not isinstance(credential, dict):
         return _json_error(400, "the body must be a JSON object (an OpenBadgeCredential)")
     session = get_session()
