@@ -101,7 +101,7 @@ def make_row(line: int, number_cell: object, name_cell: object, id_cell: object)
         problems.append(NUMBER_EXCEL_FLOAT)
     elif not NUMBER_LENGTH[0] <= len(number) <= NUMBER_LENGTH[1]:
         problems.append(NUMBER_LENGTH_PROBLEM)
-        number = shortened(number)
+    number = shortened(number)
     if not name:
         problems.append(EMPTY_NAME)
     elif len(name) > NAME_LENGTH:
