@@ -26,7 +26,16 @@ def create_app(config: Config | None = None) -> Flask:
         template_folder="templates",
     )
     _configure_flask(app, cfg)
+    if cfg.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the last N hops are believed: a client cannot spoof its address past the proxies we run.
+        n = cfg.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     _register_extensions(app, cfg)
+    from lms.security import converters
+
+    converters.init_app(app)  # before the routes: every <int:…> is bounded to the database's integer range
     _register_blueprints(app)
     _register_shell_and_cli(app)
     return app

@@ -61,6 +61,9 @@ class Config:
     heartbeat_seconds: int = 30
     #: Hosts are reminded of an assigned course this many (China) days before its deadline.
     deadline_notice_days: int = 3
+    #: How many reverse proxies in front of the app set ``X-Forwarded-For/-Proto/-Host`` (0: none is trusted, the
+    #: headers are ignored). Rate limits are keyed by the client address these give.
+    trusted_proxies: int = 0
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 
@@ -78,10 +81,11 @@ class Config:
             raw = env.get("LMS_" + f.name.upper())
             if raw is None:
                 continue
-            if f.type in ("int",):
-                values[f.name] = int(raw)
-            elif f.type in ("float",):
-                values[f.name] = float(raw)
+            if f.type in ("int", "float"):
+                try:
+                    values[f.name] = int(raw) if f.type == "int" else float(raw)
+                except ValueError:
+                    raise ConfigError(f"LMS_{f.name.upper()} must be a number, not {raw!r}") from None
             elif f.type in ("bool",):
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:
@@ -104,6 +108,8 @@ class Config:
                 )
             if cfg.mail_backend == "outbox":
                 raise ConfigError("production needs LMS_MAIL_BACKEND=smtp (the outbox is for development)")
+        if not 0 <= cfg.trusted_proxies <= 5:
+            raise ConfigError("LMS_TRUSTED_PROXIES must be 0 (no proxy) to 5: the number of proxies in front of the site")
         instance.mkdir(parents=True, exist_ok=True)
         if not cfg.database_url:
             cfg.database_url = "sqlite:///" + str(instance / "lms.sqlite3")

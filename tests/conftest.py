@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from lms import create_app
@@ -20,6 +21,12 @@ from lms.models import Base
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Property-based tests: no time limit per example (the machine is shared), no example database on disk, and the
+# same examples on every run (a failure found once is found again).
+settings.register_profile("lms", deadline=None, database=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.load_profile("lms")
 
 
 def _test_database_url(tmp_root: Path) -> str:

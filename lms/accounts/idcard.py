@@ -47,7 +47,7 @@ def validate(number: str, today: date | None = None) -> IdCardProblem | None:
     """Return the first problem with an already normalised number, or None when it is plausible."""
     if len(number) != 18:
         return IdCardProblem("length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return IdCardProblem("characters")
     if number[:2] not in PROVINCE_CODES or number[2:6] == "0000" and number[:2] not in {"81", "82", "83"}:
         return IdCardProblem("region")

@@ -18,6 +18,7 @@ from lms.errors import Conflict, DomainError, ValidationFailed
 from lms.mail.services import send_message
 from lms.security.passwords import hash_password, needs_rehash, verify_password
 from lms.security.tokens import new_token, token_hash
+from lms.security.bounds import whole_number
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
@@ -191,10 +192,11 @@ def reset_password(session: Session, *, token: str, new_password: str) -> User:
 def load_user_by_session_id(session: Session, session_id: str) -> User | None:
     """Flask-Login's loader: ``id:version``; a stale version (password changed since) loads nobody."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    user_number, version_number = whole_number(user_id), whole_number(version)
+    if user_number is None or version_number is None:
         return None
-    user = session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    user = session.get(User, user_number)
+    if user is None or user.session_version != version_number:
         return None
     return user
 

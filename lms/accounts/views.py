@@ -24,7 +24,8 @@ from lms.errors import DomainError
 from lms.extensions import limiter, login_manager
 from lms.i18n import select_locale
 from lms.security.access import LOGIN, PUBLIC, rule
-from lms.security.forms import attach_error, safe_next
+from lms.security.forms import attach_error
+from lms.security.redirects import safe_next
 from lms.security.passwords import is_unusable
 
 

@@ -40,6 +40,7 @@ from lms.quizzes.answers import asked_pairs, matching_choices
 from lms.quizzes.gift import GiftError, parse
 from lms.quizzes.questions import TEXT_FORMATS
 from lms.security.access import rule
+from lms.security.bounds import BadJSON, parse_json, whole_number
 
 _QUIZ_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -160,7 +161,12 @@ def preview(org_slug: str, slug: str):
     """A lesson, or a question text in its GIFT format, as hosts will see it: the renderer and sanitizer of the
     published pages."""
     draft_or_404(slug)
-    payload = request.get_json(silent=True) or {}
+    try:
+        payload = parse_json(request.get_data(), max_bytes=1_500_000, max_depth=1)
+    except BadJSON:
+        abort(400)
+    if not isinstance(payload, dict):
+        abort(400)
     text, text_format = payload.get("markdown", ""), payload.get("format")
     if not isinstance(text, str) or len(text) > 200_000:
         abort(400)
@@ -234,15 +240,17 @@ def _pools(text: str) -> list[dict]:
         if not line.strip():
             continue
         category, _sep, count = line.rpartition(":")
-        if not category.strip() or not count.strip().isdigit():
+        drawn = whole_number(count.strip(), high=10_000)
+        if not category.strip() or drawn is None:
             raise QuestionError(_("Line %(n)d: write a pool as category: count.", n=number), "draw")
-        pools.append({"category": category.strip(), "count": int(count)})
+        pools.append({"category": category.strip(), "count": drawn})
     return pools
 
 
 def _settings(form: QuizSettingsForm) -> dict:
     text = (form.draw.data or "").strip()
-    draw = int(text) if text.isdigit() else _pools(text)  # one number: that many from the whole bank
+    whole = whole_number(text, high=10_000)
+    draw = whole if whole is not None else _pools(text)  # one number: that many from the whole bank
     # No draw rule: every question, in a shuffled order (the checker refuses an empty list).
     return {"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
             "pass_mark": form.pass_mark.data, **({"draw": draw} if draw else {}), "time_limit_minutes": form.time_limit_minutes.data,
@@ -272,7 +280,7 @@ def add_quiz(org_slug: str, slug: str):
 
 
 def _index(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return whole_number(raw, high=100_000)
 
 
 def _question_form(values: dict | None = None) -> QuestionForm:

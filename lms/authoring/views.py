@@ -31,6 +31,7 @@ from lms.i18n import error_text
 from lms.orgs.models import Organisation, OrgKind, Role
 from lms.quizzes.gift import GiftError, from_dict, parse
 from lms.security.access import SITE_ADMIN, org_roles, rule
+from lms.security.bounds import whole_number
 
 bp = Blueprint("authoring", __name__, url_prefix="/orgs/<org_slug>/authoring")
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)
@@ -125,12 +126,12 @@ def edit_course(org_slug: str, slug: str):
 def _question_in_draft(session, draft, quiz_id: str, index: str) -> str | None:
     """Where to edit a question a trainer found weak on the statistics page, if the draft still holds it at the same
     place (the draft may have changed since the version the hosts answered)."""
-    if not (quiz_id.isdigit() and index.isdigit()):
+    quiz_number, position = whole_number(quiz_id), whole_number(index)
+    if quiz_number is None or position is None:
         return None
-    quiz = session.get(Quiz, int(quiz_id))
+    quiz = session.get(Quiz, quiz_number)
     if quiz is None or quiz.version.course.slug != draft.slug or quiz.version.course.org_id != g.org.id:
         return None
-    position = int(index)
     gift = services.files_of(draft).get(f"quizzes/{quiz.key}.gift")
     if gift is None or position >= len(quiz.questions):
         return None

@@ -9,7 +9,10 @@ from typing import Self
 
 MAX_ROWS = 100_000
 HEADER_SCAN_ROWS = 10  # non-empty rows searched for the header (title rows above it are common)
-NUMBER_LENGTH = (5, 40)  # the app checks the alphabet and check character; here only a sanity bound
+NUMBER_LENGTH = (15, 17)  # 15 characters, 17 when grouped (23456-789AB-CDEFG); the app checks the check character
+NAME_LENGTH = 50  # longer than any legal name
+ID_NUMBER_CELL = 40  # an 18-character ID with spaces and separators fits; a longer cell is not an ID number
+SHOWN_CELL = 20  # a cell that is too long is kept (and shown, and stored in results) as its first characters and …
 MAX_XLSX_UNPACKED = 256 * 1024 * 1024  # a 100,000-row sheet unpacks to a few tens of MB; more is a zip bomb
 EXCEL_DIGITS = 1e15  # Excel keeps 15 significant digits: an integer this large stored as a number lost some
 
@@ -65,6 +68,7 @@ NUMBER_EXCEL_FLOAT = Problem(
     "number_excel_float",
     "certificate number was stored as a number by Excel and lost digits; format the column as text",
 )
+NAME_LENGTH_PROBLEM = Problem("name_length", f"name is longer than {NAME_LENGTH} characters")
 ID_NUMBER_FORMAT = Problem(
     "id_number_format", "ID number must be 18 characters: 17 digits and a final digit or X"
 )
@@ -74,8 +78,8 @@ ID_NUMBER_EXCEL_FLOAT = Problem(
 )
 PROBLEMS: dict[str, Problem] = {
     p.code: p
-    for p in (EMPTY_NUMBER, EMPTY_NAME, NUMBER_LENGTH_PROBLEM, NUMBER_EXCEL_FLOAT, ID_NUMBER_FORMAT,
-              ID_NUMBER_EXCEL_FLOAT)
+    for p in (EMPTY_NUMBER, EMPTY_NAME, NUMBER_LENGTH_PROBLEM, NUMBER_EXCEL_FLOAT, NAME_LENGTH_PROBLEM,
+              ID_NUMBER_FORMAT, ID_NUMBER_EXCEL_FLOAT)
 }  # fmt: skip
 
 

@@ -13,11 +13,15 @@ from lms.bureau.bulkrows import (
     EMPTY_NUMBER,
     EXCEL_DIGITS,
     HEADER_SCAN_ROWS,
+    ID_NUMBER_CELL,
     ID_NUMBER_EXCEL_FLOAT,
     ID_NUMBER_FORMAT,
+    NAME_LENGTH,
+    NAME_LENGTH_PROBLEM,
     NUMBER_EXCEL_FLOAT,
     NUMBER_LENGTH,
     NUMBER_LENGTH_PROBLEM,
+    SHOWN_CELL,
     BulkFileError,
     BulkRow,
     Problem,
@@ -55,10 +59,17 @@ def normalise_id_number(text: str) -> str:
     return folded.replace("x", "X")
 
 
+def shortened(text: str) -> str:
+    """A cell too long to be what it should be, as kept: its first characters and an ellipsis."""
+    return text if len(text) <= SHOWN_CELL else text[:SHOWN_CELL] + "…"
+
+
 def _id_number(value: object) -> tuple[str | None, Problem | None]:
     text, lost_digits = cell_text(value)
     if not text:
         return None, None
+    if len(text) > ID_NUMBER_CELL:
+        return None, ID_NUMBER_FORMAT
     if lost_digits or _SCIENTIFIC.fullmatch(text):
         return text, ID_NUMBER_EXCEL_FLOAT
     normalised = normalise_id_number(text)
@@ -76,6 +87,30 @@ def _letter(column: int) -> str:
         column, rest = divmod(column - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+def make_row(line: int, number_cell: object, name_cell: object, id_cell: object) -> BulkRow:
+    """One row from its three cells (a file's, or an API item's), with its problems; a cell too long for its
+    field is kept shortened, so no oversized input goes further."""
+    number, number_lost = cell_text(number_cell)
+    name, _ = cell_text(name_cell)
+    problems: list[str] = []
+    if not number:
+        problems.append(EMPTY_NUMBER)
+    elif number_lost:
+        problems.append(NUMBER_EXCEL_FLOAT)
+    elif not NUMBER_LENGTH[0] <= len(number) <= NUMBER_LENGTH[1]:
+        problems.append(NUMBER_LENGTH_PROBLEM)
+    number = shortened(number)
+    if not name:
+        problems.append(EMPTY_NAME)
+    elif len(name) > NAME_LENGTH:
+        problems.append(NAME_LENGTH_PROBLEM)
+        name = shortened(name)
+    id_number, id_problem = _id_number(id_cell)
+    if id_problem is not None:
+        problems.append(id_problem)
+    return BulkRow(line, number, name, id_number, problems)
 
 
 # --- header and rows -------------------------------------------------------------------------------------
@@ -157,23 +192,9 @@ def parse_records(
                 params={"max_rows": max_rows},
             )
         width = len(cells)
-        number, number_lost = cell_text(cells[i_number] if i_number < width else None)
-        name, _ = cell_text(cells[i_name] if i_name < width else None)
-        problems: list[str] = []
-        if not number:
-            problems.append(EMPTY_NUMBER)
-        elif number_lost:
-            problems.append(NUMBER_EXCEL_FLOAT)
-        elif not NUMBER_LENGTH[0] <= len(number) <= NUMBER_LENGTH[1]:
-            problems.append(NUMBER_LENGTH_PROBLEM)
-        if not name:
-            problems.append(EMPTY_NAME)
-        id_number = None
-        if i_id is not None:
-            id_number, id_problem = _id_number(cells[i_id] if i_id < width else None)
-            if id_problem is not None:
-                problems.append(id_problem)
-        rows.append(BulkRow(line, number, name, id_number, problems))
+        rows.append(make_row(line, cells[i_number] if i_number < width else None,
+                             cells[i_name] if i_name < width else None,
+                             cells[i_id] if i_id is not None and i_id < width else None))  # fmt: skip
     if not rows:
         raise BulkFileError("the file has a header row but no data rows", line=header_line, code="empty")
     columns = tuple(cell_text(c)[0] for c in header_cells)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hmac
 import io
+import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms import certnumbers
+from lms import certnumbers, spreadsheets
 from lms.accounts import idcard
 from lms.bureau.bulkfile import BulkRow
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
@@ -109,6 +110,19 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> 
                                                  hours=round(certificate.study_seconds / 3600, 1)))
 
 
+def looked_up(results: list[RowResult]) -> list[str]:
+    """For the audit trail: the certificate numbers looked up, as the site writes them. A malformed cell is not a
+    number and is not kept (no raw input in audit details)."""
+    return [r.number for r in results if r.result != "malformed"]
+
+
+def file_label(filename: str) -> str:
+    """An uploaded file's name as kept in the audit trail and with a stored check: printable, at most 100
+    characters."""
+    printable = "".join(ch for ch in filename if ch.isprintable())
+    return printable if len(printable) <= 100 else printable[:99] + "…"
+
+
 def summary_of(results: list[RowResult]) -> dict[str, int]:
     counts = Counter(r.result for r in results)
     return {key: counts.get(key, 0) for key in RESULTS}
@@ -130,7 +144,7 @@ def stored_results(check: BulkCheck) -> list[dict]:
 
 def record_bulk_check(session: Session, *, org_id: int, user_id: int | None, filename: str,
                       results: list[RowResult]) -> BulkCheck:  # fmt: skip
-    check = BulkCheck(org_id=org_id, user_id=user_id, filename=filename[:200], rows=len(results),
+    check = BulkCheck(org_id=org_id, user_id=user_id, filename=file_label(filename), rows=len(results),
                       summary=summary_of(results), results_csv=results_csv(results))  # fmt: skip
     session.add(check)
     session.flush()
@@ -153,14 +167,11 @@ def audit_events(session: Session, org_id: int | None, limit: int = 500) -> list
 
 
 def audit_csv(events: list[AuditEvent]) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["time", "organisation", "user", "token", "action", "rows", "detail"])
-    for e in events:
-        writer.writerow([e.created_at.isoformat(), e.org_id, e.user_id or "", e.token_id or "", e.action, e.rows,
-                         repr(e.detail)])  # fmt: skip
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes(
+        ["time", "organisation", "user", "token", "action", "rows", "detail"],
+        ([e.created_at.isoformat(), e.org_id, e.user_id, e.token_id, e.action, e.rows,
+          json.dumps(e.detail, ensure_ascii=False, sort_keys=True)] for e in events),
+    )  # fmt: skip
 
 
 def create_token(session: Session, *, org_id: int, name: str, created_by_id: int | None) -> tuple[ApiToken, str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 
 from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,19 +9,21 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.bureau import audit_subsidy, services
-from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_xlsx
-from lms.bureau.rows import normalise_id_number
+from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
+from lms.bureau.rows import make_row
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.extensions import csrf, limiter
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import PUBLIC, org_roles, rule
+from lms.security.bounds import BadJSON, parse_json
 from lms.transparency import witnessing
 
 bp = Blueprint("bureau", __name__)
 VERIFIERS = org_roles(Role.BUREAU_VERIFIER, Role.ORG_ADMIN, kind=OrgKind.BUREAU)
 MAX_API_ROWS = 100_000
+MAX_API_BYTES = 8 * 1024 * 1024  # the site's request limit
 
 FILE_PROBLEMS = {
     "missing_column": lambda e: _("The file lacks a column: %(detail)s. Expected columns: 证书编号 (certificate number), "
@@ -52,7 +52,7 @@ def workspace(org_slug: str):
         except BulkFileError as exc:
             # Nothing is stored from a rejected file; the attempt itself is audited.
             services.audit(session, org_id=g.org.id, user_id=current_user.id, action="bulk_check_rejected",
-                           detail={"file": upload.filename, "code": exc.code})  # fmt: skip
+                           detail={"file": services.file_label(upload.filename), "code": exc.code})  # fmt: skip
             session.commit()
             flash(FILE_PROBLEMS.get(exc.code, FILE_PROBLEMS["unreadable"])(exc), "error")
             return redirect(url_for("bureau.workspace", org_slug=org_slug))
@@ -60,8 +60,8 @@ def workspace(org_slug: str):
         check = services.record_bulk_check(session, org_id=g.org.id, user_id=current_user.id,
                                            filename=upload.filename, results=results)  # fmt: skip
         services.audit(session, org_id=g.org.id, user_id=current_user.id, action="bulk_check", rows=len(results),
-                       detail={"file": upload.filename, "check": check.id, "summary": check.summary,
-                               "numbers": [r.number for r in results][:100_000]})  # fmt: skip
+                       detail={"file": services.file_label(upload.filename), "check": check.id,
+                               "summary": check.summary, "numbers": services.looked_up(results)})  # fmt: skip
         session.commit()
         return redirect(url_for("bureau.check", org_slug=org_slug, check_id=check.id))
     checks = services.recent_checks(session, g.org.id)
@@ -87,7 +87,7 @@ def check_download(org_slug: str, check_id: int, fmt: str):
     session.commit()
     name = f"bulk-check-{found.id}.{fmt}"
     if fmt == "csv":
-        body, mimetype = b"\xef\xbb\xbf" + found.results_csv, "text/csv"
+        body, mimetype = write_results_csv(services.stored_results(found), services.RESULT_COLUMNS), "text/csv"
     else:
         body = write_results_xlsx(services.stored_results(found), services.RESULT_COLUMNS)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -203,22 +203,9 @@ def roster(org_slug: str, submission_id: int, fmt: str):
     if fmt == "csv":
         body, mimetype = audit_subsidy.roster_csv(rows), "text/csv"
     else:
-        body = write_roster_xlsx(rows)
+        body = audit_subsidy.roster_xlsx(rows)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def write_roster_xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("培训花名册")
-    sheet.append(audit_subsidy.ROSTER_COLUMNS)
-    for row in rows:
-        sheet.append([str(v) if i == 2 else v for i, v in enumerate(row)])  # the ID as text: Excel would round it
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def _api_error(status: int, detail: str):
@@ -236,6 +223,22 @@ def _unauthorised():
     return body, status, {"WWW-Authenticate": "Bearer"}
 
 
+def api_rows(body: bytes) -> list[BulkRow]:
+    """The rows of a JSON bulk request; :class:`BadJSON` names the item and field that cannot be used."""
+    payload = parse_json(body, max_bytes=MAX_API_BYTES, max_depth=2)
+    if not isinstance(payload, list) or not 1 <= len(payload) <= MAX_API_ROWS:
+        raise BadJSON(f"send a JSON array of 1 to {MAX_API_ROWS} objects with number, name, id_number")
+    rows = []
+    for i, item in enumerate(payload, start=1):
+        if not isinstance(item, dict):
+            raise BadJSON(f"item {i}: send an object with number, name and optionally id_number")
+        for key in ("number", "name", "id_number"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise BadJSON(f"item {i}: {key} must be a string")
+        rows.append(make_row(i, item.get("number"), item.get("name"), item.get("id_number")))
+    return rows
+
+
 @bp.post("/api/v1/verify/bulk")
 @rule(PUBLIC)  # authorised by the bearer token below, not by a browser session
 @csrf.exempt
@@ -247,18 +250,9 @@ def api_bulk():
         return _unauthorised()
     if request.mimetype == "application/json":
         try:
-            payload = json.loads(request.get_data(as_text=True))
-        except ValueError:
-            return _api_error(400, "the body is not valid JSON")
-        if not isinstance(payload, list) or len(payload) > MAX_API_ROWS:
-            return _api_error(400, f"send a JSON array of at most {MAX_API_ROWS} objects with number, name, id_number")
-        rows = []
-        for i, item in enumerate(payload, start=1):
-            item = item if isinstance(item, dict) else {}
-            number, name = str(item.get("number") or "").strip(), str(item.get("name") or "").strip()
-            problems = [p for p, bad in (("empty number", not number), ("empty name", not name)) if bad]
-            id_number = item.get("id_number")
-            rows.append(BulkRow(i, number, name, normalise_id_number(str(id_number)) if id_number else None, problems))
+            rows = api_rows(request.get_data())
+        except BadJSON as exc:
+            return _api_error(400, str(exc))
     else:
         try:
             rows = list(read_rows(request.get_data(), "upload.csv").rows)
@@ -266,7 +260,7 @@ def api_bulk():
             return _api_error(400, str(exc))
     results = services.check_rows(session, current_app.extensions["lms.pii"], rows)
     services.audit(session, org_id=token.org_id, token_id=token.id, action="api_bulk_check", rows=len(results),
-                   detail={"summary": services.summary_of(results), "numbers": [r.number for r in results]})  # fmt: skip
+                   detail={"summary": services.summary_of(results), "numbers": services.looked_up(results)})  # fmt: skip
     session.commit()
     return jsonify([r.as_dict() for r in results])
 

@@ -19,6 +19,7 @@ from lms.errors import DomainError, NotFound
 from lms.learning.studytime import china_day
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
+from lms.security.bounds import whole_number
 
 bp = Blueprint("cohorts", __name__)
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)
@@ -77,7 +78,7 @@ def cohort(org_slug: str, cohort_id: int):
                 services.submit(session, found, request.form.get("bureau", ""), current_user.id)
                 message = _("Submitted: the bureau can now audit this cohort's study records.")
             elif request.form.get("action") == "members":
-                ids = [int(v) for v in request.form.getlist("host") if v.isdigit()]
+                ids = [n for n in map(whole_number, request.form.getlist("host")) if n is not None]
                 added = services.add_members(session, found, ids)
                 message = _("%(n)d host(s) added and enrolled on the cohort's courses.", n=added)
             else:
@@ -154,7 +155,7 @@ def host(org_slug: str, user_id: int):
     session = get_session()
     record = hosts.host_record(session, g.org.id, user_id, locale_code())
     raw = request.args.get("cohort", "")
-    back = next((c for c in record.cohorts if raw.isdigit() and c.id == int(raw)), None)
+    back = next((c for c in record.cohorts if c.id == whole_number(raw)), None)
     return render_template("cohorts/host.html", org=g.org, record=record, back=back, china_day=china_day,
                            state_labels={k: str(v) for k, v in STATE_LABELS.items()},
                            status_labels={k: str(v) for k, v in CERTIFICATE_STATUS_LABELS.items()})  # fmt: skip

@@ -7,20 +7,34 @@ It imports only the pure modules (no Flask, no database), so a bureau can run it
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from lms.credentials.verifier import verify_credential
+from lms.security.bounds import CREDENTIAL_JSON, BadJSON, parse_json
+
+
+class _Unreadable(Exception):
+    pass
 
 
 def _json(path: str | None):
-    return None if path is None else json.loads(Path(path).read_text(encoding="utf-8"))
+    if path is None:
+        return None
+    try:
+        return parse_json(Path(path).read_bytes(), **CREDENTIAL_JSON)
+    except (OSError, BadJSON) as exc:
+        raise _Unreadable(f"{path}: not a readable JSON file: {exc}") from None
 
 
 def _text(path: str | None):
-    return None if path is None else Path(path).read_text(encoding="utf-8")
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _Unreadable(f"{path}: not a readable text file: {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkpoint", help="a signed log checkpoint")
     parser.add_argument("--proof", help="the credential's tlog-proof")
     args = parser.parse_args(argv)
-    report = verify_credential(_json(args.credential), _json(args.did), _json(args.status), _text(args.checkpoint),
-                               _text(args.proof), now=datetime.now(timezone.utc))  # fmt: skip
+    try:
+        documents = (_json(args.credential), _json(args.did), _json(args.status), _text(args.checkpoint),
+                     _text(args.proof))  # fmt: skip
+    except _Unreadable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = verify_credential(*documents, now=datetime.now(timezone.utc))
     for check in report.checks:
         print(f"{ {True: 'ok  ', False: 'FAIL', None: 'skip'}[check.ok]} {check.check}: {check.detail}")
     complete = report.verified and all(c.ok is not None for c in report.checks)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms import spreadsheets
 from lms.catalogue.models import Course, CourseVersion, Lesson
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
@@ -316,16 +315,11 @@ def study_rows(session: Session, user_id: int) -> list[StudyRow]:
 CSV_COLUMNS = ["date", "course", "course_title", "course_version", "lesson", "lesson_title", "minutes", "seconds"]
 
 
-def study_record_csv(rows: list[StudyRow], locale: str) -> str:
+def study_record_csv(rows: list[StudyRow], locale: str) -> bytes:
     """The study record as CSV (UTF-8 with BOM, so that Excel in China opens the Chinese text correctly)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow([
-            r.day.isoformat(), r.course_slug, r.course_title_en if locale == "en" else r.course_title_zh, r.version,
-            r.lesson_slug, r.lesson_title_en if locale == "en" else r.lesson_title_zh,
-            f"{r.seconds / 60:.1f}", r.seconds,
-        ])  # fmt: skip
-    return out.getvalue()
+    english = locale == "en"
+    return spreadsheets.csv_bytes(CSV_COLUMNS, (
+        [r.day, r.course_slug, r.course_title_en if english else r.course_title_zh, r.version, r.lesson_slug,
+         r.lesson_title_en if english else r.lesson_title_zh, round(r.seconds / 60, 1), r.seconds]
+        for r in rows
+    ))  # fmt: skip

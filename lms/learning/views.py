@@ -24,6 +24,7 @@ from lms.errors import NotFound, ValidationFailed
 from lms.learning import services
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
+from lms.security.bounds import BadJSON, parse_json, whole_number
 
 bp = Blueprint("learning", __name__)
 
@@ -94,10 +95,15 @@ def finish(slug: str, lesson_slug: str):
 @rule(LOGIN)
 def heartbeat():
     """The lesson page says "visible and active" every few seconds; the server's clock decides what counts."""
-    payload = request.get_json(silent=True) or {}
-    lesson_id = payload.get("lesson")
-    if not isinstance(lesson_id, int) or isinstance(lesson_id, bool):
-        return jsonify({"error": {"status": 400, "detail": "lesson must be an integer id"}}), 400
+    try:
+        payload = parse_json(request.get_data(), max_bytes=1024, max_depth=1)
+    except BadJSON as exc:
+        return jsonify({"error": {"status": 400, "detail": str(exc)}}), 400
+    lesson = payload.get("lesson") if isinstance(payload, dict) else None
+    lesson_id = whole_number(lesson, low=1) if isinstance(lesson, int) else None  # a JSON number, in range
+    if lesson_id is None or not isinstance(payload.get("start", False), bool):
+        return jsonify({"error": {"status": 400, "detail": "send {\"lesson\": a lesson id (a whole number), "
+                                                           "\"start\": true or false}"}}), 400
     session = get_session()
     enrollment = services.enrollment_for_lesson(session, current_user.id, lesson_id)
     if enrollment is None:
@@ -142,7 +148,7 @@ def record():
 def record_csv():
     body = services.study_record_csv(services.study_rows(get_session(), current_user.id), locale_code())
     return Response(
-        body.encode("utf-8"),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="study-record.csv"'},
     )

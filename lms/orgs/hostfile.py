@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from lms import spreadsheets
 from lms.accounts import idcard
 from lms.accounts.identifiers import BadIdentifier, parse_identifier
 from lms.bureau.bulkfile import sniff_format
@@ -26,7 +27,7 @@ from lms.bureau.bulkrows import HEADER_SCAN_ROWS, BulkFileError
 from lms.bureau.columns import ID_NUMBER as BUREAU_ID_NUMBER
 from lms.bureau.columns import Field, normalise_header
 from lms.bureau.csvfile import choose_delimiter, csv_records, decode_upload
-from lms.bureau.rows import blank, cell_text
+from lms.bureau.rows import blank, cell_text, shortened
 from lms.bureau.xlsxfile import first_sheet
 
 __all__ = [
@@ -138,7 +139,7 @@ def read_hosts(data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_byte
 def template_csv() -> bytes:
     """The header row alone (an example host would be imported by whoever forgets to delete it), as an
     Excel-friendly UTF-8 CSV with BOM."""
-    return ("\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n").encode("utf-8")
+    return spreadsheets.csv_bytes(TEMPLATE_HEADER, [])
 
 
 # --- header -------------------------------------------------------------------------------------------------
@@ -251,11 +252,11 @@ def _row(line: int, cells: Sequence[object], mapping: dict[Field, int]) -> HostR
     if phone_text:
         phone = _identifier(phone_text, "phone")
         if phone is None:
-            problems.append(RowProblem("phone", "bad_phone", {"value": phone_text}))
+            problems.append(RowProblem("phone", "bad_phone", {"value": shortened(phone_text)}))
     if email_text:
         email = _identifier(email_text, "email")
         if email is None:
-            problems.append(RowProblem("email", "bad_email", {"value": email_text}))
+            problems.append(RowProblem("email", "bad_email", {"value": shortened(email_text)}))
     if not phone_text and not email_text:
         problems.append(RowProblem("phone", "no_contact"))
 

@@ -15,6 +15,7 @@ from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
 from lms.security.passwords import is_unusable
+from lms.security.bounds import whole_number
 
 ADMINS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
 
@@ -64,9 +65,10 @@ def import_hosts(org_slug: str):
         flash(_("Choose a CSV or XLSX file with the hosts."), "error")
         return _upload_page(400)
     cohort = None
-    if request.form.get("cohort", "").isdigit():
+    cohort_id = whole_number(request.form.get("cohort", ""))
+    if cohort_id is not None:
         try:
-            cohort = cohorts.get_cohort(session, g.org.id, int(request.form["cohort"]))
+            cohort = cohorts.get_cohort(session, g.org.id, cohort_id)
         except NotFound:
             flash(_("Choose one of this organisation's cohorts, or none."), "error")
             return _upload_page(400)

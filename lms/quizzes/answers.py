@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from lms.quizzes.gift import Question
 from lms.quizzes.paper import PaperItem, matching_answers
+from lms.security.bounds import whole_number
 
 MAX_TEXT = 2000
 MAX_ESSAY = 20000
@@ -60,7 +61,7 @@ def _ordering(question: Question, item: PaperItem, name: str, values: MultiDict)
     raw = [(values.get(f"{name}_{k}") or "").strip() for k in range(count)]
     if not any(raw):
         return None
-    positions = [int(r) if r.isdigit() and 1 <= int(r) <= count else None for r in raw]
+    positions = [whole_number(r, low=1, high=count) for r in raw]
     if None in positions:
         raise FormProblem(_("Give every item a position from 1 to %(n)d.", n=count), raw)
     twice = sorted(p for p in set(positions) if positions.count(p) > 1)
@@ -77,9 +78,10 @@ def _ordering(question: Question, item: PaperItem, name: str, values: MultiDict)
 def _display_to_bank(order: list[int] | None, count: int, raw: str) -> int | None:
     """Forms send the position an option was SHOWN at, never its index in the bank: the bank order often puts
     the right answer first, so sending it would leak the key."""
-    if not raw.isdigit() or int(raw) >= count:
+    shown = whole_number(raw, high=count - 1)
+    if shown is None:
         return None
-    return (order or list(range(count)))[int(raw)]
+    return (order or list(range(count)))[shown]
 
 
 def parse_answer(question: Question, item: PaperItem, position: int, values: MultiDict) -> object | None:

@@ -14,6 +14,7 @@ from lms.orgs.models import Role
 from lms.quizzes import services, trainer
 from lms.quizzes.views import bp
 from lms.security.access import org_roles, rule
+from lms.security.bounds import whole_number
 
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN)
 
@@ -35,9 +36,10 @@ def grade(org_slug: str, response_id: int):
     raw_score = (request.form.get("score") or "").strip()
     try:
         response = trainer.pending_response(session, g.org.id, response_id)
-        if not raw_score.isdigit():
+        score = whole_number(raw_score, high=100)
+        if score is None:
             raise DomainError(_("Enter a score from 0 to 100."))
-        services.grade_essay(session, response, current_user.id, int(raw_score), request.form.get("comment", "")[:2000])
+        services.grade_essay(session, response, current_user.id, score, request.form.get("comment", "")[:2000])
     except NotFound:
         return render_template("catalogue/not_found.html"), 404
     except DomainError as exc:

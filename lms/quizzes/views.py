@@ -16,6 +16,7 @@ from lms.quizzes import services
 from lms.quizzes.answers import answers_from_form, asked_pairs, matching_choices, ordering_positions
 from lms.quizzes.models import IN_PROGRESS
 from lms.security.access import LOGIN, rule
+from lms.security.bounds import whole_number
 
 bp = Blueprint("quizzes", __name__)
 
@@ -135,6 +136,7 @@ def save(attempt_id: int):
     answers = sent.answers
     finishing = "finish" in request.form
     check = request.form.get("check", "")
+    position = whole_number(check, high=10_000)
     if request.form.get("autosave") == "1" and not finishing:
         return _autosave(session, found, sent)
     try:
@@ -149,9 +151,8 @@ def save(attempt_id: int):
             return render_template("quizzes/attempt.html", **_context(found, sent.problems, sent.drafts)), 400
         if finishing:
             services.finish_attempt(session, found, utcnow(), answers)
-        elif check.isdigit() and services.QuizSettings.of(found.quiz).feedback == "immediate":
+        elif position is not None and services.QuizSettings.of(found.quiz).feedback == "immediate":
             services.save_answers(session, found, answers, utcnow())
-            position = int(check)
             services.check_answer(session, found, position, answers.get(position), utcnow())
         else:
             services.save_answers(session, found, answers, utcnow())
@@ -163,5 +164,5 @@ def save(attempt_id: int):
         flash(str(exc.message), "error")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     session.commit()
-    anchor = f"#q{check}" if check.isdigit() and not finishing else ""
+    anchor = f"#q{position}" if position is not None and not finishing else ""
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id) + anchor)

@@ -41,13 +41,6 @@ def attach_error(form: FlaskForm, field_name: str | None, message) -> bool:
     return True
 
 
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site relative paths: an open redirect after login would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
-
-
 def reject_undecodable_forms():
     """``before_request`` (registered before CSRF): a urlencoded body that is not UTF-8 gets a clear 400.
 

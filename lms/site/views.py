@@ -17,7 +17,7 @@ from lms.skills.tsvg import render_t_svg
 from lms.i18n import LANGUAGE_COOKIE, LANGUAGES
 from lms.orgs.models import Role
 from lms.security.access import PUBLIC, rule
-from lms.security.forms import safe_next
+from lms.security.redirects import safe_next
 from lms.site import bp
 
 

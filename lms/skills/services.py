@@ -7,8 +7,6 @@ three queries whatever the number of hosts.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from lms import spreadsheets
 from lms.accounts.models import User
 from lms.catalogue.labels import skills_framework
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
@@ -204,17 +203,13 @@ def cohort_map(session: Session, org_id: int, now: datetime | None = None, sort:
     return CohortMap(hosts, ordered, cells, averages)
 
 
-def cohort_csv(cmap: CohortMap, names: dict[str, str]) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
+def cohort_csv(cmap: CohortMap, names: dict[str, str]) -> bytes:
     # One kind of value per column: the level's code in one, the mastery (0 to 1) as a number in the next.
     header = ["host", "account"]
     for s in cmap.skills:
         header += [f"{names.get(s, s)} ({s}) level", f"{names.get(s, s)} ({s}) mastery"]
-    writer.writerow(header)
-    for host in cmap.hosts:
-        cells = cmap.cells[host.id]
-        writer.writerow([host.display_name, host.login_name,
-                         *(v for s in cmap.skills for v in (cells[s].level, f"{cells[s].mastery:.2f}"))])
-    return out.getvalue()
+    return spreadsheets.csv_bytes(header, (
+        [host.display_name, host.login_name,
+         *(v for s in cmap.skills for v in (cmap.cells[host.id][s].level, round(cmap.cells[host.id][s].mastery, 2)))]
+        for host in cmap.hosts
+    ))  # fmt: skip

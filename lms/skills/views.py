@@ -14,6 +14,7 @@ from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.orgs.models import Role
 from lms.security.access import LOGIN, PUBLIC, org_roles, rule
+from lms.security.bounds import whole_number
 from lms.skills import services
 from lms.skills.tsvg import render_t_svg
 
@@ -119,7 +120,7 @@ def rubric() -> dict[str, dict[str, str]]:
 @rule(TRAINERS)
 def cohort_csv(org_slug: str):
     body = services.cohort_csv(services.cohort_map(get_session(), g.org.id), skill_names())
-    return Response(body.encode("utf-8"), mimetype="text/csv",
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="skills-{org_slug}.csv"'})
 
 
@@ -149,4 +150,5 @@ def assess(org_slug: str):
 
 
 def _number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() else -1
+    found = whole_number(raw)
+    return -1 if found is None else found

@@ -9,6 +9,7 @@ from lms.certificates.services import find
 from lms.db import get_session
 from lms.extensions import limiter
 from lms.security.access import PUBLIC, rule
+from lms.security.bounds import whole_number
 from lms.transparency import log, merkle
 
 bp = Blueprint("transparency", __name__)
@@ -46,10 +47,10 @@ def inclusion_proof(number: str):
 def log_entries():
     session = get_session()
     size = log.state(session).size if log.state(session) else 0
-    start, end = request.args.get("start", "0"), request.args.get("end", "")
-    if not start.isdigit() or not end.isdigit():
+    start, end = whole_number(request.args.get("start", "0")), whole_number(request.args.get("end", ""))
+    if start is None or end is None:
         return json_error(400, "start and end are whole numbers: entries start..end-1")
-    first, last = int(start), min(int(end), size)
+    first, last = start, min(end, size)
     if first > last or last - first > MAX_ENTRIES:
         return json_error(400, f"ask for 0 to {MAX_ENTRIES} entries with start <= end (the log has {size})")
     rows = log.entries(session, first, last)
@@ -62,8 +63,8 @@ def log_entries():
 def log_consistency():
     session = get_session()
     size = log.state(session).size if log.state(session) else 0
-    first, second = request.args.get("first", ""), request.args.get("second", "")
-    if not first.isdigit() or not second.isdigit() or not 0 < int(first) <= int(second) <= size:
+    first, second = whole_number(request.args.get("first", "")), whole_number(request.args.get("second", ""))
+    if first is None or second is None or not 0 < first <= second <= size:
         return json_error(400, f"need 0 < first <= second <= {size} (the current tree size)")
-    proof = merkle.consistency_proof(log.DbNodeStore(session), int(first), int(second))
-    return jsonify({"first": int(first), "second": int(second), "proof": [log.b64(h) for h in proof]})
+    proof = merkle.consistency_proof(log.DbNodeStore(session), first, second)
+    return jsonify({"first": first, "second": second, "proof": [log.b64(h) for h in proof]})

@@ -4,7 +4,6 @@ The witness commands (``lms witness``, ``lms witness-keygen``) are in lms.transp
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +11,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+
+from lms.security.bounds import CREDENTIAL_JSON, BadJSON, parse_json
 
 
 @click.group("keys")
@@ -37,8 +38,8 @@ def _read_json(path: Path | None, what: str):
     if path is None:
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        return parse_json(path.read_bytes(), **CREDENTIAL_JSON)
+    except (OSError, BadJSON) as exc:
         raise click.ClickException(f"{path}: not a readable JSON {what}: {exc}") from None
 
 

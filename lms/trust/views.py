@@ -3,8 +3,6 @@ The log's endpoints (checkpoint, entries, consistency and inclusion proofs) are 
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, jsonify, request
 
 from lms.certificates.services import find
@@ -12,6 +10,7 @@ from lms.credentials.verifier import verify_credential
 from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
+from lms.security.bounds import CREDENTIAL_JSON, BadJSON, parse_json
 from lms.transparency import log
 from lms.transparency.views import json_error
 from lms.trust import credentials, keys
@@ -51,9 +50,9 @@ def status_list():
 def verify():
     """Check a credential sent as the body: schema, proofs, issuer key, status, validity, log inclusion."""
     try:
-        credential = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
-        return json_error(400, "the body must be a JSON credential")
+        credential = parse_json(request.get_data(), **CREDENTIAL_JSON)
+    except BadJSON as exc:
+        return json_error(400, f"the body must be a JSON credential: {exc}")
     if not isinstance(credential, dict):
         return json_error(400, "the body must be a JSON object (an OpenBadgeCredential)")
     session = get_session()
