@@ -18,7 +18,7 @@ from lms.errors import Conflict, DomainError, ValidationFailed
 from lms.mail.services import send_message
 from lms.security.passwords import hash_password, needs_rehash, verify_password
 from lms.security.tokens import new_token, token_hash
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128

@@ -40,7 +40,7 @@ from lms.quizzes.answers import asked_pairs, matching_choices
 from lms.quizzes.gift import GiftError, parse
 from lms.quizzes.questions import TEXT_FORMATS
 from lms.security.access import rule
-from lms.security.bounds import BadJSON, parse_json, whole_number
+from lms.bounds import BadJSON, parse_json, whole_number
 
 _QUIZ_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

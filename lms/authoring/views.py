@@ -31,7 +31,7 @@ from lms.i18n import error_text
 from lms.orgs.models import Organisation, OrgKind, Role
 from lms.quizzes.gift import GiftError, from_dict, parse
 from lms.security.access import SITE_ADMIN, org_roles, rule
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 
 bp = Blueprint("authoring", __name__, url_prefix="/orgs/<org_slug>/authoring")
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)

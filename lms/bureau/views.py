@@ -17,7 +17,7 @@ from lms.errors import DomainError
 from lms.extensions import csrf, limiter
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import PUBLIC, org_roles, rule
-from lms.security.bounds import BadJSON, parse_json
+from lms.bounds import BadJSON, parse_json
 from lms.transparency import witnessing
 
 bp = Blueprint("bureau", __name__)

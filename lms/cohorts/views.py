@@ -19,7 +19,7 @@ from lms.errors import DomainError, NotFound
 from lms.learning.studytime import china_day
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 
 bp = Blueprint("cohorts", __name__)
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from lms.credentials.verifier import verify_credential
-from lms.security.bounds import CREDENTIAL_JSON, BadJSON, parse_json
+from lms.bounds import CREDENTIAL_JSON, BadJSON, parse_json
 
 
 class _Unreadable(Exception):

@@ -24,7 +24,7 @@ from lms.errors import NotFound, ValidationFailed
 from lms.learning import services
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
-from lms.security.bounds import BadJSON, parse_json, whole_number
+from lms.bounds import BadJSON, parse_json, whole_number
 
 bp = Blueprint("learning", __name__)
 

@@ -15,7 +15,7 @@ from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
 from lms.security.passwords import is_unusable
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 
 ADMINS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
 

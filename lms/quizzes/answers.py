@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from lms.quizzes.gift import Question
 from lms.quizzes.paper import PaperItem, matching_answers
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 
 MAX_TEXT = 2000
 MAX_ESSAY = 20000

@@ -14,7 +14,7 @@ from lms.orgs.models import Role
 from lms.quizzes import services, trainer
 from lms.quizzes.views import bp
 from lms.security.access import org_roles, rule
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN)
 

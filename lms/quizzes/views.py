@@ -16,7 +16,7 @@ from lms.quizzes import services
 from lms.quizzes.answers import answers_from_form, asked_pairs, matching_choices, ordering_positions
 from lms.quizzes.models import IN_PROGRESS
 from lms.security.access import LOGIN, rule
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 
 bp = Blueprint("quizzes", __name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from lms.security.bounds import DB_INT_MAX
+from lms.bounds import DB_INT_MAX
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -14,7 +14,7 @@ from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.orgs.models import Role
 from lms.security.access import LOGIN, PUBLIC, org_roles, rule
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 from lms.skills import services
 from lms.skills.tsvg import render_t_svg
 

@@ -9,7 +9,7 @@ from lms.certificates.services import find
 from lms.db import get_session
 from lms.extensions import limiter
 from lms.security.access import PUBLIC, rule
-from lms.security.bounds import whole_number
+from lms.bounds import whole_number
 from lms.transparency import log, merkle
 
 bp = Blueprint("transparency", __name__)

@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from lms.security.bounds import CREDENTIAL_JSON, BadJSON, parse_json
+from lms.bounds import CREDENTIAL_JSON, BadJSON, parse_json
 
 
 @click.group("keys")

@@ -10,7 +10,7 @@ from lms.credentials.verifier import verify_credential
 from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
-from lms.security.bounds import CREDENTIAL_JSON, BadJSON, parse_json
+from lms.bounds import CREDENTIAL_JSON, BadJSON, parse_json
 from lms.transparency import log
 from lms.transparency.views import json_error
 from lms.trust import credentials, keys

@@ -21,7 +21,7 @@ FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "alembic", "werkzeug")
 
 #: Pure packages: every module in them is pure and imports only from pure packages, never from a feature package
 #: (not even a feature package's pure modules). The offline verifier (lms.credentials) runs without the site.
-PURE_PACKAGES = ("lms.credentials", "lms.certnumbers", "lms.messages", "lms.config")
+PURE_PACKAGES = ("lms.credentials", "lms.certnumbers", "lms.messages", "lms.config", "lms.spreadsheets", "lms.bounds")
 #: The transparency log's pure parts (its other modules run on the site).
 PURE_LOG_MODULES = ("lms.transparency", "lms.transparency.merkle", "lms.transparency.note", "lms.transparency.entry",
                     "lms.transparency.identity", "lms.transparency.witness")  # fmt: skip
@@ -42,7 +42,7 @@ PURE_FEATURE_MODULES = (
     "lms.quizzes.gift", "lms.quizzes.gift_answers", "lms.quizzes.gift_export", "lms.quizzes.gift_text",
     "lms.quizzes.grading", "lms.quizzes.normalise", "lms.quizzes.paper", "lms.quizzes.questions",
     "lms.quizzes.statistics",
-    "lms.security.passwords", "lms.security.pii", "lms.security.tokens",
+    "lms.bounds", "lms.security.passwords", "lms.security.pii", "lms.security.redirects", "lms.security.tokens",
     "lms.skills.mastery", "lms.skills.profile", "lms.skills.tsvg",
 )  # fmt: skip
 

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from lms.bureau.bulkfile import BulkFileError, read_rows
-from lms.bureau.model import NAME_LENGTH, NUMBER_LENGTH, SHOWN_CELL
+from lms.bureau.bulkrows import NAME_LENGTH, NUMBER_LENGTH, SHOWN_CELL
 from lms.catalogue.loader import load_catalogue
 from lms.orgs.hostfile import HostFileError, read_hosts
 from lms.quizzes.gift import GiftError, parse
-from lms.security.bounds import BadJSON, json_depth, parse_json
+from lms.bounds import BadJSON, json_depth, parse_json
 from tests.conftest import ROOT
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
