@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lms.authoring import folder
 from lms.authoring.coursezip import ArchiveError, read_course_zip, write_course_zip
 from lms.authoring.models import CourseDraft, DraftFile
-from lms.catalogue.cli import SHIPPED_SKILLS
+from lms.catalogue.cli import shipped_skills
 from lms.catalogue.loader import COURSE_FILE, LoadResult
 from lms.catalogue.models import Course, CourseVersion
 from lms.catalogue.services import sync_catalogue
@@ -184,7 +184,7 @@ def _known_courses(session: Session, org_id: int) -> set[str]:
 
 
 def check(session: Session, draft: CourseDraft) -> tuple[CourseSpec | None, list[Problem]]:
-    return folder.check(draft.slug, files_of(draft), SHIPPED_SKILLS, _known_courses(session, draft.org_id))
+    return folder.check(draft.slug, files_of(draft), shipped_skills(), _known_courses(session, draft.org_id))
 
 
 @dataclass
