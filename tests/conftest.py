@@ -7,6 +7,7 @@ import base64
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,18 @@ from lms.models import Base
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_program(name: str, package: str) -> str:
+    """The path of an outside program a test needs; without it the test is skipped with the command that installs
+    it, except in CI (CI=true), where a missing program fails the test."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} not found: install Debian's {package} (apt-get install -y {package})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 def _test_database_url(tmp_root: Path) -> str:
