@@ -181,16 +181,16 @@ def site(tmp_path, fresh_database):
     lms = str(BIN / "lms")
     started = time.monotonic()
 
-    def run(*args: str) -> str:
-        done = subprocess.run([lms, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=180)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
+    def launch(*args: str) -> subprocess.Popen:
+        return subprocess.Popen([lms, *args], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)  # fmt: skip
 
-    run("init-db")
-    demo = run("demo")
-    certificates = dict(re.findall(r"(valid|revoked) certificate\s+\S+/verify/(\S+)", demo))
-    token = run("bureau", "token", "create", "--org", "demo-bureau", "--name", "CI").strip()
-    run("static", "collect", str(tmp_path / "static"))
+    def output(command: subprocess.Popen) -> str:
+        out, err = command.communicate(timeout=180)
+        assert command.returncode == 0, out + err
+        return out
+
+    output(launch("init-db"))
     cafile = self_signed_certificate(tmp_path)
     processes: dict[str, subprocess.Popen] = {}
     logs = []
@@ -204,7 +204,13 @@ def site(tmp_path, fresh_database):
     try:
         for port in app_ports:
             start(f"app{port}", unit_command("lms@.service", **{"%i": str(port)}))
-        worker = subprocess.run([lms, "worker", "--help"], env=env, capture_output=True, timeout=60)
+        # What an operator runs once (demo data here), side by side while the instances boot.
+        demo, collect, worker = launch("demo"), launch("static", "collect", str(tmp_path / "static")), launch(
+            "worker", "--help")  # fmt: skip
+        certificates = dict(re.findall(r"(valid|revoked) certificate\s+\S+/verify/(\S+)", output(demo)))
+        token = output(launch("bureau", "token", "create", "--org", "demo-bureau", "--name", "CI")).strip()
+        output(collect)
+        worker.communicate(timeout=60)
         if worker.returncode == 0:
             start("worker", unit_command("lms-worker.service"))
         config = nginx_config(tmp_path, http_port, https_port, tuple(app_ports), tmp_path / "static")
