@@ -143,7 +143,7 @@ def demo() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def serve(host: str, port: int) -> None:
-    """Start the development server (production: gunicorn wsgi:app, see README)."""
+    """Start the development server (production: gunicorn 'lms:create_app()', see docs/operations.md)."""
     import os
 
     from werkzeug.serving import run_simple
