@@ -2,7 +2,7 @@
 gunicorn instances started by the command line of deploy/systemd/lms@.service, on PostgreSQL and Redis, and the
 job worker when the site has one. A host studies and takes a quiz and a bureau checks certificates in bulk, with
 requests alternating between the instances; then one instance is killed mid-run and no request is lost beyond
-the one it had in flight."""
+the one it had in flight, while the commands of the three timers run as their units run them."""
 
 from __future__ import annotations
 
@@ -222,6 +222,7 @@ def site(tmp_path, fresh_database):
             "base": base, "cafile": cafile, "http_port": http_port, "app_ports": [str(p) for p in app_ports],
             "processes": processes, "access_log": tmp_path / "access.log", "certificates": certificates,
             "token": token, "worker": worker.returncode == 0, "setup_seconds": time.monotonic() - started,
+            "env": env, "tmp": tmp_path,
         }  # fmt: skip
     finally:
         for process in processes.values():
@@ -316,6 +317,12 @@ def test_two_instances_behind_nginx_serve_the_journeys_and_survive_losing_one(si
             outcomes.append(host.send("GET", "/learning/")[0])
             outcomes.append(host.send("POST", "/language", switch,
                                       {"Content-Type": "application/x-www-form-urlencoded"})[0])  # fmt: skip
+
+    # Meanwhile the timers' commands run as their units run them; the witness reads the log through nginx.
+    env = dict(site["env"], SSL_CERT_FILE=str(cafile))
+    timers = {name: subprocess.Popen(unit_command(f"lms-{name}.service", **{
+        "${LMS_BASE_URL}": base, "/var/lib/lms/witness": str(site["tmp"] / "witness")}), env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for name in ("notifications", "mail", "witness")}  # fmt: skip
     browser = threading.Thread(target=keep_browsing)
     browser.start()
     while len(outcomes) < 20:
@@ -326,6 +333,10 @@ def test_two_instances_behind_nginx_serve_the_journeys_and_survive_losing_one(si
         time.sleep(0.01)
     stop.set()
     browser.join(timeout=30)
+    said = {name: command.communicate(timeout=120)[0] for name, command in timers.items()}
+    assert all(command.returncode == 0 for command in timers.values()), said
+    assert "notification(s) created" in said["notifications"] and "message(s) sent" in said["mail"]
+    assert "is consistent" in said["witness"]
     lost = [status for status in outcomes if status != 200]
     assert len(lost) <= 1, f"lost {len(lost)} request(s): {outcomes}"
     after = [port for _path, port in upstreams(access_log, lines_before)][-20:]
