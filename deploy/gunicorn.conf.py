@@ -30,3 +30,7 @@ forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# gunicorn 25.1+ opens a control socket at one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl): the
+# two instances would take it from each other. systemctl manages them instead.
+control_socket_disable = True

@@ -225,10 +225,11 @@ def site(tmp_path, fresh_database):
             "env": env, "tmp": tmp_path,
         }  # fmt: skip
     finally:
-        for process in processes.values():
+        # nginx first: it closes its idle connections to the instances, which can then stop at once.
+        for process in reversed(processes.values()):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in processes.values():
+        for process in reversed(processes.values()):
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -291,6 +292,10 @@ def test_two_instances_behind_nginx_serve_the_journeys_and_survive_losing_one(si
     css_status, css_headers, css_body, _u = host.send("GET", css)
     assert css_status == 200 and "immutable" in css_headers["Cache-Control"] and "{" in css_body
     assert css_headers["Strict-Transport-Security"] is None  # nginx's file, not the app's answer
+    # One request id follows a request through nginx and the app (in nginx's log and on the app's pages).
+    _status, headers, _body, _url = host.send("GET", "/account/login")
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"]) and headers["Strict-Transport-Security"]
+    assert f"rid={headers['X-Request-ID']} " in access_log.read_text()
     lines_before = len(access_log.read_text().splitlines())
 
     host_journey(host)
