@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# `make run PORT=5001` serves on another port; the printed demo links follow it.
+PORT   ?= 5000
+# The development database and keys stay in ./instance (an installed site uses LMS_INSTANCE_PATH or ~/.local/share/lms).
+RUN_ENV := LMS_INSTANCE_PATH=$(CURDIR)/instance LMS_BASE_URL=$${LMS_BASE_URL:-http://127.0.0.1:$(PORT)}
 
 .PHONY: run test install translations i18n-update
 
@@ -24,9 +28,9 @@ translations: | $(BIN)/python
 install: $(VENV)/.installed translations
 
 run: install
-	$(BIN)/lms init-db
-	$(BIN)/lms demo
-	$(BIN)/lms serve
+	$(RUN_ENV) $(BIN)/lms init-db
+	$(RUN_ENV) $(BIN)/lms demo
+	$(RUN_ENV) $(BIN)/lms serve --port $(PORT)
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)

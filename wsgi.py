@@ -1,4 +1,4 @@
-"""gunicorn entry point: ``gunicorn -w 4 -b 127.0.0.1:8000 wsgi:app``."""
+"""gunicorn entry point from a checkout (``gunicorn wsgi:app``); an installed site uses ``gunicorn 'lms:create_app()'``."""
 
 from lms import create_app
 

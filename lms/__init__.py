@@ -16,13 +16,14 @@ def create_app(config: Config | None = None) -> Flask:
     """Build the application; no I/O happens at import time, only here."""
     from flask import Flask
 
-    from lms.config import PROJECT_ROOT, Config
+    from lms.config import Config
+    from lms.resources import shipped
 
     cfg = (config or Config.from_env()).resolved()
     app = Flask(
         __name__,
         instance_path=cfg.instance_path,
-        static_folder=str(PROJECT_ROOT / "static"),
+        static_folder=str(shipped("static")),
         template_folder="templates",
     )
     _configure_flask(app, cfg)
@@ -118,6 +119,9 @@ def _register_blueprints(app: Flask) -> None:
     notification_listeners.connect()
     for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, transparency_views.bp, bureau_views.bp, cohorts_views.bp, authoring_views.bp, notifications_views.bp):
         app.register_blueprint(blueprint)
+    from lms.site import assets
+
+    assets.init_app(app)  # before the rule is declared: it replaces the static view
     access.declare(app, "static", access.PUBLIC)
     from lms.site.templating import init_app as init_templating
 

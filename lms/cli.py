@@ -1,9 +1,14 @@
-"""The ``lms`` command: Flask's CLI group plus the platform's own commands. Commands are thin: they call services
-and commit once."""
+"""The ``lms`` command: the platform's own commands. Commands are thin: they call services and commit once.
+
+Flask's development commands and options (``run``, ``routes``, ``shell``, ``--app``, ``--env-file``, ``--debug``) are
+shown only to developers who set ``LMS_DEV_COMMANDS=1``. Listing the commands (``lms --help``) builds no app, so it
+writes nothing anywhere; a command that needs the app builds it (``@with_appcontext``).
+"""
 
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 
 import click
@@ -19,25 +24,60 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def developer_commands() -> bool:
+    return os.environ.get("LMS_DEV_COMMANDS", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class SiteGroup(FlaskGroup):
+    """Flask's command group with the site's commands only, unless LMS_DEV_COMMANDS is set."""
+
+    def __init__(self, **extra) -> None:
+        self.developer = developer_commands()
+        super().__init__(create_app=_create_app, add_version_option=False, add_default_commands=self.developer,
+                         load_dotenv=self.developer, set_debug_flag=self.developer, **extra)  # fmt: skip
+        if not self.developer:
+            self.params = [p for p in self.params if p.name not in ("env_file", "app", "debug")]
+        self._site_commands_added = False
+
+    def _add_site_commands(self) -> None:
+        if not self._site_commands_added:
+            self._site_commands_added = True
+            register_commands(self)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        self._add_site_commands()
+        if self.developer:
+            return super().get_command(ctx, name)
+        return click.Group.get_command(self, ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_site_commands()
+        if self.developer:
+            return super().list_commands(ctx)
+        return click.Group.list_commands(self, ctx)
+
+
+@click.group(cls=SiteGroup)
 def main() -> None:
     """Learning platform for e-commerce live-streaming hosts."""
 
 
-def register_commands(app: Flask) -> None:
+def register_commands(target: Flask | click.Group) -> None:
+    group = target.cli if isinstance(target, Flask) else target
     from lms.bureau.cli import bureau
     from lms.catalogue.cli import courses
     from lms.certificates.cli import certificates
     from lms.mail.cli import mail
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
+    from lms.site.cli import static_group
     from lms.skills.cli import skills
     from lms.transparency.cli import witness_command, witness_keygen_command
     from lms.trust.cli import keys_group, verify_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command, notifications, mail):
-        app.cli.add_command(command)
+                    bureau, witness_command, witness_keygen_command, notifications, mail, static_group):
+        group.add_command(command)
 
 
 @click.command("init-db")
@@ -104,7 +144,7 @@ def demo() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def serve(host: str, port: int) -> None:
-    """Start the development server (production: gunicorn wsgi:app, see README)."""
+    """Start the development server (production: gunicorn 'lms:create_app()', see docs/operations.md)."""
     import os
 
     from werkzeug.serving import run_simple

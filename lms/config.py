@@ -13,8 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The repository root (``lms/`` lives directly below it).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from lms.resources import default_instance_path
 
 
 class ConfigError(RuntimeError):
@@ -25,7 +24,8 @@ class ConfigError(RuntimeError):
 class Config:
     #: "development" or "production"; production refuses unsafe defaults.
     env: str = "development"
-    instance_path: str = str(PROJECT_ROOT / "instance")
+    #: SQLite file and development keys; LMS_INSTANCE_PATH, else ``$XDG_DATA_HOME/lms`` or ``~/.local/share/lms``.
+    instance_path: str = field(default_factory=default_instance_path)
     #: SQLAlchemy URL. Default: a SQLite file in the instance folder.
     database_url: str | None = None
     #: Redis for rate limits in production (``redis://127.0.0.1:6379/0``).

@@ -23,7 +23,8 @@ from lms.catalogue.models import Course, Lesson, Quiz
 from lms import certnumbers
 from lms.certificates.models import VALID
 from lms.certificates.services import certificate_for, revoke, try_issue
-from lms.config import PROJECT_ROOT, Config
+from lms.config import Config
+from lms.resources import shipped
 from lms.db import utcnow
 from lms.learning import services as learning
 from lms.learning.models import LessonProgress, StudyTime
@@ -64,10 +65,10 @@ class DemoSummary:
 
 
 def load_demo(
-    session: Session, cipher: PIICipher, cfg: Config | None = None, catalogue: Path = PROJECT_ROOT / "courses"
+    session: Session, cipher: PIICipher, cfg: Config | None = None, catalogue: Path | None = None
 ) -> DemoSummary:
     summary = DemoSummary()
-    result = load_catalogue(catalogue)
+    result = load_catalogue(catalogue or shipped("courses"))
     report = sync_catalogue(session, result)
     summary.courses = len(result.courses)
     summary.catalogue_note = (

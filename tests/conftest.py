@@ -7,6 +7,7 @@ import base64
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,18 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 settings.register_profile("lms", deadline=None, database=None, derandomize=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.load_profile("lms")
+
+
+def require_program(name: str, package: str) -> str:
+    """The path of an outside program a test needs; without it the test is skipped with the command that installs
+    it, except in CI (CI=true), where a missing program fails the test."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} not found: install Debian's {package} (apt-get install -y {package})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 def _test_database_url(tmp_root: Path) -> str:

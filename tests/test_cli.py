@@ -62,3 +62,25 @@ def test_console_script_init_db_on_a_fresh_instance(tmp_path):
     assert "latest schema" in result.stdout
     assert (tmp_path / "instance" / "lms.sqlite3").exists()
     assert (tmp_path / "instance" / "pii_key").exists()
+
+
+def test_help_lists_the_sites_commands_only_and_writes_nothing(tmp_path):
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), HOME=str(tmp_path))
+    for name in ("LMS_INSTANCE_PATH", "LMS_DEV_COMMANDS"):
+        env.pop(name, None)
+    lms = [sys.executable, "-m", "lms.cli"]
+    shown = subprocess.run([*lms, "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    commands = _commands_in(shown.stdout)
+    assert {"init-db", "courses", "serve", "notifications", "mail", "witness", "static"} <= commands
+    assert not commands & {"run", "routes", "shell", "limiter"}
+    assert "--env-file" not in shown.stdout and "--app" not in shown.stdout
+    assert list(tmp_path.iterdir()) == []  # no instance folder, no keys
+    env["LMS_DEV_COMMANDS"] = "1"
+    developer = subprocess.run([*lms, "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert {"run", "routes", "shell"} <= _commands_in(developer.stdout)
+    assert "--env-file" in developer.stdout
+
+
+def _commands_in(help_text: str) -> set[str]:
+    return {line.split()[0] for line in help_text.split("Commands:")[1].splitlines() if line.strip()}

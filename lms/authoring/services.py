@@ -18,7 +18,7 @@ from lms.authoring.coursezip import ArchiveError, read_course_zip, write_course_
 from lms.authoring.models import CourseDraft, DraftFile
 from lms.catalogue.loader import COURSE_FILE, LoadResult
 from lms.catalogue.models import Course, CourseVersion
-from lms.catalogue.services import SHIPPED_SKILLS, sync_catalogue
+from lms.catalogue.services import shipped_skills, sync_catalogue
 from lms.catalogue.spec import CourseSpec, Problem
 from lms.db import utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed
@@ -183,7 +183,7 @@ def _known_courses(session: Session, org_id: int) -> set[str]:
 
 
 def check(session: Session, draft: CourseDraft) -> tuple[CourseSpec | None, list[Problem]]:
-    return folder.check(draft.slug, files_of(draft), SHIPPED_SKILLS, _known_courses(session, draft.org_id))
+    return folder.check(draft.slug, files_of(draft), shipped_skills(), _known_courses(session, draft.org_id))
 
 
 @dataclass

@@ -11,7 +11,7 @@ import click
 from flask.cli import with_appcontext
 
 from lms.catalogue.loader import SKILLS_FILE, LoadResult, find_course_folders, load_catalogue
-from lms.catalogue.services import SHIPPED_SKILLS
+from lms.catalogue.services import shipped_skills
 
 
 def load(path: Path, skills: Path | None) -> LoadResult:
@@ -19,7 +19,7 @@ def load(path: Path, skills: Path | None) -> LoadResult:
     if skills is None and path.exists():
         root, _folders = find_course_folders(path)
         if not (root / SKILLS_FILE).is_file():
-            skills = SHIPPED_SKILLS
+            skills = shipped_skills()
     return load_catalogue(path, skills)
 
 
@@ -56,16 +56,17 @@ def check(path: Path, skills: Path | None) -> None:
 
 
 @courses.command("sync")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path), required=False)
 @skills_option
 @with_appcontext
-def sync(path: Path, skills: Path | None) -> None:
-    """Import or update courses: a course with any problem is not imported and nothing about it changes."""
+def sync(path: Path | None, skills: Path | None) -> None:
+    """Import or update courses (default: the catalogue shipped with the site): a course with any problem is not
+    imported and nothing about it changes."""
     from lms.catalogue.services import sync_catalogue
     from lms.db import get_session
 
     started = time.perf_counter()
-    result = load(path, skills)
+    result = load(path or shipped("courses"), skills)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     session = get_session()

@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from lms.catalogue.skillsfile import load_skills
-from lms.config import PROJECT_ROOT
+from lms.resources import shipped
 
 AREA_LABELS = {
     "product": _l("Product knowledge"),
@@ -24,7 +24,7 @@ LEVEL_LABELS = {1: _l("Beginner"), 2: _l("Proficient"), 3: _l("Expert")}
 @lru_cache(maxsize=1)
 def skills_framework():
     # The shipped framework file; read once per process (it is part of the code release, not live data).
-    framework, _problems = load_skills(PROJECT_ROOT / "courses" / "skills.yaml", PROJECT_ROOT)
+    framework, _problems = load_skills(shipped("courses") / "skills.yaml", shipped("courses").parent)
     return framework
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -14,12 +15,14 @@ from lms.catalogue.loader import ASSET_TYPES, SKILLS_FILE, LoadResult
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
 from lms.catalogue.rendering import render_markdown
 from lms.catalogue.spec import CourseSpec
-from lms.config import PROJECT_ROOT
 from lms.errors import NotFound
 from lms.quizzes.gift import to_dict
+from lms.resources import shipped
 
-#: The skills framework shipped with the site: course folders without their own skills.yaml are checked against it.
-SHIPPED_SKILLS = PROJECT_ROOT / "courses" / SKILLS_FILE
+def shipped_skills() -> Path:
+    """The skills framework shipped with the site (in the installed package, or the checkout's courses/): course
+    folders without their own skills.yaml are checked against it."""
+    return shipped("courses") / SKILLS_FILE
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 from tests.browser.conftest import accept_dialogs, axe_serious
 from tests.browser.test_learning_journey import read_for
 from tests.browser.test_quiz_journey import answer_correctly, latest_paper
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, require_program
 from tests.unit.test_certificate_pdf import _read_pgm, _sample_qr, qr_decode
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 
@@ -22,7 +22,8 @@ def qr_url_of(pdf_path, tmp_path) -> str:
     crop = [round((x0 + 4) * dpi / 72), round((pdf.PAGE_SIZE[1] - y0 - size + 4) * dpi / 72)]
     crop += [round((size - 8) * dpi / 72)] * 2
     out = tmp_path / "qr"
-    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]),
+    pdftoppm = require_program("pdftoppm", "poppler-utils")
+    subprocess.run([pdftoppm, "-gray", "-r", str(dpi), "-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]),
                     "-H", str(crop[3]), "-singlefile", str(pdf_path), str(out)], check=True)  # fmt: skip
     return qr_decode(_sample_qr(*_read_pgm(out.with_suffix(".pgm"))))
 
@@ -30,6 +31,7 @@ def qr_url_of(pdf_path, tmp_path) -> str:
 def test_complete_download_scan_revoke(app, example, live_server, browser, make_user, artifacts_dir, tmp_path):  # noqa: F811
     cfg = app.config["LMS"]
     cfg.heartbeat_seconds, cfg.lesson_completion_ratio = 1, 0.005
+    pdftotext, pdftoppm = require_program("pdftotext", "poppler-utils"), require_program("pdftoppm", "poppler-utils")
     example_required = 10  # the example course needs 10 minutes of study time for its certificate
     make_user("host@example.com", "小林")
     make_user("root@example.com", "管理员", is_site_admin=True)
@@ -74,10 +76,10 @@ def test_complete_download_scan_revoke(app, example, live_server, browser, make_
         page.get_by_role("link", name="下载 PDF").click()
     pdf_path = tmp_path / "certificate.pdf"
     download.value.save_as(pdf_path)
-    text = subprocess.run(["pdftotext", "-raw", str(pdf_path), "-"], capture_output=True, check=True).stdout.decode()
+    text = subprocess.run([pdftotext, "-raw", str(pdf_path), "-"], capture_output=True, check=True).stdout.decode()
     compact = "".join(text.split())
     assert "林小美" in compact and "第一次开播：准备清单" in compact and "110105********002X" in compact
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf_path),
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-singlefile", str(pdf_path),
                     str(artifacts_dir / "issued-certificate")], check=True)  # fmt: skip
 
     verify_url = qr_url_of(pdf_path, tmp_path)

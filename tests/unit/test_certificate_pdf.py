@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import os
 import re
 import shutil
 import subprocess
@@ -22,8 +21,8 @@ import segno
 
 from lms.certificates import pdf
 from lms.certificates.pdf import CertificateRecord, format_hours, render_certificate_pdf
+from tests.conftest import require_program
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 VERIFY_URL = "https://lms.example.cn/verify/23456-789AB-CDEFG"
 
 
@@ -47,13 +46,7 @@ def record() -> CertificateRecord:
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} not found: install Debian's poppler-utils (apt-get install -y poppler-utils)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return require_program(name, "poppler-utils")
 
 
 def _run(*args: str | Path) -> bytes:
