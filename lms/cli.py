@@ -31,11 +31,12 @@ def register_commands(app: Flask) -> None:
     from lms.mail.cli import mail
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
+    from lms.scriptcheck.cli import script
     from lms.skills.cli import skills
     from lms.trust.cli import keys_group, verify_command, witness_command, witness_keygen_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command, notifications, mail):
+                    bureau, witness_command, witness_keygen_command, notifications, mail, script):
         app.cli.add_command(command)
 
 
