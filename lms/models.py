@@ -12,10 +12,14 @@ from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
 from lms.orgs.models import HostImport, HostImportAccount, Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
+from lms.scriptcheck.models import OrgScriptRule, SavedScript, ScriptFindingCount
 from lms.skills.models import SkillAssessment, SkillSettings
 from lms.trust.models import LogEntry, LogNode, LogState, SigningKey, StatusList
 
 __all__ = [
+    "OrgScriptRule",
+    "SavedScript",
+    "ScriptFindingCount",
     "ApiToken",
     "AuditEvent",
     "BulkCheck",

@@ -259,3 +259,22 @@ def report_dict(report: Report) -> dict:
         "checked": list(report.checked),
         "violation": report.has_violation,
     }
+
+
+def segments(line: str, findings: list[tuple[int, Finding]]) -> list[tuple[str, list[int], list[int]]]:
+    """``line`` cut into pieces, each with the numbers of the findings covering it (empty: unmarked text) and of
+    those ending with it. ``findings`` are (number, finding) pairs of this line; overlapping findings share the
+    pieces they cover."""
+    cuts = {0, len(line)}
+    for _n, f in findings:
+        cuts.update((min(f.start, len(line)), min(f.end, len(line))))
+    bounds = sorted(cuts)
+    pieces: list[tuple[str, list[int], list[int]]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        covering = [n for n, f in findings if f.start <= a and b <= f.end]
+        ending = [n for n, f in findings if n in covering and min(f.end, len(line)) == b]
+        if pieces and pieces[-1][1] == covering and not pieces[-1][2]:
+            pieces[-1] = (pieces[-1][0] + line[a:b], covering, ending)
+        else:
+            pieces.append((line[a:b], covering, ending))
+    return pieces
