@@ -19,6 +19,7 @@ from lms.scriptcheck.laws import LawIndex, cn_number
 from lms.scriptcheck.rules import LawRef, Rule, RuleSet
 
 MAX_CHARS = 20_000
+MAX_SPAN = 200  # no rule matches more characters than this (clauses are shorter)
 _SENTENCE_END = re.compile(r"[。！!？?\n；;]")
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n、]")
 _QUOTES = {"“": "”", "「": "」", "‘": "’", "『": "』", "《": "》"}
@@ -101,13 +102,12 @@ class Checker:
         return found
 
     # -- exceptions -------------------------------------------------------------------------------------------
-    def _excepted(self, rule: Rule, text: str, start: int, end: int, allowed: list[tuple[int, int]]) -> bool:
-        s_start = _last_boundary(_SENTENCE_END, text, start)
-        s_end = _next_boundary(_SENTENCE_END, text, end)
+    def _excepted(self, rule: Rule, text: str, start: int, end: int, bounds: _Bounds,
+                  allowed: list[tuple[int, int]]) -> bool:
+        s_start, s_end = bounds.sentence(start, end)
         sentence = text[s_start:s_end]
-        c_start = _last_boundary(_CLAUSE_END, text, start)
         rel_start, rel_end = start - s_start, end - s_start
-        if rule.negatable and self.ruleset.negation.search(text[c_start:start]):
+        if rule.negatable and self.ruleset.negation.search(text[bounds.clause_start(start):start]):
             return True
         if self.ruleset.quote_verbs.search(sentence) and _inside_quotes(sentence, rel_start):
             return True
@@ -131,8 +131,9 @@ class Checker:
         allowed = [(m.start(), m.end()) for word in org.allowed if word
                    for m in re.finditer(re.escape(word), text)]  # fmt: skip
         kept: list[tuple[int, int, int]] = []
+        bounds = _Bounds(text)
         for index, start, end in self._candidates(text, active):
-            if not self._excepted(self.ruleset.rules[index], text, start, end, allowed):
+            if not self._excepted(self.ruleset.rules[index], text, start, end, bounds, allowed):
                 kept.append((index, start, end))
         findings = [self._finding(self.ruleset.rules[i], text, s, e, starts) for i, s, e in _merge(kept, self.ruleset)]
         findings += _org_findings(text, org, starts, allowed)
@@ -154,17 +155,23 @@ class Checker:
                        rule.law, rule.explanation, rule.suggestions)
 
 
-def _last_boundary(pattern: re.Pattern, text: str, pos: int) -> int:
-    window = text[max(0, pos - 200):pos]
-    last = None
-    for last in pattern.finditer(window):
-        pass
-    return max(0, pos - 200) + last.end() if last else max(0, pos - 200)
+class _Bounds:
+    """Where the script's sentences and clauses end, found once per check, so each hit looks its context up."""
 
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.sentence_ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        self.clause_ends = [m.start() for m in _CLAUSE_END.finditer(text)]
 
-def _next_boundary(pattern: re.Pattern, text: str, pos: int) -> int:
-    match = pattern.search(text, pos, min(len(text), pos + 200))
-    return match.start() if match else min(len(text), pos + 200)
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.sentence_ends, start)
+        s_start = self.sentence_ends[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(self.sentence_ends, end)
+        return s_start, self.sentence_ends[j] if j < len(self.sentence_ends) else self.length
+
+    def clause_start(self, start: int) -> int:
+        i = bisect.bisect_left(self.clause_ends, start)
+        return self.clause_ends[i - 1] + 1 if i else 0
 
 
 def _inside_quotes(sentence: str, pos: int) -> bool:
@@ -186,12 +193,25 @@ def _merge(hits: list[tuple[int, int, int]], ruleset: RuleSet) -> list[tuple[int
         else:
             merged.append((index, start, end))
     # within one family, a hit inside another rule's hit of equal or stronger severity adds nothing
-    return [hit for hit in merged if not any(_dominates(other, hit, ruleset) for other in merged)]
+    by_family: dict[str, list[tuple[int, int, int]]] = {}
+    for hit in merged:
+        by_family.setdefault(ruleset.rules[hit[0]].family, []).append(hit)
+    out = []
+    for hits_of_family in by_family.values():
+        hits_of_family.sort(key=lambda h: h[1])
+        starts = [h[1] for h in hits_of_family]
+        for hit in hits_of_family:
+            # only hits starting at most MAX_SPAN characters earlier (and up to the same start) can contain it
+            lo = bisect.bisect_left(starts, hit[1] - MAX_SPAN)
+            hi = bisect.bisect_right(starts, hit[1])
+            if not any(_dominates(other, hit, ruleset) for other in hits_of_family[lo:hi]):
+                out.append(hit)
+    return out
 
 
 def _dominates(other: tuple[int, int, int], hit: tuple[int, int, int], ruleset: RuleSet) -> bool:
     a, b = ruleset.rules[other[0]], ruleset.rules[hit[0]]
-    if other is hit or a.family != b.family or not (other[1] <= hit[1] and hit[2] <= other[2]):
+    if other is hit or not (other[1] <= hit[1] and hit[2] <= other[2]):
         return False
     rank = {"violation": 0, "check": 1}
     if rank[a.severity] > rank[b.severity]:
