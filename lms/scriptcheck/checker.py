@@ -216,9 +216,13 @@ def _dominates(other: tuple[int, int, int], hit: tuple[int, int, int], ruleset: 
     rank = {"violation": 0, "check": 1}
     if rank[a.severity] > rank[b.severity]:
         return False
-    if (other[1], other[2]) == (hit[1], hit[2]):
-        return rank[a.severity] < rank[b.severity] or other[0] < hit[0]
+    if (other[1], other[2]) == (hit[1], hit[2]):  # the same words: the stricter, then the more specific rule
+        return (rank[a.severity], _breadth(a), other[0]) < (rank[b.severity], _breadth(b), hit[0])
     return True
+
+
+def _breadth(rule: Rule) -> int:
+    return 99 if "all" in rule.categories else len(rule.categories)
 
 
 def _drop_contained(findings: list[Finding]) -> list[Finding]:
