@@ -173,3 +173,12 @@ def test_precision_and_recall_per_family(ck, capsys):
     for family, (p, r, *_counts) in table.items():
         assert p >= FLOOR["precision"], f"{family}: precision {p:.2f}"
         assert r >= FLOOR["recall"], f"{family}: recall {r:.2f}"
+
+
+def test_the_lesson_exercise_script_has_the_problems_the_lesson_promises(ck):
+    lesson = (Path(__file__).resolve().parents[2] / "courses" / "aigc-scripts" / "lessons" / "03-banned-claims.md")
+    text = lesson.read_text(encoding="utf-8")
+    sample = text.split("```text\n", 1)[1].split("```", 1)[0]
+    report = ck.check(sample, "beauty")
+    assert {f.family for f in report.findings} == {"absolute", "disease", "price", "offplatform"}
+    assert "“话术检查”" in text and "美妆个护" in text
