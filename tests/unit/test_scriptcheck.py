@@ -3,12 +3,14 @@ precision/recall per rule family on the labelled set."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from lms.scriptcheck import checker, laws, rules, validate
+from lms.scriptcheck import checker, documents, laws, rules, validate
 from lms.scriptcheck.checker import Checker, OrgRules, article_label, report_dict
 
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "scriptcheck" / "labelled.tsv"
@@ -182,3 +184,22 @@ def test_the_lesson_exercise_script_has_the_problems_the_lesson_promises(ck):
     report = ck.check(sample, "beauty")
     assert {f.family for f in report.findings} == {"absolute", "disease", "price", "offplatform"}
     assert "“话术检查”" in text and "美妆个护" in text
+
+
+def test_uploads_are_read_safely():
+    assert documents.read_upload("a.txt", "原价399".encode("gb18030")) == "原价399"
+    assert documents.read_upload("a.TXT", "\ufeff最好".encode("utf-8")) == "最好"
+    with pytest.raises(documents.DocumentError, match="only .txt and .docx"):
+        documents.read_upload("a.doc", b"x")
+    with pytest.raises(documents.DocumentError, match="larger than 2 MB"):
+        documents.read_upload("a.txt", b"x" * (documents.MAX_UPLOAD_BYTES + 1))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w/>" + " " * (documents.MAX_UNPACKED_BYTES + 1))
+    with pytest.raises(documents.DocumentError, match="more than 20 MB"):
+        documents.read_upload("bomb.docx", bomb.getvalue())
+    not_word = io.BytesIO()
+    with zipfile.ZipFile(not_word, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(documents.DocumentError, match="not a valid .docx"):
+        documents.read_upload("x.docx", not_word.getvalue())

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import docx
+import jsonschema
 import pytest
 from sqlalchemy import func, select
 
@@ -208,6 +209,9 @@ def test_api_gives_the_same_findings_as_the_cli(app, tmp_path):
         "line": 1, "start": 2, "end": 7, "text": "全网最好用", "category": "absolute", "severity": "violation",
         "law": "中华人民共和国广告法", "article": "第九条第（三）项"}
     assert first["explanation"] and first["suggestions"]
+    spec = app.test_client().get("/api/openapi.json").get_json()
+    schema = spec["paths"]["/api/v1/script/check"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    jsonschema.validate(data, schema)
     assert "offplatform" in data["checked"] and data["violation"] is True
     env = dict(os.environ, LMS_INSTANCE_PATH=str(tmp_path / "instance"))
     env.pop("LMS_DATABASE_URL", None)
@@ -231,3 +235,12 @@ def test_api_bounds_and_bad_input(app):
     assert api(app, {"text": 5}).get_json()["error"]["detail"] == 'the body must be a JSON object with a "text" string'
     assert "category must be one of" in api(app, {"text": "hi", "category": "toys"}).get_json()["error"]["detail"]
     assert count(app, SavedScript) == 0 and count(app, ScriptFindingCount) == 0
+
+
+def test_health_food_script_without_the_required_warning_is_told_so(app, agency):
+    web = logged_in(app, "host@example.com")
+    page = check(web, "这款鱼油每天两粒，饭后吃", category="health_food").get_data(as_text=True)
+    assert "0 处违规，1 处需核实" in page and 'data-testid="missing"' in page
+    assert "本品不能代替药物" in page and "《中华人民共和国广告法》第十八条第二款" in page
+    page = check(web, "这款鱼油每天两粒，饭后吃，本品不能代替药物", category="health_food").get_data(as_text=True)
+    assert "没有发现问题" in page
