@@ -62,3 +62,42 @@ def test_host_fixes_a_script_until_it_is_clean(app, live_server, phone, make_use
     assert "绝对化用语" in scope.inner_text() and "工具无法判断" in scope.inner_text()
     assert axe_serious(page) == []
     page.screenshot(path=str(artifacts_dir / "scriptcheck-clean-phone.png"), full_page=True)
+
+
+def test_trainer_adds_a_platform_word_and_sees_anonymous_counts(app, live_server, phone, make_user):
+    from lms.accounts.models import User
+    from lms.db import get_session
+    from lms.orgs import services as orgs
+    from lms.orgs.models import OrgKind, Role
+
+    trainer, host = make_user("trainer@example.com", "王老师"), make_user("host@example.com", "小林")
+    with app.app_context():
+        session = get_session()
+        org = orgs.create_organisation(session, name="星光MCN", slug="xingguang", kind=OrgKind.MCN.value)
+        orgs.add_member(session, org=org, user=session.get(User, trainer), role=Role.TRAINER)
+        orgs.add_member(session, org=org, user=session.get(User, host), role=Role.LEARNER)
+        session.commit()
+    page = phone
+    log_in(page, live_server, "trainer@example.com", PASSWORD)
+    page.goto(live_server + "/orgs/xingguang/")
+    page.get_by_role("link", name="话术规则与常见问题").click()
+    page.get_by_label("规则类型").select_option("banned")
+    page.get_by_label("词或短语").fill("秒杀")
+    page.get_by_label("理由（主播可见）").fill("本平台规则：不得使用“秒杀”")
+    page.get_by_role("button", name="添加这条规则").click()
+    assert "本平台规则：不得使用“秒杀”" in page.get_by_test_id("org-rules").inner_text()
+    assert axe_serious(page) == []
+
+    host_page = page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                                 extra_http_headers={"Accept-Language": "zh-CN"}).new_page()
+    log_in(host_page, live_server, "host@example.com", PASSWORD)
+    host_page.goto(live_server + "/script-check/")
+    host_page.get_by_role("textbox", name="你的话术").fill("今天秒杀价，全网最低价")
+    host_page.get_by_role("button", name="检查话术").click()
+    assert "本平台规则：不得使用“秒杀”" in host_page.get_by_test_id("findings").inner_text()
+    host_page.context.close()
+
+    page.reload()
+    counts = page.get_by_test_id("finding-counts").inner_text()
+    assert "org.banned" in counts and "absolute.superlative" in counts and "全网" not in counts
+    assert axe_serious(page) == []

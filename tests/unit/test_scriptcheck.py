@@ -98,6 +98,7 @@ def test_article_label_and_chinese_numbers():
     assert laws.cn_number(105) == "一百零五" and laws.cn_number(148) == "一百四十八" and laws.cn_number(110) == "一百一十"
     assert article_label(rules.LawRef("广告法", 18, item=4)) == "第十八条第（四）项"
     assert article_label(rules.LawRef("商标法", 14, paragraph=5)) == "第十四条第五款"
+    assert article_label(rules.LawRef("广告法", 18, paragraph=1, item=5)) == "第十八条第一款第（五）项"
 
 
 def test_the_shipped_rule_file_passes_its_own_check():
