@@ -4,7 +4,6 @@ domain errors; the caller commits."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -174,18 +173,15 @@ def lessons_for(session: Session, citations: set[tuple[str, str, int]]) -> dict[
     often, as (course slug, lesson)."""
     if not citations:
         return {}
-    rows = session.execute(
-        select(Course.slug, Lesson).join(Lesson, Lesson.version_id == Course.current_version_id)
-        .where(or_(Course.org_id.is_(None), Course.shared.is_(True)))
-    ).all()  # fmt: skip
     found: dict[tuple[str, int], tuple[str, Lesson]] = {}
-    for short, title, number in citations:
-        needle = re.compile(f"《({re.escape(short)}|{re.escape(title)})》第{cn_number(number)}条")
-        best, best_count = None, 0
-        for slug, lesson in rows:
-            count = len(needle.findall(lesson.html))
-            if count > best_count:
-                best, best_count = (slug, lesson), count
+    for short, title, number in sorted(citations):
+        forms = [f"《{name}》第{cn_number(number)}条" for name in {short, title}]
+        rows = session.execute(
+            select(Course.slug, Lesson).join(Lesson, Lesson.version_id == Course.current_version_id)
+            .where(or_(Course.org_id.is_(None), Course.shared.is_(True)),
+                   or_(*(Lesson.html.contains(form, autoescape=True) for form in forms)))
+        ).all()  # fmt: skip
+        best = max(rows, key=lambda row: (sum(row[1].html.count(form) for form in forms), -row[1].id), default=None)
         if best is not None:
-            found[(short, number)] = best
+            found[(short, number)] = (best[0], best[1])
     return found

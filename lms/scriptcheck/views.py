@@ -141,7 +141,8 @@ def org_rules(org_slug: str):
                                   form.reason.data)
         except DomainError as exc:
             session.rollback()
-            attach_error(form, exc.field, error_text(exc.message)) or flash(error_text(exc.message), "error")
+            if not attach_error(form, exc.field, error_text(exc.message)):
+                flash(error_text(exc.message), "error")
         else:
             session.commit()
             flash(_("The rule is added; it applies to your hosts' next checks."), "success")
