@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.catalogue.models import Course, Lesson
@@ -73,13 +74,23 @@ def _count(session: Session, user_id: int, report: Report) -> None:
         return
     today = china_day(utcnow())
     for org_id in _mcn_org_ids(session, user_id):
-        for rule_id, n in fired.items():
-            row = session.get(ScriptFindingCount, (org_id, rule_id, today))
-            if row is None:
-                session.add(ScriptFindingCount(org_id=org_id, rule_id=rule_id, day=today, count=n))
-            else:
-                row.count += n
-    session.flush()
+        for rule_id, n in sorted(fired.items()):
+            _add_count(session, org_id, rule_id, today, n)
+
+
+def _add_count(session: Session, org_id: int, rule_id: str, day: date, n: int) -> None:
+    """Add ``n`` to the day's counter in one UPDATE; create it when missing. Two checks at the same moment
+    both count: the one whose INSERT loses the race adds to the row the other created."""
+    key = (ScriptFindingCount.org_id == org_id, ScriptFindingCount.rule_id == rule_id, ScriptFindingCount.day == day)
+    bump = update(ScriptFindingCount).where(*key).values(count=ScriptFindingCount.count + n)
+    if session.execute(bump.execution_options(synchronize_session=False)).rowcount:
+        return
+    try:
+        with session.begin_nested():
+            session.add(ScriptFindingCount(org_id=org_id, rule_id=rule_id, day=day, count=n))
+            session.flush()
+    except IntegrityError:
+        session.execute(bump.execution_options(synchronize_session=False))
 
 
 def top_findings(session: Session, org_id: int, days: int = 30, today: date | None = None) -> list[tuple[str, int]]:

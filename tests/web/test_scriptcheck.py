@@ -129,12 +129,13 @@ def test_upload_txt_and_docx_land_in_the_box_and_are_checked(app, agency):
 def test_nothing_is_stored_without_saving_and_counts_hold_no_text(app, agency):
     web = logged_in(app, "host@example.com")
     check(web, SCRIPT)
+    check(web, SCRIPT)  # a second check of the day adds to the same counters
     assert count(app, SavedScript) == 0
     with app.app_context():
         rows = get_session().scalars(select(ScriptFindingCount)).all()
         assert {(r.org_id, r.rule_id, r.count) for r in rows} == {
-            (agency["org_a"], "absolute.superlative", 1), (agency["org_a"], "price.original", 1),
-            (agency["org_a"], "offplatform.private", 2)}
+            (agency["org_a"], "absolute.superlative", 2), (agency["org_a"], "price.original", 2),
+            (agency["org_a"], "offplatform.private", 4)}
         stored = json.dumps([[r.rule_id, str(r.day), r.count] for r in rows], ensure_ascii=False)
         assert "面霜" not in stored and "微信" not in stored
 
