@@ -59,7 +59,8 @@ def main() -> None:
         describe(f"baseline: str.find loop over {len(words)} words", timed(lambda: find_loop(text), 50))
     rows = [raw.split("\t") for raw in LABELLED.read_text(encoding="utf-8").splitlines()
             if raw and not raw.startswith("#")]
-    describe(f"labelled set, {len(rows)} lines one by one", timed(lambda: [checker.check(t, c) for _e, c, t in rows], 20))
+    describe(f"labelled set, {len(rows)} lines one by one",
+             timed(lambda: [checker.check(t, c) for _e, c, t in rows], 20))
 
 
 if __name__ == "__main__":

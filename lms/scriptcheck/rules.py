@@ -60,7 +60,7 @@ class LawRef:
 
 
 @dataclass(frozen=True)
-class Exception_:
+class RuleException:
     kind: str
     regex: re.Pattern
     scope: str = "span"  # span: must overlap the hit; sentence: anywhere in the sentence
@@ -74,7 +74,7 @@ class Rule:
     categories: frozenset[str]
     words: tuple[str, ...]
     patterns: tuple[re.Pattern, ...]
-    exceptions: tuple[Exception_, ...]
+    exceptions: tuple[RuleException, ...]
     law: LawRef
     explanation: str
     suggestions: tuple[str, ...]
@@ -160,7 +160,7 @@ def _rule(raw: dict, index: int, categories: list[str], problems: list[str]) -> 
             continue
         regex = _compile(str(ex.get("pattern", "")), f"{rid}: exceptions", problems)
         if regex is not None:
-            exceptions.append(Exception_(kind, regex, scope))
+            exceptions.append(RuleException(kind, regex, scope))
     law = _law(raw.get("law"), rid, problems)
     suggestions = raw.get("suggestions") or []
     if not 1 <= len(suggestions) <= 2:

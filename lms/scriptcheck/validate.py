@@ -25,7 +25,8 @@ def _ref_problem(rule: Rule, ref: LawRef, articles: dict, where: str) -> str | N
     if article is None:
         return f"{rule.id}: law: {where} has no 第{cn_number(ref.article)}条 in {ref.name}"
     if ref.paragraph and ref.paragraph > article.paragraphs:
-        return f"{rule.id}: law: 第{cn_number(ref.article)}条 of {ref.name} has {article.paragraphs} paragraphs, not {ref.paragraph}"
+        return (f"{rule.id}: law: 第{cn_number(ref.article)}条 of {ref.name} has {article.paragraphs} paragraphs, "
+                f"not {ref.paragraph}")
     if ref.item and ref.item > article.items:
         return f"{rule.id}: law: 第{cn_number(ref.article)}条 of {ref.name} has {article.items} items, not {ref.item}"
     return None
