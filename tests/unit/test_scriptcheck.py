@@ -204,3 +204,11 @@ def test_uploads_are_read_safely():
         archive.writestr("hello.txt", "hi")
     with pytest.raises(documents.DocumentError, match="not a valid .docx"):
         documents.read_upload("x.docx", not_word.getvalue())
+
+
+def test_the_absolute_terms_exercise_marks_exactly_the_three_lines_it_says(ck):
+    lesson = Path(__file__).resolve().parents[2] / "courses" / "reg-ads-claims" / "lessons" / "02-absolute-terms.md"
+    sample = lesson.read_text(encoding="utf-8").split("```text\n", 1)[1].split("```", 1)[0]
+    report = ck.check(sample, "food")
+    assert sorted({f.line for f in report.findings}) == [1, 4, 6]
+    assert {f.family for f in report.findings} == {"absolute"}
