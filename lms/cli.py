@@ -71,12 +71,13 @@ def register_commands(target: Flask | click.Group) -> None:
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
     from lms.site.cli import static_group
+    from lms.scriptcheck.cli import script
     from lms.skills.cli import skills
     from lms.transparency.cli import witness_command, witness_keygen_command
     from lms.trust.cli import keys_group, verify_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command, notifications, mail, static_group):
+                    bureau, witness_command, witness_keygen_command, notifications, mail, static_group, script):
         group.add_command(command)
 
 

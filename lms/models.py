@@ -12,11 +12,15 @@ from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
 from lms.orgs.models import HostImport, HostImportAccount, Invitation, Membership, Organisation
 from lms.quizzes.models import QuizAttempt, QuizResponse
+from lms.scriptcheck.models import OrgScriptRule, SavedScript, ScriptFindingCount
 from lms.skills.models import SkillAssessment, SkillSettings
 from lms.transparency.models import Cosignature, LogEntry, LogNode, LogState, WitnessKey
 from lms.trust.models import SigningKey, StatusList
 
 __all__ = [
+    "OrgScriptRule",
+    "SavedScript",
+    "ScriptFindingCount",
     "ApiToken",
     "AuditEvent",
     "BulkCheck",

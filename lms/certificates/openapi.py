@@ -69,6 +69,24 @@ TEXT = {"text/plain": {"schema": {"type": "string"}}}
 NOT_FOUND = {"description": "Unknown", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 BAD = {"description": "Bad parameters", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
+SCRIPT_FINDING = {
+    "type": "object",
+    "required": ["line", "start", "end", "text", "category", "severity", "law", "article", "explanation", "suggestions"],
+    "properties": {
+        "line": {"type": "integer", "description": "1-based line; 0 for a statement missing from the whole script"},
+        "start": {"type": "integer", "description": "character offset into the line"},
+        "end": {"type": "integer", "description": "character offset into the line (exclusive)"},
+        "text": {"type": "string"},
+        "category": {"type": "string", "description": "rule family, e.g. absolute, disease, price"},
+        "rule": {"type": "string"},
+        "severity": {"type": "string", "enum": ["violation", "needs_checking"]},
+        "law": {"type": "string"}, "article": {"type": "string", "description": "e.g. 第九条第（三）项"},
+        "single_source": {"type": "boolean", "description": "the law text has only one unofficial source"},
+        "explanation": {"type": "string"},
+        "suggestions": {"type": "array", "items": {"type": "string"}},
+    },
+}  # fmt: skip
+
 EXTRA_PATHS = {
     "/api/v1/certificates/{number}/proof": {"get": {
         "operationId": "getInclusionProof",
@@ -138,6 +156,25 @@ EXTRA_PATHS = {
             "type": "object", "required": ["accepted", "tree_size"],
             "properties": {"accepted": {"type": "integer"}, "tree_size": {"type": "integer"}}}}}},
             "400": BAD, "401": {"description": "Missing, wrong or revoked token", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}},
+    }},
+    "/api/v1/script/check": {"post": {
+        "operationId": "checkScript",
+        "summary": "Check a live-streaming script against the shipped compliance rules (nothing is stored)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["text"], "properties": {
+                "text": {"type": "string", "maxLength": 20000},
+                "category": {"type": "string", "enum": ["general", "beauty", "food", "health_food", "apparel"],
+                             "default": "general"}}}}}},
+        "responses": {"200": {"description": "Findings", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["findings", "checked"], "properties": {
+                "category": {"type": "string"},
+                "findings": {"type": "array", "items": SCRIPT_FINDING},
+                "missing": {"type": "array", "items": SCRIPT_FINDING,
+                            "description": "statements the script must contain but does not (line 0)"},
+                "checked": {"type": "array", "items": {"type": "string"}, "description": "rule families checked"},
+                "violation": {"type": "boolean"}}}}}},
+            "400": BAD, "413": {"description": "More than 20,000 characters", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}},
     }},
 }  # fmt: skip

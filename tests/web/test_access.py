@@ -179,6 +179,18 @@ MATRIX = [
     ("GET", "/notifications/999999", "notifications.open", {"anonymous": 302, "*": 404}),
     ("POST", "/notifications/999999/read", "notifications.mark_read", {"anonymous": 302, "*": 404}),
     ("POST", "/notifications/read-all", "notifications.mark_all_read", {"anonymous": 302, "*": 302}),
+    ("GET", "/script-check/", "scriptcheck.check", {"anonymous": 302, "*": 200}),
+    ("POST", "/script-check/", "scriptcheck.check", {"anonymous": 302, "*": 200}),
+    ("GET", "/script-check/saved", "scriptcheck.saved", {"anonymous": 302, "*": 200}),
+    ("POST", "/script-check/saved/999999/delete", "scriptcheck.delete_saved", {"anonymous": 302, "*": 404}),
+    ("GET", "/orgs/mcn-a/script-rules", "scriptcheck.org_rules",
+     {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("POST", "/orgs/mcn-a/script-rules", "scriptcheck.org_rules",
+     {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/bureau/script-rules", "scriptcheck.org_rules", {"anonymous": 302, "*": 404}),
+    ("POST", "/orgs/mcn-a/script-rules/999999/delete", "scriptcheck.delete_org_rule",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("POST", "/api/v1/script/check", "scriptcheck.api_check", {"*": 400}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]
