@@ -40,8 +40,12 @@ def courses() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @skills_option
 def check(path: Path, skills: Path | None) -> None:
-    """Print every problem as FILE:LINE: message; exit 1 if there is any. Never touches the database."""
+    """Print every problem as FILE:LINE: message; exit 1 if there is any. Never touches the database.
+
+    Warnings (FILE:LINE: warning: message) name what imports, as in Moodle, but may not mean what was meant."""
     result = load(path, skills)
+    for warning in result.warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}")
     for problem in result.problems:
         click.echo(str(problem))
     if result.problems:
