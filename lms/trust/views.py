@@ -3,20 +3,18 @@ proofs) and verification of a credential sent by anyone."""
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from lms.certificates import note, tlog
+from lms.certificates import tlog
 from lms.certificates.services import find
-from lms.credentials.verifier import verify_credential
 from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
-from lms.trust import credentials, keys, log
+from lms.trust import checking, credentials, keys, log
 
 bp = Blueprint("trust", __name__)
 MAX_ENTRIES = 1000
+MAX_VERIFY_BODY = 6 * 1024 * 1024  # a baked badge image of up to 5 MB, with room for the form around it
 
 
 def _cfg():
@@ -24,8 +22,8 @@ def _cfg():
 
 
 def _json_error(status: int, detail: str):
-    return jsonify({"error": {"status": status, "title": "Bad request" if status == 400 else "Not found",
-                              "detail": detail}}), status  # fmt: skip
+    titles = {400: "Bad request", 404: "Not found", 413: "Too large", 415: "Unsupported format"}
+    return jsonify({"error": {"status": status, "title": titles.get(status, "Bad request"), "detail": detail}}), status
 
 
 @bp.get("/.well-known/did.json")
@@ -71,15 +69,7 @@ def inclusion_proof(number: str):
     _checked, certificate = find(session, number[:60])
     if certificate is None or certificate.log_index is None:
         return _json_error(404, "unknown certificate number, or not in the log")
-    return Response(_proof_text(session, certificate.log_index), mimetype="text/plain; charset=utf-8")
-
-
-def _proof_text(session, index: int) -> str:
-    """C2SP tlog-proof for entry ``index`` against the current checkpoint; the entry bytes ride in ``extra``."""
-    state = log.state(session)
-    entry = log.entries(session, index, index + 1)[0]
-    hashes = tlog.inclusion_proof(log.DbNodeStore(session), entry.index, state.size)
-    return note.format_proof(note.TlogProof(entry.index, tuple(hashes), state.checkpoint, extra=entry.data))
+    return Response(checking.proof_text(session, certificate.log_index), mimetype="text/plain; charset=utf-8")
 
 
 @bp.get("/api/v1/log/entries")
@@ -116,24 +106,26 @@ def log_consistency():
 @csrf.exempt
 @limiter.limit("30 per minute")
 def verify():
-    """Check a credential sent as the body: schema, proofs, issuer key, status, validity, log inclusion."""
+    """Check a credential: JSON, a VC-JOSE JWT, or a baked PNG/SVG badge, sent as the body or as the multipart
+    field ``credential`` (with an optional ``did_document`` for a did:web issuer). Our own certificates get every
+    check (schema, both proofs, issuer key, status, validity, log inclusion); other issuers' are checked offline."""
+    if request.content_length and request.content_length > MAX_VERIFY_BODY:
+        return _json_error(413, "unsupported format: the upload is larger than 6 MB")
+    did_text = None
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("credential")
+        data = upload.read(MAX_VERIFY_BODY) if upload else (request.form.get("credential") or "").encode()
+        did_upload = request.files.get("did_document")
+        did_text = did_upload.read(MAX_VERIFY_BODY) if did_upload else request.form.get("did_document")
+    else:
+        data = request.get_data(cache=False)
+    if not data.strip():
+        return _json_error(400, "no credential: send it as the body (JSON, JWT, PNG or SVG) or as the multipart "
+                                "field 'credential'")  # fmt: skip
     try:
-        credential = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
-        return _json_error(400, "the body must be a JSON credential")
-    if not isinstance(credential, dict):
-        return _json_error(400, "the body must be a JSON object (an OpenBadgeCredential)")
-    session = get_session()
-    cfg = _cfg()
-    proof_text = None
-    number = (credential.get("credentialSubject") or {}).get("licenseNumber") if isinstance(
-        credential.get("credentialSubject"), dict) else None  # fmt: skip
-    if isinstance(number, str):
-        _checked, certificate = find(session, number)
-        if certificate is not None and certificate.log_index is not None:
-            proof_text = _proof_text(session, certificate.log_index)
-    report = verify_credential(
-        credential, keys.did_document(session, cfg), credentials.status_list_credential(session, cfg),
-        _checkpoint(), proof_text, now=utcnow(),
-    )  # fmt: skip
-    return jsonify(report.to_dict())
+        result = checking.check_bytes(get_session(), _cfg(), data, did_text, now=utcnow())
+    except checking.UnsupportedFormat as exc:
+        return _json_error(415, str(exc))
+    except checking.BadDidDocument as exc:
+        return _json_error(400, f"did_document: {exc}")
+    return jsonify(result.to_dict())

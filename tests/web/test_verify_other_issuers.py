@@ -1,0 +1,68 @@
+"""POST /api/v1/verify and the verify page with credentials from other issuers: JSON, JWT, PNG and SVG badges,
+did:key offline, did:web with a DID document the person supplies, and "unsupported format" for anything else."""
+
+import io
+import json
+
+from lms.credentials import multikey as mk
+from tests.unit.test_foreign_credentials import (
+    ED_KEY,
+    SAMPLES,
+    WEB_DID,
+    credential,
+    did_key_ed,
+    did_web_document,
+    jwt,
+    png_with,
+    signed,
+    svg_with,
+)
+
+VERIFY = "/api/v1/verify"
+
+
+def did_key_badge() -> bytes:
+    return json.dumps(signed(did_key_ed(), mk.did_key_verification_method(ED_KEY.public_key())), ensure_ascii=False).encode()
+
+
+def test_api_checks_a_json_badge_from_a_did_key_issuer(app):
+    client = app.test_client()
+    report = client.post(VERIFY, data=did_key_badge(), content_type="application/ld+json").get_json()
+    assert report["verified"] is True and report["state"] == "verified" and report["issued_here"] is False
+    assert [c["check"] for c in report["checks"]] == ["format", "contexts", "signature", "issuer", "validity", "status"]
+
+
+def test_api_reads_a_jwt_a_png_and_an_svg_badge(app):
+    client = app.test_client()
+    issuer = did_key_ed()
+    token = jwt(credential(issuer), ED_KEY, "EdDSA", f"{issuer}#{issuer.removeprefix('did:key:')}")
+    assert client.post(VERIFY, data=token, content_type="application/vc+jwt").get_json()["state"] == "verified"
+    png = client.post(VERIFY, data=png_with(did_key_badge()), content_type="image/png").get_json()
+    assert png["state"] == "verified" and png["checks"][0]["detail"] == "a JSON credential baked in a PNG image"
+    svg = client.post(VERIFY, data=svg_with(token), content_type="image/svg+xml").get_json()
+    assert svg["state"] == "verified" and svg["checks"][0]["detail"] == "a JWT (VC-JOSE) credential baked in an SVG image"
+    tampered = client.post(VERIFY, data=png_with(did_key_badge().replace("直播合规".encode(), "直播高手".encode())),
+                           content_type="image/png").get_json()  # fmt: skip
+    assert tampered["state"] == "failed" and tampered["verified"] is False
+
+
+def test_api_takes_a_did_document_for_a_did_web_issuer_and_says_when_none_was_given(app):
+    client = app.test_client()
+    badge = json.dumps(signed(WEB_DID, f"{WEB_DID}#key-1")).encode()
+    alone = client.post(VERIFY, data={"credential": (io.BytesIO(badge), "badge.json")},
+                        content_type="multipart/form-data").get_json()  # fmt: skip
+    assert alone["state"] == "cannot_check" and "which was not given" in alone["summary"]
+    both = client.post(VERIFY, data={"credential": (io.BytesIO(badge), "badge.json"),
+                                     "did_document": json.dumps(did_web_document())},
+                       content_type="multipart/form-data").get_json()  # fmt: skip
+    assert both["state"] == "verified"
+    bad_doc = client.post(VERIFY, data={"credential": (io.BytesIO(badge), "badge.json"), "did_document": "{oops"},
+                          content_type="multipart/form-data")  # fmt: skip
+    assert bad_doc.status_code == 400 and bad_doc.get_json()["error"]["detail"] == "did_document: the DID document is not JSON"
+
+
+def test_api_says_cannot_be_checked_for_a_published_sample_with_unpinned_contexts(app):
+    sample = (SAMPLES / "linked-data-proof-ob.json").read_bytes()
+    report = app.test_client().post(VERIFY, data=sample, content_type="application/json").get_json()
+    assert report["state"] == "cannot_check" and report["verified"] is False
+    assert report["summary"].startswith("cannot be checked: unknown context URL https://www.w3.org/2018/credentials/v1")
