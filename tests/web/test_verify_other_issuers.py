@@ -66,3 +66,48 @@ def test_api_says_cannot_be_checked_for_a_published_sample_with_unpinned_context
     report = app.test_client().post(VERIFY, data=sample, content_type="application/json").get_json()
     assert report["state"] == "cannot_check" and report["verified"] is False
     assert report["summary"].startswith("cannot be checked: unknown context URL https://www.w3.org/2018/credentials/v1")
+
+
+def page_token(client) -> str:
+    from tests.conftest import csrf_token_from
+
+    return csrf_token_from(client.get("/verify/badge").get_data(as_text=True))
+
+
+def test_the_verify_page_takes_a_badge_file_and_shows_each_check(app):
+    client = app.test_client()
+    page = client.get("/verify/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/verify/badge"' in page
+    issuer = did_key_ed()
+    token = jwt(credential(issuer), ED_KEY, "EdDSA", f"{issuer}#{issuer.removeprefix('did:key:')}")
+    response = client.post("/verify/badge", headers={"Accept-Language": "en"}, content_type="multipart/form-data",
+                           data={"csrf_token": page_token(client),
+                                 "credential_file": (io.BytesIO(png_with(token.encode())), "badge.png")})  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "✓ Verified" in html
+    assert "Issued by another issuer: checked here, without asking anyone." in html
+    assert "a JWT (VC-JOSE) credential baked in a PNG image" in html and "EdDSA signature verified with did:key:" in html
+
+
+def test_the_verify_page_says_what_could_not_be_checked_and_why_in_chinese(app):
+    client = app.test_client()
+    badge = json.dumps(signed(WEB_DID, f"{WEB_DID}#key-1"))
+    zh = {"Accept-Language": "zh-CN"}
+    response = client.post("/verify/badge", headers=zh, content_type="multipart/form-data",
+                           data={"csrf_token": page_token(client), "credential_text": badge})  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert "无法检查" in html and "签发者的密钥" in html and "which was not given" in html
+    with_doc = client.post("/verify/badge", headers=zh, content_type="multipart/form-data",
+                           data={"csrf_token": page_token(client), "credential_text": badge,
+                                 "did_file": (io.BytesIO(json.dumps(did_web_document()).encode()), "did.json")})  # fmt: skip
+    assert "✓ 已验证" in with_doc.get_data(as_text=True)
+
+
+def test_the_verify_page_names_an_unsupported_file_without_an_error_page(app):
+    client = app.test_client()
+    response = client.post("/verify/badge", headers={"Accept-Language": "en"}, content_type="multipart/form-data",
+                           data={"csrf_token": page_token(client),
+                                 "credential_file": (io.BytesIO(b"GIF89a\x01\x00"), "badge.gif")})  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="badge-problem"' in html
+    assert "unsupported format: a GIF image" in html
