@@ -32,10 +32,11 @@ def register_commands(app: Flask) -> None:
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
     from lms.skills.cli import skills
-    from lms.trust.cli import keys_group, verify_command, witness_command, witness_keygen_command
+    from lms.trust.cli import (keys_group, verify_badge_command, verify_command, witness_command,
+                               witness_keygen_command)
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command, notifications, mail):
+                    verify_badge_command, bureau, witness_command, witness_keygen_command, notifications, mail):
         app.cli.add_command(command)
 
 

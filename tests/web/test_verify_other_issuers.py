@@ -111,3 +111,22 @@ def test_the_verify_page_names_an_unsupported_file_without_an_error_page(app):
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="badge-problem"' in html
     assert "unsupported format: a GIF image" in html
+
+
+def test_lms_verify_badge_checks_a_file_offline_with_exit_codes(app, tmp_path):
+    runner = app.test_cli_runner()
+    badge = tmp_path / "badge.png"
+    badge.write_bytes(png_with(did_key_badge()))
+    ok = runner.invoke(args=["verify-badge", str(badge)])
+    assert ok.exit_code == 0 and "ok   signature: eddsa-rdfc-2022 proof verified" in ok.output and "VERIFIED" in ok.output
+    web = tmp_path / "web.json"
+    web.write_text(json.dumps(signed(WEB_DID, f"{WEB_DID}#key-1")), encoding="utf-8")
+    alone = runner.invoke(args=["verify-badge", str(web)])
+    assert alone.exit_code == 2 and "CANNOT BE CHECKED" in alone.output and "which was not given" in alone.output
+    did = tmp_path / "did.json"
+    did.write_text(json.dumps(did_web_document()), encoding="utf-8")
+    assert runner.invoke(args=["verify-badge", str(web), "--did", str(did)]).exit_code == 0
+    garbage = tmp_path / "photo.jpg"
+    garbage.write_bytes(b"\xff\xd8\xff\xe0JFIF")
+    result = runner.invoke(args=["verify-badge", str(garbage)])
+    assert result.exit_code == 2 and "unsupported format: a JPEG image" in result.output
