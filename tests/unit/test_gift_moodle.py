@@ -386,3 +386,35 @@ def test_random_per_part_formats_survive_a_round_trip():
         elif kind == "matching":
             q.pairs = [Pair(f"p{i}", f"m{i}", own()) for i in range(3)]
         assert parse(export([q])) == [q], export([q])
+
+
+# --- a bank as Moodle's exporter writes it imports and grades as Moodle grades it ---------------------------------
+
+
+def test_a_moodle_exported_bank_imports_and_grades_as_in_moodle():
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "fixtures" / "gift" / "moodle_export.gift").read_text("utf-8")
+    found: list = []
+    two, several, blank, number, pairs, statement = parse(source, "moodle_export.gift", found)
+    assert [w.line for w in found] == [9]  # the two '=' answers: Moodle's rule, said out loud
+    assert {q.category for q in (two, several, blank, number, pairs, statement)} == {
+        "$course$/top/直播合规"
+    }
+    # Two '=' answers: one choice, either is fully right; a '~%-50%' answer costs half (kept within 0..1).
+    assert two.type == "multichoice" and [grade(two, i).score for i in range(4)] == [1.0, 1.0, 0.0, 0.0]
+    assert two.answers[3].fraction == -0.5
+    # No '=': several may be chosen, weights add up.
+    assert several.type == "multiresponse"
+    assert [grade(several, s).score for s in ({0, 1}, {0}, {0, 1, 2}, {2})] == [1.0, 0.5, 0.0, 0.0]
+    assert [grade(blank, t).score for t in ("绝对化", "夸大", "别的")] == [1.0, 0.5, 0.0]
+    assert grade(blank, "别的").feedback == ["再想想"]
+    assert [grade(number, n).score for n in ("7", "6", "5", "3")] == [1.0, 0.5, 0.5, 0.0]
+    assert grade(number, "3").feedback == ["看《消费者权益保护法》第二十五条"]
+    assert pairs.pairs[1] == Pair("UV<B档>", "访客数", "plain") and pairs.general_feedback_format is None
+    assert grade(pairs, {0: "成交总额", 1: "访客数"}).score == 1.0
+    assert (statement.correct, statement.feedback_true, statement.feedback_true_format) == (
+        False, "<b>错</b>：违反第二十五条", "html",
+    )  # fmt: skip
+    assert grade(statement, False).score == 1.0 and grade(statement, True).score == 0.0
+    assert parse(export(parse(source))) == parse(source)
