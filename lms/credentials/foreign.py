@@ -287,6 +287,10 @@ def _proof_check(credential: dict[str, Any], proofs: list[Any], contexts_known: 
         if result.verification_method in reasons:
             return Check("signature", None, reasons[result.verification_method])
     bad = [r for r in results if not r.ok]
+    unprocessable = [r for r in bad if r.detail.startswith("JSON-LD processing failed")]
+    if unprocessable:  # e.g. OB 3.0.1 (made for VC 1.1) beside VC 2.0: its terms clash, so no signer could sign it
+        return Check("signature", None, "cannot be checked: its @context documents cannot be used together "
+                                        f"({unprocessable[0].detail.splitlines()[0]})")  # fmt: skip
     if bad:
         return Check("signature", False, "; ".join(f"{r.cryptosuite}: {r.detail}" for r in bad))
     return Check("signature", True, "; ".join(f"{r.cryptosuite} proof verified with {r.verification_method}"

@@ -291,3 +291,15 @@ def test_anything_else_is_an_unsupported_format_that_says_what_it_is(data, messa
     with pytest.raises(UnsupportedFormat) as caught:
         read_badge(data)
     assert str(caught.value).startswith(message)
+
+
+def test_contexts_that_cannot_be_processed_together_are_not_called_a_bad_signature():
+    issuer = did_key_ed()
+    cred = signed(issuer, mk.did_key_verification_method(ED_KEY.public_key()), di.EDDSA_JCS_2022, (VC_V2, OB_V3P0_301))
+    cred["proof"][0]["cryptosuite"] = di.EDDSA_RDFC_2022  # as if signed with rdfc by a processor that allowed it
+    report = check(json.dumps(cred).encode())
+    assert report.state == "cannot_check" and report.get("signature").ok is None
+    assert report.summary.startswith("cannot be checked: its @context documents cannot be used together")
+    for contexts in ((VC_V2, OB_V3P0_302), (VC_V2, OB_V3P0_302, OB_EXTENSIONS), (VC_V2, OB_V3P0, DATA_INTEGRITY_V2)):
+        made = signed(issuer, mk.did_key_verification_method(ED_KEY.public_key()), contexts=contexts)
+        assert check(json.dumps(made).encode()).state == "verified", contexts
