@@ -90,7 +90,12 @@ def _report(checks: list[Check], credential: dict[str, Any] | None) -> ForeignRe
     unknown = [c for c in checks if c.ok is None and c.check in _ESSENTIAL]
     if unknown:
         return ForeignReport("cannot_check", unknown[0].detail, checks, credential)
-    return ForeignReport("verified", "verified: signed by the issuer's key and in force", checks, credential)
+    status = next((c for c in checks if c.check == "status"), None)
+    if status is not None and status.detail.startswith("not checked"):
+        summary = "verified: signed by the issuer's key and within its dates; whether it was revoked was not checked"
+    else:
+        summary = "verified: signed by the issuer's key and within its dates"
+    return ForeignReport("verified", summary, checks, credential)
 
 
 # --- shared checks ------------------------------------------------------------------------------------------------

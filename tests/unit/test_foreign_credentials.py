@@ -303,3 +303,17 @@ def test_contexts_that_cannot_be_processed_together_are_not_called_a_bad_signatu
     for contexts in ((VC_V2, OB_V3P0_302), (VC_V2, OB_V3P0_302, OB_EXTENSIONS), (VC_V2, OB_V3P0, DATA_INTEGRITY_V2)):
         made = signed(issuer, mk.did_key_verification_method(ED_KEY.public_key()), contexts=contexts)
         assert check(json.dumps(made).encode()).state == "verified", contexts
+
+
+def test_a_verified_badge_with_a_status_list_says_its_revocation_was_not_checked():
+    issuer = did_key_ed()
+    unsigned = credential(issuer)
+    unsigned["credentialStatus"] = {"id": "https://badges.example.edu/status/1#5", "type": "BitstringStatusListEntry",
+                                    "statusPurpose": "revocation", "statusListIndex": "5",
+                                    "statusListCredential": "https://badges.example.edu/status/1"}  # fmt: skip
+    cred = di.add_proof(unsigned, ED_KEY, mk.did_key_verification_method(ED_KEY.public_key()), di.EDDSA_JCS_2022,
+                        "2026-01-01T00:00:00Z", as_array=True)  # fmt: skip
+    report = check(json.dumps(cred).encode())
+    assert report.state == "verified"
+    assert report.summary.endswith("whether it was revoked was not checked")
+    assert report.get("status").detail.startswith("not checked: the issuer's status list (https://badges.example.edu/status/1)")
