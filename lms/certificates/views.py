@@ -122,6 +122,7 @@ def verify_badge():
     """Any Open Badges 3.0 credential a host brings, from this site or another issuer: each check shown."""
     from lms.certificates.forms import BadgeCheckForm
     from lms.db import utcnow
+    from lms.i18n import localized
     from lms.trust import checking
 
     form, result, problem, status = BadgeCheckForm(), None, None, 200
@@ -136,9 +137,10 @@ def verify_badge():
             else:
                 result = checking.check_bytes(get_session(), _cfg(), data, did_text, now=utcnow())
         except checking.UnsupportedFormat as exc:
-            problem = _("This file is not a credential that can be checked here (%(detail)s).", detail=str(exc))
+            problem = _("This file is not a credential that can be checked here (%(detail)s).",
+                        detail=localized(exc.message))
         except checking.BadDidDocument as exc:
-            problem = _("The DID document cannot be read (%(detail)s).", detail=str(exc))
+            problem = _("The DID document cannot be read (%(detail)s).", detail=localized(exc.message))
         status = 400 if problem else 200
     elif request.method == "POST":
         status = 400

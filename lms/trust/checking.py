@@ -17,6 +17,7 @@ from lms.certificates.services import find
 from lms.credentials.badgefile import Badge, UnsupportedFormat, read_badge
 from lms.credentials.foreign import verify_badge
 from lms.credentials.verifier import Check, verify_credential
+from lms.messages import N_, Msg
 from lms.trust import credentials, keys, log
 
 __all__ = ["BadDidDocument", "CheckResult", "UnsupportedFormat", "check_bytes", "proof_text"]
@@ -25,7 +26,11 @@ MAX_DID_DOCUMENT_BYTES = 256 * 1024
 
 
 class BadDidDocument(ValueError):
-    """The DID document the user gave cannot be read."""
+    """The DID document the user gave cannot be read; ``message`` translates."""
+
+    def __init__(self, message: Msg) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 @dataclass(frozen=True)
@@ -44,13 +49,13 @@ def parse_did_document(text: bytes | str | None) -> dict[str, Any] | None:
     if text is None or not text.strip():
         return None
     if len(text) > MAX_DID_DOCUMENT_BYTES:
-        raise BadDidDocument(f"the DID document is larger than {MAX_DID_DOCUMENT_BYTES // 1024} KB")
+        raise BadDidDocument(N_("the DID document is larger than %(size)s KB", size=MAX_DID_DOCUMENT_BYTES // 1024))
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
-        raise BadDidDocument("the DID document is not JSON") from None
+        raise BadDidDocument(N_("the DID document is not JSON")) from None
     if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-        raise BadDidDocument("the DID document is not a JSON object with an id")
+        raise BadDidDocument(N_("the DID document is not a JSON object with an id"))
     return document
 
 
@@ -93,5 +98,6 @@ def _our_own(session, cfg, badge: Badge, own_document: dict[str, Any], now: date
                                state.checkpoint if state else None, inclusion, now=now)  # fmt: skip
     failed = [c for c in report.checks if c.ok is False]
     if failed:
-        return CheckResult("failed", f"does not verify: {failed[0].detail}", report.checks, True, report)
-    return CheckResult("verified", "verified: a certificate issued by this site", report.checks, True, report)
+        return CheckResult("failed", N_("does not verify: %(reason)s", reason=failed[0].detail), report.checks, True,
+                           report)  # fmt: skip
+    return CheckResult("verified", N_("verified: a certificate issued by this site"), report.checks, True, report)
