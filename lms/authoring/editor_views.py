@@ -362,8 +362,9 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
         gift_form.gift.data = gift_text
     if not gift_form.base.data:
         gift_form.base.data = folder.file_tag(files.get(gift_path))
+    gift_warnings: list = []  # what imports, as in Moodle, but may not mean what the trainer meant
     try:
-        questions = parse(gift_text, filename=gift_path) if gift_text.strip() else []
+        questions = parse(gift_text, filename=gift_path, warnings=gift_warnings) if gift_text.strip() else []
     except GiftError:
         questions = []
     if request.method == "GET" and edit_index is not None:
@@ -375,7 +376,8 @@ def quiz(org_slug: str, slug: str, quiz_id: str):
     quiz_problems = by_file.get(gift_path, []) + [p for p in by_file.get("course.yaml", []) if quiz_id in p.message]
     return render_template("authoring/quiz.html", org=g.org, draft=found, quiz_id=quiz_id, entry=entry,
                            settings_form=settings_form, gift_form=gift_form, question_form=question_form,
-                           questions=questions, gift_errors=gift_errors, problems=quiz_problems,
+                           questions=questions, gift_errors=gift_errors, gift_warnings=gift_warnings,
+                           problems=quiz_problems,
                            confirm=ConfirmForm(), kind_labels=dict(QUESTION_KINDS), edit_index=edit_index), status  # fmt: skip
 
 

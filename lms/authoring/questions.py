@@ -197,6 +197,7 @@ def replace_question(gift: str, index: int, question: Question | None) -> str:
         old = questions[index]
         question.format = old.format if question.format == "moodle" else question.format
         question.id_number = old.id_number
+        _keep_part_formats(old, question)
         # Tags the form does not edit stay as they were.
         kept = [t for t in old.tags if not t.startswith(("skill:", "difficulty:"))]
         question.tags = list(dict.fromkeys(kept + question.tags))
@@ -213,6 +214,25 @@ def replace_question(gift: str, index: int, question: Question | None) -> str:
         return export(questions)
     except ValueError as exc:
         raise QuestionError(_reason(exc), "text") from None
+
+
+def _keep_part_formats(old: Question, new: Question) -> None:
+    """The form edits texts, not GIFT's per-part markers (``~[plain]…``): a part whose text is unchanged keeps
+    the format it had in the file."""
+    for before, after in zip(old.answers, new.answers, strict=False):
+        if before.text == after.text:
+            after.format = before.format
+        if before.feedback == after.feedback:
+            after.feedback_format = before.feedback_format
+    for before_n, after_n in zip(old.numerical, new.numerical, strict=False):
+        if before_n.feedback == after_n.feedback:
+            after_n.feedback_format = before_n.feedback_format
+    for before_p, after_p in zip(old.pairs, new.pairs, strict=False):
+        if before_p.question == after_p.question:
+            after_p.format = before_p.format
+    for attr in ("general_feedback", "feedback_true", "feedback_false"):
+        if getattr(old, attr) == getattr(new, attr):
+            setattr(new, f"{attr}_format", getattr(old, f"{attr}_format"))
 
 
 def _reason(exc: ValueError) -> str:

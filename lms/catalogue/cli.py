@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from lms.catalogue.loader import SKILLS_FILE, LoadResult, find_course_folders, load_catalogue
 from lms.catalogue.services import shipped_skills
+from lms.resources import shipped
 
 
 def load(path: Path, skills: Path | None) -> LoadResult:
@@ -38,10 +39,14 @@ def courses() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @skills_option
 def check(path: Path, skills: Path | None) -> None:
-    """Print every problem as FILE:LINE: message; exit 1 if there is any. Never touches the database."""
+    """Print every problem as FILE:LINE: message; exit 1 if there is any. Never touches the database.
+
+    Warnings (FILE:LINE: warning: message) name what imports, as in Moodle, but may not mean what was meant."""
     from lms.catalogue.fairness import quiz_fairness
 
     result = load(path, skills)
+    for warning in result.warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}")
     for problem in result.problems:
         click.echo(str(problem))
     # Fairness is a warning: a quiz a test-wise host can pass by guessing still imports, but its author is told.

@@ -45,6 +45,8 @@ MAX_ASSET_BYTES = 2 * 1024 * 1024
 class LoadResult:
     courses: list[CourseSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: What imports but may surprise (GIFT that Moodle reads in a way its author may not expect).
+    warnings: list[Problem] = field(default_factory=list)
     skills: SkillsFramework | None = None
     #: Course ids that were found but have problems (not in ``courses``).
     rejected: list[str] = field(default_factory=list)
@@ -108,7 +110,7 @@ def load_catalogue(path: Path, skills_path: Path | None = None) -> LoadResult:
             missing = N_("a course folder needs a %(file)s", file=COURSE_FILE)
             result.problems.append(Problem(_rel(folder, root), 1, missing))
             continue
-        spec, problems = load_course(folder, root, framework, known_ids)
+        spec, problems = load_course(folder, root, framework, known_ids, result.warnings)
         result.problems.extend(problems)
         if spec is not None and not problems:
             result.courses.append(spec)
@@ -159,9 +161,15 @@ def _prerequisite_cycles(courses: list[CourseSpec]) -> tuple[list[Problem], set[
 
 
 def load_course(
-    folder: Path, root: Path, framework: SkillsFramework | None, known_course_ids: set[str]
+    folder: Path,
+    root: Path,
+    framework: SkillsFramework | None,
+    known_course_ids: set[str],
+    warnings: list[Problem] | None = None,
 ) -> tuple[CourseSpec | None, list[Problem]]:
+    """A course's spec (None if it has any problem) and its problems; its warnings go to ``warnings``."""
     reader = _CourseReader(folder, root, framework, known_course_ids)
+    reader.warnings = warnings if warnings is not None else []
     spec = reader.read()
     return (spec if not reader.problems else None), reader.problems
 
@@ -172,6 +180,7 @@ class _CourseReader:
     def __init__(self, folder: Path, root: Path, framework: SkillsFramework | None, known: set[str]) -> None:
         self.folder, self.root, self.framework, self.known = folder, root, framework, known
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.assets: dict[str, bytes] = {}
 
     def problem(self, path: Path, line: int, message: str) -> None:
@@ -421,12 +430,15 @@ class _CourseReader:
         except UnicodeDecodeError as exc:
             self.problem(path, raw[: exc.start].count(b"\n") + 1, N_("file is not UTF-8 text"))
             return []
+        warnings: list = []
         try:
-            questions = parse(text, _rel(path, self.root))
+            questions = parse(text, _rel(path, self.root), warnings)
         except GiftError as exc:
             for p in exc.problems:
                 self.problems.append(Problem(p.filename, p.line, p.message))
             return []
+        finally:
+            self.warnings.extend(Problem(w.filename, w.line, w.message) for w in warnings)
         known = set(self.framework.skills) if self.framework else None
         for q in questions:
             for message in markup_problems(q, self.assets):

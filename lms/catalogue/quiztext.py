@@ -35,25 +35,29 @@ def lost_text(text: str, text_format: str) -> str | None:
     return text[stray:stray + 12]
 
 
-def texts_of(question: Question) -> list[str]:
-    """Every text of a question a host may see: the question, options, pairs and feedback."""
-    texts = [question.text, question.general_feedback or "", question.feedback_true or "", question.feedback_false or ""]
-    texts += [part for a in question.answers for part in (a.text, a.feedback or "")]
-    texts += [n.feedback or "" for n in question.numerical]
-    texts += [part for p in question.pairs for part in (p.question, p.answer)]
-    return [t for t in texts if t]
+def texts_of(question: Question) -> list[tuple[str, str]]:
+    """Every text of a question a host may see, with the format it is shown in: the question, options, pairs
+    and feedback (a part's own ``[plain]`` marker, else the question's format)."""
+    q = question.format
+    texts = [(question.text, q), (question.general_feedback or "", question.general_feedback_format or q),
+             (question.feedback_true or "", question.feedback_true_format or q),
+             (question.feedback_false or "", question.feedback_false_format or q)]  # fmt: skip
+    texts += [pair for a in question.answers for pair in ((a.text, a.format or q), (a.feedback or "", a.feedback_format or q))]
+    texts += [(n.feedback or "", n.feedback_format or q) for n in question.numerical]
+    texts += [pair for p in question.pairs for pair in ((p.question, p.format or q), (p.answer, q))]
+    return [(t, f) for t, f in texts if t]
 
 
 def markup_problems(question: Question, assets: set[str] | dict) -> list[Msg]:
     """What in the question's texts would not reach the host as written."""
-    if question.format == "plain":
-        return []
     problems: list[Msg] = []
-    for text in texts_of(question):
+    for text, fmt in texts_of(question):
+        if fmt == "plain":
+            continue
         targets = [m.group(2) for m in HTML_IMAGE.finditer(text)]  # markdown may hold HTML too
-        if question.format == "markdown":
+        if fmt == "markdown":
             targets += [m.group(1) for m in MARKDOWN_IMAGE.finditer(text)]
-        near = lost_text(text, question.format) if question.format in ("moodle", "html") else None
+        near = lost_text(text, fmt) if fmt in ("moodle", "html") else None
         if near is not None:
             problems.append(N_("part of the text reads as HTML and would not be shown (at '%(near)s'): write '&lt;' "
                                "for a '<' meant as text, or mark the question [plain]", near=near))  # fmt: skip

@@ -119,15 +119,26 @@ EXTRA_PATHS = {
     }},
     "/api/v1/verify": {"post": {
         "operationId": "verifyCredential",
-        "summary": "Verify an OpenBadgeCredential: schema, both proofs, issuer key, status, validity, log inclusion",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "summary": "Verify an Open Badges 3.0 credential: ours get every check (schema, both proofs, issuer key, "
+                   "status, validity, log inclusion); other issuers' are checked offline (did:key, or did:web with "
+                   "a did_document). JSON, VC-JOSE JWT, or a baked PNG/SVG badge",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/vc+jwt": {"schema": {"type": "string"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+            "image/svg+xml": {"schema": {"type": "string"}},
+            "multipart/form-data": {"schema": {"type": "object", "required": ["credential"], "properties": {
+                "credential": {"type": "string", "format": "binary"},
+                "did_document": {"type": "string", "description": "the issuer's DID document (did:web)"}}}}}},
         "responses": {"200": {"description": "Report", "content": {"application/json": {"schema": {
-            "type": "object", "required": ["verified", "checks"], "properties": {
+            "type": "object", "required": ["verified", "state", "summary", "checks"], "properties": {
                 "verified": {"type": "boolean"},
+                "state": {"type": "string", "enum": ["verified", "failed", "cannot_check"]},
+                "summary": {"type": "string"}, "issued_here": {"type": "boolean"},
                 "checks": {"type": "array", "items": {"type": "object", "required": ["check", "ok", "detail"],
                     "properties": {"check": {"type": "string"}, "ok": {"type": ["boolean", "null"]},
                                    "detail": {"type": "string"}}}}}}}}},
-            "400": BAD},
+            "400": BAD, "413": BAD, "415": BAD},
     }},
     "/api/v1/verify/bulk": {"post": {
         "operationId": "verifyBulk",

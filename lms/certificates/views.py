@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms import certnumbers
@@ -28,6 +29,16 @@ NUMBER_PROBLEMS = {
                               "O, I, L, U or Z). Check what you typed.", char=c.character),
     "check_character": lambda c, raw: _("This number has a typing mistake: its check character does not match. "
                                    "Compare it with the certificate character by character."),
+}  # fmt: skip
+
+
+MAX_BADGE_UPLOAD = 5 * 1024 * 1024
+CHECK_NAMES = {
+    "format": _l("File"), "contexts": _l("Vocabulary (JSON-LD contexts)"), "signature": _l("Signature"),
+    "issuer": _l("Issuer's key"), "validity": _l("Validity dates"), "status": _l("Revocation status"),
+    "schema": _l("Structure (schema)"), "proof:eddsa-rdfc-2022": _l("Signature (eddsa-rdfc-2022)"),
+    "proof:eddsa-jcs-2022": _l("Signature (eddsa-jcs-2022)"), "issuer_key": _l("Issuer's key"),
+    "log_inclusion": _l("Transparency log"),
 }  # fmt: skip
 
 
@@ -102,6 +113,39 @@ def verify_form():
     if number:
         return redirect(url_for("certificates.verify", number=number[:60]))
     return render_template("certificates/verify.html", checked=None, certificate=None, record=None, number="")
+
+
+@bp.route("/verify/badge", methods=["GET", "POST"])
+@rule(PUBLIC)
+@limiter.limit("30 per minute", methods=["POST"])
+def verify_badge():
+    """Any Open Badges 3.0 credential a host brings, from this site or another issuer: each check shown."""
+    from lms.certificates.forms import BadgeCheckForm
+    from lms.db import utcnow
+    from lms.i18n import localized
+    from lms.trust import checking
+
+    form, result, problem, status = BadgeCheckForm(), None, None, 200
+    if form.validate_on_submit():
+        limit = MAX_BADGE_UPLOAD + 1
+        upload, did_upload = form.credential_file.data, form.did_file.data
+        data = upload.read(limit) if upload else (form.credential_text.data or "").encode()
+        did_text = did_upload.read(limit) if did_upload else form.did_text.data
+        try:
+            if not data.strip():
+                problem = _("Choose a badge file or paste a credential.")
+            else:
+                result = checking.check_bytes(get_session(), _cfg(), data, did_text, now=utcnow())
+        except checking.UnsupportedFormat as exc:
+            problem = _("This file is not a credential that can be checked here (%(detail)s).",
+                        detail=localized(exc.message))
+        except checking.BadDidDocument as exc:
+            problem = _("The DID document cannot be read (%(detail)s).", detail=localized(exc.message))
+        status = 400 if problem else 200
+    elif request.method == "POST":
+        status = 400
+    return render_template("certificates/verify_badge.html", form=form, result=result, problem=problem,
+                           check_names=CHECK_NAMES), status  # fmt: skip
 
 
 @bp.get("/verify/<number>")

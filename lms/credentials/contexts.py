@@ -23,7 +23,12 @@ from pyld.context_resolver import ContextResolver
 from pyld.documentloader.base import DocumentLoader, RemoteDocument
 
 __all__ = [
+    "ACCEPTED_URLS",
     "CONTEXTS_DIR",
+    "DATA_INTEGRITY_V2",
+    "OB_EXTENSIONS",
+    "OB_V3P0_301",
+    "OB_V3P0_302",
     "OB_CREDENTIAL_CONTEXT",
     "OB_V3P0",
     "PINNED",
@@ -42,6 +47,10 @@ CONTEXTS_DIR = Path(__file__).with_name("contexts")
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 VC_EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
+OB_V3P0_301 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"
+OB_V3P0_302 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
+OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 
 # The exact @context list of our Open Badges 3.0 credentials, in this order.
 OB_CREDENTIAL_CONTEXT: tuple[str, ...] = (VC_V2, OB_V3P0)
@@ -72,6 +81,23 @@ PINNED: Mapping[str, PinnedContext] = {
             "credentials-examples-v2.jsonld",
             "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
         ),
+        # For credentials from other issuers: the contexts a real Open Badge names, as 1EdTech and the W3C serve
+        # them at these URLs (copies captured from the URLs and shipped in openbadgeslib 4.6.3; see
+        # docs/credentials-from-other-issuers.md).
+        PinnedContext(
+            OB_V3P0_301, "ob-context-3.0.1.json", "5f3d9dd6288ef437ff8286cf95ffbff609c748a66f24a1e9450c45ca64be1571"
+        ),
+        PinnedContext(
+            OB_V3P0_302, "ob-context-3.0.2.json", "00666ad080ba407687ed1846b7f5e7495f5019042b202a727de47c48a1755c53"
+        ),
+        PinnedContext(
+            OB_EXTENSIONS, "ob-extensions.json", "87c06c81bc2317663bf288d740d94fddd2818c4342b186270ff6371dfaa63f93"
+        ),
+        PinnedContext(
+            DATA_INTEGRITY_V2,
+            "data-integrity-v2.jsonld",
+            "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4",
+        ),
     )
 }
 
@@ -79,6 +105,8 @@ PINNED: Mapping[str, PinnedContext] = {
 # misspelt property: it is for the W3C test vectors only, never for credentials we issue or accept.
 PRODUCTION_URLS: tuple[str, ...] = (VC_V2, OB_V3P0)
 TEST_VECTOR_URLS: tuple[str, ...] = (VC_V2, OB_V3P0, VC_EXAMPLES_V2)
+# What a credential from another issuer may name: anything else "cannot be checked" (never fetched).
+ACCEPTED_URLS: tuple[str, ...] = (VC_V2, OB_V3P0_301, OB_V3P0_302, OB_V3P0, OB_EXTENSIONS, DATA_INTEGRITY_V2)
 
 
 class ContextLoadError(Exception):

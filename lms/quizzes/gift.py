@@ -6,28 +6,30 @@ Follows Moodle's importer (``question/format/gift/format.php``) and its document
   question's own block (no blank line in between) ``[id:…]`` sets ``id_number`` (the first one wins) and each
   ``[tag:…]`` adds a tag (``\\]`` is a literal ``]``). ``$CATEGORY: path`` sets the category of what follows.
 - ``::name::`` names a question. ``[html]``, ``[markdown]``, ``[plain]`` or ``[moodle]`` (default) at the
-  start of the text sets its format; the same marker in front of an answer, feedback or matching item is
-  accepted and dropped, since every part of a question is rendered in the question's format.
+  start of the text sets its format; the same marker in front of an answer, a feedback, a matching item or the
+  general feedback sets that part's own format (kept in its ``format``/``*_format`` field, None when it is the
+  question's), and the exporter writes it back.
 - Escapes: ``\\~ \\= \\# \\{ \\} \\: \\\\`` give the character, ``\\n`` a line break. Any other
-  backslash is an error, where Moodle keeps it silently: write ``\\\\`` for a backslash, e.g. in LaTeX.
+  backslash is kept as written, as Moodle does (``C:\\temp``, LaTeX's ``\\(x^2\\)``).
 - Lines are stripped, as Moodle does, and the lines of one question joined with ``\\n``. An answer block in
   the middle of the text makes a missing-word question: the text gets ``_____`` in its place.
 
-The question type comes from the answer block, checked in this order:
+The question type comes from the answer block, in Moodle's order:
 
 - no block: ``description``; ``{}``: ``essay``;
 - ``{#…}``: ``numerical``. ``value``, ``value:tolerance`` or ``min..max`` (kept as midpoint and half-width);
-  several answers are written ``=%50%value:tolerance``. ``~#feedback`` is feedback for any other number, kept
-  as an answer with ``value=None`` and fraction 0, like Moodle's ``*``;
+  several answers are written ``=%50%value:tolerance``. From the first ``~`` on is the feedback for any other
+  number (``~#feedback``), kept as an answer with ``value=None`` and fraction 0, like Moodle's ``*``. An answer
+  that is not a number becomes ``*`` (any number), as in Moodle, with a warning;
+- any ``~``: a choice. **Moodle's rule**: if any answer is marked ``=``, ``multichoice`` (one selection) and
+  every ``=`` answer is worth 100% (its text taken as written: ``=%50%half`` is the text ``%50%half``);
+  ``~`` answers may carry partial or negative weights (``~%50%``, ``~%-100%``). Without ``=``,
+  ``multiresponse``: several may be chosen and the weights of the chosen answers are added up (a warning when
+  the positive weights do not add up to 100%). At least two answers;
+- ``=`` and ``->``: ``matching``; at least two pairs (a warning below the three the documentation asks for).
+  ``= -> extra`` is a distractor; a ``#`` is part of the item, since pairs take no feedback;
 - ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``: ``truefalse``. In ``{TRUE#a#b}`` the first feedback is for a
   wrong answer and the second for a right one, so ``feedback_false`` is ``a`` and ``feedback_true`` ``b``;
-- any ``~``: a choice. **Rule**: ``multichoice`` (one selection) when exactly one answer is worth 100% (a
-  plain ``=answer`` or a ``%100%`` weight); the others may carry partial or negative weights, as in the
-  docs' "Jesus' hometown" example. Otherwise ``multiresponse``: positive weights must add up to 100% (±0.5%,
-  as Moodle rounds to two decimals), and several plain ``=`` answers without weights share 100% equally.
-  Weights may follow ``~`` or ``=``: ``~%50%``, ``=%50%``, ``~%-100%``. At least two answers;
-- ``=a -> b`` items: ``matching``, at least three pairs as the docs require. ``= -> extra`` is a distractor
-  (an extra wrong answer); it counts as a pair but at least two pairs need a question;
 - otherwise ``shortanswer``: ``=`` answers with optional ``%n%`` weights; a single answer may omit the ``=``.
 
 Extension: ``[tag:type:ordering]`` in the question's comments makes an ``ordering`` question (Moodle has no
@@ -36,8 +38,11 @@ lists the items with ``=`` in the right order, each worth 1.0 and optionally wit
 three items, no ``~`` answers, no weights, and the tag on any other kind of block (or on a question without a
 block) is an error. The tag itself is not kept in ``tags``: the type says it.
 
-Short-answer and numerical questions need an answer worth 100%, as in Moodle. Every problem in a file is
-collected before :class:`GiftError` is raised, each with its line.
+What Moodle imports is imported; where its result may surprise (weights past 100%, multiple-response weights
+not adding up to 100%, text before the first answer marker, a numerical answer that is not a number, a
+question without text…) a warning names the line. Only what Moodle cannot import either, and the few cases
+listed in docs/gift-compatibility.md, are problems: every problem in a file is collected before
+:class:`GiftError` is raised, each with its line.
 """
 
 from __future__ import annotations
@@ -80,8 +85,9 @@ _TAG_RE = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])*)\]")
 _FULLWIDTH_BLOCK_RE = re.compile(r"｛\s*(?:[=~#＝～＃]|T|F|TRUE|FALSE|｝)")
 
 
-def parse(text: str, filename: str = "<string>") -> list[Question]:
-    """Read every question of a GIFT file. Raises :class:`GiftError` listing all problems if there are any."""
+def parse(text: str, filename: str = "<string>", warnings: list[GiftProblem] | None = None) -> list[Question]:
+    """Read every question of a GIFT file. Raises :class:`GiftError` listing all problems if there are any;
+    warnings (what imports, but may surprise) are added to ``warnings`` when it is given, in line order."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     problems = Problems(filename)
     questions: list[Question] = []
@@ -98,6 +104,8 @@ def parse(text: str, filename: str = "<string>") -> list[Question]:
             question = _parse_question(body, comments, category, problems)
             if question is not None:
                 questions.append(question)
+    if warnings is not None:
+        warnings.extend(sorted(problems.warnings, key=lambda p: p.line))
     if problems.found:
         raise GiftError(problems.found)
     return questions
@@ -164,10 +172,13 @@ def _parse_question(
     if src.find("::") == 0:
         end = src.find("::", 2)
         if end < 0:
-            problems.add(start, N_("question name is not closed: '::' expected after the name"))
-            return None
-        name = src[2:end].text.strip() or None
-        src = src[end + 2 :]
+            problems.warn(
+                start, N_("question name is not closed: '::' expected after the name; read as text, as Moodle does")
+            )
+            src = src[2:]
+        else:
+            name = src[2:end].text.strip() or None
+            src = src[end + 2 :]
     try:
         block = _answer_block(src, problems)
     except _Invalid:
@@ -175,13 +186,15 @@ def _parse_question(
     if block is None:
         text = src.text
         if _FULLWIDTH_BLOCK_RE.search(text):
-            problems.add(start, N_("full-width brace '｛' found: answer blocks need ASCII '{' and '}'"))
+            problems.warn(
+                start, N_("full-width brace '｛' found: read as a description; answer blocks need ASCII '{' and '}'")
+            )
     else:
         before, _, after = block
         text = before.text + (BLANK + after.text if after.text.strip() else "")
     fmt, text = split_format(text.strip(), "moodle")
     if not text:
-        problems.add(start, N_("question has no text"))
+        problems.warn(start, N_("question has no text") if block or not name else N_("question has only a name"))
 
     question = Question(type="description", text=text, name=name, category=category, format=fmt)
     question.id_number, question.tags, question.line = id_number, tags, start

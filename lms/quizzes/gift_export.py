@@ -7,11 +7,16 @@ characters escaped everywhere, line breaks written as ``\\n``, one blank line be
 An ``ordering`` question is written as the parser's extension reads it: ``[tag:type:ordering]`` first among
 its tags and its items as ``=`` answers in the right order.
 
-Questions that GIFT cannot express raise ``ValueError``: a matching item, short answer or ordering item
-containing ``->`` (GIFT has no escape for it), a question without a category after one with a category, a
-description with general feedback, tags or ids with line breaks, choice weights that
-:func:`~lms.quizzes.gift.parse` would read as another type, an ordering question with fewer than three items
-or with an item not worth exactly 1.0, and a ``type:ordering`` tag kept in ``tags`` (the type carries it).
+Per-part formats are written back as markers (``~[plain]blue``, ``#[html]…``, ``####[html]…``), so that a
+Moodle bank keeps them through a round trip. A single choice (``multichoice``) writes its answers worth 100%
+with ``=``; a ``multiresponse`` question never uses ``=`` (Moodle's rule: any ``=`` makes a single choice).
+
+Questions that GIFT cannot express raise ``ValueError``: a matching item, short answer or ordering item,
+or their feedback, containing ``->`` (GIFT has no escape for it, and Moodle reads any ``->`` in such a block as
+matching), a question without a category after one with a category, a
+description with general feedback, tags or ids with line breaks, a ``multichoice`` question without an answer
+worth 100% (only ``=`` makes a single choice, and it is worth 100%), an ordering question with fewer than
+three items or with an item not worth exactly 1.0, and a ``type:ordering`` tag kept in ``tags``.
 """
 
 from __future__ import annotations
@@ -109,13 +114,16 @@ def _lead_text(text: str, fmt: TextFormat) -> str:
     return (f"[{fmt}]" if needs_marker else "") + escape(text)
 
 
-def _part(text: str, fmt: TextFormat) -> str:
-    """An answer, feedback or matching item; the parser drops one leading format marker, so protect one."""
+def _part(text: str, fmt: TextFormat, own: TextFormat | None = None) -> str:
+    """An answer, feedback or matching item with its own format ``own`` (None: the question's ``fmt``); the
+    parser reads one leading format marker, so text that starts like one gets a marker too."""
+    if own is not None and own != fmt:
+        return f"[{own}]" + escape(text)
     return (f"[{fmt}]" if FORMAT_MARKER_RE.match(text) else "") + escape(text)
 
 
-def _feedback(feedback: str | None, fmt: TextFormat) -> str:
-    return "#" + _part(feedback, fmt) if feedback else ""
+def _feedback(feedback: str | None, fmt: TextFormat, own: TextFormat | None = None) -> str:
+    return "#" + _part(feedback, fmt, own) if feedback else ""
 
 
 def _weight(fraction: float) -> str:
@@ -130,7 +138,11 @@ def _number(value: float) -> str:
 
 def _block(question: Question, number: int) -> str:
     fmt = question.format
-    general = "####" + _part(question.general_feedback, fmt) if question.general_feedback else ""
+    general = (
+        "####" + _part(question.general_feedback, fmt, question.general_feedback_format)
+        if question.general_feedback
+        else ""
+    )
     kind = question.type
     if kind == "essay":
         return "{" + general + "}"
@@ -144,7 +156,8 @@ def _block(question: Question, number: int) -> str:
     elif kind == "ordering":
         items = _ordering_items(question, number)
     elif kind == "numerical":
-        items = [_numerical(a, fmt) for a in question.numerical]
+        last = len(question.numerical) - 1
+        items = [_numerical(a, fmt, i == last) for i, a in enumerate(question.numerical)]
     elif kind == "matching":
         items = []
         for pair in question.pairs:
@@ -156,7 +169,7 @@ def _block(question: Question, number: int) -> str:
                         item=repr(pair.question),
                     )
                 )
-            items.append("=" + _part(pair.question, fmt) + " -> " + escape(pair.answer))
+            items.append("=" + _part(pair.question, fmt, pair.format) + " -> " + escape(pair.answer))
     else:
         raise ValueError(
             N_("question %(number)s: %(type)s questions cannot be written as GIFT", number=number, type=kind)
@@ -172,30 +185,27 @@ def _truefalse(question: Question) -> str:
         if question.correct
         else (question.feedback_false, question.feedback_true)
     )
+    right_format, wrong_format = (
+        (question.feedback_true_format, question.feedback_false_format)
+        if question.correct
+        else (question.feedback_false_format, question.feedback_true_format)
+    )
     out = "TRUE" if question.correct else "FALSE"
     if wrong:
-        out += "#" + _part(wrong, question.format)
+        out += "#" + _part(wrong, question.format, wrong_format)
     elif right:
         out += "#"
     if right:
-        out += "#" + _part(right, question.format)
+        out += "#" + _part(right, question.format, right_format)
     return out
 
 
 def _check_choice_weights(question: Question, number: int) -> None:
-    full = sum(1 for a in question.answers if a.fraction == 1.0)
-    if question.type == "multichoice" and full != 1:
+    if question.type == "multichoice" and not any(a.fraction == 1.0 for a in question.answers):
         raise ValueError(
             N_(
-                "question %(number)s: a multichoice question needs exactly one answer worth 100%%",
-                number=number,
-            )
-        )
-    if question.type == "multiresponse" and full == 1:
-        raise ValueError(
-            N_(
-                "question %(number)s: a multiresponse question with exactly one answer worth 100%% "
-                "reads back as multichoice",
+                "question %(number)s: a multichoice question needs an answer worth 100%% "
+                "(GIFT makes a single choice only with '=', which is worth 100%%)",
                 number=number,
             )
         )
@@ -204,25 +214,25 @@ def _check_choice_weights(question: Question, number: int) -> None:
 def _choice(answer: Answer, kind: str, fmt: TextFormat) -> str:
     literal_weight = bool(WEIGHT_RE.match(answer.text))  # text starting "%50%" needs an explicit weight first
     if kind == "multichoice" and answer.fraction == 1.0:
-        prefix = "=%100%" if literal_weight else "="
+        prefix = "="  # after '=' Moodle reads no weight: the text is taken as written
     elif answer.fraction == 0.0 and not literal_weight:
         prefix = "~"
     else:
         prefix = "~" + _weight(answer.fraction)
-    return prefix + _part(answer.text, fmt) + _feedback(answer.feedback, fmt)
+    return prefix + _part(answer.text, fmt, answer.format) + _feedback(answer.feedback, fmt, answer.feedback_format)
 
 
 def _short(answer: Answer, fmt: TextFormat, number: int) -> str:
-    if "->" in answer.text:
+    if "->" in answer.text + (answer.feedback or ""):
         raise ValueError(
             N_(
-                "question %(number)s: a short answer cannot contain '->' (it would read as matching)",
+                "question %(number)s: a short answer or its feedback cannot contain '->' (it would read as matching)",
                 number=number,
             )
         )
     literal_weight = bool(WEIGHT_RE.match(answer.text))
     weight = _weight(answer.fraction) if answer.fraction != 1.0 or literal_weight else ""
-    return "=" + weight + _part(answer.text, fmt) + _feedback(answer.feedback, fmt)
+    return "=" + weight + _part(answer.text, fmt, answer.format) + _feedback(answer.feedback, fmt, answer.feedback_format)
 
 
 def _ordering_items(question: Question, number: int) -> list[str]:
@@ -244,10 +254,10 @@ def _ordering_items(question: Question, number: int) -> list[str]:
                     fraction=repr(answer.fraction),
                 )
             )
-        if "->" in answer.text:
+        if "->" in answer.text + (answer.feedback or ""):
             raise ValueError(
                 N_(
-                    "question %(number)s: an ordering item cannot contain '->' (reads as matching)",
+                    "question %(number)s: an ordering item or its feedback cannot contain '->' (reads as matching)",
                     number=number,
                 )
             )
@@ -259,16 +269,22 @@ def _ordering_items(question: Question, number: int) -> list[str]:
                     item=repr(answer.text),
                 )
             )
-        items.append("=" + _part(answer.text, question.format) + _feedback(answer.feedback, question.format))
+        items.append(
+            "="
+            + _part(answer.text, question.format, answer.format)
+            + _feedback(answer.feedback, question.format, answer.feedback_format)
+        )
     return items
 
 
-def _numerical(answer: NumericalAnswer, fmt: TextFormat) -> str:
-    feedback = _feedback(answer.feedback, fmt)
+def _numerical(answer: NumericalAnswer, fmt: TextFormat, last: bool) -> str:
+    """One numerical answer. Everything after the first ``~`` is the feedback for other numbers, so the
+    catch-all is written ``~#…`` only as the last answer, and ``=%0%*#…`` (the same answer) elsewhere."""
+    feedback = _feedback(answer.feedback, fmt, answer.feedback_format)
     if answer.value is None:
-        return (
-            "~#" + feedback[1:] if answer.fraction == 0.0 else "=" + _weight(answer.fraction) + "*" + feedback
-        )
+        if answer.fraction == 0.0 and last:
+            return "~#" + feedback[1:]
+        return "=" + _weight(answer.fraction) + "*" + feedback
     weight = _weight(answer.fraction) if answer.fraction != 1.0 else ""
     tolerance = f":{_number(answer.tolerance)}" if answer.tolerance else ""
     return "=" + weight + _number(answer.value) + tolerance + feedback

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lms.messages import N_, Msg
+from lms.messages import Msg
 from lms.quizzes.questions import TextFormat
 
 FORMAT_MARKER_RE = re.compile(r"\[(html|moodle|plain|markdown)\]")
@@ -43,10 +43,15 @@ class Problems:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.found: list[GiftProblem] = []
+        self.warnings: list[GiftProblem] = []
 
     def add(self, line: int, message: Msg) -> None:
         """Record a problem; ``message`` comes from :func:`~lms.messages.N_`, so pages can translate it."""
         self.found.append(GiftProblem(self.filename, line, message))
+
+    def warn(self, line: int, message: Msg) -> None:
+        """Record something Moodle imports too, but whose result may surprise the author."""
+        self.warnings.append(GiftProblem(self.filename, line, message))
 
 
 class Src:
@@ -126,15 +131,8 @@ def build(lines: list[tuple[int, str]], problems: Problems) -> Src:
                 put(_ESCAPES[nxt], True, no)
                 i += 2
                 continue
-            if nxt:
-                problems.add(
-                    no, N_("unknown escape '\\%(char)s'; write '\\\\' for a literal backslash", char=nxt)
-                )
-            else:
-                problems.add(
-                    no, N_("unknown escape: '\\' at the end of a line; write '\\\\' for a backslash")
-                )
-            put("\\", True, no)  # keep going so that later problems are reported too
+            # Like Moodle, any other backslash is kept as written: C:\temp, LaTeX's \( x^2 \) and \[ … \].
+            put("\\", True, no)
             i += 1
     return Src("".join(chars), lit, nums, lines[0][0] if lines else 0)
 
@@ -149,6 +147,15 @@ def split_format(text: str, default: TextFormat) -> tuple[TextFormat, str]:
 
 def clean(part: Src | None) -> str:
     """An answer, feedback or item: stripped, without a format marker."""
+    return with_format(part)[1]
+
+
+def with_format(part: Src | None) -> tuple[TextFormat | None, str]:
+    """An answer, feedback or item: its own format (None when it has no marker: the question's) and its text."""
     if part is None:
-        return ""
-    return split_format(part.text.strip(), "moodle")[1]
+        return None, ""
+    text = part.text.strip()
+    match = FORMAT_MARKER_RE.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end() :].strip()  # type: ignore[return-value]  # one of the four formats

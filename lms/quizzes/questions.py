@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
 QuestionType = Literal[
-    "multichoice",  # one choice; exactly one answer is worth 100%, others may give partial or negative credit
-    "multiresponse",  # several choices; weights of the chosen answers are added up
+    "multichoice",  # one choice (GIFT: some answer marked '='; each '=' answer is worth 100%), others may weigh less
+    "multiresponse",  # several choices (GIFT: no '=' answer); weights of the chosen answers are added up
     "truefalse",
     "shortanswer",
     "numerical",
@@ -39,8 +39,10 @@ class Answer:
     """A choice (multichoice, multiresponse, ordering item) or an accepted short answer."""
 
     text: str
-    fraction: float  # share of the mark, -1.0 .. 1.0
+    fraction: float  # share of the mark; Moodle allows weights past ±100% (a score is capped at 0..1)
     feedback: str | None = None
+    format: TextFormat | None = None  # GIFT's per-part "[html]" etc.; None: the question's format
+    feedback_format: TextFormat | None = None
 
 
 @dataclass
@@ -51,6 +53,7 @@ class NumericalAnswer:
     tolerance: float = 0.0
     fraction: float = 1.0
     feedback: str | None = None
+    feedback_format: TextFormat | None = None  # None: the question's format
 
     def matches(self, number: float) -> bool:
         if self.value is None:
@@ -66,6 +69,7 @@ class Pair:
 
     question: str
     answer: str
+    format: TextFormat | None = None  # of ``question`` (the answer is plain text, as in Moodle); None: the question's
 
 
 @dataclass
@@ -84,6 +88,10 @@ class Question:
     general_feedback: str | None = None
     id_number: str | None = None
     tags: list[str] = field(default_factory=list)
+    # Per-part formats ("[html]" in front of a feedback); None: the question's format.
+    feedback_true_format: TextFormat | None = None
+    feedback_false_format: TextFormat | None = None
+    general_feedback_format: TextFormat | None = None
     # Where the question was read from; two questions read from different places are still equal.
     line: int = field(default=0, compare=False)
 
@@ -115,17 +123,23 @@ def to_dict(question: Question) -> dict[str, Any]:
         "format": question.format,
         "text": question.text,
         "answers": [
-            {"text": a.text, "fraction": a.fraction, "feedback": a.feedback} for a in question.answers
+            {"text": a.text, "fraction": a.fraction, "feedback": a.feedback, "format": a.format,
+             "feedback_format": a.feedback_format}
+            for a in question.answers
         ],
         "correct": question.correct,
         "feedback_true": question.feedback_true,
         "feedback_false": question.feedback_false,
         "numerical": [
-            {"value": n.value, "tolerance": n.tolerance, "fraction": n.fraction, "feedback": n.feedback}
+            {"value": n.value, "tolerance": n.tolerance, "fraction": n.fraction, "feedback": n.feedback,
+             "feedback_format": n.feedback_format}
             for n in question.numerical
         ],
-        "pairs": [{"question": p.question, "answer": p.answer} for p in question.pairs],
+        "pairs": [{"question": p.question, "answer": p.answer, "format": p.format} for p in question.pairs],
         "general_feedback": question.general_feedback,
+        "feedback_true_format": question.feedback_true_format,
+        "feedback_false_format": question.feedback_false_format,
+        "general_feedback_format": question.general_feedback_format,
         "line": question.line,
         "tags": list(question.tags),
         "id_number": question.id_number,
@@ -148,7 +162,8 @@ def from_dict(data: dict[str, Any]) -> Question:
             category=data.get("category"),
             format=cast(TextFormat, fmt),
             answers=[
-                Answer(str(a["text"]), _fraction(a["fraction"]), a.get("feedback"))
+                Answer(str(a["text"]), _fraction(a["fraction"]), a.get("feedback"), _format(a.get("format")),
+                       _format(a.get("feedback_format")))
                 for a in data.get("answers", [])
             ],
             correct=data.get("correct"),
@@ -160,11 +175,15 @@ def from_dict(data: dict[str, Any]) -> Question:
                     float(n.get("tolerance", 0.0)),
                     _fraction(n.get("fraction", 1.0)),
                     n.get("feedback"),
+                    _format(n.get("feedback_format")),
                 )
                 for n in data.get("numerical", [])
             ],
-            pairs=[Pair(str(p["question"]), str(p["answer"])) for p in data.get("pairs", [])],
+            pairs=[Pair(str(p["question"]), str(p["answer"]), _format(p.get("format"))) for p in data.get("pairs", [])],
             general_feedback=data.get("general_feedback"),
+            feedback_true_format=_format(data.get("feedback_true_format")),
+            feedback_false_format=_format(data.get("feedback_false_format")),
+            general_feedback_format=_format(data.get("general_feedback_format")),
             id_number=data.get("id_number"),
             tags=[str(t) for t in data.get("tags", [])],
             line=int(data.get("line", 0)),
@@ -175,6 +194,14 @@ def from_dict(data: dict[str, Any]) -> Question:
 
 def _fraction(value: Any) -> float:
     number = float(value)
-    if not -1.0 <= number <= 1.0 or math.isnan(number):
-        raise ValueError(f"fraction {value!r} is outside -1..1")
+    if not math.isfinite(number):
+        raise ValueError(f"fraction {value!r} is not a finite number")
     return number
+
+
+def _format(value: Any) -> TextFormat | None:
+    if value is None:
+        return None
+    if value not in TEXT_FORMATS:
+        raise ValueError(f"unknown text format {value!r}")
+    return cast(TextFormat, value)

@@ -23,9 +23,10 @@ def china_time(moment: datetime | None) -> str:
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
-def quiz_text(text: str | None, question, version=None, inline: bool = False) -> Markup:
-    """A question's text, option or feedback as HTML by the question's GIFT format (see render_quiz_text);
-    ``version`` (a CourseVersion, or the address prefix of a draft's images) resolves the course's images."""
+def quiz_text(text: str | None, question, version=None, inline: bool = False, fmt: str | None = None) -> Markup:
+    """A question's text, option or feedback as HTML by its GIFT format (see render_quiz_text): ``fmt``, a part's
+    own format (``[plain]`` in front of an option), else the question's; ``version`` (a CourseVersion, or the
+    address prefix of a draft's images) resolves the course's images."""
     from lms.catalogue.rendering import render_quiz_text
 
     if not text:
@@ -34,7 +35,7 @@ def quiz_text(text: str | None, question, version=None, inline: bool = False) ->
     if version is not None and not isinstance(version, str) and "../assets/" in text:  # most texts show no image
         # the address of an asset "x" of this version, less the "x": what every image of it starts with
         prefix = url_for("catalogue.asset", slug=version.course.slug, number=version.number, name="x")[:-1]
-    return Markup(render_quiz_text(text, getattr(question, "format", "moodle"), prefix, inline))
+    return Markup(render_quiz_text(text, fmt or getattr(question, "format", "moodle"), prefix, inline))
 
 
 def quiz_plain(text: str | None, question) -> str:

@@ -17,8 +17,8 @@ MAX_ENTRIES = 1000
 
 
 def json_error(status: int, detail: str):
-    return jsonify({"error": {"status": status, "title": "Bad request" if status == 400 else "Not found",
-                              "detail": detail}}), status  # fmt: skip
+    titles = {400: "Bad request", 404: "Not found", 413: "Too large", 415: "Unsupported format"}
+    return jsonify({"error": {"status": status, "title": titles.get(status, "Bad request"), "detail": detail}}), status
 
 
 @bp.get("/log/checkpoint")

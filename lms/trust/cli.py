@@ -1,6 +1,5 @@
-"""``lms keys rotate`` and ``lms verify``: key operations, and the offline verifier for bureaus.
-
-The witness commands (``lms witness``, ``lms witness-keygen``) are in lms.transparency.cli."""
+"""``lms keys rotate``, ``lms verify`` and ``lms verify-badge``: key operations, and the offline verifiers for
+bureaus (our certificates; badges from other issuers)."""
 
 from __future__ import annotations
 
@@ -43,6 +42,12 @@ def _read_json(path: Path | None, what: str):
         raise click.ClickException(f"{path}: not a readable JSON {what}: {exc}") from None
 
 
+def _echo_checks(checks) -> None:
+    for check in checks:
+        mark = {True: "ok  ", False: "FAIL", None: "skip"}[check.ok]
+        click.echo(f"{mark} {check.check}: {check.detail}")
+
+
 @click.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--did", "did_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -64,8 +69,29 @@ def verify_command(file: Path, did_file: Path | None, status_file: Path | None, 
         proof_file.read_text(encoding="utf-8") if proof_file else None,
         now=datetime.now(timezone.utc),
     )  # fmt: skip
-    for check in report.checks:
-        mark = {True: "ok  ", False: "FAIL", None: "skip"}[check.ok]
-        click.echo(f"{mark} {check.check}: {check.detail}")
+    _echo_checks(report.checks)
     click.echo("VERIFIED" if report.verified else "NOT VERIFIED")
     sys.exit(0 if report.verified and all(c.ok is not None for c in report.checks) else 1)
+
+
+@click.command("verify-badge")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--did", "did_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The issuer's did.json, needed when the issuer is a did:web (never fetched).")
+def verify_badge_command(file: Path, did_file: Path | None) -> None:
+    """Check a badge from another issuer offline: JSON, JWT, or a baked PNG/SVG image.
+
+    Exit 0: verified; 1: does not verify; 2: cannot be checked, or not a credential this can read."""
+    from lms.credentials.badgefile import UnsupportedFormat, read_badge
+    from lms.credentials.foreign import verify_badge
+
+    try:
+        badge = read_badge(file.read_bytes())
+    except UnsupportedFormat as exc:
+        click.echo(f"{file}: {exc}")
+        sys.exit(2)
+    report = verify_badge(badge, _read_json(did_file, "DID document"), now=datetime.now(timezone.utc))
+    _echo_checks(report.checks)
+    click.echo({"verified": "VERIFIED", "failed": "NOT VERIFIED"}.get(report.state, "CANNOT BE CHECKED") + ": "
+               + report.summary)  # fmt: skip
+    sys.exit({"verified": 0, "failed": 1}.get(report.state, 2))

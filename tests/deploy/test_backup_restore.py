@@ -11,9 +11,9 @@ import subprocess
 import pytest
 from sqlalchemy import make_url, select
 
-from lms.certificates import note
+from lms.transparency import note
 from lms.certificates.models import Certificate
-from lms.credentials.logentry import rebuild_root
+from lms.transparency.entry import rebuild_root
 from lms.db import get_session
 from tests.conftest import PASSWORD, Browserish, make_config, require_program
 from tests.web.test_catalogue import example  # noqa: F401 - fixture

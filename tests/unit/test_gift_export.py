@@ -26,25 +26,35 @@ def moodle() -> list[Question]:
 
 def test_to_dict_has_exactly_the_documented_keys_for_every_type(moodle):
     keys = {"type", "name", "category", "format", "text", "answers", "correct", "feedback_true", "feedback_false",
-            "numerical", "pairs", "general_feedback", "line", "tags", "id_number"}  # fmt: skip
+            "numerical", "pairs", "general_feedback", "line", "tags", "id_number", "feedback_true_format",
+            "feedback_false_format", "general_feedback_format"}  # fmt: skip
     for question in moodle:
         data = to_dict(question)
         assert set(data) == keys
         assert from_dict(data) == question and from_dict(data).line == question.line
     tf = to_dict(moodle[0])
     assert (tf["answers"], tf["numerical"], tf["pairs"], tf["correct"]) == ([], [], [], True)
-    assert to_dict(moodle[1])["answers"][0] == {"text": "yellow", "fraction": 1.0, "feedback": "right; good!"}
+    assert to_dict(moodle[1])["answers"][0] == {
+        "text": "yellow", "fraction": 1.0, "feedback": "right; good!", "format": None, "feedback_format": None
+    }
     assert to_dict(moodle[3])["numerical"] == [
-        {"value": 3.0, "tolerance": 2.0, "fraction": 1.0, "feedback": None}
+        {"value": 3.0, "tolerance": 2.0, "fraction": 1.0, "feedback": None, "feedback_format": None}
     ]
-    assert to_dict(moodle[16])["pairs"][0] == {"question": "subquestion1", "answer": "subanswer1"}
+    assert to_dict(moodle[16])["pairs"][0] == {"question": "subquestion1", "answer": "subanswer1", "format": None}
+    # Questions stored before per-part formats existed still read.
+    old = {"type": "multichoice", "text": "x", "answers": [{"text": "a", "fraction": 1.0, "feedback": None}]}
+    assert from_dict(old).answers == [Answer("a", 1.0)]
 
 
 def test_from_dict_refuses_malformed_data():
     with pytest.raises(ValueError, match="unknown question type"):
         from_dict({"type": "poll", "text": "x"})
-    with pytest.raises(ValueError, match="outside -1..1"):
-        from_dict({"type": "multichoice", "text": "x", "answers": [{"text": "a", "fraction": 2}]})
+    with pytest.raises(ValueError, match="not a finite number"):
+        from_dict({"type": "multichoice", "text": "x", "answers": [{"text": "a", "fraction": float("nan")}]})
+    with pytest.raises(ValueError, match="unknown text format"):
+        from_dict({"type": "multichoice", "text": "x", "answers": [{"text": "a", "fraction": 1, "format": "rtf"}]})
+    # Moodle keeps weights past 100%: so does a stored question.
+    assert from_dict({"type": "multichoice", "text": "x", "answers": [{"text": "a", "fraction": 1.5}]}).answers[0].fraction == 1.5
     with pytest.raises(ValueError, match="malformed"):
         from_dict({"type": "essay"})
 
@@ -92,8 +102,10 @@ def test_export_refuses_what_gift_cannot_say():
         export([Question("matching", "M", pairs=[Pair("a->b", "1"), Pair("c", "2"), Pair("d", "3")])])
     with pytest.raises(ValueError, match="general feedback"):
         export([Question("description", "D", general_feedback="lost")])
-    with pytest.raises(ValueError, match="exactly one answer worth 100%"):
-        export([Question("multichoice", "M", answers=[Answer("a", 1.0), Answer("b", 1.0)])])
+    with pytest.raises(ValueError, match="needs an answer worth 100%"):
+        export([Question("multichoice", "M", answers=[Answer("a", 0.5), Answer("b", 0.0)])])
+    with pytest.raises(ValueError, match="would read as matching"):
+        export([Question("shortanswer", "S", answers=[Answer("a", 1.0, "see 1 -> 2")])])
 
 
 def test_ordering_exports_as_a_tagged_short_answer_block_and_reads_back():
@@ -111,7 +123,9 @@ def test_ordering_exports_as_a_tagged_short_answer_block_and_reads_back():
     plain = Question("ordering", "无标签", id_number="o-1", answers=[Answer(t, 1.0) for t in "甲乙丙"])
     assert export([plain]).startswith("// [id:o-1] [tag:type:ordering]\n") and parse(export([plain])) == [plain]
     # The documented example in docs/course-format.md reads as this very question.
-    assert to_dict(parse(text)[0])["answers"][1] == {"text": "检查商品是否完好", "fraction": 1.0, "feedback": "先看包装"}
+    assert to_dict(parse(text)[0])["answers"][1] == {
+        "text": "检查商品是否完好", "fraction": 1.0, "feedback": "先看包装", "format": None, "feedback_format": None
+    }
 
 
 TRICKY = "~=#{}:\\ \n/%[]->_中文，。！"
@@ -158,7 +172,8 @@ def tricky_questions() -> list[Question]:
         ),
         Question(
             "ordering", "Order _____ " + every, format="html", tags=["t"],
-            answers=[Answer("[html]x", 1.0, every), Answer("a-", 1.0), Answer(">b #~=", 1.0, "[plain]f")],
+            answers=[Answer("[html]x", 1.0, every.replace("->", "")), Answer("a-", 1.0),
+                     Answer(">b #~=", 1.0, "[plain]f")],
         ),  # fmt: skip
     ]
 
@@ -182,8 +197,8 @@ def random_question(rng: random.Random) -> Question:
     kind = rng.choice(["multichoice", "multiresponse", "truefalse", "shortanswer", "numerical", "matching",
                        "ordering", "essay", "description"])  # fmt: skip
 
-    def feedback() -> str | None:
-        return rng.choice([None, random_text(rng)])
+    def feedback(allow_arrow: bool = True) -> str | None:
+        return rng.choice([None, random_text(rng, allow_arrow)])
 
     q = Question(
         kind, random_text(rng), name=rng.choice([None, random_text(rng)]), general_feedback=feedback()
@@ -201,7 +216,7 @@ def random_question(rng: random.Random) -> Question:
     elif kind == "truefalse":
         q.correct, q.feedback_true, q.feedback_false = rng.random() < 0.5, feedback(), feedback()
     elif kind == "shortanswer":
-        q.answers = [Answer(random_text(rng, False), w, feedback()) for w in (1.0, 0.5)[: rng.randint(1, 2)]]
+        q.answers = [Answer(random_text(rng, False), w, feedback(False)) for w in (1.0, 0.5)[: rng.randint(1, 2)]]
     elif kind == "numerical":
         q.numerical = [
             NumericalAnswer(rng.uniform(-1e4, 1e4), rng.choice([0.0, rng.random()]), 1.0, feedback())
@@ -209,7 +224,7 @@ def random_question(rng: random.Random) -> Question:
     elif kind == "matching":
         q.pairs = [Pair(random_text(rng, False), random_text(rng)) for _ in range(rng.randint(3, 5))]
     elif kind == "ordering":
-        q.answers = [Answer(random_text(rng, False), 1.0, feedback()) for _ in range(rng.randint(3, 5))]
+        q.answers = [Answer(random_text(rng, False), 1.0, feedback(False)) for _ in range(rng.randint(3, 5))]
     return q
 
 

@@ -64,6 +64,7 @@ MATRIX = [
     ("GET", "/certificates/XXXXX-XXXXX-XXXXX.pdf", "certificates.pdf", {"anonymous": 302, "*": 404}),
     ("GET", "/certificates/XXXXX-XXXXX-XXXXX/manage", "certificates.manage", {"anonymous": 302, "*": 404}),
     ("GET", "/verify/", "certificates.verify_form", {"*": 200}),
+    ("GET", "/verify/badge", "certificates.verify_badge", {"*": 200}),
     ("GET", "/verify/XXXXX-XXXXX-XXXXX", "certificates.verify", {"*": 404}),
     ("GET", "/api/v1/certificates/XXXXX-XXXXX-XXXXX", "certificates.api_certificate", {"*": 404}),
     ("GET", "/api/openapi.json", "certificates.openapi", {"*": 200}),
@@ -84,7 +85,7 @@ MATRIX = [
     ("GET", "/api/v1/certificates/XXXXX-XXXXX-XXXXX/proof", "transparency.inclusion_proof", {"*": 404}),
     ("GET", "/api/v1/log/entries?start=0&end=1", "transparency.log_entries", {"*": 200}),
     ("GET", "/api/v1/log/consistency?first=1&second=1", "transparency.log_consistency", {"*": 400}),
-    ("POST", "/api/v1/verify", "trust.verify", {"*": 400}),
+    ("POST", "/api/v1/verify", "trust.verify", {"*": 415}),  # a form body is not a credential
     ("GET", "/bureau/bureau/", "bureau.workspace", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/checks/999999", "bureau.check", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/bureau/bureau/checks/999999.csv", "bureau.check_download", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),

@@ -560,3 +560,15 @@ def test_quiz_settings_take_pools_or_one_number(app, people):
     assert re.search(r'name="quiz-draw"[^>]*>\s*returns: 2\nads: 1</textarea>', page)
     r = trainer.send(quiz_url, {**settings, "quiz-draw": "returns two"})
     assert r.status_code == 400 and "Line 1: write a pool as category: count." in r.get_data(as_text=True)
+
+
+def test_gift_that_moodle_reads_surprisingly_is_saved_with_a_warning_at_its_line(app, people):
+    trainer = login(app, "trainer@example.com")
+    _draft, quiz_url = new_quiz(trainer, "mcn-warned")
+    bank = "::a:: 哪些是七日无理由退货的条件？ {\n=商品完好\n=七日内\n~已拆封的定制商品\n}\n"
+    assert trainer.send(quiz_url, {"action": "gift", "gift-gift": bank, "gift-mode": "append"}).status_code == 302
+    page = trainer.get(quiz_url).get_data(as_text=True)
+    assert 'id="gift-warnings"' in page
+    assert "line 1: 2 answers are marked &#39;=&#39;: hosts choose one" in page
+    chinese = trainer.client.get(quiz_url, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "有 2 个答案标了“=”：主播只能选一个" in chinese

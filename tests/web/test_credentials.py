@@ -147,10 +147,18 @@ def test_holder_downloads_the_credential_and_the_cli_exports_it(app, graduate): 
 
 def test_bad_verify_requests(app):
     client = app.test_client()
-    assert client.post(VERIFY, data="not json", content_type="application/json").status_code == 400
-    assert client.post(VERIFY, data="[1, 2]", content_type="application/json").status_code == 400
-    result = checks(client.post(VERIFY, data=json.dumps({"type": ["VerifiableCredential"]}), content_type="application/json"))
-    assert result["verified"] is False and result["schema"] is False
+    for body, what in (("not json", "text that is neither a JSON credential nor a JWT"), ("[1, 2]", "a JSON array"),
+                       (b"\xff\xd8\xff\xe0JFIF", "a JPEG image")):  # fmt: skip
+        response = client.post(VERIFY, data=body, content_type="application/json")
+        assert response.status_code == 415
+        assert response.get_json()["error"]["detail"].startswith(f"unsupported format: {what}")
+        assert "must be JSON" not in response.get_data(as_text=True)
+    assert client.post(VERIFY, data="", content_type="application/json").get_json()["error"]["detail"].startswith(
+        "no credential")
+    result = client.post(VERIFY, data=json.dumps({"type": ["VerifiableCredential"]}), content_type="application/json")
+    report = result.get_json()
+    assert report["verified"] is False and report["issued_here"] is False and report["state"] == "failed"
+    assert {c["check"]: c["ok"] for c in report["checks"]}["issuer"] is False
 
 
 @pytest.mark.postgres

@@ -24,9 +24,10 @@ def test_parse_json_has_the_documented_keys(app):
     for key in ("type", "name", "category", "format", "text", "answers", "correct", "feedback_true",
                 "feedback_false", "numerical", "pairs", "general_feedback", "line"):  # fmt: skip
         assert key in first
-    assert first["answers"][0] == {"text": "《广告法》", "fraction": 1.0, "feedback": '第九条禁止使用"最佳"等绝对化用语。'}
+    assert first["answers"][0] == {"text": "《广告法》", "fraction": 1.0, "feedback": '第九条禁止使用"最佳"等绝对化用语。',
+                                   "format": None, "feedback_format": None}
     assert questions[2]["answers"][2]["fraction"] == -1.0
-    assert questions[4]["pairs"][0] == {"question": "全网最低价", "answer": "违规，除非能证明"}
+    assert questions[4]["pairs"][0] == {"question": "全网最低价", "answer": "违规，除非能证明", "format": None}
 
 
 def test_parse_json_reports_ordering_items_in_the_right_order(app):
@@ -34,11 +35,11 @@ def test_parse_json_reports_ordering_items_in_the_right_order(app):
     result = app.test_cli_runner().invoke(args=["gift", "parse", str(quiz), "--json"])
     assert result.exit_code == 0
     (ordering,) = [q for q in json.loads(result.output) if q["type"] == "ordering"]
-    assert ordering["answers"] == [
-        {"text": "确认收货日期", "fraction": 1.0, "feedback": "SECRET-ORD-FIRST"},
-        {"text": "检查商品是否完好", "fraction": 1.0, "feedback": None},
-        {"text": "办理退款", "fraction": 1.0, "feedback": None},
-        {"text": "回访顾客", "fraction": 1.0, "feedback": None},
+    assert [(a["text"], a["fraction"], a["feedback"]) for a in ordering["answers"]] == [
+        ("确认收货日期", 1.0, "SECRET-ORD-FIRST"),
+        ("检查商品是否完好", 1.0, None),
+        ("办理退款", 1.0, None),
+        ("回访顾客", 1.0, None),
     ]
     assert ordering["tags"] == [] and ordering["pairs"] == [] and ordering["general_feedback"] == "SECRET-GENERAL-ORD"
     plain = app.test_cli_runner().invoke(args=["gift", "parse", str(quiz)])
@@ -81,3 +82,34 @@ def test_import_of_a_broken_file_changes_nothing(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["gift", "import", str(bad), "--course-dir", str(course), "--quiz", "final"])
     assert result.exit_code == 1 and f"{bad}:1:" in result.output
     assert (course / "quizzes" / "final.gift").read_bytes() == before
+
+
+def test_import_checks_the_whole_course_before_writing(app, tmp_path):
+    """A bank whose pools no longer match the course's draws is refused; `courses check` would have failed."""
+    shipped = ROOT / "courses"
+    catalogue = tmp_path / "courses"
+    catalogue.mkdir()
+    shutil.copy(shipped / "skills.yaml", catalogue / "skills.yaml")
+    course = catalogue / "data-metrics"
+    shutil.copytree(shipped / "data-metrics", course)
+    target = course / "quizzes" / "final.gift"
+    before = target.read_bytes()
+    renamed = tmp_path / "renamed.gift"
+    renamed.write_text(before.decode("utf-8").replace("$CATEGORY: reading", "$CATEGORY: 读图"), encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["gift", "import", str(renamed), "--course-dir", str(course), "--quiz", "final"])
+    assert result.exit_code == 1
+    assert "data-metrics/course.yaml:" in result.output
+    assert "no question pool '$CATEGORY: reading' in the quiz file" in result.output
+    assert "nothing was imported" in result.output
+    assert target.read_bytes() == before and sorted(p.name for p in target.parent.iterdir()) == ["final.gift"]
+
+    # The same bank with a surprising (but importable) question: a warning, and it is imported.
+    warned = tmp_path / "warned.gift"
+    warned.write_text(before.decode("utf-8") + "\n\n::extra:: 选两个 {=甲 =乙 ~丙}\n", encoding="utf-8")
+    result = runner.invoke(args=["gift", "import", str(warned), "--course-dir", str(course), "--quiz", "final"])
+    assert result.exit_code == 0, result.output
+    assert f"{warned}:" in result.output and ": warning: 2 answers are marked '='" in result.output
+    assert target.read_bytes() == warned.read_bytes()
+    check = runner.invoke(args=["courses", "check", str(course)])
+    assert check.exit_code == 0 and "warning: 2 answers are marked '='" in check.output
