@@ -9,7 +9,8 @@ from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
 from lms.transparency.views import json_error
-from lms.trust import checking, credentials, keys
+from lms.certificates import checking
+from lms.trust import credentials, keys
 
 bp = Blueprint("trust", __name__)
 MAX_VERIFY_BODY = 6 * 1024 * 1024  # a baked badge image of up to 5 MB, with room for the form around it
