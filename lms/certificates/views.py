@@ -123,7 +123,7 @@ def verify_badge():
     from lms.certificates.forms import BadgeCheckForm
     from lms.db import utcnow
     from lms.i18n import localized
-    from lms.trust import checking
+    from lms.certificates import checking
 
     form, result, problem, status = BadgeCheckForm(), None, None, 200
     if form.validate_on_submit():

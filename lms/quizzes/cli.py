@@ -124,11 +124,11 @@ def import_command(file: Path, course_dir: Path, quiz_key: str) -> None:
 def course_problems_with(course_dir: Path, target: Path, raw: bytes) -> list:
     """Every problem ``lms courses check`` would report for the course if ``target`` held ``raw``: checked on a
     copy of the course, so nothing in ``course_dir`` changes."""
-    from lms.catalogue.cli import SHIPPED_SKILLS
+    from lms.catalogue.services import shipped_skills
     from lms.catalogue.loader import COURSE_FILE, SKILLS_FILE, find_course_folders, load_course, load_skills
 
     root, _folders = find_course_folders(course_dir)
-    skills_file = root / SKILLS_FILE if (root / SKILLS_FILE).is_file() else SHIPPED_SKILLS
+    skills_file = root / SKILLS_FILE if (root / SKILLS_FILE).is_file() else shipped_skills()
     framework, problems = load_skills(skills_file, root)
     known = {p.name for p in root.iterdir() if (p / COURSE_FILE).is_file()}
     course_dir = course_dir.resolve()

@@ -60,7 +60,7 @@ def check_script(session: Session, user_id: int | None, text: str, category: str
     if not text.strip():
         raise DomainError(N_("Paste a script or upload a file to check."), field="script")
     if len(text) > checker_mod.MAX_CHARS:
-        raise ScriptTooLong(N_("The script has %(n)d characters; at most %(max)d can be checked at once.",
+        raise ScriptTooLong(N_("The script has %(n)s characters; at most %(max)s can be checked at once.",
                                n=len(text), max=checker_mod.MAX_CHARS), field="script")
     report = checker_mod.default_checker().check(text, category, org_rules_for(session, user_id))
     if user_id is not None:
@@ -160,14 +160,14 @@ def save_script(session: Session, user_id: int, title: str, category: str, body:
     if category not in CATEGORIES:
         raise DomainError(N_("Choose a product category."), field="category")
     if not body.strip() or len(body) > checker_mod.MAX_CHARS:
-        raise DomainError(N_("Only a script of 1 to %(max)d characters can be saved.", max=checker_mod.MAX_CHARS),
+        raise DomainError(N_("Only a script of 1 to %(max)s characters can be saved.", max=checker_mod.MAX_CHARS),
                           field="script")
     if script_id is not None:
         script = saved_script(session, user_id, script_id)
         script.title, script.category, script.body = title, category, body
     else:
         if len(saved_scripts(session, user_id)) >= MAX_SAVED:
-            raise DomainError(N_("You have %(n)d saved scripts; delete one first.", n=MAX_SAVED), field="title")
+            raise DomainError(N_("You have %(n)s saved scripts; delete one first.", n=MAX_SAVED), field="title")
         script = SavedScript(user_id=user_id, title=title, category=category, body=body)
         session.add(script)
     session.flush()
