@@ -193,3 +193,16 @@ def test_json_apis_answer_any_json_without_500(app, host, web, bureau_token):  #
         assert r.status_code in (200, 400, 404), (body, r.status_code)
 
     post_anything()
+
+
+def test_a_witness_key_longer_than_its_column_is_refused(app, verifier):  # noqa: F811
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from lms.bureau import witnessing
+    from lms.certificates import note
+    from lms.errors import ValidationFailed
+
+    long_named = note.vkey("w" * 300, Ed25519PrivateKey.generate().public_key(), alg=note.ALG_COSIGNATURE_V1)
+    assert note.parse_vkey(long_named)  # valid as a vkey; PostgreSQL's varchar(200) would refuse it with a 500
+    with app.app_context(), pytest.raises(ValidationFailed, match="witness key"):
+        witnessing.register_key(get_session(), 1, long_named)
