@@ -225,7 +225,7 @@ def _unauthorised():
 
 def api_rows(body: bytes) -> list[BulkRow]:
     """The rows of a JSON bulk request; :class:`BadJSON` names the item and field that cannot be used."""
-    payload = parse_json(body, max_bytes=MAX_API_BYTES, max_depth=2)
+    payload = parse_json(body, max_bytes=MAX_API_BYTES, max_depth=3)  # depth 3: a field's wrong type is named
     if not isinstance(payload, list) or not 1 <= len(payload) <= MAX_API_ROWS:
         raise BadJSON(f"send a JSON array of 1 to {MAX_API_ROWS} objects with number, name, id_number")
     rows = []

@@ -96,7 +96,7 @@ def finish(slug: str, lesson_slug: str):
 def heartbeat():
     """The lesson page says "visible and active" every few seconds; the server's clock decides what counts."""
     try:
-        payload = parse_json(request.get_data(), max_bytes=1024, max_depth=1)
+        payload = parse_json(request.get_data(), max_bytes=1024, max_depth=2)
     except BadJSON as exc:
         return jsonify({"error": {"status": 400, "detail": str(exc)}}), 400
     lesson = payload.get("lesson") if isinstance(payload, dict) else None

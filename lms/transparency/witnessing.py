@@ -15,8 +15,13 @@ from lms.transparency import log, merkle, note
 from lms.transparency.models import Cosignature, WitnessKey
 from lms.trust import keys
 
+MAX_VKEY = 200  # witness_keys.vkey
+
 
 def register_key(session: Session, org_id: int, vkey: str) -> WitnessKey:
+    if len(vkey.strip()) > MAX_VKEY:  # a valid vkey's name can be any length; the column holds 200
+        raise ValidationFailed(_l("This is not a valid witness key (vkey): %(why)s",
+                                  why=f"longer than {MAX_VKEY} characters"), "vkey")  # fmt: skip
     try:
         verifier = note.parse_vkey(vkey.strip())
     except note.NoteError as exc:

