@@ -198,7 +198,7 @@ def test_json_apis_answer_any_json_without_500(app, host, web, bureau_token):  #
 def test_a_witness_key_longer_than_its_column_is_refused(app, verifier):  # noqa: F811
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from lms.bureau import witnessing
+    from lms.transparency import witnessing
     from lms.certificates import note
     from lms.errors import ValidationFailed
 
