@@ -83,6 +83,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms import accounts, mail, orgs, site
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes on the blueprint
+    from lms.accounts import review_views
     from lms.catalogue import views as catalogue_views
     from lms.learning import views as learning_views
     from lms.mail import views as _mail_views  # noqa: F401
@@ -106,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
 
     listeners.connect()
     notification_listeners.connect()
-    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, bureau_views.bp, cohorts_views.bp, authoring_views.bp, notifications_views.bp):
+    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, bureau_views.bp, cohorts_views.bp, authoring_views.bp, notifications_views.bp, review_views.bp):
         app.register_blueprint(blueprint)
     access.declare(app, "static", access.PUBLIC)
     from lms.site.templating import init_app as init_templating

@@ -6,6 +6,7 @@ import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from lms.accounts import bp, realname, services
@@ -218,8 +219,19 @@ def reset_password(token: str):
         200 if not form.errors else 400  # fmt: skip
 
 
+def _account_key() -> str:
+    """Rate-limit key of the logged-in account (its address when nobody is logged in: the rule refuses anyway)."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+#: Real-name saves: each one could test a 身份证号, so few per account and per address (docs/privacy.md).
+REAL_NAME_LIMIT = "10 per hour;30 per day"
+
+
 @bp.route("/real-name", methods=["GET", "POST"])
 @rule(LOGIN)
+@limiter.limit(REAL_NAME_LIMIT, methods=["POST"])
+@limiter.limit(REAL_NAME_LIMIT, methods=["POST"], key_func=_account_key)
 def real_name():
     form = RealNameForm()
     on_file = current_user.real_name
