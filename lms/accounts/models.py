@@ -28,8 +28,6 @@ class User(UserMixin, Base):
     notification_mails: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     #: Bumped on password change or reset: every older login session stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -47,6 +45,20 @@ class User(UserMixin, Base):
     @property
     def login_name(self) -> str:
         return self.email or self.phone or ""
+
+
+class LoginLockout(Base):
+    """Failed logins to one account from one source address, and the back-off they earned. Per account *and*
+    source: someone typing a victim's login wrong from elsewhere never locks the victim out at their own address."""
+
+    __tablename__ = "login_lockouts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    #: The client address as the application sees it (behind the proxy: the forwarded address).
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class PasswordResetToken(Base):

@@ -89,7 +89,8 @@ def login():
     if form.validate_on_submit():
         session = get_session()
         try:
-            user = services.authenticate(session, _cfg(), login=form.login.data, password=form.password.data)
+            user = services.authenticate(session, _cfg(), login=form.login.data, password=form.password.data,
+                                         source=get_remote_address())  # fmt: skip
         except services.AuthenticationFailed as exc:
             session.commit()  # keep the failure count
             flash(str(exc.message), "error")
