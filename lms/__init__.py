@@ -33,6 +33,8 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _configure_flask(app: Flask, cfg: Config) -> None:
+    from lms.security.ratelimit import storage_options
+
     app.config.update(
         LMS=cfg,
         SECRET_KEY=cfg.secret_key,
@@ -49,9 +51,11 @@ def _configure_flask(app: Flask, cfg: Config) -> None:
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
         RATELIMIT_STORAGE_URI=cfg.ratelimit_storage_url,
+        RATELIMIT_STORAGE_OPTIONS=storage_options(cfg.ratelimit_storage_url),
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_STRATEGY="moving-window",
-        # The limiter is a guard, not a dependency: with Redis down, logins still work.
+        # With Redis down the site stays up, but logins, password resets and real-name saves fail closed
+        # (lms.security.ratelimit) and /healthz says so.
         RATELIMIT_SWALLOW_ERRORS=True,
         **cfg.flask,
     )
@@ -62,7 +66,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, limiter, login_manager
     from lms.i18n import select_locale
-    from lms.security import access, headers
+    from lms.security import access, headers, ratelimit
     from lms.security.forms import reject_undecodable_forms
     from lms.security.pii import PIICipher
 
@@ -71,6 +75,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     db.init_app(app, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
+    ratelimit.init_app(app)  # and with the limits' storage gone, the guarded forms are refused, not left open
     # Before CSRF, so that an unreadable body is named as such, not as a missing token.
     app.before_request(reject_undecodable_forms)
     csrf.init_app(app)
