@@ -62,3 +62,14 @@ def test_console_script_init_db_on_a_fresh_instance(tmp_path):
     assert "latest schema" in result.stdout
     assert (tmp_path / "instance" / "lms.sqlite3").exists()
     assert (tmp_path / "instance" / "pii_key").exists()
+
+
+def test_demo_refuses_to_run_in_production(database_url, tmp_path, app_factory):
+    from tests.web.test_production import production_config
+
+    app = app_factory(production_config(database_url, tmp_path))
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "refuses to run with LMS_ENV=production" in result.output and "lms create-admin" in result.output
+    with app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(User)) == 0
