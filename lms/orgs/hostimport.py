@@ -49,8 +49,10 @@ PROBLEM_MESSAGES = {
     "id_without_legal_name": _l("An ID number needs the legal name too."),
     "legal_name_length": _l("The legal name must have %(min)s to %(max)s characters."),
     "duplicate": _l("Same as row %(row)s of this file."),
-    "member": _l("%(login)s already has an account and is already a member of this organisation."),
-    "exists": _l("%(login)s already has an account on the site: invite it to the organisation instead."),
+    # One answer whether the account is this organisation's member or anyone else's: nothing about another
+    # organisation's people shows through an import.
+    "in_use": _l("%(login)s is already in use, so no new account is made for it. If this host is not yet in your "
+                 "organisation, send them an invitation from the organisation page."),
 } | {f"id_{code}": message for code, message in ID_PROBLEMS.items()}
 
 FIELD_LABELS = {
@@ -87,30 +89,26 @@ def preview(session: Session, org_id: int, data: bytes, filename: str) -> HostFi
     """Parse the upload and mark the rows whose account already exists. Writes nothing;
     raises :class:`lms.orgs.hostfile.HostFileError` for a file that cannot be used at all."""
     parsed = read_hosts(data, filename)
-    check_accounts(session, org_id, parsed.good)
+    check_accounts(session, parsed.good)
     return parsed
 
 
-def check_accounts(session: Session, org_id: int, rows: list[HostRow]) -> None:
+def check_accounts(session: Session, rows: list[HostRow]) -> None:
     """Add a problem to each row whose phone or email is an existing account."""
     phones = [r.phone for r in rows if r.phone]
     emails = [r.email for r in rows if r.email]
-    found: dict[tuple[str, str], User] = {}
+    found: set[tuple[str, str]] = set()
     for column, values in (("phone", phones), ("email", emails)):
+        attribute = User.phone if column == "phone" else User.email
         for start in range(0, len(values), 500):
-            attribute = User.phone if column == "phone" else User.email
-            for user in session.scalars(select(User).where(attribute.in_(values[start:start + 500]))):
-                found[(column, getattr(user, column))] = user
-    members = set(session.scalars(select(Membership.user_id).where(
-        Membership.org_id == org_id, Membership.user_id.in_([u.id for u in found.values()]))))  # fmt: skip
+            taken = session.scalars(select(attribute).where(attribute.in_(values[start:start + 500])))
+            found |= {(column, value) for value in taken}
     # An ID number another account holds is not a problem of the row: saying so would tell the admin whose number
     # it is. It is stored all the same and waits for a site admin's review (lms.accounts.identity).
     for row in rows:
         for column, value in (("phone", row.phone), ("email", row.email)):
-            user = found.get((column, value or ""))
-            if user is not None:
-                code = "member" if user.id in members else "exists"
-                row.problems.append(RowProblem("account", code, {"login": value}))
+            if (column, value or "") in found:
+                row.problems.append(RowProblem("account", "in_use", {"login": value}))
 
 
 # --- the sealed payload -------------------------------------------------------------------------------------
@@ -184,7 +182,7 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
     over for the others. Only flushes; the view commits once."""
     cohort = cohorts.get_cohort(session, org.id, unsealed.cohort_id) if unsealed.cohort_id else None
     rows = unsealed.rows
-    check_accounts(session, org.id, rows)
+    check_accounts(session, rows)
     if any(r.problems for r in rows):
         raise ImportConflict([r for r in rows if r.problems])
     expires = utcnow() + timedelta(days=SET_PASSWORD_DAYS)

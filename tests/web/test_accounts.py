@@ -260,3 +260,28 @@ def test_tampered_session_cookie_is_ignored(web, app, make_user):
     web.client.set_cookie("session", tampered)
     r = web.get("/account/")
     assert r.status_code == 302 and "/account/login" in r.headers["Location"]
+
+
+def test_registration_says_the_same_for_anyones_login(app, make_user):
+    """Registering with a login that is taken cannot succeed, but the answer is the same whether the account
+    belongs to another organisation's member or to nobody's, and names no organisation."""
+    from lms.orgs import services as orgs
+    from lms.orgs.models import Role
+    from tests.conftest import Browserish
+
+    make_user("member@example.com")
+    make_user("loner@example.com")
+    with app.app_context():
+        session = get_session()
+        org = orgs.create_organisation(session, name="MCN Elsewhere", slug="mcn-elsewhere", kind="mcn")
+        orgs.add_member(session, org=org, user=session.scalar(select(User).where(User.email == "member@example.com")),
+                        role=Role.LEARNER)  # fmt: skip
+        session.commit()
+    answers = []
+    for login in ("member@example.com", "loner@example.com"):
+        r = Browserish(app.test_client()).post("/account/register", {"display_name": "x", "login": login,
+                                                                     "password": "a long password 1"})  # fmt: skip
+        html = r.get_data(as_text=True)
+        answers.append((r.status_code, re.sub(r'(value|content)="[^"]*"', "", html).replace(login, "X")))
+        assert "Elsewhere" not in html and "organisation" not in html.lower()
+    assert answers[0] == answers[1]
