@@ -190,3 +190,4 @@ def test_real_name_saves_are_rate_limited_per_account_and_per_address(database_u
 def test_only_site_admins_open_the_reviews(app, make_user, path):
     web = account(app, make_user, "host@example.com")
     assert web.get(path).status_code == 403
+
