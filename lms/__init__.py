@@ -108,10 +108,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.authoring import editor_views as _editor_views  # noqa: F401 - registers the editors on the blueprint
     from lms.trust import views as trust_views
     from lms.notifications import listeners as notification_listeners
+    from lms.bureau import listeners as bureau_listeners
     from lms.notifications import views as notifications_views
 
     listeners.connect()
     notification_listeners.connect()
+    bureau_listeners.connect()
     for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, bureau_views.bp, cohorts_views.bp, authoring_views.bp, notifications_views.bp, review_views.bp):
         app.register_blueprint(blueprint)
     access.declare(app, "static", access.PUBLIC)

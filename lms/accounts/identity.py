@@ -6,7 +6,8 @@ is accepted like any other; the claimant's profile keeps the number without its 
 :class:`IdentityConflict` waits for a site admin, and the certificates of both accounts wait until one owner is
 kept. The first to save a number (a squatter, or an organisation's import) thereby never locks its real owner out.
 
-Every real-name save and every review is written to the audit log (``audit_events`` with no organisation), with the
+Every real-name save and every review is written to the audit log (``audit_events`` with no organisation, through
+the ``site_audited`` signal), with the
 number only as a short prefix of its keyed hash, never in clear.
 """
 
@@ -17,10 +18,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import IdentityConflict, RealNameProfile, User
-from lms.bureau.models import AuditEvent
 from lms.db import utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed
-from lms.signals import real_name_saved
+from lms.signals import real_name_saved, site_audited
 
 PENDING = "pending"
 KEPT_HOLDER = "kept_holder"
@@ -29,8 +29,8 @@ WITHDRAWN = "withdrawn"
 
 
 def audit(session: Session, *, action: str, user_id: int | None, detail: dict) -> None:
-    """A site-level audit event (no organisation: no bureau's log shows it)."""
-    session.add(AuditEvent(org_id=None, user_id=user_id, action=action, rows=1, detail=detail))
+    """A site-level audit event, written to the audit log without an organisation (no bureau's log shows it)."""
+    site_audited.send(session, action=action, user_id=user_id, detail=detail)
 
 
 def hash_ref(digest: str | None) -> str | None:

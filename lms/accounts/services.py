@@ -4,6 +4,7 @@ the caller (one request or CLI command) commits once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -131,8 +132,7 @@ def _lock_notice(session: Session, cfg: Config, user: User, lockout: LoginLockou
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
-    from lms.site.templating import china_time
-
+    until = lockout.locked_until.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
     with force_locale(user.locale or cfg.default_locale):
         subject = _("Logging in to your account was paused")
         body = _(
@@ -141,7 +141,7 @@ def _lock_notice(session: Session, cfg: Config, user: User, lockout: LoginLockou
             "Logging in from your own devices and addresses still works. If it was you and you forgot your "
             "password, use “Forgot your password?” on the login page. If it was not you, your password is still "
             "safe; choose a longer one if it is short.",
-            n=lockout.failures, source=lockout.source or "?", until=china_time(lockout.locked_until),
+            n=lockout.failures, source=lockout.source or "?", until=until,
         )
     send_message(session, cfg, user.login_name, subject, body)
 

@@ -11,7 +11,6 @@ from tests.web.test_cohorts import mcn  # noqa: F401 - fixture
 from tests.web.test_subsidy_audit import submitted  # noqa: F401 - fixture
 
 
-
 def test_a_number_under_review_is_withheld_from_the_bureau(app, submitted):  # noqa: F811
     """Host a consented and holds VALID_ID; when host b saves the same number, the bureau's roster carries neither
     until a site admin decides."""
