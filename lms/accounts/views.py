@@ -8,6 +8,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import bp, realname, services
 from lms.accounts.forms import (
@@ -249,22 +250,29 @@ def real_name():
         session = get_session()
         number = (form.id_number.data or "").strip() or realname.decrypt_id_number(_cipher(), current_user)
         try:
-            realname.save_real_name(
-                session,
-                _cipher(),
-                current_user,
-                legal_name=form.legal_name.data,
-                id_number=number,
-                consent=form.consent.data,
-            )
+            _save_real_name(session, number, form)
         except DomainError as exc:
             session.rollback()
             _show(form, exc)
         else:
-            session.commit()
             flash(_("Your real-name information has been saved."), "success")
             return redirect(url_for("accounts.account"))
     return _real_name_page(form)
+
+
+def _save_real_name(session, number: str, form) -> None:
+    """Save and commit. Another account saving the same number at the same moment wins the unique lookup hash:
+    then save again, and the number goes to an identity review like any number already held (no error, no hint)."""
+    for last_try in (False, True):
+        try:
+            realname.save_real_name(session, _cipher(), current_user, legal_name=form.legal_name.data,
+                                    id_number=number, consent=form.consent.data)  # fmt: skip
+            session.commit()
+            return
+        except IntegrityError:
+            session.rollback()
+            if last_try:
+                raise
 
 
 def _real_name_page(form, confirm_form=None):

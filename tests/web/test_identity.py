@@ -191,3 +191,25 @@ def test_only_site_admins_open_the_reviews(app, make_user, path):
     web = account(app, make_user, "host@example.com")
     assert web.get(path).status_code == 403
 
+
+
+def test_two_accounts_saving_one_number_at_the_same_moment_get_the_same_answer(app, make_user, monkeypatch):
+    """The check for a holder and the other account's commit race: the unique lookup hash refuses the second
+    write, and the save is made again as a claim, with the usual answer."""
+    holder = account(app, make_user, "holder@example.com")
+    save(holder, VALID_ID)
+    racer = account(app, make_user, "racer@example.com")
+    real_holder_of = identity.holder_of
+    calls = []
+
+    def late_holder_of(session, digest):  # the first look happens before the other account's commit lands
+        calls.append(digest)
+        return None if len(calls) == 1 else real_holder_of(session, digest)
+
+    monkeypatch.setattr(identity, "holder_of", late_holder_of)
+    response = save(racer, VALID_ID)
+    assert response.status_code == 302 and response.headers["Location"] == "/account/"
+    assert len(calls) == 2
+    with app.app_context():
+        conflict = get_session().scalar(select(IdentityConflict))
+        assert conflict.claimant_id == user_id(app, "racer@example.com") and conflict.status == "pending"
