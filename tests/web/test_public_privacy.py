@@ -106,3 +106,24 @@ def test_one_masking_function_for_every_public_surface(raw):
     from lms.certificates.masking import mask_id_public
 
     assert mask_id_public(raw) == "**************002X"
+
+
+def test_the_printed_certificate_carries_only_the_public_form(app, graduate, tmp_path):  # noqa: F811
+    """The PDF is handed around (its QR code leads to the public check): it names the holder, as a certificate
+    must, but shows only the last four characters of the number."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import PASSWORD, Browserish
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    _user_id, number = graduate
+    web = Browserish(app.test_client())
+    web.login("host@example.com", PASSWORD)
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(web.get(f"/certificates/{number}.pdf").data)
+    text = "".join(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, check=True)
+                   .stdout.decode().split())  # fmt: skip
+    assert "*" * 14 + PUBLIC_TAIL in text and LEGAL_NAME in text
+    assert "110105" not in text and "19491231" not in text
