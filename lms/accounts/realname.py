@@ -107,6 +107,8 @@ def confirm_provided_real_name(session: Session, user: User, *, consent: bool) -
     if current_consent(session, user) is None:
         session.add(ConsentRecord(user_id=user.id, purpose=CONSENT_PURPOSE, version=CONSENT_VERSION))
     session.flush()
+    identity.audit(session, action="real_name_confirmed", user_id=user.id,
+                   detail={"number": identity.hash_ref(profile.id_number_hash), "review": profile.id_number_hash is None})
     real_name_saved.send(session, user_id=user.id)
     return profile
 

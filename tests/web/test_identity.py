@@ -160,6 +160,15 @@ def test_host_import_says_nothing_about_a_number_another_account_holds(app, mcn,
         conflict = get_session().scalar(select(IdentityConflict))
         assert conflict.source == "import" and conflict.holder_id == user_id(app, "holder@example.com")
         assert conflict.claimant_id == user_id(app, "mei@example.com")
+        session = get_session()
+        from lms.accounts.realname import confirm_provided_real_name
+
+        confirm_provided_real_name(session, session.get(User, conflict.claimant_id), consent=True)
+        session.commit()
+        assert not identity.is_settled(session, session.get(User, conflict.claimant_id))  # still under review
+        events = {e.action: e.detail for e in session.scalars(select(AuditEvent).where(AuditEvent.org_id.is_(None)))}
+        assert events["real_name_provided"]["review"] is True and events["real_name_confirmed"]["review"] is True
+        assert OTHER_ID not in repr(events)
 
 
 def test_real_name_saves_are_rate_limited_per_account_and_per_address(database_url, tmp_path, app_factory, make_user):
