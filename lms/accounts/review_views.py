@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from lms.accounts import identity
 from lms.accounts.forms import ConfirmForm
+from lms.bureau.services import site_audit_events
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.security.access import SITE_ADMIN, rule
@@ -21,7 +22,7 @@ def index():
     session = get_session()
     return render_template(
         "accounts/identity_reviews.html", pending=identity.pending_conflicts(session),
-        settled=identity.recent_resolved(session), form=ConfirmForm(),
+        settled=identity.recent_resolved(session), events=site_audit_events(session), form=ConfirmForm(),
     )  # fmt: skip
 
 

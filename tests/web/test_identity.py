@@ -117,6 +117,9 @@ def test_a_squatter_does_not_lock_the_owner_out_and_the_admin_gives_the_number_b
     assert done.status_code == 302
     settled = admin.get("/admin/identity-reviews").get_data(as_text=True)
     assert "Nothing waits for review." in settled and "given to the claimant" in settled
+    log = settled.split('data-testid="site-audit"')[1]
+    assert log.index("identity_review") < log.index("real_name_saved")  # newest first
+    assert VALID_ID not in settled and "19491231" not in settled
     with app.app_context():
         session = get_session()
         certificate = session.scalar(select(Certificate))
