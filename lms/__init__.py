@@ -54,9 +54,10 @@ def _configure_flask(app: Flask, cfg: Config) -> None:
         RATELIMIT_STORAGE_OPTIONS=storage_options(cfg.ratelimit_storage_url),
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_STRATEGY="moving-window",
-        # With Redis down the site stays up, but logins, password resets and real-name saves fail closed
-        # (lms.security.ratelimit) and /healthz says so.
+        # With Redis down the site stays up: each worker keeps counting in its own memory meanwhile, logins,
+        # password resets and real-name saves fail closed (lms.security.ratelimit), and /healthz says so.
         RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         **cfg.flask,
     )
 

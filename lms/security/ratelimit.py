@@ -1,7 +1,8 @@
 """Rate limits that cannot silently switch off.
 
 The limits live in Redis in production (lms.config). Flask-Limiter is told to swallow storage errors so that a Redis
-outage does not take the whole site down, but where a missing limit is dangerous (guessing passwords, flooding
+outage does not take the whole site down, and to keep counting in each worker's memory meanwhile (per worker, so
+looser than the shared limit, but never none). Where even that is not enough (guessing passwords, flooding
 reset mails, testing 身份证号 on the real-name form) the request is refused with a clear 503 instead: those routes
 fail closed. Every refusal is logged as an error, and ``/healthz`` reports the storage.
 """
@@ -59,3 +60,5 @@ def fail_closed():
 
 def init_app(app: Flask) -> None:
     app.before_request(fail_closed)
+    if app.config["LMS"].is_production:
+        storage_state(app)  # at start-up: an unreachable Redis is logged at once, not at the first login
