@@ -43,6 +43,8 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _configure_flask(app: Flask, cfg: Config) -> None:
+    from lms.security.ratelimit import storage_options
+
     app.config.update(
         LMS=cfg,
         SECRET_KEY=cfg.secret_key,
@@ -59,10 +61,13 @@ def _configure_flask(app: Flask, cfg: Config) -> None:
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
         RATELIMIT_STORAGE_URI=cfg.ratelimit_storage_url,
+        RATELIMIT_STORAGE_OPTIONS=storage_options(cfg.ratelimit_storage_url),
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_STRATEGY="moving-window",
-        # The limiter is a guard, not a dependency: with Redis down, logins still work.
+        # With Redis down the site stays up: each worker keeps counting in its own memory meanwhile, logins,
+        # password resets and real-name saves fail closed (lms.security.ratelimit), and /healthz says so.
         RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         **cfg.flask,
     )
 
@@ -72,7 +77,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, limiter, login_manager
     from lms.i18n import select_locale
-    from lms.security import access, headers
+    from lms.security import access, headers, ratelimit
     from lms.security.forms import reject_undecodable_forms
     from lms.security.pii import PIICipher
 
@@ -81,6 +86,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     db.init_app(app, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
+    ratelimit.init_app(app)  # and with the limits' storage gone, the guarded forms are refused, not left open
     # Before CSRF, so that an unreadable body is named as such, not as a missing token.
     app.before_request(reject_undecodable_forms)
     csrf.init_app(app)
@@ -93,6 +99,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms import accounts, mail, orgs, site
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes on the blueprint
+    from lms.accounts import review_views
     from lms.catalogue import views as catalogue_views
     from lms.learning import views as learning_views
     from lms.mail import views as _mail_views  # noqa: F401
@@ -113,12 +120,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms.transparency import views as transparency_views
     from lms.trust import views as trust_views
     from lms.notifications import listeners as notification_listeners
+    from lms.bureau import listeners as bureau_listeners
     from lms.notifications import views as notifications_views
     from lms.scriptcheck import views as scriptcheck_views
 
     listeners.connect()
     notification_listeners.connect()
-    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, transparency_views.bp, bureau_views.bp, cohorts_views.bp, authoring_views.bp, notifications_views.bp, scriptcheck_views.bp):
+    bureau_listeners.connect()
+    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, transparency_views.bp, bureau_views.bp, cohorts_views.bp, authoring_views.bp, notifications_views.bp, scriptcheck_views.bp, review_views.bp):
         app.register_blueprint(blueprint)
     from lms.site import assets
 

@@ -126,8 +126,13 @@ def demo() -> None:
     """Load demo organisations and accounts (idempotent) and print the logins."""
     from lms.demo import load_demo
 
-    session = get_session()
     cfg = current_app.config["LMS"]
+    if cfg.is_production:
+        raise click.ClickException(
+            "lms demo refuses to run with LMS_ENV=production: it creates a site admin and other accounts whose "
+            "password is published (demo-pass-2026). Create the first admin with `lms create-admin` instead."
+        )
+    session = get_session()
     summary = load_demo(session, current_app.extensions["lms.pii"], cfg=cfg)
     session.commit()
     click.echo(f"Catalogue: {summary.courses} course(s) from courses/ ({summary.catalogue_note})")

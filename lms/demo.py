@@ -67,6 +67,8 @@ class DemoSummary:
 def load_demo(
     session: Session, cipher: PIICipher, cfg: Config | None = None, catalogue: Path | None = None
 ) -> DemoSummary:
+    if cfg is not None and cfg.is_production:  # known passwords, a site admin among them: never on a real site
+        raise RuntimeError("demo data is never loaded with LMS_ENV=production")
     summary = DemoSummary()
     result = load_catalogue(catalogue or shipped("courses"))
     report = sync_catalogue(session, result)

@@ -17,3 +17,6 @@ certificate_issued = _events.signal("certificate-issued")
 #: sender: the Session; kwargs: attempt. Sent once per attempt, when its submission was graded automatically (its
 #: status is then "finished", or "needs_grading" while essays wait for a trainer).
 attempt_submitted = _events.signal("attempt-submitted")
+#: sender: the Session; kwargs: action, user_id, detail. A site-level event to audit (real-name saves, identity
+#: reviews); the bureau feature keeps the audit log and writes it (lms.bureau.listeners), before the commit.
+site_audited = _events.signal("site-audited")

@@ -84,3 +84,14 @@ def test_help_lists_the_sites_commands_only_and_writes_nothing(tmp_path):
 
 def _commands_in(help_text: str) -> set[str]:
     return {line.split()[0] for line in help_text.split("Commands:")[1].splitlines() if line.strip()}
+
+
+def test_demo_refuses_to_run_in_production(database_url, tmp_path, app_factory):
+    from tests.web.test_production import production_config
+
+    app = app_factory(production_config(database_url, tmp_path))
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "refuses to run with LMS_ENV=production" in result.output and "lms create-admin" in result.output
+    with app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(User)) == 0

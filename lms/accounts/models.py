@@ -28,8 +28,6 @@ class User(UserMixin, Base):
     notification_mails: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     #: Bumped on password change or reset: every older login session stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -47,6 +45,20 @@ class User(UserMixin, Base):
     @property
     def login_name(self) -> str:
         return self.email or self.phone or ""
+
+
+class LoginLockout(Base):
+    """Failed logins to one account from one source address, and the back-off they earned. Per account *and*
+    source: someone typing a victim's login wrong from elsewhere never locks the victim out at their own address."""
+
+    __tablename__ = "login_lockouts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    #: The client address as the application sees it (behind the proxy: the forwarded address).
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class PasswordResetToken(Base):
@@ -70,8 +82,9 @@ class RealNameProfile(Base):
     legal_name: Mapped[str] = mapped_column(String(64))
     #: AES-GCM ciphertext (see lms.security.pii), bound to this user id.
     id_number_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
-    #: HMAC of the normalised number: exact-match lookup (duplicates, bureau checks) without decrypting.
-    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: HMAC of the normalised number: exact-match lookup (duplicates, bureau checks) without decrypting. None while
+    #: the number is also claimed by another account and waits for a site admin (:class:`IdentityConflict`).
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: Birth-date digits hidden: safe to show and export.
     id_number_masked: Mapped[str] = mapped_column(String(18))
     #: Version of the notice the holder agreed to; "" while the data is only as an organisation provided it.
@@ -103,3 +116,29 @@ class ConsentRecord(Base):
     version: Mapped[str] = mapped_column(String(16))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class IdentityConflict(Base):
+    """A 身份证号 saved by an account while another account holds it. The save is accepted as if nothing were
+    wrong (no response may tell anyone whose number it is); the claimant's profile keeps the number without its
+    lookup hash, and the certificates of both accounts wait until a site admin keeps one owner."""
+
+    __tablename__ = "identity_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: The account that saved the number last (its profile holds it, hash None, while pending).
+    claimant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The account whose profile held the number at the time (None once that account is deleted).
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: "holder" (typed on the real-name page) or "import" (an organisation's host import).
+    source: Mapped[str] = mapped_column(String(16))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    #: pending | kept_holder | kept_claimant | withdrawn (the claimant saved another number or deleted it)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    claimant: Mapped[User] = relationship(foreign_keys=[claimant_id])
+    holder: Mapped[User | None] = relationship(foreign_keys=[holder_id])

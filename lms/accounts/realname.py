@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.accounts import idcard
+from lms.accounts import idcard, identity
 from lms.accounts.models import ConsentRecord, RealNameProfile, User
 from lms.db import utcnow
 from lms.errors import Conflict, ValidationFailed
@@ -48,17 +48,13 @@ def save_real_name(
     if problem is not None:
         raise ValidationFailed(ID_PROBLEMS[problem.code], "id_number")
     digest = cipher.lookup_hash(number)
-    holder = session.scalar(select(RealNameProfile).where(RealNameProfile.id_number_hash == digest))
-    if holder is not None and holder.user_id != user.id:
-        raise Conflict(
-            _l("This identity card number is already registered to another account. Contact support."),
-            "id_number",
-        )
     profile = user.real_name or RealNameProfile(user_id=user.id)
     profile.legal_name = name
     profile.id_number_ciphertext = cipher.encrypt(number, context=_context(user.id))
-    profile.id_number_hash = digest
     profile.id_number_masked = idcard.mask(number)
+    # A number another account holds is accepted all the same and waits for a site admin: the answer must not
+    # tell anyone whose number it is (identity.py).
+    contested = identity.claim(session, profile, digest, source="holder")
     profile.consent_version = CONSENT_VERSION
     profile.provided_by_org_id = None  # entered by the holder: whatever an organisation provided is replaced
     if user.real_name is None:
@@ -67,6 +63,8 @@ def save_real_name(
     if current_consent(session, user) is None:
         session.add(ConsentRecord(user_id=user.id, purpose=CONSENT_PURPOSE, version=CONSENT_VERSION))
     session.flush()
+    identity.audit(session, action="real_name_saved", user_id=user.id,
+                   detail={"number": identity.hash_ref(digest), "review": contested})
     real_name_saved.send(session, user_id=user.id)
     return profile
 
@@ -77,19 +75,23 @@ def store_provided_real_name(
     """Keep a legal name and 身份证号 that an organisation supplied for its host (bulk import), encrypted as the
     holder's own would be. The host has not consented on this site: no consent is recorded, so the data is not
     used for certificates nor shared with a bureau until the host confirms it (:func:`confirm_provided_real_name`)
-    or replaces it. The caller has validated the number (and checked that no other account holds it)."""
+    or replaces it. The caller has validated the number. One another account holds is kept all the same and waits
+    for a site admin, exactly like a holder's own save (identity.py): the import says nothing about it."""
     number = idcard.normalise(id_number)
     profile = RealNameProfile(
         user_id=user.id,
         legal_name=legal_name,
         id_number_ciphertext=cipher.encrypt(number, context=_context(user.id)),
-        id_number_hash=cipher.lookup_hash(number),
         id_number_masked=idcard.mask(number),
         consent_version="",
         provided_by_org_id=org_id,
     )
+    digest = cipher.lookup_hash(number)
+    contested = identity.claim(session, profile, digest, source="import", org_id=org_id)
     session.add(profile)
     user.real_name = profile
+    identity.audit(session, action="real_name_provided", user_id=user.id,
+                   detail={"org": org_id, "number": identity.hash_ref(digest), "review": contested})
     return profile
 
 
@@ -105,6 +107,8 @@ def confirm_provided_real_name(session: Session, user: User, *, consent: bool) -
     if current_consent(session, user) is None:
         session.add(ConsentRecord(user_id=user.id, purpose=CONSENT_PURPOSE, version=CONSENT_VERSION))
     session.flush()
+    identity.audit(session, action="real_name_confirmed", user_id=user.id,
+                   detail={"number": identity.hash_ref(profile.id_number_hash), "review": profile.id_number_hash is None})
     real_name_saved.send(session, user_id=user.id)
     return profile
 
@@ -125,6 +129,8 @@ def delete_real_name(session: Session, user: User) -> None:
     if user.real_name is not None:
         session.delete(user.real_name)
         user.real_name = None
+    identity.withdraw_claims(session, user.id)
+    identity.audit(session, action="real_name_deleted", user_id=user.id, detail={})
     for record in session.scalars(
         select(ConsentRecord).where(
             ConsentRecord.user_id == user.id,

@@ -4,14 +4,15 @@ the caller (one request or CLI command) commits once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_identifier
-from lms.accounts.models import PasswordResetToken, User
+from lms.accounts.models import LoginLockout, PasswordResetToken, User
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, DomainError, ValidationFailed
@@ -85,8 +86,11 @@ def register_user(
     return user
 
 
-def authenticate(session: Session, cfg: Config, *, login: str, password: str, now: datetime | None = None) -> User:
-    """Return the user, or raise AuthenticationFailed. Repeated failures lock the account for a while."""
+def authenticate(
+    session: Session, cfg: Config, *, login: str, password: str, source: str = "", now: datetime | None = None
+) -> User:
+    """Return the user, or raise AuthenticationFailed. Repeated failures from one source address lock the account
+    for that address only, with growing back-off, and the owner is told by mail."""
     now = now or utcnow()
     try:
         ident = parse_identifier(login)
@@ -97,25 +101,50 @@ def authenticate(session: Session, cfg: Config, *, login: str, password: str, no
     if user is None:
         verify_password(None, password)
         raise AuthenticationFailed(_l("The account or password is not correct."))
-    if user.locked_until and user.locked_until > now:
+    source = source[:64]
+    lockout = session.get(LoginLockout, (user.id, source))
+    if lockout is not None and lockout.locked_until and lockout.locked_until > now:
         verify_password(None, password)
         raise AuthenticationFailed(_l("The account or password is not correct."))
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= cfg.login_lockout_failures:
+        if lockout is None:
+            lockout = LoginLockout(user_id=user.id, source=source, failures=0)
+            session.add(lockout)
+        lockout.failures += 1
+        if lockout.failures >= cfg.login_lockout_failures:
             # Back-off doubles with each further failure, capped at a day.
-            extra = user.failed_logins - cfg.login_lockout_failures
+            extra = lockout.failures - cfg.login_lockout_failures
             minutes = min(cfg.login_lockout_minutes * (2**extra), 24 * 60)
-            user.locked_until = now + timedelta(minutes=minutes)
+            lockout.locked_until = now + timedelta(minutes=minutes)
+            _lock_notice(session, cfg, user, lockout)
         session.flush()
         raise AuthenticationFailed(_l("The account or password is not correct."))
-    user.failed_logins = 0
-    user.locked_until = None
+    if lockout is not None:
+        session.delete(lockout)
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()
     return user
+
+
+def _lock_notice(session: Session, cfg: Config, user: User, lockout: LoginLockout) -> None:
+    """Tell the owner, in their language, that logging in from an address was paused (nothing about the rest)."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    until = lockout.locked_until.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    with force_locale(user.locale or cfg.default_locale):
+        subject = _("Logging in to your account was paused")
+        body = _(
+            "Someone typed a wrong password for your account %(n)d times from the address %(source)s, so logging in "
+            "from that address is paused until %(until)s (China time).\n\n"
+            "Logging in from your own devices and addresses still works. If it was you and you forgot your "
+            "password, use “Forgot your password?” on the login page. If it was not you, your password is still "
+            "safe; choose a longer one if it is short.",
+            n=lockout.failures, source=lockout.source or "?", until=until,
+        )
+    send_message(session, cfg, user.login_name, subject, body)
 
 
 def change_password(session: Session, user: User, *, current: str, new: str) -> None:
@@ -128,8 +157,7 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
 def _set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_version += 1  # every other session of this account is logged out
-    user.failed_logins = 0
-    user.locked_until = None
+    session.execute(delete(LoginLockout).where(LoginLockout.user_id == user.id))  # a new password: a clean slate
     session.flush()
 
 

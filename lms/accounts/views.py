@@ -6,7 +6,9 @@ import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import bp, realname, services
 from lms.accounts.forms import (
@@ -89,7 +91,8 @@ def login():
     if form.validate_on_submit():
         session = get_session()
         try:
-            user = services.authenticate(session, _cfg(), login=form.login.data, password=form.password.data)
+            user = services.authenticate(session, _cfg(), login=form.login.data, password=form.password.data,
+                                         source=get_remote_address())  # fmt: skip
         except services.AuthenticationFailed as exc:
             session.commit()  # keep the failure count
             flash(str(exc.message), "error")
@@ -219,8 +222,19 @@ def reset_password(token: str):
         200 if not form.errors else 400  # fmt: skip
 
 
+def _account_key() -> str:
+    """Rate-limit key of the logged-in account (its address when nobody is logged in: the rule refuses anyway)."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+#: Real-name saves: each one could test a 身份证号, so few per account and per address (docs/privacy.md).
+REAL_NAME_LIMIT = "10 per hour;30 per day"
+
+
 @bp.route("/real-name", methods=["GET", "POST"])
 @rule(LOGIN)
+@limiter.limit(REAL_NAME_LIMIT, methods=["POST"])
+@limiter.limit(REAL_NAME_LIMIT, methods=["POST"], key_func=_account_key)
 def real_name():
     form = RealNameForm()
     on_file = current_user.real_name
@@ -237,22 +251,29 @@ def real_name():
         session = get_session()
         number = (form.id_number.data or "").strip() or realname.decrypt_id_number(_cipher(), current_user)
         try:
-            realname.save_real_name(
-                session,
-                _cipher(),
-                current_user,
-                legal_name=form.legal_name.data,
-                id_number=number,
-                consent=form.consent.data,
-            )
+            _save_real_name(session, number, form)
         except DomainError as exc:
             session.rollback()
             _show(form, exc)
         else:
-            session.commit()
             flash(_("Your real-name information has been saved."), "success")
             return redirect(url_for("accounts.account"))
     return _real_name_page(form)
+
+
+def _save_real_name(session, number: str, form) -> None:
+    """Save and commit. Another account saving the same number at the same moment wins the unique lookup hash:
+    then save again, and the number goes to an identity review like any number already held (no error, no hint)."""
+    for last_try in (False, True):
+        try:
+            realname.save_real_name(session, _cipher(), current_user, legal_name=form.legal_name.data,
+                                    id_number=number, consent=form.consent.data)  # fmt: skip
+            session.commit()
+            return
+        except IntegrityError:
+            session.rollback()
+            if last_try:
+                raise
 
 
 def _real_name_page(form, confirm_form=None):

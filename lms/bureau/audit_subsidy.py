@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms import certnumbers, spreadsheets
 from lms.accounts.models import User
+from lms.accounts import identity
 from lms.accounts.realname import current_consent, decrypt_id_number
 from lms.catalogue.models import CourseVersion, Lesson
 from lms.cohorts.models import CohortSubmission
@@ -47,8 +48,8 @@ def audit_view(session: Session, submission: CohortSubmission) -> tuple[Dashboar
     board = dashboard(session, submission.cohort)
     hosts = []
     for host in board.hosts:
-        consented = (host.real_name is not None and host.real_name.confirmed
-                     and current_consent(session, host) is not None)
+        # A number under identity review is withheld like one never consented to (lms.accounts.identity).
+        consented = identity.is_settled(session, host) and current_consent(session, host) is not None
         entry = HostAudit(host, consented)
         if consented:
             for assigned in board.courses:

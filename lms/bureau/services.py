@@ -166,6 +166,12 @@ def audit_events(session: Session, org_id: int | None, limit: int = 500) -> list
     return list(session.scalars(stmt))
 
 
+def site_audit_events(session: Session, limit: int = 100) -> list[AuditEvent]:
+    """The site's own events (real-name saves, identity reviews), which no bureau sees: for site admins."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.org_id.is_(None))
+                                .order_by(AuditEvent.id.desc()).limit(limit)))  # fmt: skip
+
+
 def audit_csv(events: list[AuditEvent]) -> bytes:
     return spreadsheets.csv_bytes(
         ["time", "organisation", "user", "token", "action", "rows", "detail"],

@@ -16,3 +16,17 @@ def mask_name(name: str) -> str:
             return chars[0] + "*"
         return chars[0] + "*" * (len(chars) - 2) + chars[-1]
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
+
+
+#: How many characters of a 身份证号 anyone who is not its holder may see (docs/privacy.md explains why 4).
+PUBLIC_ID_TAIL = 4
+
+
+def mask_id_public(number: str) -> str:
+    """The one form of a 身份证号 shown on public surfaces (verify page, API, certificate PDF): the last four
+    characters only, 110105194912310021 or 110105********0021 → **************0021. The region code and the birth
+    date, which make a number guessable, never appear. Accepts the full number or the owner's birth-date mask."""
+    compact = "".join(number.split())
+    if len(compact) <= PUBLIC_ID_TAIL:
+        return "*" * len(compact)
+    return "*" * (len(compact) - PUBLIC_ID_TAIL) + compact[-PUBLIC_ID_TAIL:]

@@ -31,7 +31,7 @@ CERTIFICATE = {
             "required": ["name_masked", "id_masked"],
             "properties": {
                 "name_masked": {"type": "string", "description": "e.g. 林*美: never the full name"},
-                "id_masked": {"type": "string", "description": "身份证号 with the eight birth-date digits hidden"},
+                "id_masked": {"type": "string", "description": "身份证号 with only its last four characters shown (**************002X); see docs/privacy.md"},
             },
             "additionalProperties": False,
         },

@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import certnumbers
+from lms.accounts import identity
 from lms.accounts.models import User
 from lms.catalogue.labels import skills_framework
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
-from lms.certificates.masking import mask_name
+from lms.certificates.masking import mask_id_public, mask_name
 from lms.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
 from lms.config import Config
 from lms.db import utcnow
@@ -80,8 +81,9 @@ def completion(session: Session, enrollment: Enrollment) -> Completion:
         study_seconds=int(seconds or 0),
         required_seconds=version.required_minutes * 60,
         quizzes=quizzes,
-        # Data an organisation provided counts only once the holder has confirmed it.
-        has_real_name=user is not None and user.real_name is not None and user.real_name.confirmed,
+        # Data an organisation provided counts only once the holder has confirmed it, and a number another
+        # account also claims only once a site admin has kept one owner.
+        has_real_name=user is not None and identity.is_settled(session, user),
         awards_certificate=version.certificate,
     )
 
@@ -231,7 +233,7 @@ def reissue(session: Session, certificate: Certificate, by: User | None, cfg: Co
         raise Conflict(_l("Only a valid certificate can be re-issued."))
     enrollment = session.get(Enrollment, certificate.enrollment_id)
     user = session.get(User, certificate.user_id)
-    if enrollment is None or user is None or user.real_name is None or not user.real_name.confirmed:
+    if enrollment is None or user is None or not identity.is_settled(session, user):
         raise Conflict(_l("The holder has no real-name information to re-issue with."))
     status = completion(session, enrollment)
     replacement = _frozen_record(session, enrollment, status, cfg.issuer_name, now)
@@ -259,12 +261,13 @@ def _sign(session: Session, cfg: Config, certificate: Certificate, version: Cour
 
 
 def public_record(session: Session, certificate: Certificate) -> dict:
-    """What anyone may see: masked name and ID, never the full ones (the API's and the verify page's data)."""
+    """What anyone may see: masked name and the last four characters of the ID (docs/privacy.md); the API's and the
+    verify page's data."""
     superseded_by = session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
     return {
         "number": certnumbers.format(certificate.number),
         "status": certificate.status,
-        "holder": {"name_masked": mask_name(certificate.holder_name), "id_masked": certificate.holder_id_masked},
+        "holder": {"name_masked": mask_name(certificate.holder_name), "id_masked": mask_id_public(certificate.holder_id_masked)},
         "course": {
             "title": certificate.course_title_zh,
             "title_en": certificate.course_title_en,

@@ -11,6 +11,7 @@ from lms import certnumbers
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
 from lms.certificates import services
+from lms.certificates.masking import mask_id_public
 from lms.certificates.openapi import OPENAPI
 from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
 from lms.db import get_session
@@ -77,7 +78,7 @@ def pdf(number: str):
     record = CertificateRecord(
         number=certnumbers.format(certificate.number),
         holder_name=certificate.holder_name,
-        holder_id_masked=certificate.holder_id_masked,
+        holder_id_masked=mask_id_public(certificate.holder_id_masked),  # printed, so handed around: public
         course_title_zh=certificate.course_title_zh,
         course_title_en=certificate.course_title_en,
         course_version=f"v{certificate.course_version} · {certificate.content_hash[:12]}",

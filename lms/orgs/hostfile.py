@@ -79,8 +79,9 @@ class HostFileError(Exception):
 class RowProblem:
     field: str  # name | phone | email | legal_name | id_number | account
     code: str  # missing | too_long | bad_phone | bad_email | no_contact | id_<idcard code> | id_excel |
-    #            legal_name_without_id | id_without_legal_name | legal_name_length | duplicate | member | exists
-    #            | id_taken (the last four from the service, which looks at accounts)
+    #            legal_name_without_id | id_without_legal_name | legal_name_length | duplicate | in_use
+    #            (the last from the service, which looks at accounts, and says the same whoever's member the account
+    #            is; an ID number held by another account is never a problem: see lms.accounts.identity)
     params: dict = field(default_factory=dict)
 
 

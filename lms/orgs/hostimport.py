@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import PasswordResetToken, RealNameProfile, User
+from lms.accounts.models import PasswordResetToken, User
 from lms.accounts.realname import ID_PROBLEMS, store_provided_real_name
 from lms.accounts.services import issue_reset_token
 from lms.cohorts import services as cohorts
@@ -49,9 +49,10 @@ PROBLEM_MESSAGES = {
     "id_without_legal_name": _l("An ID number needs the legal name too."),
     "legal_name_length": _l("The legal name must have %(min)s to %(max)s characters."),
     "duplicate": _l("Same as row %(row)s of this file."),
-    "member": _l("%(login)s already has an account and is already a member of this organisation."),
-    "exists": _l("%(login)s already has an account on the site: invite it to the organisation instead."),
-    "id_taken": _l("This ID number is already registered to another account."),
+    # One answer whether the account is this organisation's member or anyone else's: nothing about another
+    # organisation's people shows through an import.
+    "in_use": _l("%(login)s is already in use, so no new account is made for it. If this host is not yet in your "
+                 "organisation, send them an invitation from the organisation page."),
 } | {f"id_{code}": message for code, message in ID_PROBLEMS.items()}
 
 FIELD_LABELS = {
@@ -84,40 +85,30 @@ def problem_message(problem: RowProblem) -> str:
 # --- preview ------------------------------------------------------------------------------------------------
 
 
-def preview(session: Session, cipher: PIICipher, org_id: int, data: bytes, filename: str) -> HostFile:
-    """Parse the upload and mark the rows whose account or ID number already exists. Writes nothing;
+def preview(session: Session, org_id: int, data: bytes, filename: str) -> HostFile:
+    """Parse the upload and mark the rows whose account already exists. Writes nothing;
     raises :class:`lms.orgs.hostfile.HostFileError` for a file that cannot be used at all."""
     parsed = read_hosts(data, filename)
-    check_accounts(session, cipher, org_id, parsed.good)
+    check_accounts(session, parsed.good)
     return parsed
 
 
-def check_accounts(session: Session, cipher: PIICipher, org_id: int, rows: list[HostRow]) -> None:
-    """Add a problem to each row whose phone or email is an existing account, or whose ID number is on file."""
+def check_accounts(session: Session, rows: list[HostRow]) -> None:
+    """Add a problem to each row whose phone or email is an existing account."""
     phones = [r.phone for r in rows if r.phone]
     emails = [r.email for r in rows if r.email]
-    found: dict[tuple[str, str], User] = {}
+    found: set[tuple[str, str]] = set()
     for column, values in (("phone", phones), ("email", emails)):
+        attribute = User.phone if column == "phone" else User.email
         for start in range(0, len(values), 500):
-            attribute = User.phone if column == "phone" else User.email
-            for user in session.scalars(select(User).where(attribute.in_(values[start:start + 500]))):
-                found[(column, getattr(user, column))] = user
-    members = set(session.scalars(select(Membership.user_id).where(
-        Membership.org_id == org_id, Membership.user_id.in_([u.id for u in found.values()]))))  # fmt: skip
-    hashes = {r.row: cipher.lookup_hash(r.id_number) for r in rows if r.id_number}
-    taken = set()
-    values = list(hashes.values())
-    for start in range(0, len(values), 500):
-        taken |= set(session.scalars(select(RealNameProfile.id_number_hash).where(
-            RealNameProfile.id_number_hash.in_(values[start:start + 500]))))  # fmt: skip
+            taken = session.scalars(select(attribute).where(attribute.in_(values[start:start + 500])))
+            found |= {(column, value) for value in taken}
+    # An ID number another account holds is not a problem of the row: saying so would tell the admin whose number
+    # it is. It is stored all the same and waits for a site admin's review (lms.accounts.identity).
     for row in rows:
         for column, value in (("phone", row.phone), ("email", row.email)):
-            user = found.get((column, value or ""))
-            if user is not None:
-                code = "member" if user.id in members else "exists"
-                row.problems.append(RowProblem("account", code, {"login": value}))
-        if row.row in hashes and hashes[row.row] in taken:
-            row.problems.append(RowProblem("id_number", "id_taken"))
+            if (column, value or "") in found:
+                row.problems.append(RowProblem("account", "in_use", {"login": value}))
 
 
 # --- the sealed payload -------------------------------------------------------------------------------------
@@ -191,7 +182,7 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
     over for the others. Only flushes; the view commits once."""
     cohort = cohorts.get_cohort(session, org.id, unsealed.cohort_id) if unsealed.cohort_id else None
     rows = unsealed.rows
-    check_accounts(session, cipher, org.id, rows)
+    check_accounts(session, rows)
     if any(r.problems for r in rows):
         raise ImportConflict([r for r in rows if r.problems])
     expires = utcnow() + timedelta(days=SET_PASSWORD_DAYS)

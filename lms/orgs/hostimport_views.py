@@ -73,7 +73,7 @@ def import_hosts(org_slug: str):
             flash(_("Choose one of this organisation's cohorts, or none."), "error")
             return _upload_page(400)
     try:
-        parsed = hostimport.preview(session, _cipher(), g.org.id, upload.read(MAX_BYTES + 1), upload.filename)
+        parsed = hostimport.preview(session, g.org.id, upload.read(MAX_BYTES + 1), upload.filename)
     except HostFileError as exc:
         flash(FILE_PROBLEMS[exc.code](exc), "error")
         return _upload_page(400)

@@ -10,13 +10,13 @@ from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
-from lms.orgs.models import Role
+from lms.orgs.models import OrgKind, Role
 from lms.quizzes import services, trainer
 from lms.quizzes.views import bp
 from lms.security.access import org_roles, rule
 from lms.bounds import whole_number
 
-TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN)
+TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)  # a bureau's admin gets 404
 
 
 @bp.get("/orgs/<org_slug>/grading")

@@ -17,6 +17,7 @@ from lms.skills.tsvg import render_t_svg
 from lms.i18n import LANGUAGE_COOKIE, LANGUAGES
 from lms.orgs.models import Role
 from lms.security.access import PUBLIC, rule
+from lms.security.ratelimit import storage_state
 from lms.security.redirects import safe_next
 from lms.site import bp
 
@@ -68,9 +69,18 @@ def set_language():
 @bp.get("/healthz")
 @rule(PUBLIC)
 def healthz():
+    """Database and rate-limit storage (Redis): 503 when either is unreachable, so monitoring notices both."""
+    database = "ok"
     try:
         get_session().execute(text("SELECT 1"))
     except Exception:
         current_app.logger.error("health check: database unreachable")
-        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
-    return jsonify({"status": "ok", "database": "ok"})
+        database = "unreachable"
+    redis = {"ok": "ok", "unreachable": "unreachable", "memory": "not configured"}[storage_state(current_app)]
+    if database != "ok":
+        status = "unavailable"
+    elif redis == "unreachable":
+        status = "degraded"  # pages work; logins, resets and real-name saves are refused until Redis is back
+    else:
+        status = "ok"
+    return jsonify({"status": status, "database": database, "redis": redis}), 200 if status == "ok" else 503

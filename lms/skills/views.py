@@ -12,14 +12,14 @@ from lms.catalogue.labels import skill_names, skills_framework
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
-from lms.orgs.models import Role
+from lms.orgs.models import OrgKind, Role
 from lms.security.access import LOGIN, PUBLIC, org_roles, rule
 from lms.bounds import whole_number
 from lms.skills import services
 from lms.skills.tsvg import render_t_svg
 
 bp = Blueprint("skills", __name__)
-TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN)
+TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)  # a bureau's admin gets 404
 
 
 def level_names() -> dict[str, str]:

@@ -29,6 +29,9 @@ MATRIX = [
     ("GET", "/account/my-data.json", "accounts.my_data", {"anonymous": 302, "*": 200}),
     ("GET", "/admin/organisations", "orgs.admin_organisations",
      {"anonymous": 302, "site_admin": 200, "*": 403}),
+    ("GET", "/admin/identity-reviews", "identity_reviews.index", {"anonymous": 302, "site_admin": 200, "*": 403}),
+    ("POST", "/admin/identity-reviews/999999", "identity_reviews.resolve",
+     {"anonymous": 302, "site_admin": 302, "*": 403}),
     ("GET", "/orgs/mcn-a/", "orgs.organisation",
      {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
     ("GET", "/orgs/bureau/", "orgs.organisation",
@@ -296,3 +299,35 @@ def test_host_drill_down_shows_only_the_organisations_learners(app, people):
     assert other.get(f"/orgs/mcn-a/hosts/{learner}").status_code == 403
     r = other.get(f"/orgs/mcn-b/hosts/{learner}")
     assert r.status_code == 404 and people["learner"] not in r.get_data(as_text=True)
+
+
+def test_every_trainer_route_belongs_to_mcns_only(app):
+    """Trainers exist only in MCNs: every route a trainer may use is an MCN route, so a bureau's org admin gets
+    404 there like on every other cross-kind route (issue 14 §6). Pages for every kind name the bureau's roles."""
+    for url_rule in app.url_map.iter_rules():
+        access = rule_of(app.view_functions[url_rule.endpoint])
+        if access is not None and access.kind == "org" and "trainer" in access.roles \
+                and "bureau_verifier" not in access.roles:
+            assert access.org_kind == "mcn", f"{url_rule.rule} ({url_rule.endpoint}) is open to any kind of org"
+
+
+@pytest.mark.parametrize("path", ["/orgs/bureau/grading", "/orgs/bureau/quiz-statistics",
+                                  "/orgs/bureau/quiz-statistics/1", "/orgs/bureau/skills",
+                                  "/orgs/bureau/skills.csv", "/orgs/bureau/cohorts", "/orgs/bureau/courses",
+                                  "/orgs/bureau/hosts/import"])  # fmt: skip
+def test_a_bureau_admin_gets_404_on_mcn_pages_of_their_own_bureau(app, people, path):
+    with app.app_context():
+        session = get_session()
+        from lms.accounts.models import User
+        from sqlalchemy import select
+
+        from lms.orgs.models import Organisation
+
+        bureau = session.scalar(select(Organisation).where(Organisation.slug == "bureau"))
+        admin = session.scalar(select(User).where(User.email == "admin@example.com"))
+        orgs.add_member(session, org=bureau, user=admin, role=Role.ORG_ADMIN)
+        session.commit()
+    web = Browserish(app.test_client())
+    web.login("admin@example.com", PASSWORD)
+    assert web.get(path).status_code == 404
+    assert web.get("/orgs/bureau/").status_code == 200  # their own bureau's page still opens

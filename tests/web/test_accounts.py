@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lms.accounts.models import PasswordResetToken, User
+from lms.accounts.models import LoginLockout, PasswordResetToken, User
 from lms.db import get_session, utcnow
 from lms.mail.models import OutboxMessage
 from tests.conftest import PASSWORD
@@ -115,11 +115,64 @@ def test_repeated_failures_lock_the_account(web, app, make_user):
     r = web.login("lin@example.com", PASSWORD)
     assert r.status_code == 200 and "not correct" in r.get_data(as_text=True)
     with app.app_context():
-        user = get_session().scalar(select(User))
-        assert user.locked_until > utcnow() + timedelta(minutes=14)
-        user.locked_until = utcnow() - timedelta(seconds=1)
+        lockout = get_session().scalar(select(LoginLockout))
+        assert lockout.source == "127.0.0.1" and lockout.locked_until > utcnow() + timedelta(minutes=14)
+        lockout.locked_until = utcnow() - timedelta(seconds=1)
         get_session().commit()
     assert web.login("lin@example.com", PASSWORD).status_code == 302
+    with app.app_context():
+        assert get_session().scalar(select(LoginLockout)) is None  # a good login clears the count
+
+
+def test_failures_from_another_address_do_not_lock_the_owner_out(app, make_user):
+    """Lockout is per account and source (as in django-axes and Moodle): anyone may type a login wrong, but only
+    their own address is locked, and the owner is told by mail."""
+    from tests.conftest import Browserish
+
+    make_user("lin@example.com")
+    attacker, owner = Browserish(app.test_client()), Browserish(app.test_client())
+    attacker.client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    owner.client.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    for _ in range(6):
+        attacker.login("lin@example.com", "wrong password")
+    assert attacker.login("lin@example.com", PASSWORD).status_code == 200  # locked for that address
+    assert owner.login("lin@example.com", PASSWORD).status_code == 302  # the owner is not
+    with app.app_context():
+        mails = get_session().scalars(select(OutboxMessage).where(OutboxMessage.recipient == "lin@example.com")).all()
+    assert len(mails) == 1, "one notice when the lock started, not one per attempt"
+    assert mails[0].subject == "登录你的账号已暂停"  # the owner chose no language: the site default
+    assert "203.0.113.9" in mails[0].body and "5" in mails[0].body
+
+
+def test_the_lock_notice_is_in_the_owners_language(app, make_user):
+    from tests.conftest import Browserish
+
+    make_user("lin@example.com", locale="zh_CN")
+    web = Browserish(app.test_client())  # asks in English: the owner still reads Chinese
+    for _ in range(5):
+        web.login("lin@example.com", "wrong password")
+    with app.app_context():
+        mail = get_session().scalar(select(OutboxMessage))
+    assert mail.subject == "登录你的账号已暂停" and "127.0.0.1" in mail.body
+
+
+def test_a_password_reset_clears_every_lock(app, make_user, web):
+    from lms.accounts.services import reset_password
+
+    make_user("lin@example.com")
+    for _ in range(5):
+        web.login("lin@example.com", "wrong password")
+    with app.app_context():
+        session = get_session()
+        user = session.scalar(select(User))
+        from lms.accounts.services import issue_reset_token
+
+        token = issue_reset_token(session, user.id, utcnow() + timedelta(hours=1))
+        session.flush()
+        reset_password(session, token=token, new_password="a new long password")
+        session.commit()
+        assert session.scalar(select(LoginLockout)) is None
+    assert web.login("lin@example.com", "a new long password").status_code == 302
 
 
 def test_login_redirects_back_but_never_off_site(web, make_user):
@@ -207,3 +260,28 @@ def test_tampered_session_cookie_is_ignored(web, app, make_user):
     web.client.set_cookie("session", tampered)
     r = web.get("/account/")
     assert r.status_code == 302 and "/account/login" in r.headers["Location"]
+
+
+def test_registration_says_the_same_for_anyones_login(app, make_user):
+    """Registering with a login that is taken cannot succeed, but the answer is the same whether the account
+    belongs to another organisation's member or to nobody's, and names no organisation."""
+    from lms.orgs import services as orgs
+    from lms.orgs.models import Role
+    from tests.conftest import Browserish
+
+    make_user("member@example.com")
+    make_user("loner@example.com")
+    with app.app_context():
+        session = get_session()
+        org = orgs.create_organisation(session, name="MCN Elsewhere", slug="mcn-elsewhere", kind="mcn")
+        orgs.add_member(session, org=org, user=session.scalar(select(User).where(User.email == "member@example.com")),
+                        role=Role.LEARNER)  # fmt: skip
+        session.commit()
+    answers = []
+    for login in ("member@example.com", "loner@example.com"):
+        r = Browserish(app.test_client()).post("/account/register", {"display_name": "x", "login": login,
+                                                                     "password": "a long password 1"})  # fmt: skip
+        html = r.get_data(as_text=True)
+        answers.append((r.status_code, re.sub(r'(value|content)="[^"]*"', "", html).replace(login, "X")))
+        assert "Elsewhere" not in html and "organisation" not in html.lower()
+    assert answers[0] == answers[1]

@@ -135,7 +135,7 @@ def test_confirm_creates_exactly_the_good_rows_with_cohort_and_real_name(app, mc
     # The same payload again: the accounts now exist, nothing more is written.
     again = confirm(mcn, preview)
     assert again.status_code == 409 and "nothing was imported" in again.get_data(as_text=True)
-    assert "already a member of this organisation" in again.get_data(as_text=True)
+    assert "is already in use, so no new account is made for it" in again.get_data(as_text=True)
     assert users(app) == before + 2
 
 
@@ -198,7 +198,7 @@ def test_row_problems_are_named(app, mcn):
         "丁,13800138005,,李四,\n"                  # 6: legal name without ID
         "戊,13800138004,,,\n"                      # 7: duplicate of row 5
         "己,,host@example.com,,\n"                 # 8: already a member
-        "庚,,elsewhere@example.com,,\n"            # 9: exists elsewhere
+        "庚,,elsewhere@example.com,,\n"            # 9: exists elsewhere: the same answer
     ).encode()
     html = upload(mcn, data).get_data(as_text=True)
     assert "0 rows will be created, 8 rows have problems" in html and "No row can be imported" in html
@@ -209,8 +209,8 @@ def test_row_problems_are_named(app, mcn):
         (5, "The last character does not match the others"),
         (6, "A legal name needs the ID number too."),
         (7, "Same as row 5 of this file."),
-        (8, "host@example.com already has an account and is already a member of this organisation."),
-        (9, "elsewhere@example.com already has an account on the site: invite it to the organisation instead."),
+        (8, "host@example.com is already in use, so no new account is made for it."),
+        (9, "elsewhere@example.com is already in use, so no new account is made for it."),
     ]:
         assert re.search(rf"<td[^>]*>{row}</td>.*?{re.escape(message)}", html), (row, message)
     assert "110105199003071230" not in html
@@ -335,3 +335,14 @@ def test_a_lost_first_link_is_replaced_by_the_org_admin(app, mcn, web, make_user
     other.login("otheradmin@example.com", PASSWORD)
     assert other.post(f"/orgs/mcn-a/members/{mei}/set-password-link", {}, form_page="/").status_code == 403
     assert other.post(f"/orgs/mcn-b/members/{mei}/set-password-link", {}, form_page="/").status_code == 404
+
+
+def test_an_import_says_nothing_about_another_organisations_members(app, mcn):
+    """A login of this organisation's member and one of another organisation's admin get one and the same answer,
+    which names no organisation (issue 14 §6)."""
+    data = "昵称,手机号,邮箱\n甲,,host@example.com\n乙,,otheradmin@example.com\n".encode()
+    html = upload(mcn, data).get_data(as_text=True)
+    answers = [re.search(rf"<td[^>]*>{row}</td>.*?<td[^>]*>Account</td><td[^>]*>(.*?)</td>", html, re.S).group(1)
+               for row in (2, 3)]  # fmt: skip
+    assert answers[0].replace("host@example.com", "X") == answers[1].replace("otheradmin@example.com", "X")
+    assert "organisation." not in answers[1] and "on the site" not in answers[1] and "member" not in answers[1]

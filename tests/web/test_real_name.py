@@ -73,16 +73,6 @@ def test_consent_is_required(web, app, make_user):
         assert get_session().scalar(select(func.count()).select_from(ConsentRecord)) == 0
 
 
-def test_a_number_cannot_be_claimed_by_two_accounts(app, make_user):
-    from tests.conftest import Browserish
-
-    first = logged_in(Browserish(app.test_client()), make_user, "a@example.com")
-    fill(first)
-    second = logged_in(Browserish(app.test_client()), make_user, "b@example.com")
-    r = fill(second, number=VALID_ID.lower())
-    assert r.status_code == 400 and "already registered to another account" in r.get_data(as_text=True)
-
-
 def test_owner_downloads_everything_including_the_full_number(web, make_user):
     logged_in(web, make_user)
     fill(web)

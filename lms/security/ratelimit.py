@@ -1,0 +1,64 @@
+"""Rate limits that cannot silently switch off.
+
+The limits live in Redis in production (lms.config). Flask-Limiter is told to swallow storage errors so that a Redis
+outage does not take the whole site down, and to keep counting in each worker's memory meanwhile (per worker, so
+looser than the shared limit, but never none). Where even that is not enough (guessing passwords, flooding
+reset mails, testing 身份证号 on the real-name form) the request is refused with a clear 503 instead: those routes
+fail closed. Every refusal is logged as an error, and ``/healthz`` reports the storage.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
+from limits.storage import storage_from_string
+
+log = logging.getLogger("lms.ratelimit")
+
+#: POSTs to these endpoints are refused while the limit storage is unreachable.
+FAIL_CLOSED = frozenset({"accounts.login", "accounts.forgot_password", "accounts.reset_password",
+                         "accounts.real_name"})  # fmt: skip
+
+PAUSED = _l("Logging in, password resets and real-name changes are paused for a few minutes because a safety check "
+            "of the site is not answering. Nothing was changed; please try again later.")  # fmt: skip
+
+#: Seconds to wait for Redis before counting it as unreachable: a dead Redis must not hang a worker.
+TIMEOUT = 1.0
+
+
+def storage_options(uri: str) -> dict:
+    return {} if uri.startswith("memory") else {"socket_connect_timeout": TIMEOUT, "socket_timeout": TIMEOUT}
+
+
+def storage_state(app: Flask) -> str:
+    """"ok", "unreachable", or "memory" (development: counters in each process, nothing to reach)."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if uri.startswith("memory"):
+        return "memory"
+    probe = app.extensions.get("lms.ratelimit_probe")
+    if probe is None:
+        probe = app.extensions["lms.ratelimit_probe"] = storage_from_string(uri, **storage_options(uri))
+    if probe.check():
+        return "ok"
+    log.error("rate-limit storage %s is unreachable: limits are not counted", uri.split("@")[-1])
+    return "unreachable"
+
+
+def fail_closed():
+    """``before_request``: refuse the guarded POSTs while the limits cannot be counted."""
+    if request.method != "POST" or request.endpoint not in FAIL_CLOSED:
+        return None
+    if not current_app.config.get("RATELIMIT_ENABLED", True) or storage_state(current_app) != "unreachable":
+        return None
+    log.error("refused %s: rate limits cannot be counted (fails closed)", request.endpoint)
+    from lms.errors import error_response
+
+    return error_response(503, str(PAUSED))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(fail_closed)
+    if app.config["LMS"].is_production:
+        storage_state(app)  # at start-up: an unreachable Redis is logged at once, not at the first login
