@@ -1,7 +1,7 @@
 """identity conflicts wait for review; site audit events
 
 Revision ID: b32e556dcdb2
-Revises: 402e211f99f2
+Revises: 5c7d2e9a1b34
 Create Date: 2026-12-06 14:38:01.275642
 """
 
@@ -11,7 +11,7 @@ import lms.db
 
 
 revision = 'b32e556dcdb2'
-down_revision = '402e211f99f2'
+down_revision = '5c7d2e9a1b34'
 branch_labels = None
 depends_on = None
 
