@@ -28,6 +28,7 @@ def register_commands(app: Flask) -> None:
     from lms.bureau.cli import bureau
     from lms.catalogue.cli import courses
     from lms.certificates.cli import certificates
+    from lms.jobs.cli import worker_command
     from lms.mail.cli import mail
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
@@ -35,7 +36,7 @@ def register_commands(app: Flask) -> None:
     from lms.trust.cli import keys_group, verify_command, witness_command, witness_keygen_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command, notifications, mail):
+                    bureau, witness_command, witness_keygen_command, notifications, mail, worker_command):
         app.cli.add_command(command)
 
 
@@ -101,19 +102,31 @@ def demo() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Run background jobs in this process too (no separate `lms worker` needed).")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, worker: bool) -> None:
     """Start the development server (production: gunicorn wsgi:app, see README)."""
     import os
 
     from werkzeug.serving import run_simple
 
+    from lms.jobs.queue import IMMEDIATE, current_queue
+
     if not os.environ.get("LMS_BASE_URL"):
         # Links in mail, QR codes and credentials must point at this server, not the default port.
         current_app.config["LMS"].base_url = f"http://{host}:{port}"
+    consumer = None
+    if worker and current_queue().url != IMMEDIATE:
+        consumer = current_queue().start_in_background(workers=1)
+        click.echo("Background jobs run in this process (a worker thread).")
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
 
 
 if __name__ == "__main__":

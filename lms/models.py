@@ -7,6 +7,7 @@ from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion,
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import Base
+from lms.jobs.models import Job
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
@@ -45,6 +46,7 @@ __all__ = [
     "StudyClock",
     "StudyTime",
     "HostImport",
+    "Job",
     "HostImportAccount",
     "Invitation",
     "Membership",

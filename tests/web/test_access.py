@@ -88,6 +88,8 @@ MATRIX = [
     ("GET", "/bureau/bureau/", "bureau.workspace", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/checks/999999", "bureau.check", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/bureau/bureau/checks/999999.csv", "bureau.check_download", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/jobs/999999", "bureau.job", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/jobs/999999.json", "bureau.job_status", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/bureau/bureau/tokens", "bureau.tokens", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("POST", "/bureau/bureau/tokens/999999/revoke", "bureau.revoke_token", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/bureau/bureau/audit", "bureau.audit_log", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
