@@ -4,7 +4,7 @@ from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfi
 from lms.authoring.models import CourseDraft, DraftFile
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck, Cosignature, WitnessKey
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import Base
 from lms.jobs.models import Job
@@ -22,6 +22,7 @@ __all__ = [
     "BulkCheck",
     "Base",
     "Certificate",
+    "CertificatePdf",
     "Cohort",
     "CohortCourse",
     "CohortMember",

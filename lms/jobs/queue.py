@@ -4,6 +4,7 @@ that relays it (tests). The queue only carries job ids: everything that matters 
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from flask import Flask, current_app
@@ -31,6 +32,7 @@ class JobQueue:
 
     def __init__(self, app: Flask, url: str) -> None:
         self.url = url
+        self.app = app
         self.huey = make_huey(url)
         self._run = self.huey.task(name="lms.run_job")(lambda job_id: runner.execute(app, self.relay, job_id))
 
@@ -46,6 +48,11 @@ class JobQueue:
             self._run.schedule(args=(job_id,), eta=eta)
 
     def consumer(self, workers: int = 1) -> Consumer:
+        # Features register their periodic tasks when the app is built, after this queue: add them now.
+        registered = set(self.huey._registry._registry)
+        for name, (when, task) in runner.PERIODIC.items():
+            if not any(key.endswith(name) for key in registered):
+                self.huey.periodic_task(crontab(**when), name=name)(functools.partial(task, self.app))
         return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=1.0,
                                          check_worker_health=True)  # fmt: skip
 

@@ -45,6 +45,19 @@ class JobContext:
 HANDLERS: dict[str, Callable[[JobContext], str | None]] = {}
 
 
+#: name -> (crontab fields, task(app)): run by every worker's scheduler, so each must be idempotent.
+PERIODIC: dict[str, tuple[dict, Callable[[Flask], None]]] = {}
+
+
+def periodic(name: str, **when):
+    """Run ``task(app)`` on a schedule in the workers (``when``: huey crontab fields, e.g. minute="*/10")."""
+    def register(task: Callable[[Flask], None]):
+        PERIODIC[name] = (when, task)
+        return task
+
+    return register
+
+
 def handler(kind: str):
     def register(fn: Callable[[JobContext], str | None]):
         HANDLERS[kind] = fn

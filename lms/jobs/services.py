@@ -65,11 +65,24 @@ def create(session: Session, relay: Relay, kind: str, *, org_id: int | None = No
     if not session.info.get(_HOOKED):
         session.info[_HOOKED] = True
         event.listen(session, "after_commit", lambda committed: _relay_new(committed, relay))
-        event.listen(session, "after_rollback", lambda rolled_back: rolled_back.info.pop(_NEW, None))
+        event.listen(session, "after_rollback", lambda rolled_back: _forget_new(rolled_back))
     return job
 
 
+def outermost_ended(session: Session) -> bool:
+    """In an after_commit or after_rollback hook: True when the whole transaction ended, False when only a
+    savepoint (``begin_nested``) did and the outer transaction goes on."""
+    return session.get_nested_transaction() is None
+
+
+def _forget_new(session: Session) -> None:
+    if outermost_ended(session):
+        session.info.pop(_NEW, None)
+
+
 def _relay_new(session: Session, relay: Relay) -> None:
+    if not outermost_ended(session):
+        return  # a savepoint was released: the jobs are not committed yet
     for job_id in session.info.pop(_NEW, None) or []:
         try:
             relay(job_id)

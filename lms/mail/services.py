@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from lms.config import Config
 from lms.db import utcnow
-from lms.jobs.runner import JobContext, handler
+from lms.jobs.runner import JobContext, handler, periodic
 from lms.mail.models import OutboxMessage
 
 log = logging.getLogger("lms.mail")
@@ -56,7 +56,14 @@ def send_message(session: Session | None, cfg: Config, recipient: str, subject: 
         if not session.info.get(_HOOKED):
             session.info[_HOOKED] = True
             for name in ("after_commit", "after_rollback"):
-                event.listen(session, name, lambda ended: ended.info.pop(_JOB_QUEUED, None))
+                event.listen(session, name, _job_sent_or_dropped)
+
+
+def _job_sent_or_dropped(session: Session) -> None:
+    from lms.jobs.services import outermost_ended
+
+    if outermost_ended(session):  # the next transaction that mails needs its own job
+        session.info.pop(_JOB_QUEUED, None)
 
 
 @handler(KIND)
@@ -70,6 +77,18 @@ def send_job(ctx: JobContext) -> None:
 
 class MailNotSent(Exception):
     pass
+
+
+@periodic("lms.mail.send_pending", minute="*/10")
+def send_pending_periodically(app) -> None:
+    """What cron's `lms mail send-pending` does, in the workers: mail whose job gave up is tried again."""
+    cfg = app.config["LMS"]
+    if cfg.mail_backend == "outbox":
+        return
+    with app.app_context():
+        from lms.db import get_session
+
+        send_pending(get_session(), cfg)
 
 
 def send_pending(session: Session, cfg: Config, ids: list[int] | None = None) -> tuple[int, int]:

@@ -132,3 +132,24 @@ def test_a_job_survives_a_worker_process_killed_mid_run(queued_app, database_url
     assert (job.state, job.attempts, job.progress_done) == ("done", 2, 50_000), log.read_text()[-2000:]
     with queued_app.app_context():
         assert get_session().scalar(select(func.count()).select_from(BulkCheck)) == 1
+
+
+def test_a_job_reaches_the_queue_with_the_outer_commit_not_with_a_savepoint(app, runs):
+    """Immediate mode runs a job inside the commit that relays it: a savepoint released or rolled back in between
+    (a notification already sent) neither runs the job early nor forgets it."""
+    with app.app_context():
+        session = get_session()
+        job_id = enqueue(session, "test.count").id
+        with session.begin_nested():
+            pass
+        try:
+            with session.begin_nested():
+                raise LookupError("a savepoint rolled back")
+        except LookupError:
+            pass
+        assert runs == Counter()
+        session.commit()
+        assert runs == Counter({job_id: 1}) and session.get(Job, job_id, populate_existing=True).state == "done"
+        enqueue(session, "test.count")
+        session.rollback()
+    assert sum(runs.values()) == 1

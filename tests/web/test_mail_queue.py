@@ -140,3 +140,23 @@ def test_a_sender_that_died_loses_its_claim(app, smtp):
         session.scalar(select(OutboxMessage)).claimed_until = utcnow() - timedelta(seconds=1)
         session.commit()
     assert "1 message(s) sent" in app.test_cli_runner().invoke(args=["mail", "send-pending"]).output
+
+
+def test_the_workers_also_do_what_cron_does(queued_app, smtp):
+    queue = queued_app.extensions["lms.jobs"]
+    queue.consumer(1)  # a worker registers the periodic tasks of every feature
+    names = set(queue.huey._registry._registry)
+    assert any(n.endswith("lms.mail.send_pending") for n in names)
+    assert any(n.endswith("lms.notifications.send_due") for n in names)
+    from lms.mail.services import send_pending_periodically
+
+    queued_app.config["LMS"].mail_backend = "smtp"
+    smtp.down = True
+    with queued_app.app_context():
+        session = get_session()
+        send_message(session, queued_app.config["LMS"], "host@example.com", "证书", "正文")
+        session.commit()
+    drain(queued_app)  # the job meets the dead server
+    smtp.down = False
+    send_pending_periodically(queued_app)
+    assert smtp.sent == [("host@example.com", "证书", "正文\n")]
