@@ -66,6 +66,8 @@ class Config:
     job_queue: str | None = None
     #: Bulk-check files larger than this many bytes are checked by a background job with a progress page.
     bulk_check_job_bytes: int = 200_000
+    #: Host imports of more than this many hosts are created by a background job.
+    host_import_job_rows: int = 300
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 

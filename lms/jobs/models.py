@@ -29,7 +29,8 @@ class Job(Base):
     #: Shown to people (a file name); never personal data.
     label: Mapped[str] = mapped_column(String(200), default="")
     args: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: The input (an uploaded file), encrypted with the PII key; cleared when the job finishes.
+    #: The input (an uploaded file), encrypted with the PII key; when the job is done, what its page shows (also
+    #: encrypted), or nothing.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     state: Mapped[str] = mapped_column(String(12), default=QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -35,9 +35,13 @@ class JobContext:
     session: Session
     job: Job
     worker: str
+    #: What the job leaves for its page (encrypted by the handler), kept in place of its input.
+    output: bytes | None = None
 
     def progress(self, done: int, total: int) -> None:
-        """Rows done of total, visible at once to a page that polls; raises LostClaim if another worker took over."""
+        """Rows done of total, visible at once to a page that polls; raises LostClaim if another worker took over.
+        It commits on a connection of its own: call it before the job writes in its session (SQLite has one writer;
+        finishing marks every row done anyway)."""
         services.report_progress(self.session.get_bind(), self.job.id, self.worker, done, total)
 
 
@@ -76,9 +80,10 @@ def execute(app: Flask, relay: services.Relay, job_id: int) -> None:
             return  # done, failed, held by a live worker, or not due yet
         try:
             run = HANDLERS[job.kind]
+            context = JobContext(app, session, job, worker)
             with force_locale(job.args.get("locale") or app.config["LMS"].default_locale):
-                result = run(JobContext(app, session, job, worker))
-            services.finish(session, job, worker, result)
+                result = run(context)
+            services.finish(session, job, worker, result, output=context.output)
             session.commit()
         except LostClaim:
             session.rollback()

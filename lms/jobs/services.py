@@ -156,9 +156,10 @@ def _mine(session: Session, job: Job, worker: str, **values) -> None:
     session.refresh(job)
 
 
-def finish(session: Session, job: Job, worker: str, result_ref: str | None) -> None:
-    """Mark the job done in the transaction that holds its work: both commit, or neither."""
-    _mine(session, job, worker, state=DONE, result_ref=result_ref, payload=None, error=None, claimed_until=None,
+def finish(session: Session, job: Job, worker: str, result_ref: str | None, output: bytes | None = None) -> None:
+    """Mark the job done in the transaction that holds its work: both commit, or neither. Its input is dropped;
+    ``output`` (what its page shows, encrypted) takes its place."""
+    _mine(session, job, worker, state=DONE, result_ref=result_ref, payload=output, error=None, claimed_until=None,
           finished_at=utcnow(), progress_done=case((Job.progress_total > Job.progress_done, Job.progress_total),
                                                    else_=Job.progress_done))  # fmt: skip
 

@@ -48,7 +48,7 @@ def test_the_progress_bar_moves_without_a_reload_then_the_results_open(queued_ap
     page.evaluate("window.notReloaded = true")
     with queued_app.app_context():  # the worker is half-way
         session = get_session()
-        session.execute(update(Job).values(state="running", progress_done=60, progress_total=120))
+        session.execute(update(Job).where(Job.kind == "bureau.bulk_check").values(state="running", progress_done=60, progress_total=120))
         session.commit()
     page.get_by_text("已核验 60 / 120 行（50%）").wait_for(timeout=10_000)
     assert page.evaluate("window.notReloaded") is True
@@ -56,7 +56,7 @@ def test_the_progress_bar_moves_without_a_reload_then_the_results_open(queued_ap
     page.screenshot(path=str(artifacts_dir / "bureau-job-progress-phone.png"), full_page=True)
     with queued_app.app_context():
         session = get_session()
-        session.execute(update(Job).values(state="queued"))
+        session.execute(update(Job).where(Job.kind == "bureau.bulk_check").values(state="queued"))
         session.commit()
     drain(queued_app)
     page.wait_for_url("**/checks/*", timeout=10_000)

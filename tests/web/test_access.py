@@ -124,6 +124,8 @@ MATRIX = [
     ("GET", "/orgs/bureau/hosts/import", "orgs.import_hosts", {"anonymous": 302, "*": 404}),
     ("GET", "/orgs/mcn-a/hosts/imports/999999", "orgs.import_detail",
      {"anonymous": 302, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/import/jobs/999999", "orgs.import_job",
+     {"anonymous": 302, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/orgs/mcn-a/members/999999/set-password-link", "orgs.renew_link",
      {"anonymous": 302, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/account/real-name/confirm", "accounts.confirm_real_name", {"anonymous": 302, "*": 302}),
