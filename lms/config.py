@@ -68,6 +68,8 @@ class Config:
     bulk_check_job_bytes: int = 200_000
     #: Host imports of more than this many hosts are created by a background job.
     host_import_job_rows: int = 300
+    #: Course zips larger than this many bytes are imported by a background job.
+    zip_import_job_bytes: int = 2_000_000
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 

@@ -134,6 +134,8 @@ MATRIX = [
     ("GET", "/bureau/bureau/cohorts/999999/roster.csv", "bureau.roster", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/authoring/", "authoring.index",
      {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/authoring/imports/999999", "authoring.import_job",
+     {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/orgs/mcn-a/authoring/courses/no-course/edit", "authoring.edit_course",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/orgs/mcn-a/authoring/courses/no-course/share", "authoring.share",
