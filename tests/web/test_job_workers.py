@@ -153,3 +153,8 @@ def test_a_job_reaches_the_queue_with_the_outer_commit_not_with_a_savepoint(app,
         enqueue(session, "test.count")
         session.rollback()
     assert sum(runs.values()) == 1
+
+
+def test_the_worker_command_needs_a_queue(app):
+    result = app.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code != 0 and "LMS_JOB_QUEUE=immediate runs jobs inside the web requests" in result.output
