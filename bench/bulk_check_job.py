@@ -7,6 +7,7 @@ import io
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -53,7 +54,8 @@ def upload(client, data: bytes):
 def start_worker(app, url: str) -> subprocess.Popen:
     cfg = app.config["LMS"]
     env = dict(os.environ, LMS_DATABASE_URL=url, LMS_JOB_QUEUE=cfg.job_queue, LMS_INSTANCE_PATH=cfg.instance_path,
-               LMS_SECRET_KEY=cfg.secret_key, LMS_PII_KEY=cfg.pii_key, LMS_SIGNING_KEY_SECRET=cfg.signing_key_secret)  # fmt: skip
+               LMS_SECRET_KEY=cfg.secret_key, LMS_PII_KEY=cfg.pii_key,
+               LMS_SIGNING_KEY_SECRET=cfg.signing_key_secret)  # fmt: skip
     log = Path(cfg.instance_path) / "worker.log"
     worker = subprocess.Popen([str(Path(sys.executable).parent / "lms"), "worker", "--workers", "1"], cwd=ROOT, env=env,
                               stdout=log.open("w"), stderr=subprocess.STDOUT)  # fmt: skip
@@ -92,7 +94,7 @@ def main() -> None:
             time.sleep(0.2)
         total = time.perf_counter() - started
     finally:
-        worker.terminate()
+        worker.send_signal(signal.SIGINT)
         worker.wait(30)
     with app.app_context():
         job = get_session().scalar(select(Job).order_by(Job.id.desc()))

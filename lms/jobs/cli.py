@@ -16,7 +16,7 @@ from lms.jobs.queue import IMMEDIATE, current_queue
               help="Jobs run at the same time (threads).")
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run background jobs until stopped (SIGTERM: finish the jobs in hand, then exit; SIGINT: exit at once)."""
+    """Run background jobs until stopped (SIGINT: finish the jobs in hand, then exit; SIGTERM: exit at once)."""
     queue = current_queue()
     if queue.url == IMMEDIATE:
         raise click.ClickException("LMS_JOB_QUEUE=immediate runs jobs inside the web requests: there is no queue to work on")

@@ -48,15 +48,16 @@ class JobQueue:
             self._run.schedule(args=(job_id,), eta=eta)
 
     def consumer(self, workers: int = 1) -> Consumer:
-        """Workers and the scheduler (the sweep, the features' periodic tasks). Under ``run()``, SIGTERM (systemd's
-        stop) lets the jobs in hand finish; SIGINT stops at once, and the sweep runs those jobs again later."""
+        """Workers and the scheduler (the sweep, the features' periodic tasks). Under ``run()``, SIGINT (Ctrl+C, and
+        the systemd unit's KillSignal) lets the jobs in hand finish; SIGTERM stops at once, and the sweep runs those
+        jobs again later."""
         # Features register their periodic tasks when the app is built, after this queue: add them now.
         registered = set(self.huey._registry._registry)
         for name, (when, task) in runner.PERIODIC.items():
             if not any(key.endswith(name) for key in registered):
                 self.huey.periodic_task(crontab(**when), name=name)(functools.partial(task, self.app))
         return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=1.0,
-                                         check_worker_health=True, graceful_signal="TERM")  # fmt: skip
+                                         check_worker_health=True, graceful_signal="INT")  # fmt: skip
 
     def start_in_background(self, workers: int = 1) -> Consumer:
         """Worker and scheduler threads in this process, without taking over its signals (``lms serve``, tests).
