@@ -18,7 +18,7 @@ from lms.config import Config  # noqa: E402
 from lms.models import Base  # noqa: E402
 
 
-def make_app():
+def make_app(**overrides):
     tmp = Path(tempfile.mkdtemp(prefix="lms-bench-"))
     url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
     app = create_app(
@@ -28,6 +28,7 @@ def make_app():
             secret_key="bench-secret-key-" + "x" * 20,
             pii_key=base64.b64encode(b"b" * 32).decode(),
             flask={"RATELIMIT_ENABLED": False},
+            **overrides,
         )
     )
     engine = app.extensions["lms.db"].engine

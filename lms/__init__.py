@@ -77,6 +77,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, limiter, login_manager
     from lms.i18n import select_locale
+    from lms.jobs import queue as jobs_queue
     from lms.security import access, headers, ratelimit
     from lms.security.forms import reject_undecodable_forms
     from lms.security.pii import PIICipher
@@ -84,6 +85,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     headers.configure_logging(app)
     headers.init_app(app)  # first: every later hook and error page needs the request id
     db.init_app(app, cfg.database_url)
+    jobs_queue.init_app(app, cfg.job_queue)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
     ratelimit.init_app(app)  # and with the limits' storage gone, the guarded forms are refused, not left open

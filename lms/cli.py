@@ -67,6 +67,7 @@ def register_commands(target: Flask | click.Group) -> None:
     from lms.bureau.cli import bureau
     from lms.catalogue.cli import courses
     from lms.certificates.cli import certificates
+    from lms.jobs.cli import worker_command
     from lms.mail.cli import mail
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
@@ -77,7 +78,7 @@ def register_commands(target: Flask | click.Group) -> None:
     from lms.trust.cli import keys_group, verify_badge_command, verify_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    verify_badge_command, bureau, witness_command, witness_keygen_command, notifications, mail, static_group, script):
+                    verify_badge_command, bureau, witness_command, witness_keygen_command, notifications, mail, static_group, script, worker_command):
         group.add_command(command)
 
 
@@ -148,19 +149,31 @@ def demo() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Run background jobs in this process too (no separate `lms worker` needed).")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, worker: bool) -> None:
     """Start the development server (production: gunicorn 'lms:create_app()', see docs/operations.md)."""
     import os
 
     from werkzeug.serving import run_simple
 
+    from lms.jobs.queue import IMMEDIATE, current_queue
+
     if not os.environ.get("LMS_BASE_URL"):
         # Links in mail, QR codes and credentials must point at this server, not the default port.
         current_app.config["LMS"].base_url = f"http://{host}:{port}"
+    consumer = None
+    if worker and current_queue().url != IMMEDIATE:
+        consumer = current_queue().start_in_background(workers=1)
+        click.echo("Background jobs run in this process (a worker thread).")
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
 
 
 if __name__ == "__main__":

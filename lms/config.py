@@ -64,6 +64,15 @@ class Config:
     #: How many reverse proxies in front of the app set ``X-Forwarded-For/-Proto/-Host`` (0: none is trusted, the
     #: headers are ignored). Rate limits are keyed by the client address these give.
     trusted_proxies: int = 0
+    #: The job queue: "sqlite:///FILE" (default: jobs.sqlite3 in the instance folder), "redis://…" (default when
+    #: LMS_REDIS_URL is set), or "immediate" (each job runs inside the commit that queued it; tests).
+    job_queue: str | None = None
+    #: Bulk-check files larger than this many bytes are checked by a background job with a progress page.
+    bulk_check_job_bytes: int = 200_000
+    #: Host imports of more than this many hosts are created by a background job.
+    host_import_job_rows: int = 300
+    #: Course zips larger than this many bytes are imported by a background job.
+    zip_import_job_bytes: int = 2_000_000
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 
@@ -127,6 +136,8 @@ class Config:
             raise ConfigError("LMS_SECRET_KEY, LMS_PII_KEY and LMS_SIGNING_KEY_SECRET must all differ")
         if cfg.pii_key == cfg.secret_key:
             raise ConfigError("LMS_PII_KEY must not be the secret key")
+        if not cfg.job_queue:
+            cfg.job_queue = cfg.redis_url or "sqlite:///" + str(instance / "jobs.sqlite3")
         if not cfg.ratelimit_storage_url:
             cfg.ratelimit_storage_url = cfg.redis_url or "memory://"
         return cfg

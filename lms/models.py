@@ -4,9 +4,10 @@ from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfi
 from lms.authoring.models import CourseDraft, DraftFile
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import Base
+from lms.jobs.models import Job
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
@@ -26,6 +27,7 @@ __all__ = [
     "BulkCheck",
     "Base",
     "Certificate",
+    "CertificatePdf",
     "Cohort",
     "CohortCourse",
     "CohortMember",
@@ -50,6 +52,7 @@ __all__ = [
     "StudyClock",
     "StudyTime",
     "HostImport",
+    "Job",
     "HostImportAccount",
     "Invitation",
     "Membership",

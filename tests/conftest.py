@@ -84,6 +84,7 @@ def database_url(tmp_path_factory) -> str:
 def make_config(database_url: str, instance: Path, **overrides) -> Config:
     flask = {"TESTING": True, "RATELIMIT_ENABLED": False}
     flask.update(overrides.pop("flask", {}))
+    overrides.setdefault("job_queue", "immediate")  # jobs run inside the commit that queues them
     return Config(
         instance_path=str(instance),
         database_url=database_url,
@@ -131,6 +132,22 @@ def app_factory():
     for application in made:
         application.extensions["lms.db"].session.remove()
         application.extensions["lms.db"].engine.dispose()
+
+
+@pytest.fixture
+def queued_app(app, database_url, tmp_path, app_factory):
+    """The same site with a real job queue (SQLite): jobs wait there until the test runs a worker with drain()."""
+    return app_factory(make_config(database_url, tmp_path / "queued", job_queue=f"sqlite:///{tmp_path / 'queue.db'}"))
+
+
+def drain(app) -> int:
+    """Be a worker until the queue is empty; the number of messages handled."""
+    huey = app.extensions["lms.jobs"].huey
+    handled = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+        handled += 1
+    return handled
 
 
 @pytest.fixture

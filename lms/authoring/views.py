@@ -6,13 +6,14 @@ courses are looked up with ``g.org.id``, so another organisation's course is sim
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.accounts.forms import ConfirmForm
-from lms.authoring import folder, services
+from lms.authoring import folder, services, zipjob
 from lms.authoring.forms import (
     AssetForm,
     DetailsForm,
@@ -28,6 +29,8 @@ from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.i18n import error_text
+from lms.jobs import services as jobs
+from lms.jobs.models import FAILED
 from lms.orgs.models import Organisation, OrgKind, Role
 from lms.quizzes.gift import GiftError, from_dict, parse
 from lms.security.access import SITE_ADMIN, org_roles, rule
@@ -88,8 +91,14 @@ def index(org_slug: str):
             flash(_("Draft created. Write the lessons, then check and publish."), "success")
             return redirect(url_for("authoring.draft", org_slug=org_slug, slug=draft.slug))
     if request.method == "POST" and request.form.get("action") == "zip" and upload.validate_on_submit():
+        data = upload.archive.data.read()
+        if len(data) > current_app.config["LMS"].zip_import_job_bytes:
+            job = zipjob.queue_import(session, org_id=g.org.id, user_id=current_user.id, data=data,
+                                      filename=upload.archive.data.filename, locale=str(get_locale() or "zh_CN"))  # fmt: skip
+            session.commit()
+            return redirect(url_for("authoring.import_job", org_slug=org_slug, job_id=job.id))
         try:
-            draft = services.import_zip(session, g.org.id, current_user.id, upload.archive.data.read())
+            draft = services.import_zip(session, g.org.id, current_user.id, data)
         except DomainError as exc:
             session.rollback()
             upload.archive.errors = [message(exc)]
@@ -102,6 +111,24 @@ def index(org_slug: str):
     return render_template("authoring/index.html", org=g.org, drafts=services.drafts_of(session, g.org.id),
                            courses=services.courses_of(session, g.org.id), form=form, upload=upload,
                            confirm=ConfirmForm(), locale=locale_code()), status  # fmt: skip
+
+
+@bp.get("/imports/<int:job_id>")
+@rule(TRAINERS)
+def import_job(org_slug: str, job_id: int):
+    """A large course zip being imported in the background: waiting, refused with its reason, or done (the draft)."""
+    job = jobs.get_job(get_session(), g.org.id, job_id, zipjob.KIND)
+    slug = zipjob.draft_slug_of(job)
+    if slug:
+        flash(_("Archive imported into the draft of %(slug)s. Check it before publishing.", slug=slug), "success")
+        return redirect(url_for("authoring.draft", org_slug=org_slug, slug=slug))
+    message = None
+    if job.state == FAILED:
+        error = job.error or {}
+        message = error.get("detail") if error.get("code") == "refused" else _(
+            "The import could not be finished after %(n)d tries: nothing was imported. Upload the file again "
+            "(job %(id)d).", n=job.attempts, id=job.id)  # fmt: skip
+    return render_template("authoring/import_job.html", org=g.org, job=job, message=message)
 
 
 @bp.post("/courses/<slug>/edit")

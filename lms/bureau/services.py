@@ -12,6 +12,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -52,9 +53,10 @@ def _same_name(a: str, b: str) -> bool:
     return "".join(a.split()).casefold() == "".join(b.split()).casefold()
 
 
-def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list[RowResult]:
+def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow],
+               progress: Callable[[int], None] | None = None) -> list[RowResult]:
     """Each row's result, in input order. Identity is checked before status: a valid certificate presented for
-    the wrong person is a mismatch, not a pass."""
+    the wrong person is a mismatch, not a pass. ``progress`` hears the rows done after every batch."""
     results: list[RowResult] = []
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
@@ -72,6 +74,8 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list
             superseding = {cid: num for cid, num in found_rows}
         for row in batch:
             results.append(_result(row, wanted.get(row.row), found, superseding, cipher))
+        if progress is not None:
+            progress(len(results))
     return results
 
 
@@ -148,6 +152,16 @@ def record_bulk_check(session: Session, *, org_id: int, user_id: int | None, fil
                       summary=summary_of(results), results_csv=results_csv(results))  # fmt: skip
     session.add(check)
     session.flush()
+    return check
+
+
+def record_and_audit(session: Session, *, org_id: int, user_id: int | None, filename: str,
+                     results: list[RowResult]) -> BulkCheck:  # fmt: skip
+    """Store a finished check and its audit entry (with the numbers looked at), in the caller's transaction."""
+    check = record_bulk_check(session, org_id=org_id, user_id=user_id, filename=filename, results=results)
+    audit(session, org_id=org_id, user_id=user_id, action="bulk_check", rows=len(results),
+          detail={"file": file_label(filename), "check": check.id, "summary": check.summary,
+                  "numbers": looked_up(results)})  # fmt: skip
     return check
 
 

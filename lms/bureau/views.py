@@ -4,20 +4,24 @@ from __future__ import annotations
 
 
 from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bureau import audit_subsidy, services
+from lms.bureau import audit_subsidy, bulkjob, services
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import make_row
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.extensions import csrf, limiter
+from lms.jobs import services as jobs
+from lms.jobs.models import FAILED, QUEUED
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import PUBLIC, org_roles, rule
 from lms.bounds import BadJSON, parse_json
+from lms.site.templating import china_time
 from lms.transparency import witnessing
 
 bp = Blueprint("bureau", __name__)
@@ -47,8 +51,15 @@ def workspace(org_slug: str):
         if upload is None or not upload.filename:
             flash(_("Choose a CSV or XLSX file to check."), "error")
             return redirect(url_for("bureau.workspace", org_slug=org_slug))
+        data = upload.read()
+        if len(data) > current_app.config["LMS"].bulk_check_job_bytes:
+            job = bulkjob.queue_check(session, current_app.extensions["lms.pii"], org_id=g.org.id,
+                                      user_id=current_user.id, filename=upload.filename, data=data,
+                                      locale=str(get_locale() or "zh_CN"))  # fmt: skip
+            session.commit()  # the job reaches the queue with this commit (or runs in it, in immediate mode)
+            return redirect(url_for("bureau.job", org_slug=org_slug, job_id=job.id))
         try:
-            parsed = read_rows(upload.read(), upload.filename)
+            parsed = read_rows(data, upload.filename)
         except BulkFileError as exc:
             # Nothing is stored from a rejected file; the attempt itself is audited.
             services.audit(session, org_id=g.org.id, user_id=current_user.id, action="bulk_check_rejected",
@@ -57,15 +68,68 @@ def workspace(org_slug: str):
             flash(FILE_PROBLEMS.get(exc.code, FILE_PROBLEMS["unreadable"])(exc), "error")
             return redirect(url_for("bureau.workspace", org_slug=org_slug))
         results = services.check_rows(session, current_app.extensions["lms.pii"], list(parsed.rows))
-        check = services.record_bulk_check(session, org_id=g.org.id, user_id=current_user.id,
-                                           filename=upload.filename, results=results)  # fmt: skip
-        services.audit(session, org_id=g.org.id, user_id=current_user.id, action="bulk_check", rows=len(results),
-                       detail={"file": services.file_label(upload.filename), "check": check.id,
-                               "summary": check.summary, "numbers": services.looked_up(results)})  # fmt: skip
+        check = services.record_and_audit(session, org_id=g.org.id, user_id=current_user.id,
+                                          filename=upload.filename, results=results)  # fmt: skip
         session.commit()
         return redirect(url_for("bureau.check", org_slug=org_slug, check_id=check.id))
     checks = services.recent_checks(session, g.org.id)
-    return render_template("bureau/workspace.html", org=g.org, form=form, checks=checks)
+    return render_template("bureau/workspace.html", org=g.org, form=form, checks=checks,
+                           jobs=jobs.open_jobs(session, g.org.id, bulkjob.KIND),
+                           job_bytes=current_app.config["LMS"].bulk_check_job_bytes)  # fmt: skip
+
+
+def _job_status(job) -> dict:
+    """What the progress page and its poller show, in the reader's language."""
+    check_id = bulkjob.check_id_of(job)
+    message = None
+    if job.state == FAILED:
+        message = _job_error(job)
+    elif job.state == QUEUED and job.error:
+        message = _("Attempt %(n)d did not finish; the check is tried again at %(time)s (China time).",
+                    n=job.attempts, time=china_time(job.available_at))  # fmt: skip
+    return {
+        "state": job.state, "done": job.progress_done, "total": job.progress_total, "percent": jobs.percent(job),
+        "label": _job_label(job), "message": message,
+        "result_url": url_for("bureau.check", org_slug=g.org.slug, check_id=check_id) if check_id else None,
+    }  # fmt: skip
+
+
+def _job_label(job) -> str:
+    if job.state == QUEUED and not job.progress_total:
+        return _("Waiting for a worker…")
+    if job.state == FAILED:
+        return _("The check stopped.")
+    return _("%(done)s of %(total)s rows checked (%(percent)d%%)", done=f"{job.progress_done:,}",
+             total=f"{job.progress_total:,}", percent=jobs.percent(job))  # fmt: skip
+
+
+def _job_error(job) -> str:
+    error = job.error or {}
+    code = error.get("code", "")
+    if code in FILE_PROBLEMS:
+        return FILE_PROBLEMS[code](BulkFileError(error.get("detail") or "", code=code))
+    return _("The check could not be finished after %(n)d tries: the site had a problem, not your file. Upload the "
+             "file again; if it fails again, tell the site's operators (job %(id)d).", n=job.attempts, id=job.id)
+
+
+@bp.get("/bureau/<org_slug>/jobs/<int:job_id>")
+@rule(VERIFIERS)
+def job(org_slug: str, job_id: int):
+    """A large check while it runs: a progress bar (refreshed by static/js/job-progress.js, or the refresh link),
+    then the results; a failed check shows why."""
+    found = jobs.get_job(get_session(), g.org.id, job_id, bulkjob.KIND)
+    status = _job_status(found)
+    if status["result_url"]:
+        return redirect(status["result_url"])
+    return render_template("bureau/job.html", org=g.org, job=found, status=status)
+
+
+@bp.get("/bureau/<org_slug>/jobs/<int:job_id>.json")
+@rule(VERIFIERS)
+def job_status(org_slug: str, job_id: int):
+    response = jsonify(_job_status(jobs.get_job(get_session(), g.org.id, job_id, bulkjob.KIND)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/bureau/<org_slug>/checks/<int:check_id>")

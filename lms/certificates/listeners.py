@@ -6,9 +6,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.certificates import pdfjob
+from lms.certificates.models import Certificate
 from lms.certificates.services import try_issue
 from lms.learning.models import Enrollment
-from lms.signals import enrollment_progressed, real_name_saved
+from lms.signals import certificate_issued, enrollment_progressed, real_name_saved
 
 
 def _cfg():
@@ -27,6 +29,11 @@ def on_real_name(session: Session, user_id: int, **_kw) -> None:
         try_issue(session, enrollment, _cfg())
 
 
+def on_issued(session: Session, certificate: Certificate, **_kw) -> None:
+    pdfjob.queue_render(session, certificate)
+
+
 def connect() -> None:
     enrollment_progressed.connect(on_progress)
+    certificate_issued.connect(on_issued)
     real_name_saved.connect(on_real_name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -68,3 +68,16 @@ class Certificate(Base):
     @property
     def hours(self) -> float:
         return round(self.study_seconds / 3600, 1)
+
+
+class CertificatePdf(Base):
+    """A certificate's PDF, rendered by a background job when it is issued, revoked or re-issued, so that a
+    download is served without rendering. It is only used while it shows the certificate's current status."""
+
+    __tablename__ = "certificate_pdfs"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    #: The status the PDF shows (a revoked certificate's PDF says so).
+    status: Mapped[str] = mapped_column(String(12))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

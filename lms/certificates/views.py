@@ -10,10 +10,9 @@ from flask_login import current_user
 from lms import certnumbers
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
-from lms.certificates import services
+from lms.certificates import pdfjob, services
 from lms.certificates.masking import mask_id_public
 from lms.certificates.openapi import OPENAPI
-from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.extensions import limiter
@@ -47,10 +46,6 @@ def _cfg():
     return current_app.config["LMS"]
 
 
-def verify_url(number: str) -> str:
-    return current_app.config["LMS"].base_url.rstrip("/") + url_for("certificates.verify", number=certnumbers.format(number))
-
-
 @bp.get("/certificates/")
 @rule(LOGIN)
 def mine():
@@ -75,22 +70,7 @@ def pdf(number: str):
     certificate = services.get_by_number(session, number)
     if certificate.user_id != current_user.id and not services.can_manage(session, current_user, certificate):
         return render_template("catalogue/not_found.html"), 404
-    record = CertificateRecord(
-        number=certnumbers.format(certificate.number),
-        holder_name=certificate.holder_name,
-        holder_id_masked=mask_id_public(certificate.holder_id_masked),  # printed, so handed around: public
-        course_title_zh=certificate.course_title_zh,
-        course_title_en=certificate.course_title_en,
-        course_version=f"v{certificate.course_version} · {certificate.content_hash[:12]}",
-        hours=certificate.hours,
-        score=round(certificate.score) if certificate.score is not None else None,
-        started_on=certificate.started_on,
-        completed_on=certificate.completed_on,
-        issued_on=china_day(certificate.issued_at),
-        issuer_name=certificate.issuer_name,
-        skills=tuple(f"{s['zh-CN']} {s['en']}" if isinstance(s, dict) else str(s) for s in certificate.skills),
-    )
-    body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
+    body = pdfjob.pdf_of(session, certificate)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificate-{certnumbers.format(certificate.number)}.pdf"'})
 
@@ -217,10 +197,12 @@ def manage(number: str):
         try:
             if action == "revoke":
                 services.revoke(session, certificate, current_user, request.form.get("reason", ""), _cfg())
+                pdfjob.queue_render(session, certificate)
                 message = _("The certificate is revoked. Everyone who checks it now sees that.")
                 target = certificate
             elif action == "reissue":
                 target = services.reissue(session, certificate, current_user, _cfg())
+                pdfjob.queue_render(session, target)
                 message = _("Re-issued under a new number; the old one now shows as superseded.")
             else:
                 raise DomainError(_("Choose what to do."))

@@ -1,9 +1,10 @@
 """Sending mail: to the database outbox in development, over SMTP in production.
 
-In production a message is first written to the outbox table in the request's own transaction, and sent over SMTP
-only after that transaction commits: a request that fails sends nothing (no reset or invitation link that leads
-nowhere), and a mail server that is down loses nothing (``lms mail send-pending`` tries again from cron). Once
-sent, the body is cleared: reset and invitation links are not kept longer than needed.
+In production a message is first written to the outbox table in the request's own transaction, together with a
+background job (lms.jobs) that sends it over SMTP once that transaction commits: a request that fails sends nothing
+(no reset or invitation link that leads nowhere), a big batch (an import of 2,000 hosts) never holds up the request,
+and a mail server that is down loses nothing (the job tries again after its back-off, and ``lms mail send-pending``
+from cron). Once sent, the body is cleared: reset and invitation links are not kept longer than needed.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from sqlalchemy.orm import Session
 
 from lms.config import Config
 from lms.db import utcnow
+from lms.jobs.runner import JobContext, handler, periodic
 from lms.mail.models import OutboxMessage
 
 log = logging.getLogger("lms.mail")
-_PENDING = "lms.mail.pending"
+KIND = "mail.send"
+_JOB_QUEUED = "lms.mail.job-queued"
+_HOOKED = "lms.mail.hooked"
 #: After this many failed tries a message stays in the table, marked, for an operator to look at.
 MAX_ATTEMPTS = 8
-#: Sent right after the commit, inside the request; more (an import of 2,000 hosts) wait for the cron command,
-#: so that no request outlives the worker timeout.
-SEND_NOW = 20
 #: A sender that dies between claiming a message and recording it sent loses its claim after this long.
 CLAIM = timedelta(minutes=10)
 
@@ -45,26 +46,49 @@ def send_message(session: Session | None, cfg: Config, recipient: str, subject: 
     if session is None:  # outside any transaction (a command-line test message): send now
         _smtp_send(cfg, recipient, subject, body)
         return
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
-    session.add(message)
+    session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
     session.flush()
-    session.info.setdefault(_PENDING, []).append(message.id)
-    if not session.info.get("lms.mail.hooked"):
-        session.info["lms.mail.hooked"] = True
-        event.listen(session, "after_commit", lambda committed: _after_commit(committed, cfg))
-        event.listen(session, "after_rollback", lambda rolled_back: rolled_back.info.pop(_PENDING, None))
+    if not session.info.get(_JOB_QUEUED):  # one job sends every message of this transaction
+        from lms.jobs.queue import enqueue
+
+        enqueue(session, KIND)
+        session.info[_JOB_QUEUED] = True
+        if not session.info.get(_HOOKED):
+            session.info[_HOOKED] = True
+            for name in ("after_commit", "after_rollback"):
+                event.listen(session, name, _job_sent_or_dropped)
 
 
-def _after_commit(session: Session, cfg: Config) -> None:
-    ids = session.info.pop(_PENDING, None)
-    if not ids:
+def _job_sent_or_dropped(session: Session) -> None:
+    from lms.jobs.services import outermost_ended
+
+    if outermost_ended(session):  # the next transaction that mails needs its own job
+        session.info.pop(_JOB_QUEUED, None)
+
+
+@handler(KIND)
+def send_job(ctx: JobContext) -> None:
+    """The mail job: send whatever waits (this transaction's messages and any left over). A message the server
+    refused makes the attempt fail, so the job tries again after its back-off; cron's send-pending does too."""
+    sent, failed = send_pending(ctx.session, ctx.app.config["LMS"])
+    if failed:
+        raise MailNotSent(f"{failed} message(s) not sent, {sent} sent")
+
+
+class MailNotSent(Exception):
+    pass
+
+
+@periodic("lms.mail.send_pending", minute="*/10")
+def send_pending_periodically(app) -> None:
+    """What cron's `lms mail send-pending` does, in the workers: mail whose job gave up is tried again."""
+    cfg = app.config["LMS"]
+    if cfg.mail_backend == "outbox":
         return
-    try:
-        # The committed session cannot run SQL inside this hook: a separate one records what was sent.
-        with Session(bind=session.get_bind()) as own:
-            send_pending(own, cfg, ids[:SEND_NOW])
-    except Exception:  # the request's work is committed; the queue keeps the mail for cron
-        log.exception("queued mail not sent after commit; `lms mail send-pending` tries again")
+    with app.app_context():
+        from lms.db import get_session
+
+        send_pending(get_session(), cfg)
 
 
 def send_pending(session: Session, cfg: Config, ids: list[int] | None = None) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +11,9 @@ from lms.accounts.forms import ConfirmForm
 from lms.cohorts import services as cohorts
 from lms.db import get_session
 from lms.errors import DomainError, NotFound, ValidationFailed
-from lms.orgs import bp, hostimport
+from lms.jobs import services as jobs
+from lms.jobs.models import DONE, FAILED
+from lms.orgs import bp, hostimport, hostimport_job
 from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import org_roles, rule
@@ -96,21 +99,6 @@ def import_template(org_slug: str):
                     headers={"Content-Disposition": 'attachment; filename="hosts-template.csv"'})  # fmt: skip
 
 
-def _link_for(token: str) -> str:
-    return current_app.config["LMS"].base_url.rstrip("/") + url_for("accounts.reset_password", token=token)
-
-
-def _set_password_mail(org, link: str, days: int) -> str:
-    return _(
-        "%(org)s has created an account for you on the learning platform.\n\n"
-        "Open this link to choose your password (valid for %(days)d days, usable once):\n%(link)s\n\n"
-        "Afterwards, log in with this email address and your password.",
-        org=org.name,
-        days=days,
-        link=link,
-    )
-
-
 @bp.post("/orgs/<org_slug>/hosts/import/confirm")
 @rule(ADMINS)
 def import_confirm(org_slug: str):
@@ -125,9 +113,15 @@ def import_confirm(org_slug: str):
     try:
         unsealed = hostimport.unseal(current_app.config["SECRET_KEY"], _cipher(), request.form.get("payload", ""),
                                      org_id=g.org.id, admin_id=current_user.id)  # fmt: skip
+        if len(unsealed.rows) > cfg.host_import_job_rows:
+            job = hostimport_job.queue_import(session, org_id=g.org.id, admin_id=current_user.id,
+                                              payload=request.form["payload"], filename=unsealed.filename,
+                                              locale=str(get_locale() or "zh_CN"))  # fmt: skip
+            session.commit()
+            return redirect(url_for("orgs.import_job", org_slug=org_slug, job_id=job.id))
         created, cohort = hostimport.create_hosts(
             session, cfg, _cipher(), g.org, unsealed,
-            link_for=_link_for, subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail,
+            link_for=hostimport_job.link_for, subject=_("Your account at %(org)s", org=g.org.name), body=hostimport_job.set_password_mail,
             admin_id=current_user.id,
         )  # fmt: skip
     except hostimport.ImportConflict as exc:
@@ -158,8 +152,8 @@ def renew_link(org_slug: str, user_id: int):
     session = get_session()
     try:
         user, link = hostimport.renew_set_password_link(
-            session, current_app.config["LMS"], g.org, user_id, link_for=_link_for,
-            subject=_("Your account at %(org)s", org=g.org.name), body=_set_password_mail)  # fmt: skip
+            session, current_app.config["LMS"], g.org, user_id, link_for=hostimport_job.link_for,
+            subject=_("Your account at %(org)s", org=g.org.name), body=hostimport_job.set_password_mail)  # fmt: skip
     except ValidationFailed as exc:
         session.rollback()
         flash(str(exc.message), "error")
@@ -179,3 +173,31 @@ def import_detail(org_slug: str, import_id: int):
     """One earlier import: the accounts it created, row by row, and which of them have chosen a password yet."""
     record = hostimport.get_import(get_session(), g.org.id, import_id)
     return render_template("orgs/import_detail.html", org=g.org, record=record, is_unusable=is_unusable)
+
+
+@bp.get("/orgs/<org_slug>/hosts/import/jobs/<int:job_id>")
+@rule(ADMINS)
+def import_job(org_slug: str, job_id: int):
+    """A large import confirmed into a background job: waiting, failed with its reason, or done with the accounts
+    (and, for the admin who confirmed it, the links to hand over)."""
+    session = get_session()
+    job = jobs.get_job(session, g.org.id, job_id, hostimport_job.KIND)
+    if job.state == DONE:
+        record, created, skipped, cohort = hostimport_job.outcome(session, _cipher(), job)
+        if job.user_id != current_user.id:  # the links are for the admin who confirmed the import
+            return redirect(url_for("orgs.import_detail", org_slug=org_slug, import_id=record.id))
+        return _no_store(render_template(
+            "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=skipped,
+            days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
+            field_labels=hostimport.FIELD_LABELS,
+        ))  # fmt: skip
+    message = None
+    if job.state == FAILED:
+        error = job.error or {}
+        message = {
+            "conflict": lambda: _("Some hosts can no longer be created, so nothing was imported (rows %(rows)s). "
+                                  "Upload the file again.", rows=error.get("detail", "")),
+            "refused": lambda: error.get("detail", ""),
+        }.get(error.get("code"), lambda: _("The import could not be finished after %(n)d tries: nothing was "
+                                           "imported. Upload the file again (job %(id)d).", n=job.attempts, id=job.id))()  # fmt: skip
+    return render_template("orgs/import_job.html", org=g.org, job=job, message=message)

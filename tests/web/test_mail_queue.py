@@ -1,12 +1,16 @@
 """Production mail waits for the request's commit: a failed request sends nothing, a mail server that is down
 loses nothing, and a sent message does not keep its (secret) body."""
 
-import pytest
-from sqlalchemy import func, select
+from datetime import timedelta
 
-from lms.db import get_session
+import pytest
+from sqlalchemy import func, select, update
+
+from lms.db import get_session, utcnow
+from lms.jobs.models import Job
 from lms.mail.models import OutboxMessage
 from lms.mail.services import send_message
+from tests.conftest import drain
 
 
 class FakeSMTP:
@@ -77,17 +81,43 @@ def test_a_mail_server_that_is_down_loses_nothing(app, smtp):
     assert "0 message(s) sent" in again.output and len(smtp.sent) == 1  # never twice
 
 
-def test_a_big_batch_sends_a_few_at_once_and_leaves_the_rest_to_cron(app, smtp):
-    from lms.mail.services import SEND_NOW
-
-    with app.app_context():
+def test_a_big_batch_is_sent_by_one_job_after_the_commit_not_by_the_request(queued_app, smtp):
+    queued_app.config["LMS"].mail_backend = "smtp"
+    with queued_app.app_context():
         session = get_session()
-        for i in range(SEND_NOW + 5):  # an import of many hosts: the request must not outlive the worker timeout
-            send_message(session, app.config["LMS"], f"host{i}@example.com", "设置密码", "link")
+        for i in range(45):  # an import of many hosts: the request must not wait for the mail server
+            send_message(session, queued_app.config["LMS"], f"host{i}@example.com", "设置密码", "link")
         session.commit()
-    assert len(smtp.sent) == SEND_NOW
-    result = app.test_cli_runner().invoke(args=["mail", "send-pending"])
-    assert "5 message(s) sent" in result.output and len(smtp.sent) == SEND_NOW + 5
+        assert session.scalar(select(func.count()).select_from(Job)) == 1
+    assert smtp.sent == []
+    assert drain(queued_app) == 1
+    assert len(smtp.sent) == 45
+    with queued_app.app_context():
+        assert get_session().scalar(select(Job.state)) == "done"
+    assert "0 message(s) sent" in queued_app.test_cli_runner().invoke(args=["mail", "send-pending"]).output
+
+
+def test_a_mail_job_that_meets_a_dead_server_tries_again_after_a_back_off(queued_app, smtp):
+    queued_app.config["LMS"].mail_backend = "smtp"
+    with queued_app.app_context():
+        session = get_session()
+        send_message(session, queued_app.config["LMS"], "host@example.com", "证书", "正文")
+        session.commit()
+    smtp.down = True
+    drain(queued_app)
+    with queued_app.app_context():
+        job = get_session().scalar(select(Job))
+        assert job.state == "queued" and job.attempts == 1 and "1 message(s) not sent" in job.error["detail"]
+        assert job.available_at > utcnow() + timedelta(seconds=5)  # not before the back-off
+    smtp.down = False
+    assert drain(queued_app) == 0 and smtp.sent == []  # the retry waits in the queue's schedule
+    with queued_app.app_context():
+        session = get_session()
+        session.execute(update(Job).values(available_at=utcnow() - timedelta(seconds=1)))
+        session.commit()
+    queued_app.extensions["lms.jobs"].relay(job.id)  # what the scheduler does when the back-off is over
+    drain(queued_app)
+    assert smtp.sent == [("host@example.com", "证书", "正文\n")]
 
 
 def test_a_sender_that_died_loses_its_claim(app, smtp):
@@ -110,3 +140,23 @@ def test_a_sender_that_died_loses_its_claim(app, smtp):
         session.scalar(select(OutboxMessage)).claimed_until = utcnow() - timedelta(seconds=1)
         session.commit()
     assert "1 message(s) sent" in app.test_cli_runner().invoke(args=["mail", "send-pending"]).output
+
+
+def test_the_workers_also_do_what_cron_does(queued_app, smtp):
+    queue = queued_app.extensions["lms.jobs"]
+    queue.consumer(1)  # a worker registers the periodic tasks of every feature
+    names = set(queue.huey._registry._registry)
+    assert any(n.endswith("lms.mail.send_pending") for n in names)
+    assert any(n.endswith("lms.notifications.send_due") for n in names)
+    from lms.mail.services import send_pending_periodically
+
+    queued_app.config["LMS"].mail_backend = "smtp"
+    smtp.down = True
+    with queued_app.app_context():
+        session = get_session()
+        send_message(session, queued_app.config["LMS"], "host@example.com", "证书", "正文")
+        session.commit()
+    drain(queued_app)  # the job meets the dead server
+    smtp.down = False
+    send_pending_periodically(queued_app)
+    assert smtp.sent == [("host@example.com", "证书", "正文\n")]
