@@ -55,7 +55,7 @@ def bureau_file(rng: random.Random, issued: list[str], count: int) -> bytes:
     writer.writerow(["证书编号", "姓名"])
     for i in range(count):
         k = rng.randrange(len(issued))
-        writer.writerow([numbers.format(issued[k]), f"学员{k}"] if i % 10 else [numbers.new_number(rng), "某人"])
+        writer.writerow([certnumbers.format(issued[k]), f"学员{k}"] if i % 10 else [certnumbers.new_number(rng), "某人"])
     return out.getvalue().encode("gbk")
 
 
