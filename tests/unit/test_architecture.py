@@ -50,7 +50,7 @@ PURE_FEATURE_MODULES = (
 #: Pure modules sit under all of them. Listed by package; `SHELL` modules are the top layer wherever they live.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("lms.db", "lms.errors", "lms.extensions", "lms.i18n", "lms.signals")),
-    ("platform", ("lms.security", "lms.mail")),
+    ("platform", ("lms.security", "lms.mail", "lms.jobs")),
     ("trust", ("lms.trust", "lms.transparency")),
     ("people", ("lms.accounts", "lms.orgs")),
     ("courses", ("lms.catalogue", "lms.learning", "lms.quizzes", "lms.authoring", "lms.skills")),
@@ -64,7 +64,7 @@ FEATURE_PACKAGES = tuple(p for name, ps in LAYERS if name in ("people", "courses
 
 #: Modules placed above their package's layer. The host import creates accounts and memberships (people) and puts
 #: the hosts into a cohort (results), so it sits with the results.
-MODULE_LAYERS = {"lms.orgs.hostimport": "results"}
+MODULE_LAYERS = {"lms.orgs.hostimport": "results", "lms.orgs.hostimport_job": "results"}
 
 # --- reading the imports --------------------------------------------------------------------------------------------
 
