@@ -58,7 +58,7 @@ def _configure_flask(app: Flask, cfg: Config) -> None:
 
 
 def _register_extensions(app: Flask, cfg: Config) -> None:
-    from lms import db
+    from lms import cache, db
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, limiter, login_manager
     from lms.i18n import select_locale
@@ -69,6 +69,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     headers.configure_logging(app)
     headers.init_app(app)  # first: every later hook and error page needs the request id
     db.init_app(app, cfg.database_url)
+    cache.init_app(app, cfg.redis_url, cfg.instance_path, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
     # Before CSRF, so that an unreadable body is named as such, not as a missing token.

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_identifier
 from lms.accounts.models import PasswordResetToken, User
@@ -193,7 +193,13 @@ def load_user_by_session_id(session: Session, session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = session.get(User, int(user_id))
+    from lms.orgs.models import Membership  # orgs builds on accounts
+
+    # The header and the access rules read the memberships and their organisations on every page: one query.
+    user = session.execute(
+        select(User).where(User.id == int(user_id))
+        .options(joinedload(User.memberships).joinedload(Membership.org), joinedload(User.real_name))
+    ).unique().scalar_one_or_none()  # fmt: skip
     if user is None or user.session_version != int(version):
         return None
     return user

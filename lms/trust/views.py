@@ -3,10 +3,12 @@ proofs) and verification of a credential sent by anyone."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from lms import cache
 from lms.certificates import note, tlog
 from lms.certificates.services import find
 from lms.credentials.verifier import verify_credential
@@ -28,25 +30,34 @@ def _json_error(status: int, detail: str):
                               "detail": detail}}), status  # fmt: skip
 
 
-@bp.get("/.well-known/did.json")
-@rule(PUBLIC)
-def did_json():
+def _published(topic: str, make, mimetype: str) -> Response:
+    """A public document from the shared cache (made when missing), with an ETag: a client that has it gets a 304.
+    ``no-cache``: clients ask again each time, so a revocation or a new checkpoint is seen at once."""
+    found = cache.cached(topic, "document", lambda: _tagged(make()))
+    if found is None:
+        return Response("the log is empty\n", status=404, mimetype="text/plain")
+    etag, body = found
+    response = Response(body, mimetype=mimetype, headers={"Cache-Control": "no-cache"})
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def _tagged(body: str | None) -> tuple[str, str] | None:
+    return None if body is None else (hashlib.sha256(body.encode()).hexdigest()[:32], body)
+
+
+def _did_document() -> str:
     session = get_session()
-    keys.active_key(session, _cfg(), "credential")  # a new site publishes its keys from the first request
-    keys.active_key(session, _cfg(), "log")
+    keys.ensure_keys(session, _cfg())  # a new site publishes its keys from the first request
     session.commit()
-    return jsonify(keys.did_document(session, _cfg()))
+    return current_app.json.dumps(keys.did_document(session, _cfg()))
 
 
-@bp.get("/credentials/status/1")
-@rule(PUBLIC)
-def status_list():
+def _status_list() -> str:
     session = get_session()
     body = credentials.status_list_credential(session, _cfg())
     session.commit()
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-cache"  # a revocation must be visible at once
-    return response
+    return current_app.json.dumps(body)
 
 
 def _checkpoint() -> str | None:
@@ -54,13 +65,22 @@ def _checkpoint() -> str | None:
     return state.checkpoint if state else None
 
 
+@bp.get("/.well-known/did.json")
+@rule(PUBLIC)
+def did_json():
+    return _published(cache.KEYS, _did_document, "application/json")
+
+
+@bp.get("/credentials/status/1")
+@rule(PUBLIC)
+def status_list():
+    return _published(cache.STATUS, _status_list, "application/json")
+
+
 @bp.get("/log/checkpoint")
 @rule(PUBLIC)
 def checkpoint():
-    text = _checkpoint()
-    if text is None:
-        return Response("the log is empty\n", status=404, mimetype="text/plain")
-    return Response(text, mimetype="text/plain; charset=utf-8", headers={"Cache-Control": "no-cache"})
+    return _published(cache.LOG, _checkpoint, "text/plain; charset=utf-8")
 
 
 @bp.get("/api/v1/certificates/<number>/proof")
