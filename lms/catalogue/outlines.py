@@ -48,6 +48,14 @@ class Outline:
 
 
 @dataclass(frozen=True)
+class LessonPage(LessonLine):
+    """A lesson as its page shows it: the HTML rendered once at import, and its headings."""
+
+    html: str
+    headings: tuple
+
+
+@dataclass(frozen=True)
 class CourseCard:
     slug: str
     area: str
@@ -105,3 +113,15 @@ def _load_outlines(session: Session, version_ids: list[int]) -> dict[str, Outlin
     ):  # fmt: skip
         quizzes[version_id].append(QuizLine(key, title_zh, title_en, settings.get("pass_mark", 0), required))
     return {f"outline:{v}": Outline(tuple(lessons[v]), tuple(quizzes[v])) for v in version_ids}
+
+
+def lesson_page(session: Session, version_id: int, slug: str) -> LessonPage | None:
+    """A lesson of a version, from the shared cache (lessons never change: a new version has new rows)."""
+    def make() -> LessonPage | None:
+        row = session.execute(
+            select(Lesson.id, Lesson.slug, Lesson.position, Lesson.title_zh, Lesson.title_en, Lesson.estimated_minutes,
+                   Lesson.html, Lesson.headings).where(Lesson.version_id == version_id, Lesson.slug == slug)
+        ).first()  # fmt: skip
+        return None if row is None else LessonPage(*row[:7], tuple(tuple(h) for h in row[7]))
+
+    return cache.cached(cache.CATALOGUE, f"lesson:{version_id}:{slug}", make)

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.models import CourseVersion
+from lms.catalogue.outlines import lesson_page
 from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
@@ -59,7 +60,9 @@ def lesson(slug: str, lesson_slug: str):
     if enrollment is None:
         flash(_("Enrol on the course to read its lessons."), "info")
         return redirect(url_for("catalogue.course", slug=slug))
-    current = services.lesson_of(session, enrollment, lesson_slug)
+    current = lesson_page(session, enrollment.version_id, lesson_slug)
+    if current is None:
+        raise NotFound(_("This lesson does not exist in your version of the course."))
     progress = services.course_progress(session, enrollment)
     services.open_lesson(session, enrollment, current, opened=current.id in progress.opened)
     session.commit()

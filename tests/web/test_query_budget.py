@@ -49,7 +49,7 @@ BUDGETS = {
     "api certificate": 1,
     "host home": 11,
     "my learning": 5,
-    "lesson page": 7,
+    "lesson page": 6,
     "quiz attempt page": 4,
     "answer save": 3,
 }
