@@ -258,6 +258,36 @@ def count_queries(app, host: dict, method: str, path: str, logged_in: bool) -> i
     return len(statements)
 
 
+def cpu_ms(app, method: str, path: str, cookie: str | None, body: str | None, repeat: int = 200) -> float:
+    """Median CPU time (this process only, so other load on the machine barely matters) of one request through
+    the WSGI app, without a server: the same environ as a server would build, fresh each time."""
+    import io
+    import statistics
+
+    from werkzeug.test import EnvironBuilder
+
+    headers = {"Accept-Language": "zh-CN", **({"Cookie": cookie} if cookie else {})}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    base = EnvironBuilder(path=path, method=method, headers=headers, data=body or None,
+                          base_url="http://127.0.0.1").get_environ()  # fmt: skip
+    payload = (body or "").encode()
+
+    def one() -> float:
+        environ = {**base, "wsgi.input": io.BytesIO(payload)}
+        started = time.process_time()
+        result = app(environ, lambda status, headers, exc_info=None: None)
+        for _chunk in result:
+            pass
+        if hasattr(result, "close"):
+            result.close()
+        return time.process_time() - started
+
+    for _ in range(20):
+        one()
+    return statistics.median(one() for _ in range(repeat)) * 1000
+
+
 # --- serving and driving -----------------------------------------------------------------------------------------
 
 
@@ -346,6 +376,12 @@ def main(argv=None) -> None:
     host = host_session(app)
     chosen = [p for p in pages(data["number"], host) if not args.only or p[0] in args.only.split(",")]
     queries = {name: count_queries(app, host, method, path, logged_in) for name, method, path, logged_in in chosen}
+    from pages_app import bare as bare_app
+
+    cpu = {"bare Flask /hello": cpu_ms(bare_app, "GET", "/hello", None, None)}
+    for name, method, path, logged_in in chosen:
+        body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
+        cpu[name] = cpu_ms(app, method, path, host["cookie"] if logged_in else None, body)
     app.extensions["lms.db"].engine.dispose()
     bare = serve("pages_app:bare", args.port, env)
     served = serve("pages_app:make_lms()", args.port + 1, env)
@@ -362,10 +398,15 @@ def main(argv=None) -> None:
         for process in (bare, served):
             process.terminate()
             process.wait(timeout=30)
-    print(f"\n| page | req/s | % of bare | p50 ms | p99 ms | queries/request | errors |\n|---|---|---|---|---|---|---|")
+    load = os.getloadavg()[0]
+    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} cores (other work on the machine skews req/s;"
+          f" the CPU columns measure this process only)")
+    print("\n| page | req/s | % of bare | p50 ms | p99 ms | queries/request | errors | CPU ms/request | % of bare by CPU |"
+          "\n|---|---|---|---|---|---|---|---|---|")
     for name, result, count in rows:
         print(f"| {name} | {result['rps']:,.0f} | {100 * result['rps'] / base['rps']:.1f} | {result['p50']:.2f} | "
-              f"{result['p99']:.2f} | {count} | {result['errors']} |")
+              f"{result['p99']:.2f} | {count} | {result['errors']} | {cpu[name]:.2f} | "
+              f"{100 * cpu['bare Flask /hello'] / cpu[name]:.1f} |")
     print(f"\nworker RSS after the run (MiB): LMS {', '.join(f'{r:.0f}' for r in rss_lms)}; "
           f"bare {', '.join(f'{r:.0f}' for r in rss_bare)}")
 
