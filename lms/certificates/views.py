@@ -11,7 +11,6 @@ from lms.catalogue.views import locale_code
 from lms.bureau.witnessing import witnesses_covering
 from lms.certificates import numbers, services
 from lms.certificates.openapi import OPENAPI
-from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.extensions import limiter
@@ -59,6 +58,8 @@ def mine():
 @bp.get("/certificates/<number>.pdf")
 @rule(LOGIN)
 def pdf(number: str):
+    from lms.certificates.pdf import CertificateRecord, render_certificate_pdf  # ReportLab: loaded on first use
+
     session = get_session()
     certificate = services.get_by_number(session, number)
     if certificate.user_id != current_user.id and not services.can_manage(session, current_user, certificate):

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from lms import cache
 from lms.certificates import note, tlog
 from lms.certificates.services import find
-from lms.credentials.verifier import verify_credential
 from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
@@ -137,6 +136,8 @@ def log_consistency():
 @limiter.limit("30 per minute")
 def verify():
     """Check a credential sent as the body: schema, proofs, issuer key, status, validity, log inclusion."""
+    from lms.credentials.verifier import verify_credential  # PyLD and jsonschema: loaded on the first check
+
     try:
         credential = json.loads(request.get_data(as_text=True) or "null")
     except ValueError:
