@@ -4,9 +4,10 @@ the caller (one request or CLI command) commits once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -188,18 +189,24 @@ def reset_password(session: Session, *, token: str, new_password: str) -> User:
     return user
 
 
+@cache
+def _logged_in_user():
+    """The header and the access rules read the memberships and their organisations on every page: one query,
+    built once (building it costs more than running it)."""
+    from lms.orgs.models import Membership  # orgs builds on accounts
+
+    return (
+        select(User).where(User.id == bindparam("user_id"))
+        .options(joinedload(User.memberships).joinedload(Membership.org), joinedload(User.real_name))
+    )  # fmt: skip
+
+
 def load_user_by_session_id(session: Session, session_id: str) -> User | None:
     """Flask-Login's loader: ``id:version``; a stale version (password changed since) loads nobody."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    from lms.orgs.models import Membership  # orgs builds on accounts
-
-    # The header and the access rules read the memberships and their organisations on every page: one query.
-    user = session.execute(
-        select(User).where(User.id == int(user_id))
-        .options(joinedload(User.memberships).joinedload(Membership.org), joinedload(User.real_name))
-    ).unique().scalar_one_or_none()  # fmt: skip
+    user = session.execute(_logged_in_user(), {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or user.session_version != int(version):
         return None
     return user
