@@ -52,6 +52,8 @@ def parse_args(argv=None):
     for name, value in SMALL.items():
         parser.add_argument("--" + name.replace("_", "-"), type=int, default=None, help=f"default {value:,}")
     parser.add_argument("--only", default="", help="comma-separated page names to drive (default: all)")
+    parser.add_argument("--keep-data", action="store_true",
+                        help="measure the data an earlier run made in this database (e.g. before and after a change)")
     args = parser.parse_args(argv)
     base = LARGE if args.large else SMALL
     args.sizes = {name: getattr(args, name) if getattr(args, name) is not None else base[name] for name in SMALL}
@@ -172,6 +174,22 @@ def generate(app, sizes: dict, seed: int) -> dict:
         middle = session.scalar(select(Certificate.number).where(Certificate.id == first[Certificate] + certs // 2)) if certs \
             else session.scalar(select(Certificate.number).order_by(Certificate.id))  # fmt: skip
     return {"number": numbers.format(middle), "timings": timings}
+
+
+def existing(app) -> dict:
+    """What the pages need from a database an earlier run filled (``--keep-data``)."""
+    from sqlalchemy import func, select
+
+    from lms.certificates import numbers
+    from lms.certificates.models import Certificate
+    from lms.db import get_session
+
+    with app.app_context():
+        session = get_session()
+        middle = select((func.min(Certificate.id) + func.max(Certificate.id)) / 2).scalar_subquery()
+        number = session.scalar(select(Certificate.number).where(Certificate.id >= middle).order_by(Certificate.id).limit(1))
+        counts = {"certificates": session.scalar(select(func.count(Certificate.id)))}
+    return {"number": numbers.format(number), "timings": {"kept, counted": 0}, "counts": counts}
 
 
 # --- the logged-in host -----------------------------------------------------------------------------------------
@@ -370,9 +388,12 @@ def main(argv=None) -> None:
     app = make_lms()
     print(f"lms from {Path(lms.__file__).parent}; database {app.extensions['lms.db'].engine.url.render_as_string()}")
     started = time.perf_counter()
-    data = generate(app, args.sizes, args.seed)
-    print(f"data: {', '.join(f'{v:,} {k}' for k, v in args.sizes.items())} + demo, seed {args.seed}, made in "
-          f"{time.perf_counter() - started:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in data['timings'].items())})")
+    data = existing(app) if args.keep_data else generate(app, args.sizes, args.seed)
+    if args.keep_data:
+        print(f"data: kept from an earlier run ({data['counts']['certificates']:,} certificates)")
+    else:
+        print(f"data: {', '.join(f'{v:,} {k}' for k, v in args.sizes.items())} + demo, seed {args.seed}, made in "
+              f"{time.perf_counter() - started:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in data['timings'].items())})")
     host = host_session(app)
     chosen = [p for p in pages(data["number"], host) if not args.only or p[0] in args.only.split(",")]
     queries = {name: count_queries(app, host, method, path, logged_in) for name, method, path, logged_in in chosen}
