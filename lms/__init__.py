@@ -73,7 +73,7 @@ def _configure_flask(app: Flask, cfg: Config) -> None:
 
 
 def _register_extensions(app: Flask, cfg: Config) -> None:
-    from lms import db
+    from lms import cache, db
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, limiter, login_manager
     from lms.i18n import select_locale
@@ -86,6 +86,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     headers.init_app(app)  # first: every later hook and error page needs the request id
     db.init_app(app, cfg.database_url)
     jobs_queue.init_app(app, cfg.job_queue)
+    cache.init_app(app, cfg.redis_url, cfg.instance_path, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
     ratelimit.init_app(app)  # and with the limits' storage gone, the guarded forms are refused, not left open

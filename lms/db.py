@@ -84,8 +84,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class LazyLoadError(AssertionError):
+    """A lazy load under ``LMS_RAISE_ON_LAZY_LOAD``: the page should have loaded this on purpose."""
+
+
+def _refuse_lazy_loads(state) -> None:
+    from flask import has_request_context
+
+    if not state.is_select or not has_request_context() or not current_app.config["LMS_RAISE_ON_LAZY_LOAD"]:
+        return  # set-up code and CLI commands may load as they like; pages may not
+    if state.lazy_loaded_from is not None or state.is_column_load:
+        what = state.lazy_loaded_from.class_.__name__ if state.lazy_loaded_from is not None else "a column"
+        raise LazyLoadError(f"lazy load from {what}: {str(state.statement)[:200]}")
+
+
 def init_app(app: Flask, url: str) -> Database:
     database = Database(url)
+    if "LMS_RAISE_ON_LAZY_LOAD" in app.config:
+        # Tests of the query budgets turn this on: a relationship or deferred column that a page touches without
+        # loading it first (one query per row: the N+1 pattern) fails the test instead of slowing the page.
+        event.listen(database.session_factory, "do_orm_execute", _refuse_lazy_loads)
     app.extensions["lms.db"] = database
     app.teardown_appcontext(database.remove)
     return database

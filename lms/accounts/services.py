@@ -4,12 +4,13 @@ the caller (one request or CLI command) commits once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_identifier
 from lms.accounts.models import LoginLockout, PasswordResetToken, User
@@ -217,13 +218,25 @@ def reset_password(session: Session, *, token: str, new_password: str) -> User:
     return user
 
 
+@cache
+def _logged_in_user():
+    """The header and the access rules read the memberships and their organisations on every page: one query,
+    built once (building it costs more than running it)."""
+    from lms.orgs.models import Membership  # orgs builds on accounts
+
+    return (
+        select(User).where(User.id == bindparam("user_id"))
+        .options(joinedload(User.memberships).joinedload(Membership.org), joinedload(User.real_name))
+    )  # fmt: skip
+
+
 def load_user_by_session_id(session: Session, session_id: str) -> User | None:
     """Flask-Login's loader: ``id:version``; a stale version (password changed since) loads nobody."""
     user_id, _, version = session_id.partition(":")
     user_number, version_number = whole_number(user_id), whole_number(version)
     if user_number is None or version_number is None:
         return None
-    user = session.get(User, user_number)
+    user = session.execute(_logged_in_user(), {"user_id": user_number}).unique().scalar_one_or_none()
     if user is None or user.session_version != version_number:
         return None
     return user

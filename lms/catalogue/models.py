@@ -55,7 +55,8 @@ class CourseVersion(Base):
     prerequisites: Mapped[list] = mapped_column(JSON)
     certificate: Mapped[bool] = mapped_column(Boolean)
     #: Lower-cased titles, summaries and lesson titles in both languages, for catalogue search.
-    search_text: Mapped[str] = mapped_column(Text)
+    #: Deferred: every lesson's words, read only by searches (in SQL) and by the sync; pages never load it.
+    search_text: Mapped[str] = mapped_column(Text, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="versions", foreign_keys=[course_id])

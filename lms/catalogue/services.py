@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lms.catalogue import outlines
 from lms.catalogue.fairness import quiz_fairness
 from lms.catalogue.loader import ASSET_TYPES, SKILLS_FILE, LoadResult
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
@@ -226,6 +227,19 @@ def list_courses(
     vertical: str | None = None,
     query: str | None = None,
 ) -> list[tuple[Course, CourseVersion]]:
+    stmt = _catalogue_query(org_ids, area, vertical, query)
+    return [(course, version) for course, version in session.execute(stmt)]
+
+
+def course_cards(
+    session: Session, *, org_ids: list[int], area: str | None = None, vertical: str | None = None,
+    query: str | None = None,
+) -> list[outlines.CourseCard]:
+    """The catalogue as cards (plain values, lesson counts included): one query."""
+    return outlines.cards(session, _catalogue_query(org_ids, area, vertical, query))
+
+
+def _catalogue_query(org_ids: list[int], area: str | None, vertical: str | None, query: str | None):
     stmt = visible_courses_query(org_ids)
     if area:
         stmt = stmt.where(CourseVersion.area == area)
@@ -234,8 +248,7 @@ def list_courses(
     for word in (query or "").lower().split()[:5]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(CourseVersion.search_text.like(f"%{escaped}%", escape="\\"))
-    stmt = stmt.order_by(CourseVersion.area, CourseVersion.level, Course.slug)
-    return [(course, version) for course, version in session.execute(stmt)]
+    return stmt.order_by(CourseVersion.area, CourseVersion.level, Course.slug)
 
 
 def get_visible_course(session: Session, slug: str, org_ids: list[int]) -> tuple[Course, CourseVersion]:

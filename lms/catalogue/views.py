@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from lms import cache
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services
+from lms.catalogue.outlines import version_outlines
 from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS, skill_names, vertical_labels
 from lms.db import get_session
 from lms.learning import services as learning
@@ -27,21 +32,34 @@ def locale_code() -> str:
     return "en" if str(get_locale()) == "en" else "zh"
 
 
+def _fragment(name: str, template: str, context: Callable[[], dict]) -> Markup:
+    """A part of a page that is the same for everyone who may see it, rendered once per language and cached
+    until a course is published, synced or shared. ``name`` must say everything the part depends on;
+    ``context`` is called only when the part is not cached."""
+    locale = str(get_locale())
+    return cache.cached(cache.CATALOGUE, f"{name}:{locale}",
+                        lambda: Markup(render_template(template, locale=locale_code(), **context())))  # fmt: skip
+
+
 @bp.get("/courses/")
 @rule(PUBLIC)
 def index():
     area = request.args.get("area") or None
     vertical = request.args.get("vertical") or None
     query = (request.args.get("q") or "").strip()[:100]
-    rows = services.list_courses(
-        get_session(), org_ids=user_org_ids(), area=area if area in AREA_LABELS else None,
-        vertical=vertical, query=query,
-    )  # fmt: skip
-    return render_template(
-        "catalogue/index.html", rows=rows, area=area, vertical=vertical, query=query,
-        area_labels=AREA_LABELS, vertical_labels=vertical_labels(), level_labels=LEVEL_LABELS,
-        locale=locale_code(),
-    )  # fmt: skip
+    org_ids, area = user_org_ids(), area if area in AREA_LABELS else None
+    def context() -> dict:
+        rows = services.course_cards(get_session(), org_ids=org_ids, area=area, vertical=vertical, query=query)
+        return dict(rows=rows, area=area, vertical=vertical, query=query, area_labels=AREA_LABELS,
+                    vertical_labels=vertical_labels(), level_labels=LEVEL_LABELS)  # fmt: skip
+
+    # The same for everyone in the same organisations. Searches are made each time (any text can be asked;
+    # caching them would only crowd the cache out).
+    if not query and (vertical is None or vertical in vertical_labels()):
+        listing = _fragment(f"listing:{sorted(org_ids)}:{area}:{vertical}", "catalogue/_listing.html", context)
+    else:
+        listing = Markup(render_template("catalogue/_listing.html", locale=locale_code(), **context()))
+    return render_template("catalogue/index.html", listing=listing)
 
 
 @bp.get("/courses/<slug>")
@@ -55,12 +73,23 @@ def course(slug: str):
         if enrollment is not None:
             progress = learning.course_progress(session, enrollment)
             version = enrollment.version  # an enrolled host sees the version they study
-    prerequisites = services.course_titles(session, version.prerequisites)
-    return render_template(
-        "catalogue/course.html", course=found, version=version, progress=progress, form=ConfirmForm(),
-        prerequisites=prerequisites, area_labels=AREA_LABELS, vertical_labels=vertical_labels(),
-        level_labels=LEVEL_LABELS, skill_names=skill_names(), locale=locale_code(),
-    )  # fmt: skip
+    def context() -> dict:
+        return dict(course=found, version=version, outline=version_outlines(session, [version.id])[version.id],
+                    progress=None, area_labels=AREA_LABELS, vertical_labels=vertical_labels(),
+                    level_labels=LEVEL_LABELS)  # fmt: skip
+
+    def facts_context() -> dict:
+        titles = services.course_titles(session, version.prerequisites) if version.prerequisites else {}
+        return {**context(), "skill_names": skill_names(), "prerequisites": titles}
+
+    facts = _fragment(f"facts:{version.id}", "catalogue/_course_facts.html", facts_context)
+    if progress:
+        outline_html = Markup(render_template("catalogue/_course_outline.html", locale=locale_code(),
+                                              **{**context(), "progress": progress}))  # fmt: skip
+    else:
+        outline_html = _fragment(f"outline:{version.id}", "catalogue/_course_outline.html", context)
+    return render_template("catalogue/course.html", course=found, version=version, progress=progress,
+                           form=ConfirmForm(), facts=facts, outline_html=outline_html, locale=locale_code())
 
 
 @bp.post("/courses/<slug>/enrol")

@@ -4,17 +4,21 @@ the stored PDF shows an older status, the download renders it at once, as before
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from lms import certnumbers
 from lms.certificates.masking import mask_id_public
 from lms.certificates.models import REVOKED, Certificate, CertificatePdf
-from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
 from lms.db import utcnow
 from lms.jobs.queue import enqueue
 from lms.jobs.runner import JobContext, handler
 from lms.learning.studytime import china_day
+
+if TYPE_CHECKING:  # ReportLab is loaded when a PDF is first made, not by every worker at start-up
+    from lms.certificates.pdf import CertificateRecord
 
 KIND = "certificates.render_pdf"
 
@@ -26,6 +30,8 @@ def verify_url(number: str) -> str:
 
 
 def record_of(certificate: Certificate) -> CertificateRecord:
+    from lms.certificates.pdf import CertificateRecord
+
     return CertificateRecord(
         number=certnumbers.format(certificate.number),
         holder_name=certificate.holder_name,
@@ -44,6 +50,8 @@ def record_of(certificate: Certificate) -> CertificateRecord:
 
 
 def render(certificate: Certificate) -> bytes:
+    from lms.certificates.pdf import render_certificate_pdf
+
     return render_certificate_pdf(record_of(certificate), verify_url(certificate.number),
                                   revoked=certificate.status == REVOKED)  # fmt: skip
 

@@ -11,7 +11,6 @@ from lms import certnumbers
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
 from lms.certificates import pdfjob, services
-from lms.certificates.masking import mask_id_public
 from lms.certificates.openapi import OPENAPI
 from lms.db import get_session
 from lms.errors import DomainError

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms import spreadsheets
 from lms.catalogue.models import Course, CourseVersion, Lesson
+from lms.catalogue.outlines import LessonLine, version_outlines
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
@@ -63,9 +64,12 @@ def enrollment_for_lesson(session: Session, user_id: int, lesson_id: int) -> Enr
 
 
 def enrollments_of(session: Session, user_id: int) -> list[Enrollment]:
+    """The learner's enrolments, most recently active first, with their course and version (pages show both)."""
     return list(
         session.scalars(
-            select(Enrollment).where(Enrollment.user_id == user_id).order_by(Enrollment.last_active_at.desc().nulls_last(), Enrollment.id)
+            select(Enrollment).where(Enrollment.user_id == user_id)
+            .options(joinedload(Enrollment.course), joinedload(Enrollment.version))
+            .order_by(Enrollment.last_active_at.desc().nulls_last(), Enrollment.id)
         )
     )
 
@@ -79,13 +83,29 @@ def lesson_of(session: Session, enrollment: Enrollment, lesson_slug: str) -> Les
     return lesson
 
 
-def open_lesson(session: Session, enrollment: Enrollment, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+#: Opening the lesson last opened again within this time writes nothing: heartbeats keep the activity time fresh.
+REOPEN_QUIET = timedelta(minutes=5)
+
+
+def open_lesson(
+    session: Session, enrollment: Enrollment, lesson: Lesson, now: datetime | None = None, opened: bool | None = None
+) -> None:
+    """Record that the learner opened the lesson: its first opening (a progress row) and the enrolment's "continue
+    here" pointer. ``opened`` says whether the lesson was opened before (the page knows it from the progress it
+    shows); a reload of the lesson just read writes nothing, another lesson is one UPDATE."""
     now = now or utcnow()
-    progress = _progress(session, enrollment.user_id, lesson.id, now)
-    enrollment.last_lesson_id = lesson.id
-    enrollment.last_active_at = now
+    if opened is None:
+        opened = session.scalar(
+            select(LessonProgress.id).where(LessonProgress.user_id == enrollment.user_id,
+                                            LessonProgress.lesson_id == lesson.id)
+        ) is not None  # fmt: skip
+    if not opened:
+        _progress(session, enrollment.user_id, lesson.id, now)
+    last_active = enrollment.last_active_at
+    if enrollment.last_lesson_id != lesson.id or last_active is None or now - last_active > REOPEN_QUIET:
+        enrollment.last_lesson_id = lesson.id
+        enrollment.last_active_at = now
     session.flush()
-    return progress
 
 
 def _progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> LessonProgress:
@@ -223,7 +243,7 @@ def _update_course_completion(session: Session, enrollment: Enrollment, now: dat
 
 @dataclass
 class LessonState:
-    lesson: Lesson
+    lesson: LessonLine
     seconds: int
     completed: bool
     reached_end: bool
@@ -233,6 +253,8 @@ class LessonState:
 class CourseProgress:
     enrollment: Enrollment
     lessons: list[LessonState]
+    #: Ids of the lessons the learner has opened (that have a progress row).
+    opened: set[int] = field(default_factory=set)
 
     @property
     def completed_count(self) -> int:
@@ -260,27 +282,41 @@ class CourseProgress:
 
 
 def course_progress(session: Session, enrollment: Enrollment) -> CourseProgress:
-    lessons = list(session.scalars(select(Lesson).where(Lesson.version_id == enrollment.version_id).order_by(Lesson.position)))
-    ids = [lesson.id for lesson in lessons]
-    seconds = lesson_seconds(session, enrollment.user_id, ids)
-    progress = {
-        p.lesson_id: p
-        for p in session.scalars(
-            select(LessonProgress).where(LessonProgress.user_id == enrollment.user_id, LessonProgress.lesson_id.in_(ids))
+    return course_progresses(session, [enrollment])[0]
+
+
+def course_progresses(session: Session, enrollments: list[Enrollment]) -> list[CourseProgress]:
+    """Progress on each enrolment: the versions' outlines (cached) and two queries per learner, however many
+    courses and lessons there are."""
+    lines = version_outlines(session, sorted({e.version_id for e in enrollments}))
+    seconds: dict[tuple[int, int], int] = {}
+    done: dict[tuple[int, int], LessonProgress] = {}
+    for user_id in sorted({e.user_id for e in enrollments}):
+        ids = [line.id for e in enrollments if e.user_id == user_id for line in lines[e.version_id].lessons]
+        seconds.update({(user_id, lesson_id): s for lesson_id, s in lesson_seconds(session, user_id, ids).items()})
+        if ids:
+            done.update({
+                (user_id, p.lesson_id): p
+                for p in session.scalars(
+                    select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(ids))
+                )
+            })  # fmt: skip
+    return [
+        CourseProgress(
+            enrollment=e,
+            lessons=[
+                LessonState(
+                    lesson=line,
+                    seconds=seconds.get((e.user_id, line.id), 0),
+                    completed=bool(done.get((e.user_id, line.id)) and done[(e.user_id, line.id)].completed_at),
+                    reached_end=bool(done.get((e.user_id, line.id)) and done[(e.user_id, line.id)].reached_end_at),
+                )
+                for line in lines[e.version_id].lessons
+            ],
+            opened={line.id for line in lines[e.version_id].lessons if (e.user_id, line.id) in done},
         )
-    }
-    return CourseProgress(
-        enrollment=enrollment,
-        lessons=[
-            LessonState(
-                lesson=lesson,
-                seconds=seconds.get(lesson.id, 0),
-                completed=bool(progress.get(lesson.id) and progress[lesson.id].completed_at),
-                reached_end=bool(progress.get(lesson.id) and progress[lesson.id].reached_end_at),
-            )
-            for lesson in lessons
-        ],
-    )
+        for e in enrollments
+    ]
 
 
 @dataclass

@@ -16,7 +16,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from lms.accounts.forms import ConfirmForm
+from lms.catalogue.models import CourseVersion
+from lms.catalogue.outlines import lesson_page
 from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
@@ -37,10 +41,16 @@ def study_rules() -> services.StudyRules:
 def _enrollment_or_none(slug: str) -> Enrollment | None:
     session = get_session()
     try:
-        course, _version = catalogue.get_visible_course(session, slug, user_org_ids())
+        course, version = catalogue.get_visible_course(session, slug, user_org_ids())
     except NotFound:
         return None
-    return services.enrollment_for(session, current_user.id, course.id)
+    enrollment = services.enrollment_for(session, current_user.id, course.id)
+    if enrollment is not None:
+        # The pages show both: give what is loaded already, and load an older version the host studies on purpose.
+        set_committed_value(enrollment, "course", course)
+        set_committed_value(enrollment, "version", version if enrollment.version_id == version.id
+                            else session.get(CourseVersion, enrollment.version_id))  # fmt: skip
+    return enrollment
 
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
@@ -51,10 +61,12 @@ def lesson(slug: str, lesson_slug: str):
     if enrollment is None:
         flash(_("Enrol on the course to read its lessons."), "info")
         return redirect(url_for("catalogue.course", slug=slug))
-    current = services.lesson_of(session, enrollment, lesson_slug)
-    services.open_lesson(session, enrollment, current)
-    session.commit()
+    current = lesson_page(session, enrollment.version_id, lesson_slug)
+    if current is None:
+        raise NotFound(_("This lesson does not exist in your version of the course."))
     progress = services.course_progress(session, enrollment)
+    services.open_lesson(session, enrollment, current, opened=current.id in progress.opened)
+    session.commit()
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
     cfg = current_app.config["LMS"]
     return render_template(
@@ -120,7 +132,7 @@ def heartbeat():
 @rule(LOGIN)
 def dashboard():
     session = get_session()
-    progresses = [services.course_progress(session, e) for e in services.enrollments_of(session, current_user.id)]
+    progresses = services.course_progresses(session, services.enrollments_of(session, current_user.id))
     return render_template("learning/dashboard.html", progresses=progresses, locale=locale_code())
 
 
@@ -136,7 +148,7 @@ def record():
         title = row.course_title_en if locale_code() == "en" else row.course_title_zh
         by_course.setdefault(key, [title, 0])[1] += row.seconds
     session = get_session()
-    progresses = [services.course_progress(session, e) for e in services.enrollments_of(session, current_user.id)]
+    progresses = services.course_progresses(session, services.enrollments_of(session, current_user.id))
     return render_template(
         "learning/record.html", rows=rows, by_day=sorted(by_day.items(), reverse=True),
         by_course=by_course, total=sum(r.seconds for r in rows), progresses=progresses, locale=locale_code(),

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from lms.catalogue.models import Quiz
+from lms.catalogue.models import CourseVersion, Quiz
 from lms.db import utcnow
 from lms.errors import Conflict, DomainError, NotFound
 from lms.learning.models import Enrollment
@@ -179,7 +179,12 @@ def is_expired(attempt: QuizAttempt, now: datetime) -> bool:
 
 
 def get_attempt(session: Session, attempt_id: int, user_id: int) -> QuizAttempt:
-    attempt = session.get(QuizAttempt, attempt_id)
+    # The attempt and review pages show its quiz, course and every response: loaded here, in two queries.
+    attempt = session.scalar(
+        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+        .options(joinedload(QuizAttempt.quiz).joinedload(Quiz.version).joinedload(CourseVersion.course),
+                 selectinload(QuizAttempt.responses))
+    )  # fmt: skip
     if attempt is None or attempt.user_id != user_id:
         raise NotFound(_l("There is no such attempt."))
     return attempt

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
 from lms.i18n import LANGUAGES, html_lang, localized
@@ -62,7 +63,13 @@ def init_app(app: Flask) -> None:
         from lms.accounts.forms import ConfirmForm
 
         locale = str(get_locale() or "zh_CN")
+        # Flask-Babel looks the translations up again for every string of a page (pages have 30 to 60); the
+        # page's own lookup, once, does the same at a fraction of the cost. Jinja's i18n tags and ``_()`` resolve
+        # these names from the context before the globals Flask-Babel installed.
+        translations = get_translations()
         return {
+            "gettext": _make_new_gettext(translations.ugettext),
+            "ngettext": _make_new_ngettext(translations.ungettext),
             "languages": LANGUAGES,
             "current_locale": locale,
             "html_lang": html_lang(locale),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms import spreadsheets
 from lms.accounts.models import User
+from lms import cache
 from lms.catalogue.labels import skills_framework
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
 from lms.db import utcnow
@@ -112,19 +113,23 @@ class HostProfile:
 
 
 def course_infos(session: Session) -> list[CourseInfo]:
-    rows = session.execute(
-        select(Course.slug, CourseVersion)
-        .join(CourseVersion, Course.current_version_id == CourseVersion.id)
-        .where(or_(Course.org_id.is_(None), Course.shared.is_(True)))
-    )
-    return [CourseInfo(slug, tuple(v.skills), v.vertical, v.level) for slug, v in rows]
+    """The shared catalogue's courses as recommendations see them: the same for everyone, so cached."""
+    def make() -> list[CourseInfo]:
+        rows = session.execute(
+            select(Course.slug, CourseVersion.skills, CourseVersion.vertical, CourseVersion.level)
+            .join(CourseVersion, Course.current_version_id == CourseVersion.id)
+            .where(or_(Course.org_id.is_(None), Course.shared.is_(True)))
+        )
+        return [CourseInfo(slug, tuple(skills), vertical, level) for slug, skills, vertical, level in rows]
+
+    return cache.cached(cache.CATALOGUE, "course-infos", make)
 
 
 def host_profile(session: Session, user_id: int, now: datetime | None = None) -> HostProfile:
     now = now or utcnow()
     horizontal, verticals = framework_ids()
-    chosen = [v for v in (session.get(SkillSettings, user_id).verticals if session.get(SkillSettings, user_id) else [])
-              if v in verticals]  # fmt: skip
+    settings = session.get(SkillSettings, user_id)
+    chosen = [v for v in (settings.verticals if settings else []) if v in verticals]
     masteries = model.compute_mastery(evidence_for(session, [user_id])[user_id], now, skills=horizontal + verticals)
     profile = build_profile(masteries, horizontal, chosen)
     taken = set(session.scalars(

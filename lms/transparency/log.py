@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms import cache
 from lms.config import Config
 from lms.transparency import merkle, note
 from lms.transparency.identity import origin
@@ -70,6 +71,7 @@ def append(session: Session, cfg: Config, data: bytes, certificate_id: int | Non
     signed = note.sign_note(checkpoint, origin(cfg), private)
     # A plain UPDATE: the row is locked above, so no other writer can have moved the size in between.
     session.execute(update(LogState).where(LogState.id == LOG_ID).values(size=size, checkpoint=signed))
+    cache.changed(session, cache.LOG)  # the UPDATE above bypasses the unit of work that notices changed rows
     session.flush()
     return index
 

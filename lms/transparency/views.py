@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from lms import cache
 from lms.certificates.services import find
 from lms.db import get_session
 from lms.extensions import limiter
@@ -24,10 +25,7 @@ def json_error(status: int, detail: str):
 @bp.get("/log/checkpoint")
 @rule(PUBLIC)
 def checkpoint():
-    text = log.checkpoint(get_session())
-    if text is None:
-        return Response("the log is empty\n", status=404, mimetype="text/plain")
-    return Response(text, mimetype="text/plain; charset=utf-8", headers={"Cache-Control": "no-cache"})
+    return cache.published(cache.LOG, lambda: log.checkpoint(get_session()), "text/plain; charset=utf-8")
 
 
 @bp.get("/api/v1/certificates/<number>/proof")

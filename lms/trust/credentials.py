@@ -16,10 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.config import Config
-from lms.credentials import dataintegrity as di
 from lms.credentials import statuslist as sl
 from lms.credentials.inclusion import credential_sha256
-from lms.credentials.ob3 import CredentialInput, IssuerInfo, StatusEntry, build_credential, format_time, sign_credential
 from lms.db import utcnow
 from lms.transparency import log
 from lms.transparency.entry import entry_bytes
@@ -42,7 +40,12 @@ def status_list_url(cfg: Config) -> str:
     return https_base(cfg) + "/credentials/status/1"
 
 
-def _issuer(cfg: Config) -> IssuerInfo:
+# Signing needs PyLD and jsonschema (about 8 MiB per worker): imported when a credential is signed, not at start.
+
+
+def _issuer(cfg: Config):
+    from lms.credentials.ob3 import IssuerInfo
+
     return IssuerInfo(did=keys.issuer_did(cfg), base_url=https_base(cfg))
 
 
@@ -70,6 +73,9 @@ def _bits(row: StatusList) -> bytearray:
 
 
 def _resign_status_list(session: Session, cfg: Config, row: StatusList, bits: bytearray) -> None:
+    from lms.credentials import dataintegrity as di
+    from lms.credentials.ob3 import format_time
+
     record, private = keys.active_key(session, cfg, "credential")
     now = utcnow()
     subject = sl.status_list_subject(status_list_url(cfg) + "#list", "revocation", sl.encode_list(bits))
@@ -86,6 +92,8 @@ def sign_certificate(
     kind: str = "issue", superseded_number: str | None = None,
 ) -> None:  # fmt: skip
     """Build, sign and store the certificate's credential, give it a status bit, and log the event."""
+    from lms.credentials.ob3 import CredentialInput, StatusEntry, build_credential, sign_credential
+
     row = _locked_status_list(session, cfg)
     index = row.allocated
     row.allocated = index + 1

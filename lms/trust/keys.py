@@ -69,6 +69,14 @@ def active_key(session: Session, cfg: Config, purpose: str) -> tuple[SigningKey,
     return record, _open(cfg, record)
 
 
+def ensure_keys(session: Session, cfg: Config) -> None:
+    """Create the missing current keys (without decrypting the present ones, as :func:`active_key` would)."""
+    present = set(session.scalars(select(SigningKey.purpose).where(SigningKey.retired_at.is_(None))))
+    for purpose in PURPOSES:
+        if purpose not in present:
+            create_key(session, cfg, purpose)
+
+
 def rotate(session: Session, cfg: Config, purpose: str) -> SigningKey:
     """Retire the current key of ``purpose`` and add a new one; retired keys stay in the DID document."""
     for record in session.scalars(

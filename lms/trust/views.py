@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from lms import cache
 from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
@@ -20,25 +21,30 @@ def _cfg():
     return current_app.config["LMS"]
 
 
+def _did_document() -> str:
+    session = get_session()
+    keys.ensure_keys(session, _cfg())  # a new site publishes its keys from the first request
+    session.commit()
+    return current_app.json.dumps(keys.did_document(session, _cfg()))
+
+
+def _status_list() -> str:
+    session = get_session()
+    body = credentials.status_list_credential(session, _cfg())
+    session.commit()
+    return current_app.json.dumps(body)
+
+
 @bp.get("/.well-known/did.json")
 @rule(PUBLIC)
 def did_json():
-    session = get_session()
-    keys.active_key(session, _cfg(), "credential")  # a new site publishes its keys from the first request
-    keys.active_key(session, _cfg(), "log")
-    session.commit()
-    return jsonify(keys.did_document(session, _cfg()))
+    return cache.published(cache.KEYS, _did_document, "application/json")
 
 
 @bp.get("/credentials/status/1")
 @rule(PUBLIC)
 def status_list():
-    session = get_session()
-    body = credentials.status_list_credential(session, _cfg())
-    session.commit()
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-cache"  # a revocation must be visible at once
-    return response
+    return cache.published(cache.STATUS, _status_list, "application/json")
 
 
 @bp.post("/api/v1/verify")

@@ -199,7 +199,7 @@ def test_a_witness_key_longer_than_its_column_is_refused(app, verifier):  # noqa
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from lms.transparency import witnessing
-    from lms.certificates import note
+    from lms.transparency import note
     from lms.errors import ValidationFailed
 
     long_named = note.vkey("w" * 300, Ed25519PrivateKey.generate().public_key(), alg=note.ALG_COSIGNATURE_V1)

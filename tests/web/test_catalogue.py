@@ -148,21 +148,25 @@ def test_home_page_offers_to_continue(app, example, web, make_user):
     assert 'href="/courses/first-live-room/lessons/before-you-start">Your first live stream: a checklist</a>' in home
 
 
-def test_an_organisation_course_is_private_to_it(app, example, make_user):
+def make_private_to_new_org(app, member: int) -> None:
+    """The (only) course becomes the own course of a new MCN whose learner ``member`` is."""
+    from lms.accounts.models import User
     from lms.orgs import services as orgs
     from lms.orgs.models import Role
-    from tests.conftest import Browserish
 
-    member = make_user("member@example.com")
-    make_user("outsider@example.com")
     with app.app_context():
-        from lms.accounts.models import User
-
         session = get_session()
         org = orgs.create_organisation(session, name="MCN", slug="mcn", kind="mcn")
         orgs.add_member(session, org=org, user=session.get(User, member), role=Role.LEARNER)
         session.scalar(select(Course)).org_id = org.id
         session.commit()
+
+
+def test_an_organisation_course_is_private_to_it(app, example, make_user):
+    from tests.conftest import Browserish
+
+    make_private_to_new_org(app, make_user("member@example.com"))
+    make_user("outsider@example.com")
     inside, outside = Browserish(app.test_client()), Browserish(app.test_client())
     inside.login("member@example.com", PASSWORD)
     outside.login("outsider@example.com", PASSWORD)

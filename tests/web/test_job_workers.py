@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from lms.accounts.models import User
 from lms.bureau import bulkjob
 from lms.bureau.models import BulkCheck
-from lms.certificates import numbers
+from lms import certnumbers as numbers
 from lms.db import get_session, utcnow
 from lms.jobs import runner
 from lms.jobs.models import Job

@@ -1,0 +1,135 @@
+"""A shared cache for what is the same for everyone and changes only when something is published, synced, signed
+or appended: catalogue cards and course outlines, the DID document, the status list, the log checkpoint.
+
+Flask-Caching on Redis when ``LMS_REDIS_URL`` is set (production requires it), otherwise files in the instance
+folder, which every worker of one machine shares: a revocation seen by one worker is seen by all, at once.
+
+Each cached thing belongs to a *topic*. A key is stored under its topic's current generation; a commit that
+changed a topic's rows drops the generation (after the commit, so no reader can fill the new generation from the
+old data), and the next reader starts a new one. Rows are noticed by type when the session flushes (see
+``TOPICS``); writes that bypass the ORM's unit of work say so with :func:`changed`. Nothing personal is ever
+cached here: keys name public things, or the organisations whose courses a list shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Callable, Iterable, TypeVar
+
+from flask import Flask, Response, current_app, request
+from flask_caching import Cache
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+CATALOGUE = "catalogue"
+KEYS = "keys"
+STATUS = "status"
+LOG = "log"
+
+#: How long a cached value may live at most (seconds); a missed invalidation can never outlive this.
+TIMEOUT = 600
+_PENDING = "lms.cache.changed"
+
+cache = Cache()
+T = TypeVar("T")
+
+
+def _topics_of(instances: Iterable[object]) -> set[str]:
+    from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
+    from lms.trust.models import LogState, SigningKey, StatusList
+
+    kinds = {Course: CATALOGUE, CourseVersion: CATALOGUE, Lesson: CATALOGUE, Quiz: CATALOGUE,
+             SigningKey: KEYS, StatusList: STATUS, LogState: LOG}  # fmt: skip
+    return {kinds[type(obj)] for obj in instances if type(obj) in kinds}
+
+
+def changed(session: Session, *topics: str) -> None:
+    """Drop these topics' cached values once the session's transaction commits."""
+    session.info.setdefault(_PENDING, set()).update(topics)
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    topics = _topics_of([*session.new, *session.dirty, *session.deleted])
+    if topics:
+        changed(session, *topics)
+
+
+def _after_commit(session: Session) -> None:
+    topics = session.info.pop(_PENDING, None)
+    if topics:
+        _safely(lambda: cache.delete_many(*(_generation_key(t) for t in topics)), None)
+
+
+def _safely(call: Callable[[], T], fallback: T) -> T:
+    """The cache is a help, not a dependency: with Redis down, pages are made from the database."""
+    try:
+        return call()
+    except Exception:  # noqa: BLE001 - any cache failure means "not cached"
+        current_app.logger.warning("cache unavailable", exc_info=True)
+        return fallback
+
+
+def init_app(app: Flask, redis_url: str | None, instance_path: str, database_url: str) -> None:
+    if redis_url:
+        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
+    else:
+        config = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": instance_path + "/cache", "CACHE_THRESHOLD": 5000}
+    # Sites (or test runs) sharing one Redis never see each other's values: the prefix names the database.
+    prefix = "lms:" + hashlib.sha256(database_url.encode()).hexdigest()[:12] + ":"
+    cache.init_app(app, config={**config, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
+    factory = app.extensions["lms.db"].session_factory
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "after_commit", _after_commit)
+
+
+def _generation_key(topic: str) -> str:
+    return "gen:" + topic
+
+
+def _generation(topic: str) -> str | None:
+    key = _generation_key(topic)
+    current = cache.get(key)
+    if current is None:
+        cache.add(key, secrets.token_hex(8))  # of two workers starting one at once, the first wins
+        current = cache.get(key)
+    return current
+
+
+def cached(topic: str, name: str, make: Callable[[], T]) -> T:
+    """The value of ``name`` in the topic's current generation, made (and stored) when missing."""
+    return cached_many(topic, [name], lambda _missing: {name: make()})[name]
+
+
+def cached_many(topic: str, names: list, make: Callable[[list], dict]) -> dict:
+    """Like :func:`cached` for several names at once; ``make`` gets the missing names and returns a dict."""
+    def look_up() -> tuple[str | None, list]:
+        gen = _generation(topic)
+        return gen, cache.get_many(*(f"{topic}:{gen}:{n}" for n in names)) if gen and names else []
+
+    gen, values = _safely(look_up, (None, []))
+    found = {n: v for n, v in zip(names, values) if v is not None}
+    missing = [n for n in names if n not in found]
+    if missing:
+        made = make(missing)
+        if gen:
+            _safely(lambda: cache.set_many({f"{topic}:{gen}:{n}": v for n, v in made.items()}), None)
+        found.update(made)
+    return found
+
+
+
+def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Response:
+    """A public document from the shared cache (made when missing), with an ETag: a client that has it gets a 304.
+    ``no-cache``: clients ask again each time, so a revocation or a new checkpoint is seen at once."""
+    found = cached(topic, "document", lambda: _tagged(make()))
+    if found is None:
+        return Response("the log is empty\n", status=404, mimetype="text/plain")
+    etag, body = found
+    response = Response(body, mimetype=mimetype, headers={"Cache-Control": "no-cache"})
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def _tagged(body: str | None) -> tuple[str, str] | None:
+    return None if body is None else (hashlib.sha256(body.encode()).hexdigest()[:32], body)
