@@ -12,6 +12,7 @@ from lms.db import Base, UTCDateTime, utcnow
 
 class Course(Base):
     __tablename__ = "courses"
+    cache_topic = "catalogue"  # lms.cache: a change drops the shared cache of this topic
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The stable id from course.yaml (and the folder name).
@@ -35,6 +36,7 @@ class Course(Base):
 
 class CourseVersion(Base):
     __tablename__ = "course_versions"
+    cache_topic = "catalogue"  # lms.cache: a change drops the shared cache of this topic
     __table_args__ = (UniqueConstraint("course_id", "content_hash"), UniqueConstraint("course_id", "number"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +82,7 @@ class CourseVersion(Base):
 
 class Lesson(Base):
     __tablename__ = "lessons"
+    cache_topic = "catalogue"  # lms.cache: a change drops the shared cache of this topic
     __table_args__ = (UniqueConstraint("version_id", "slug"), UniqueConstraint("version_id", "position"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +109,7 @@ class Quiz(Base):
     """Settings and questions of one quiz of a course version. Answer keys live here, never in a page."""
 
     __tablename__ = "quizzes"
+    cache_topic = "catalogue"  # lms.cache: a change drops the shared cache of this topic
     __table_args__ = (UniqueConstraint("version_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

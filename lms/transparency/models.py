@@ -15,6 +15,7 @@ class LogState(Base):
     """One row per log: its size. Appends lock this row, so entries get gap-free indexes under concurrency."""
 
     __tablename__ = "log_state"
+    cache_topic = "log"  # lms.cache: a change drops the shared cache of this topic
 
     id: Mapped[int] = mapped_column(primary_key=True)
     size: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,6 +14,7 @@ class SigningKey(Base):
     """An Ed25519 key. The private half is stored only encrypted (AES-GCM under LMS_SIGNING_KEY_SECRET)."""
 
     __tablename__ = "signing_keys"
+    cache_topic = "keys"  # lms.cache: a change drops the shared cache of this topic
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: "credential" signs credentials and the status list; "log" signs checkpoints.
@@ -30,6 +31,7 @@ class StatusList(Base):
     """The signed BitstringStatusListCredential, re-signed in the same transaction as every revocation."""
 
     __tablename__ = "status_lists"
+    cache_topic = "status"  # lms.cache: a change drops the shared cache of this topic
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: How many indexes are handed out (the next certificate gets this one).

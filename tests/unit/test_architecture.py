@@ -49,7 +49,7 @@ PURE_FEATURE_MODULES = (
 #: Layers of the site's modules, lowest first. A module may import its own layer and the ones below, never above.
 #: Pure modules sit under all of them. Listed by package; `SHELL` modules are the top layer wherever they live.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("core", ("lms.db", "lms.errors", "lms.extensions", "lms.i18n", "lms.signals")),
+    ("core", ("lms.db", "lms.errors", "lms.extensions", "lms.i18n", "lms.signals", "lms.cache")),
     ("platform", ("lms.security", "lms.mail", "lms.jobs")),
     ("trust", ("lms.trust", "lms.transparency")),
     ("people", ("lms.accounts", "lms.orgs")),
