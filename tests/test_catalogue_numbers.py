@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from lms.catalogue.fairness import _visible_length, quiz_fairness
 from lms.catalogue.loader import load_catalogue
 from tests.conftest import ROOT
 
 COURSES = ROOT / "courses"
 AREAS = ("product", "compliance", "aigc", "wellbeing", "data", "supply")
+#: Catalogue-wide ceilings for the quiz-fairness signals (issue 20 §3); stricter than the per-quiz thresholds of
+#: lms/catalogue/fairness.py. Chance for a four-option question is 0.25.
+CATALOGUE_MAX_KEY_LONGEST_SHARE = 0.35
+CATALOGUE_MAX_CUE_GAP = 0.10
+CATALOGUE_MAX_KEY_RANK_SHARE = 0.40  # no length rank (longest, second-longest, ...) may hold more of the keys
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +91,37 @@ def test_self_checks_are_never_diagnoses():
         text = path.read_text(encoding="utf-8")
         for claim in ("你患有", "确诊为", "诊断为抑郁", "你得了"):
             assert claim not in text, (path.name, claim)
+
+
+def test_no_shipped_quiz_can_be_passed_by_test_wiseness(catalogue):
+    """Option length and absolute words carry no signal: every quiz passes the fairness checks, and so does the whole
+    catalogue, by a stricter margin (issue 20 §3)."""
+    single = longest = tf_true = tf_false = cue_true = cue_false = 0
+    for course in catalogue.courses:
+        for quiz in course.quizzes:
+            fairness = quiz_fairness(quiz.questions)
+            assert fairness.problems() == [], (course.id, quiz.id, fairness.problems())
+            single += fairness.single_choice
+            longest += fairness.key_longest
+            tf_true += fairness.true_false_true
+            tf_false += fairness.true_false_false
+            cue_true += fairness.cue_in_true
+            cue_false += fairness.cue_in_false
+    assert single and tf_true and tf_false
+    assert longest / single <= CATALOGUE_MAX_KEY_LONGEST_SHARE, (longest, single)
+    assert cue_false / tf_false - cue_true / tf_true <= CATALOGUE_MAX_CUE_GAP, (cue_false, tf_false, cue_true, tf_true)
+
+
+def test_no_length_rank_gives_the_key_away(catalogue):
+    """Padding one distractor past the key must not simply make "pick the second-longest" the new trick: across the
+    catalogue, the keys are spread over the length ranks (how many options are longer than the key)."""
+    ranks = Counter()
+    for course in catalogue.courses:
+        for quiz in course.quizzes:
+            for q in quiz.questions:
+                keys = [a for a in q.answers if a.fraction >= 1.0] if q.type == "multichoice" else []
+                if len(keys) == 1 and len(q.answers) >= 3:
+                    key_len = _visible_length(keys[0].text)
+                    ranks[sum(_visible_length(a.text) > key_len for a in q.answers if a is not keys[0])] += 1
+    total = sum(ranks.values())
+    assert total and max(ranks.values()) / total <= CATALOGUE_MAX_KEY_RANK_SHARE, sorted(ranks.items())
