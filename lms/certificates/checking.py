@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from lms.certificates.services import find
-from lms.credentials.badgefile import Badge, UnsupportedFormat, read_badge
+from lms.credentials.badgefile import Badge, OutOfBoundsJSON, UnsupportedFormat, read_badge
 from lms.credentials.foreign import verify_badge
 from lms.credentials.verifier import Check, verify_credential
 from lms.messages import N_, Msg
 from lms.transparency import log
 from lms.trust import credentials, keys
 
-__all__ = ["BadDidDocument", "CheckResult", "UnsupportedFormat", "check_bytes"]
+__all__ = ["BadDidDocument", "CheckResult", "OutOfBoundsJSON", "UnsupportedFormat", "check_bytes"]
 
 MAX_DID_DOCUMENT_BYTES = 256 * 1024
 

@@ -26,6 +26,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 
+from lms.bounds import CREDENTIAL_JSON, BadJSON, parse_json
 from lms.messages import N_, Msg
 
 __all__ = ["MAX_BADGE_BYTES", "MAX_CREDENTIAL_BYTES", "Badge", "UnsupportedFormat", "read_badge"]
@@ -54,6 +55,11 @@ class UnsupportedFormat(ValueError):
     def __init__(self, what: Msg) -> None:
         self.message = N_("unsupported format: %(what)s", what=what)
         super().__init__(str(self.message))
+
+
+class OutOfBoundsJSON(ValueError):
+    """JSON past the site's limits for a credential (too deep, too large, NaN, numbers with too many digits): a bad
+    request rather than an unknown format. ``str()`` says which limit, in English (API answers are English)."""
 
 
 @dataclass(frozen=True)
@@ -96,23 +102,36 @@ def read_badge(data: bytes) -> Badge:
 
 def _from_text(text: str, container: Literal["file", "png", "svg"]) -> Badge:
     text = text.strip()
-    if len(text.encode("utf-8")) > MAX_CREDENTIAL_BYTES:
-        raise UnsupportedFormat(N_("the credential is larger than %(size)s KB", size=MAX_CREDENTIAL_BYTES // 1024))
-    if text.startswith("{"):
-        try:
-            credential = json.loads(text)
-        except ValueError as exc:
-            raise UnsupportedFormat(N_("text that starts like JSON but is not valid JSON (%(error)s)", error=str(exc))) from None
-        except RecursionError:
-            raise UnsupportedFormat(N_("JSON nested too deeply")) from None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if text.startswith(("{", "[")):
+        if size > MAX_CREDENTIAL_BYTES:
+            raise OutOfBoundsJSON(f"the credential is larger than {MAX_CREDENTIAL_BYTES // 1024} KB")
+        credential = _bounded_json(text)
+        if isinstance(credential, list):
+            raise UnsupportedFormat(N_("a JSON array: verify one credential at a time"))
         if not isinstance(credential, dict):
             raise UnsupportedFormat(N_("JSON that is not an object"))
         return Badge("json", container, credential, None)
+    if size > MAX_CREDENTIAL_BYTES:
+        raise UnsupportedFormat(N_("the credential is larger than %(size)s KB", size=MAX_CREDENTIAL_BYTES // 1024))
     if _JWT.fullmatch(text):
         return Badge("jwt", container, None, text)
-    if text.startswith("["):
-        raise UnsupportedFormat(N_("a JSON array: verify one credential at a time"))
     raise UnsupportedFormat(N_("text that is neither a JSON credential nor a JWT"))
+
+
+def _bounded_json(text: str) -> Any:
+    """JSON within the site's limits; JSON past them is :class:`OutOfBoundsJSON`, text that is no JSON at all
+    :class:`UnsupportedFormat`."""
+    try:
+        return parse_json(text, **CREDENTIAL_JSON)
+    except BadJSON as bounds:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:  # not JSON at all
+            raise UnsupportedFormat(N_("text that starts like JSON but is not valid JSON (%(error)s)", error=str(exc))) from None
+        except (ValueError, RecursionError):  # JSON, but numbers too long to read or nesting too deep
+            pass
+        raise OutOfBoundsJSON(str(bounds)) from None  # JSON, but past a limit (depth, size, NaN, huge numbers)
 
 
 def _png_credential(data: bytes) -> str:

@@ -70,6 +70,8 @@ def verify():
                                 "field 'credential'")  # fmt: skip
     try:
         result = checking.check_bytes(get_session(), _cfg(), data, did_text, now=utcnow())
+    except checking.OutOfBoundsJSON as exc:
+        return json_error(400, f"the body must be a JSON credential within the limits: {exc}")
     except checking.UnsupportedFormat as exc:
         return json_error(415, str(exc))
     except checking.BadDidDocument as exc:
