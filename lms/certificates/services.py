@@ -24,6 +24,7 @@ from lms.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from lms.evidence import services as evidence
 from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import china_day
 from lms.orgs.models import Membership, Organisation, Role
@@ -154,6 +155,7 @@ def _frozen_record(
         issuer_name=issuer_org.name if issuer_org else issuer_name,
         issuer_org_id=issuer_org.id if issuer_org else None,
         skills=frozen_skills(version.skills),
+        study_policy=evidence.policy_for(session, user.id, course.id).snapshot(),
     )
 
 
@@ -237,7 +239,8 @@ def reissue(session: Session, certificate: Certificate, by: User | None, cfg: Co
     replacement = _frozen_record(session, enrollment, status, cfg.issuer_name, now)
     # What was earned stays as it was earned: only the holder's data is corrected.
     for kept in ("study_seconds", "score", "started_on", "completed_on", "course_version", "content_hash",
-                 "course_title_zh", "course_title_en", "skills", "issuer_name", "issuer_org_id", "version_id"):  # fmt: skip
+                 "course_title_zh", "course_title_en", "skills", "issuer_name", "issuer_org_id", "version_id",
+                 "study_policy"):  # fmt: skip
         setattr(replacement, kept, getattr(certificate, kept))
     replacement.supersedes_id = certificate.id
     session.add(replacement)

@@ -21,6 +21,7 @@ from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
+from lms.evidence import services as evidence
 from lms.learning import services
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
@@ -29,9 +30,9 @@ from lms.bounds import BadJSON, parse_json, whole_number
 bp = Blueprint("learning", __name__)
 
 
-def study_rules() -> services.StudyRules:
+def study_rules(daily_max_seconds: int | None = None) -> services.StudyRules:
     cfg = current_app.config["LMS"]
-    return services.StudyRules(completion_ratio=cfg.lesson_completion_ratio)
+    return services.StudyRules(completion_ratio=cfg.lesson_completion_ratio, daily_max_seconds=daily_max_seconds)
 
 
 def _enrollment_or_none(slug: str) -> Enrollment | None:
@@ -108,7 +109,8 @@ def heartbeat():
     enrollment = services.enrollment_for_lesson(session, current_user.id, lesson_id)
     if enrollment is None:
         return jsonify({"error": {"status": 404, "detail": "no such lesson in your courses"}}), 404
-    credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(), now=utcnow(),
+    policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
+    credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(policy.daily_max_seconds), now=utcnow(),
                                   start=payload.get("start") is True)
     enrollment.last_active_at = utcnow()
     session.commit()
