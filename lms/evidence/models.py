@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -33,3 +33,38 @@ class StudyPolicyRecord(Base):
     retention_years: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PresenceCheck(Base):
+    """One presence check: shown to the host during a lesson, then answered, answered wrongly or missed."""
+
+    __tablename__ = "presence_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    #: What the page was shown (kind, values, choices): never the answer.
+    prompt: Mapped[dict] = mapped_column(JSON)
+    #: The right answer, kept on the server.
+    answer: Mapped[str] = mapped_column(String(8))
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Seconds withdrawn from the host's study time when this check was missed (credit since the last answered one).
+    withdrawn_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PresenceState(Base):
+    """Per host: when the next presence check is due and what was credited since the last answered one."""
+
+    __tablename__ = "presence_states"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    next_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Credit stops after a missed or wrong check until the host answers the next one.
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Seconds credited since the last answered check, as {"<lesson id>:<YYYY-MM-DD>": seconds}: what a miss withdraws.
+    since_answered: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -5,15 +5,22 @@ Services flush; the caller commits once.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.catalogue.models import CourseVersion, Lesson
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
 from lms.db import utcnow
-from lms.evidence.models import StudyPolicyRecord
+from lms.errors import Conflict, NotFound
+from lms.evidence import presence
+from lms.evidence.models import PresenceCheck, PresenceState, StudyPolicyRecord
 from lms.evidence.policy import DEFAULT, StudyPolicy, snapshot
+from lms.learning.models import StudyTime
 from lms.orgs.models import Membership, OrgKind, Organisation, Role
 
 FIELDS = tuple(StudyPolicy.__dataclass_fields__)
@@ -79,6 +86,13 @@ def policy_for(session: Session, user_id: int, course_id: int) -> Governing:
     return org_policy(session, org_id) if org_id is not None else Governing(DEFAULT)
 
 
+def policy_for_lesson(session: Session, user_id: int, lesson_id: int) -> Governing:
+    course_id = session.scalar(
+        select(CourseVersion.course_id).join(Lesson, Lesson.version_id == CourseVersion.id).where(Lesson.id == lesson_id)
+    )
+    return policy_for(session, user_id, course_id) if course_id is not None else Governing(DEFAULT)
+
+
 def save_policy(
     session: Session, *, org_id: int, cohort_id: int | None, policy: StudyPolicy, by_user_id: int | None
 ) -> StudyPolicyRecord:
@@ -111,3 +125,125 @@ def remove_override(session: Session, cohort_id: int) -> None:
         session.delete(record)
         session.flush()
 
+
+
+# --- presence checks ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Gate:
+    """What the presence checks say about a heartbeat: whether it may earn time, and what the page must show."""
+
+    credit: bool = True
+    #: Whether credited seconds must be remembered (checks are on): a later miss withdraws them.
+    tracking: bool = False
+    #: The check the host must answer now (shown until answered or expired).
+    check: PresenceCheck | None = None
+    #: A check that this beat found expired: the page says that credit stopped, and how much was withdrawn.
+    missed: PresenceCheck | None = None
+    #: Credit is stopped until the host answers a check.
+    stopped: bool = False
+
+
+def _presence_state(session: Session, user_id: int, policy: StudyPolicy, now: datetime,
+                    rng: random.Random | None) -> PresenceState:  # fmt: skip
+    query = select(PresenceState).where(PresenceState.user_id == user_id).with_for_update()
+    state = session.scalar(query.execution_options(populate_existing=True))
+    if state is not None:
+        return state
+    try:
+        with session.begin_nested():
+            session.add(PresenceState(user_id=user_id, since_answered={},
+                                      next_due_at=presence.next_due(now, policy.presence_interval_minutes, rng)))
+            session.flush()
+    except IntegrityError:
+        pass  # another tab made it at the same moment
+    return session.scalar(query.execution_options(populate_existing=True))  # type: ignore[return-value]
+
+
+def pending_check(session: Session, user_id: int) -> PresenceCheck | None:
+    return session.scalar(
+        select(PresenceCheck).where(PresenceCheck.user_id == user_id, PresenceCheck.outcome == presence.PENDING)
+        .order_by(PresenceCheck.id.desc()).limit(1)
+    )  # fmt: skip
+
+
+def before_beat(session: Session, user_id: int, lesson_id: int, policy: StudyPolicy, now: datetime,
+                rng: random.Random | None = None) -> Gate:  # fmt: skip
+    """Decide, before a heartbeat is credited, whether a presence check blocks it (see docs/study-hours.md)."""
+    if not policy.presence_checks:
+        return Gate()
+    state = _presence_state(session, user_id, policy, now, rng)
+    gate = Gate(tracking=True)
+    check = pending_check(session, user_id)
+    if check is not None and presence.outcome_of_late(check.expires_at, now):
+        _fail(session, state, check, presence.MISSED, now)
+        gate.missed, check = check, None
+    if check is None and (state.stopped or now >= state.next_due_at):
+        check = _issue(session, user_id, lesson_id, policy, now, rng)
+    gate.check = check
+    gate.stopped = state.stopped
+    gate.credit = check is None and not state.stopped
+    session.flush()
+    return gate
+
+
+def _issue(session: Session, user_id: int, lesson_id: int, policy: StudyPolicy, now: datetime,
+           rng: random.Random | None) -> PresenceCheck:  # fmt: skip
+    last = session.scalar(select(PresenceCheck.prompt).where(PresenceCheck.user_id == user_id)
+                          .order_by(PresenceCheck.id.desc()).limit(1))  # fmt: skip
+    prompt = presence.make_prompt(last, rng)
+    check = PresenceCheck(user_id=user_id, lesson_id=lesson_id, kind=prompt.kind, prompt=prompt.public(),
+                          answer=prompt.answer, shown_at=now, outcome=presence.PENDING,
+                          expires_at=now + timedelta(seconds=policy.presence_answer_seconds))  # fmt: skip
+    session.add(check)
+    session.flush()
+    return check
+
+
+def record_credit(session: Session, user_id: int, lesson_id: int, day: date, seconds: int) -> None:
+    """Remember seconds credited since the last answered check: a later miss withdraws them."""
+    state = session.get(PresenceState, user_id)
+    if state is None:
+        return
+    key = f"{lesson_id}:{day.isoformat()}"
+    since = dict(state.since_answered or {})
+    since[key] = since.get(key, 0) + seconds
+    state.since_answered = since
+
+
+def answer_check(session: Session, user_id: int, check_id: int, given: object, policy: StudyPolicy,
+                 now: datetime, rng: random.Random | None = None) -> PresenceCheck:  # fmt: skip
+    """The host's answer: right in time resumes credit; wrong or late stops it and withdraws the unconfirmed time."""
+    check = session.get(PresenceCheck, check_id)
+    if check is None or check.user_id != user_id:
+        raise NotFound("no such presence check")
+    if check.outcome != presence.PENDING:
+        raise Conflict("this presence check is already closed")
+    state = _presence_state(session, user_id, policy, now, rng)
+    if presence.outcome_of_late(check.expires_at, now):
+        _fail(session, state, check, presence.MISSED, now)
+    elif not presence.is_right(check.answer, given):
+        _fail(session, state, check, presence.WRONG, now)
+    else:
+        check.outcome, check.resolved_at = presence.ANSWERED, now
+        state.stopped, state.last_answered_at, state.since_answered = False, now, {}
+        state.next_due_at = presence.next_due(now, policy.presence_interval_minutes, rng)
+    session.flush()
+    return check
+
+
+def _fail(session: Session, state: PresenceState, check: PresenceCheck, outcome: str, now: datetime) -> None:
+    """A missed or wrong check: the time credited since the last answered check is withdrawn, and credit stops."""
+    withdrawn = 0
+    for key, seconds in (state.since_answered or {}).items():
+        lesson_id, day = key.split(":")
+        row = session.scalar(select(StudyTime).where(StudyTime.user_id == state.user_id,
+                                                     StudyTime.lesson_id == int(lesson_id),
+                                                     StudyTime.day == date.fromisoformat(day)))  # fmt: skip
+        if row is not None:
+            taken = min(row.seconds, seconds)
+            row.seconds -= taken
+            withdrawn += taken
+    check.outcome, check.resolved_at, check.withdrawn_seconds = outcome, now, withdrawn
+    state.stopped, state.since_answered = True, {}

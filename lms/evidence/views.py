@@ -1,18 +1,24 @@
-"""Organisation-admin pages: the organisation's default study policy and a cohort's override."""
+"""Organisation-admin pages for the study policy (the organisation's default and a cohort's override), and the
+host's answers to presence checks."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
+from lms.bounds import BadJSON, parse_json
 from lms.cohorts import services as cohorts
-from lms.db import get_session
-from lms.evidence import services
+from lms.db import get_session, utcnow
+from lms.errors import Conflict
+from lms.evidence import presence, services
 from lms.evidence.forms import StudyPolicyForm
+from lms.evidence.models import PresenceCheck
 from lms.orgs.models import OrgKind, Role
-from lms.security.access import org_roles, rule
+from lms.security.access import LOGIN, org_roles, rule
 
 bp = Blueprint("evidence", __name__)
 ORG_ADMIN = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
@@ -68,3 +74,61 @@ def reset_cohort_policy(org_slug: str, cohort_id: int):
         session.commit()
         flash(_("The cohort follows the organisation's study policy again."), "success")
     return redirect(url_for("evidence.cohort_policy", org_slug=org_slug, cohort_id=cohort.id))
+
+
+def _minutes(seconds: int) -> int:
+    return -(-seconds // 60)
+
+
+def check_json(check: PresenceCheck, now: datetime) -> dict:
+    """A presence check as the lesson page shows it: the prompt in the reader's language, never the answer."""
+    params = check.prompt["params"]
+    text = (_("Tap the number %(n)s.", n=params["n"]) if check.kind == presence.TAP
+            else _("What is %(a)s + %(b)s? Type the number.", a=params["a"], b=params["b"]))  # fmt: skip
+    return {"id": check.id, "kind": check.kind, "text": text, "choices": check.prompt["choices"],
+            "expires_in": max(0, int((check.expires_at - now).total_seconds())),
+            "url": url_for("evidence.answer_check", check_id=check.id)}  # fmt: skip
+
+
+def _missed_message(check: PresenceCheck) -> str:
+    return _("A presence check was missed: credit stopped and %(m)d minute(s) since your last answered check are "
+             "not counted. Answer the next check to continue.", m=_minutes(check.withdrawn_seconds))
+
+
+def presence_json(gate: services.Gate, now: datetime) -> dict:
+    return {
+        "check": check_json(gate.check, now) if gate.check is not None else None,
+        "stopped": gate.stopped,
+        "message": _missed_message(gate.missed) if gate.missed is not None else None,
+    }
+
+
+@bp.post("/api/learning/presence/<int:check_id>")
+@rule(LOGIN)
+def answer_check(check_id: int):
+    """The host answers a presence check; the server checks the answer and the time."""
+    try:
+        payload = parse_json(request.get_data(), max_bytes=256, max_depth=1)
+    except BadJSON as exc:
+        return jsonify({"error": {"status": 400, "detail": str(exc)}}), 400
+    if not isinstance(payload, dict) or "answer" not in payload:
+        return jsonify({"error": {"status": 400, "detail": "send {\"answer\": the number}"}}), 400
+    session = get_session()
+    check = session.get(PresenceCheck, check_id)
+    if check is None or check.user_id != current_user.id:
+        return jsonify({"error": {"status": 404, "detail": "no such presence check"}}), 404
+    now = utcnow()
+    policy = services.policy_for_lesson(session, current_user.id, check.lesson_id).policy
+    try:
+        services.answer_check(session, current_user.id, check_id, payload["answer"], policy, now)
+    except Conflict:
+        return jsonify({"error": {"status": 409, "detail": "this presence check is already closed"}}), 409
+    session.commit()
+    if check.outcome == presence.ANSWERED:
+        message = _("Thank you: presence confirmed. Study time counts again.")
+    elif check.outcome == presence.WRONG:
+        message = _("That was not the right answer: credit stopped and %(m)d minute(s) since your last answered "
+                    "check are not counted. Answer the next check to continue.", m=_minutes(check.withdrawn_seconds))
+    else:
+        message = _missed_message(check)
+    return jsonify({"outcome": check.outcome, "withdrawn_seconds": check.withdrawn_seconds, "message": message})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -110,12 +111,14 @@ def _progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> 
 
 
 def heartbeat(
-    session: Session, user_id: int, lesson_id: int, rules: StudyRules, now: datetime | None = None, start: bool = False
+    session: Session, user_id: int, lesson_id: int, rules: StudyRules, now: datetime | None = None, start: bool = False,
+    on_credit: Callable[[date, int], None] | None = None,
 ) -> int:
     """Credit the time since the host's previous heartbeat (from any tab) to this lesson; return the seconds.
 
     ``start`` marks the first beat after a lesson page opened or became visible again: it starts the clock and
-    earns nothing, so time spent on other pages or in another app never counts.
+    earns nothing, so time spent on other pages or in another app never counts. ``on_credit`` hears each
+    (China day, seconds) credited.
     """
     now = now or utcnow()
     clock = session.scalar(select(StudyClock).where(StudyClock.user_id == user_id).execution_options(populate_existing=True))
@@ -153,6 +156,8 @@ def heartbeat(
     for day, seconds in parts:
         _add_study_time(session, user_id, lesson_id, day, seconds)
         earned += seconds
+        if on_credit is not None:
+            on_credit(day, seconds)
     session.flush()
     return earned
 

@@ -22,6 +22,7 @@ from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.evidence import services as evidence
+from lms.evidence.views import presence_json
 from lms.learning import services
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
@@ -110,12 +111,23 @@ def heartbeat():
     if enrollment is None:
         return jsonify({"error": {"status": 404, "detail": "no such lesson in your courses"}}), 404
     policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
-    credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(policy.daily_max_seconds), now=utcnow(),
-                                  start=payload.get("start") is True)
-    enrollment.last_active_at = utcnow()
+    now = utcnow()
+    gate = evidence.before_beat(session, current_user.id, lesson_id, policy, now)
+    rules = study_rules(policy.daily_max_seconds)
+    if gate.credit:
+        on_credit = (lambda day, seconds: evidence.record_credit(session, current_user.id, lesson_id, day, seconds)) \
+            if gate.tracking else None
+        credited = services.heartbeat(session, current_user.id, lesson_id, rules, now=now,
+                                      start=payload.get("start") is True, on_credit=on_credit)
+    else:  # a presence check is outstanding or credit is stopped: the clock moves, nothing is earned
+        credited = services.heartbeat(session, current_user.id, lesson_id, rules, now=now, start=True)
+    enrollment.last_active_at = now
     session.commit()
     total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)
-    return jsonify({"credited": credited, "lesson_seconds": total})
+    body = {"credited": credited, "lesson_seconds": total}
+    if gate.tracking:
+        body["presence"] = presence_json(gate, now)
+    return jsonify(body)
 
 
 @bp.get("/learning/")

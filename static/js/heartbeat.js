@@ -39,6 +39,7 @@
       return response.ok ? response.json() : null;
     }).then(function (data) {
       if (data && typeof data.lesson_seconds === "number") { show(data.lesson_seconds); }
+      if (data) { document.dispatchEvent(new CustomEvent("lms:heartbeat", { detail: data })); }
     }).catch(function () { /* offline for a moment: the next beat starts a new interval */ });
   }
 

@@ -44,6 +44,7 @@ MATRIX = [
     ("GET", "/courses/first-live-room/lessons/before-you-start", "learning.lesson", {"anonymous": 302, "*": 200}),
     ("POST", "/courses/first-live-room/lessons/before-you-start/finish", "learning.finish", {"*": 302}),
     ("POST", "/api/learning/heartbeat", "learning.heartbeat", {"anonymous": 401, "*": 400}),
+    ("POST", "/api/learning/presence/999999", "evidence.answer_check", {"anonymous": 401, "*": 400}),
     ("GET", "/courses/first-live-room/quizzes/final", "quizzes.overview", {"anonymous": 302, "*": 200}),
     ("POST", "/courses/first-live-room/quizzes/final/start", "quizzes.start", {"*": 302}),
     ("GET", "/quiz-attempts/999999", "quizzes.attempt", {"anonymous": 302, "*": 404}),
