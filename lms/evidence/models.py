@@ -68,3 +68,27 @@ class PresenceState(Base):
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Seconds credited since the last answered check, as {"<lesson id>:<YYYY-MM-DD>": seconds}: what a miss withdraws.
     since_answered: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class LessonSession(Base):
+    """One sitting on a lesson page: from its first heartbeat until a gap longer than the study gap.
+
+    It keeps what a reviewer needs: start and end, beats, seconds credited, how far the page was scrolled, the
+    last beat-to-beat gaps the server saw, and the automation flags raised (see lms/evidence/automation.py).
+    """
+
+    __tablename__ = "lesson_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    beats: Mapped[int] = mapped_column(Integer, default=0)
+    credited_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    #: The deepest scroll reported, in percent of the page.
+    max_scroll: Mapped[int] = mapped_column(Integer, default=0)
+    scrollable: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The last beat-to-beat gaps in milliseconds, as the server measured them.
+    gaps_ms: Mapped[list] = mapped_column(JSON, default=list)
+    flags: Mapped[list] = mapped_column(JSON, default=list)

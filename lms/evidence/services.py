@@ -17,8 +17,8 @@ from lms.catalogue.models import CourseVersion, Lesson
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
 from lms.db import utcnow
 from lms.errors import Conflict, NotFound
-from lms.evidence import presence
-from lms.evidence.models import PresenceCheck, PresenceState, StudyPolicyRecord
+from lms.evidence import automation, presence
+from lms.evidence.models import LessonSession, PresenceCheck, PresenceState, StudyPolicyRecord
 from lms.evidence.policy import DEFAULT, StudyPolicy, snapshot
 from lms.learning.models import StudyTime
 from lms.orgs.models import Membership, OrgKind, Organisation, Role
@@ -247,3 +247,44 @@ def _fail(session: Session, state: PresenceState, check: PresenceCheck, outcome:
             withdrawn += taken
     check.outcome, check.resolved_at, check.withdrawn_seconds = outcome, now, withdrawn
     state.stopped, state.since_answered = True, {}
+
+
+# --- lesson sessions and automation signals -----------------------------------------------------------------------
+
+
+def record_beat(session: Session, user_id: int, lesson_id: int, now: datetime, *, credited: int, scroll: int,
+                scrollable: bool, max_gap: timedelta) -> LessonSession:  # fmt: skip
+    """Add a heartbeat to the host's current sitting on the lesson (a new one after a long gap) and flag patterns."""
+    sitting = session.scalar(
+        select(LessonSession).where(LessonSession.user_id == user_id, LessonSession.lesson_id == lesson_id)
+        .order_by(LessonSession.id.desc()).limit(1)
+    )  # fmt: skip
+    if sitting is None or now - sitting.last_beat_at > max_gap or now < sitting.last_beat_at:
+        sitting = LessonSession(user_id=user_id, lesson_id=lesson_id, started_at=now, last_beat_at=now, beats=0,
+                                credited_seconds=0, max_scroll=0, scrollable=False, gaps_ms=[], flags=[])  # fmt: skip
+        session.add(sitting)
+    else:
+        gap = int((now - sitting.last_beat_at).total_seconds() * 1000)
+        sitting.gaps_ms = [*(sitting.gaps_ms or []), gap][-automation.PERIODIC_WINDOW:]
+    sitting.last_beat_at = now
+    sitting.beats += 1
+    sitting.credited_seconds += credited
+    sitting.max_scroll = max(sitting.max_scroll, scroll)
+    sitting.scrollable = sitting.scrollable or scrollable
+    flags = list(sitting.flags or [])
+    if automation.is_periodic(sitting.gaps_ms):
+        flags = automation.with_flag(flags, automation.PERIODIC)
+    if automation.never_scrolled(sitting.scrollable, sitting.max_scroll, sitting.credited_seconds):
+        flags = automation.with_flag(flags, automation.NO_SCROLL)
+    others = list(session.scalars(
+        select(LessonSession).where(
+            LessonSession.user_id == user_id, LessonSession.lesson_id != lesson_id,
+            LessonSession.last_beat_at >= now - timedelta(seconds=automation.PARALLEL_SECONDS))
+    ))  # fmt: skip
+    if others:
+        flags = automation.with_flag(flags, automation.PARALLEL)
+        for other in others:
+            other.flags = automation.with_flag(list(other.flags or []), automation.PARALLEL)
+    sitting.flags = flags
+    session.flush()
+    return sitting

@@ -21,6 +21,7 @@ from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
+from lms.evidence import automation
 from lms.evidence import services as evidence
 from lms.evidence.views import presence_json
 from lms.learning import services
@@ -105,7 +106,8 @@ def heartbeat():
     lesson_id = whole_number(lesson, low=1) if isinstance(lesson, int) else None  # a JSON number, in range
     if lesson_id is None or not isinstance(payload.get("start", False), bool):
         return jsonify({"error": {"status": 400, "detail": "send {\"lesson\": a lesson id (a whole number), "
-                                                           "\"start\": true or false}"}}), 400
+                                                           "\"start\": true or false, \"visible\": true or false, "
+                                                           "\"idle\": seconds since the last input}"}}), 400
     session = get_session()
     enrollment = services.enrollment_for_lesson(session, current_user.id, lesson_id)
     if enrollment is None:
@@ -114,13 +116,17 @@ def heartbeat():
     now = utcnow()
     gate = evidence.before_beat(session, current_user.id, lesson_id, policy, now)
     rules = study_rules(policy.daily_max_seconds)
-    if gate.credit:
+    # The page must say it is visible and had input lately; otherwise the beat only restarts the clock.
+    if gate.credit and automation.active(payload.get("visible"), payload.get("idle")):
         on_credit = (lambda day, seconds: evidence.record_credit(session, current_user.id, lesson_id, day, seconds)) \
             if gate.tracking else None
         credited = services.heartbeat(session, current_user.id, lesson_id, rules, now=now,
                                       start=payload.get("start") is True, on_credit=on_credit)
     else:  # a presence check is outstanding or credit is stopped: the clock moves, nothing is earned
         credited = services.heartbeat(session, current_user.id, lesson_id, rules, now=now, start=True)
+    evidence.record_beat(session, current_user.id, lesson_id, now, credited=credited, max_gap=rules.max_gap,
+                         scroll=whole_number(payload.get("scroll"), low=0, high=100) or 0,
+                         scrollable=payload.get("scrollable") is True)  # fmt: skip
     enrollment.last_active_at = now
     session.commit()
     total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)

@@ -39,6 +39,8 @@ def studying(app, agency, monkeypatch):  # noqa: F811
         lesson_id = get_session().scalar(select(Lesson.id).order_by(Lesson.position))
 
     def post(url, body):
+        if url.endswith("/heartbeat"):
+            body = {"visible": True, "idle": 2, **body}
         r = host.client.post(url, data=json.dumps(body), content_type="application/json", headers={"X-CSRFToken": csrf})
         return r.status_code, r.get_json()
 

@@ -121,7 +121,8 @@ def test_the_heartbeat_credits_no_more_than_the_daily_maximum(app, agency, monke
     # the endpoint resolves the same policy: a further beat earns nothing today
     monkeypatch.setattr("lms.learning.views.utcnow", lambda: start + timedelta(seconds=30 * 81))
     csrf = host.get("/").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-    r = host.client.post("/api/learning/heartbeat", json={"lesson": lesson_id}, headers={"X-CSRFToken": csrf})
+    r = host.client.post("/api/learning/heartbeat", json={"lesson": lesson_id, "visible": True, "idle": 1},
+                         headers={"X-CSRFToken": csrf})  # fmt: skip
     assert r.get_json()["credited"] == 0 and r.get_json()["lesson_seconds"] == 1800
 
 
