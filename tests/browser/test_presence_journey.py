@@ -1,0 +1,107 @@
+"""A host studies under a policy with presence checks: answers one (credit goes on), misses one (credit stops, the
+page says so, the unconfirmed time is withdrawn), answers the next (credit resumes). With axe on the open dialog."""
+
+import pytest
+from sqlalchemy import select, update
+
+from lms.accounts.models import User
+from lms.db import get_session, utcnow
+from lms.evidence import services as evidence
+from lms.evidence.models import PresenceCheck, PresenceState
+from lms.evidence.policy import StudyPolicy
+from lms.orgs import services as orgs
+from lms.orgs.models import Role
+from tests.browser.conftest import axe_serious
+from tests.browser.test_learning_journey import credited, read_for
+from tests.conftest import PASSWORD
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+
+def force_check(app) -> None:
+    """Make the next presence check due now (in real use it comes at a random moment within the interval)."""
+    with app.app_context():
+        session = get_session()
+        session.execute(update(PresenceState).values(next_due_at=utcnow()))
+        session.commit()
+
+
+def pending(app) -> PresenceCheck:
+    with app.app_context():
+        return get_session().scalar(select(PresenceCheck).where(PresenceCheck.outcome == "pending"))
+
+
+def answer(page, check: PresenceCheck) -> None:
+    dialog = page.get_by_role("alertdialog")
+    if check.prompt["choices"]:
+        dialog.get_by_role("button", name=check.answer, exact=True).click()
+    else:
+        dialog.get_by_label("答案（数字）").fill(check.answer)
+        dialog.get_by_label("答案（数字）").press("Enter")
+
+
+def test_host_answers_a_check_misses_one_and_resumes(app, example, live_server, phone, make_user):  # noqa: F811
+    cfg = app.config["LMS"]
+    cfg.heartbeat_seconds = 1
+    user_id = make_user("host@example.com", "小林")
+    with app.app_context():
+        session = get_session()
+        org = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        orgs.add_member(session, org=org, user=session.get(User, user_id), role=Role.LEARNER)
+        evidence.save_policy(session, org_id=org.id, cohort_id=None, by_user_id=None,
+                             policy=StudyPolicy(presence_interval_minutes=15, presence_answer_seconds=60))
+        session.commit()
+    page = phone
+    page.goto(live_server + "/account/login")
+    page.locator("#login").fill("host@example.com")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form [type=submit]").first.click()
+    page.goto(live_server + "/courses/first-live-room")
+    page.get_by_role("button", name="报名学习").click()
+    read_for(page, 3, at_least=2)
+
+    # 1. A check appears as a labelled alert dialog with the focus inside it; nothing counts while it waits.
+    force_check(app)
+    dialog = page.get_by_role("alertdialog", name="在场确认")
+    dialog.wait_for(state="visible", timeout=10000)
+    assert page.evaluate("document.getElementById('presence-dialog').contains(document.activeElement)")
+    assert "剩余作答时间" in dialog.inner_text()
+    assert axe_serious(page) == []
+    check = pending(app)
+    box = dialog.locator("button, input").first.bounding_box()
+    assert box["height"] >= 44
+    answer(page, check)
+    dialog.wait_for(state="hidden")
+    assert "已确认在场" in page.locator("#presence-status").inner_text()
+    before = credited(page)
+    read_for(page, 3, at_least=before + 2)
+    assert credited(page) >= before + 2  # credit goes on
+
+    # 2. The next check is missed: the page says so, the time since the answered check is withdrawn, credit stops.
+    force_check(app)
+    dialog.wait_for(state="visible", timeout=10000)
+    missed = pending(app)
+    with app.app_context():
+        session = get_session()
+        session.execute(update(PresenceCheck).where(PresenceCheck.id == missed.id).values(expires_at=utcnow()))
+        session.commit()
+    page.locator("#presence-status", has_text="错过").wait_for(timeout=10000)
+    status = page.locator("#presence-status").inner_text()
+    assert "学时已暂停计入" in status
+    dialog.wait_for(state="visible")  # a new check, at once
+    stopped_at = credited(page)
+    assert stopped_at <= before  # the seconds after the answered check are gone
+    page.wait_for_timeout(3000)
+    assert credited(page) == stopped_at  # nothing counts while stopped
+
+    # 3. Answering the new check resumes credit.
+    replacement = pending(app)
+    assert replacement.id != missed.id
+    answer(page, replacement)
+    dialog.wait_for(state="hidden")
+    read_for(page, 3, at_least=stopped_at + 2)
+    assert credited(page) >= stopped_at + 2
+    with app.app_context():
+        outcomes = [c.outcome for c in get_session().scalars(select(PresenceCheck).order_by(PresenceCheck.id))]
+    assert outcomes == ["answered", "missed", "answered"]
