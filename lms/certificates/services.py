@@ -24,6 +24,7 @@ from lms.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from lms.evidence import process
 from lms.evidence import services as evidence
 from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import china_day
@@ -114,6 +115,7 @@ def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: dateti
             session.add(certificate)
             session.flush()  # the unique issue_key decides a race here, before anything else is locked
             _sign(session, cfg, certificate, enrollment.version)
+            process.seal(session, cfg, certificate, enrollment.version)
     except IntegrityError:
         # Another request or worker issued it at the same moment: the unique issue_key kept it to one.
         existing = session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -92,3 +92,21 @@ class LessonSession(Base):
     #: The last beat-to-beat gaps in milliseconds, as the server measured them.
     gaps_ms: Mapped[list] = mapped_column(JSON, default=list)
     flags: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ProcessRecord(Base):
+    """A host's process record (培训过程记录) as sealed when their certificate was issued.
+
+    ``body`` is the record's canonical JSON (JCS); ``sha256`` its digest, which the transparency log's ``process``
+    entry at ``log_index`` also holds, so an edit of the body is detected.
+    """
+
+    __tablename__ = "process_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    log_index: Mapped[int | None] = mapped_column(Integer)
