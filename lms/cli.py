@@ -28,6 +28,7 @@ def register_commands(app: Flask) -> None:
     from lms.bureau.cli import bureau
     from lms.catalogue.cli import courses
     from lms.certificates.cli import certificates
+    from lms.evidence.cli import evidence
     from lms.mail.cli import mail
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
@@ -36,7 +37,7 @@ def register_commands(app: Flask) -> None:
     from lms.trust.cli import keys_group, verify_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    bureau, witness_command, witness_keygen_command, notifications, mail):
+                    bureau, witness_command, witness_keygen_command, notifications, mail, evidence):
         app.cli.add_command(command)
 
 

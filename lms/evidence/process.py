@@ -19,6 +19,7 @@ from lms.evidence.models import LessonSession, PresenceCheck, ProcessRecord
 from lms.evidence.policy import StudyPolicy
 from lms.learning.models import StudyTime
 from lms.learning.studytime import CHINA
+from lms.messages import N_
 from lms.quizzes.models import QuizAttempt
 from lms.transparency import log
 from lms.transparency.entry import PROCESS, entry_bytes
@@ -110,19 +111,21 @@ def verify(session: Session, certificate: Certificate) -> Check:
     """Recompute the sealed record's digest and compare it with the log, and the live evidence with the record."""
     sealed = sealed_record(session, certificate.id)
     if sealed is None:
-        return Check(False, ("no sealed process record",))
+        return Check(False, (N_("no sealed process record"),))
     problems = []
     digest = records.body_digest(sealed.body)
     logged = log.entries(session, sealed.log_index, sealed.log_index + 1) if sealed.log_index is not None else []
     expected = entry_bytes(PROCESS, certificate.number, digest, sealed.sealed_at)
     if not logged or logged[0].data != expected:
-        problems.append("the stored process record no longer matches its transparency-log entry")
+        problems.append(N_("the stored process record no longer matches its transparency-log entry"))
     if digest != sealed.sha256:
-        problems.append("the stored process record no longer matches its recorded digest")
+        problems.append(N_("the stored process record no longer matches its recorded digest"))
     version = session.get(CourseVersion, certificate.version_id)
     stored = json.loads(sealed.body)
     live = build(session, certificate.user_id, version, stored.get("policy"), sealed.sealed_at, certificate)
-    for part in ("presence_checks", "quiz_attempts"):  # evidence that cannot legitimately change after issue
-        if live[part] != stored.get(part):
-            problems.append(f"the stored {part.replace('_', ' ')} differ from the sealed record")
+    # Evidence that cannot legitimately change after issue must still be what was sealed.
+    if live["presence_checks"] != stored.get("presence_checks"):
+        problems.append(N_("the stored presence checks differ from the sealed record"))
+    if live["quiz_attempts"] != stored.get("quiz_attempts"):
+        problems.append(N_("the stored quiz attempts differ from the sealed record"))
     return Check(not problems, tuple(problems))

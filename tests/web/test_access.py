@@ -138,6 +138,8 @@ MATRIX = [
     ("GET", "/bureau/bureau/cohorts", "bureau.submitted_cohorts", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/cohorts/999999", "bureau.submitted_cohort", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/bureau/bureau/cohorts/999999/roster.csv", "bureau.roster", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/bureau/bureau/cohorts/999999/process.csv", "bureau.process_record",
+     {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
     ("GET", "/orgs/mcn-a/authoring/", "authoring.index",
      {"anonymous": 302, "trainer": 200, "org_admin": 200, "site_admin": 200, "*": 403}),
     ("POST", "/orgs/mcn-a/authoring/courses/no-course/edit", "authoring.edit_course",
