@@ -7,7 +7,7 @@ from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion,
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import Base
-from lms.evidence.models import LessonSession, PresenceCheck, PresenceState, ProcessRecord, StudyPolicyRecord
+from lms.evidence.models import IdentityCheck, LessonSession, PresenceCheck, PresenceState, ProcessRecord, StudyPolicyRecord
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
@@ -24,6 +24,7 @@ __all__ = [
     "Base",
     "Certificate",
     "Cohort",
+    "IdentityCheck",
     "LessonSession",
     "PresenceCheck",
     "PresenceState",

@@ -49,6 +49,9 @@ class Certificate(Base):
     skills: Mapped[list] = mapped_column(JSON)
     #: The study policy (scope, version and values) the hours were earned under; see docs/study-hours.md.
     study_policy: Mapped[dict | None] = mapped_column(JSON)
+    #: What a reviewer found in the study evidence after issue, e.g. ``not_host`` (lms/evidence): the certificate
+    #: is flagged for its issuer and the bureau, not revoked.
+    evidence_flag: Mapped[str | None] = mapped_column(String(40))
 
     # --- the verifiable credential (Open Badges 3.0), signed at issue -------------------------------------
     #: The signed OpenBadgeCredential exactly as issued (JSON text); its SHA-256 is in the log entry.

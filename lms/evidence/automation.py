@@ -28,6 +28,8 @@ FLAG_LABELS = {
     PERIODIC: N_("Heartbeats arrived with clockwork regularity (a script?)"),
     NO_SCROLL: N_("A long lesson was never scrolled"),
     PARALLEL: N_("Several lessons were open and beating at once"),
+    "not_host": N_("A reviewer found that the person studying was not the host"),
+    "identity_unmet": N_("The policy requires identity checks, but the host has not consented to them"),
 }
 
 

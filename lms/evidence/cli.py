@@ -34,3 +34,24 @@ def verify(number: str) -> None:
         raise SystemExit(1)
     click.echo(f"{certnumbers.format(certificate.number)}: process record unchanged since issue (log entry "
                f"{process.sealed_record(session, certificate.id).log_index})")
+
+
+@evidence.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Delete snapshots and presence checks older than the retention period of their programme (run daily)."""
+    from lms.db import utcnow
+    from lms.evidence import identity_services
+    from lms.evidence import services as policies
+
+    session = get_session()
+    cache: dict[tuple[int, int], int] = {}
+
+    def years(user_id: int, lesson_id: int) -> int:
+        if (user_id, lesson_id) not in cache:
+            cache[(user_id, lesson_id)] = policies.policy_for_lesson(session, user_id, lesson_id).policy.retention_years
+        return cache[(user_id, lesson_id)]
+
+    counts = identity_services.purge(session, utcnow(), years)
+    session.commit()
+    click.echo(f"deleted {counts['snapshots']} snapshot(s) and {counts['presence_checks']} presence check(s)")

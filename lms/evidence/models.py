@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -110,3 +110,27 @@ class ProcessRecord(Base):
     body: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     log_index: Mapped[int | None] = mapped_column(Integer)
+
+
+class IdentityCheck(Base):
+    """An identity check at a lesson: the provider's verdict, and the snapshot only if the host consented.
+
+    ``image`` is the JPEG, base64, encrypted with the PII cipher (context ``identity:<user id>``); it is removed when
+    the retention period ends or the consent is withdrawn. ``review`` is a reviewer's judgement (``not_host``).
+    """
+
+    __tablename__ = "identity_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    moment: Mapped[str] = mapped_column(String(12))
+    provider: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float | None] = mapped_column(Float)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review: Mapped[str | None] = mapped_column(String(20))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -253,7 +253,7 @@ def _fail(session: Session, state: PresenceState, check: PresenceCheck, outcome:
 
 
 def record_beat(session: Session, user_id: int, lesson_id: int, now: datetime, *, credited: int, scroll: int,
-                scrollable: bool, max_gap: timedelta) -> LessonSession:  # fmt: skip
+                scrollable: bool, max_gap: timedelta, identity_unmet: bool = False) -> LessonSession:  # fmt: skip
     """Add a heartbeat to the host's current sitting on the lesson (a new one after a long gap) and flag patterns."""
     sitting = session.scalar(
         select(LessonSession).where(LessonSession.user_id == user_id, LessonSession.lesson_id == lesson_id)
@@ -272,6 +272,8 @@ def record_beat(session: Session, user_id: int, lesson_id: int, now: datetime, *
     sitting.max_scroll = max(sitting.max_scroll, scroll)
     sitting.scrollable = sitting.scrollable or scrollable
     flags = list(sitting.flags or [])
+    if identity_unmet:
+        flags = automation.with_flag(flags, "identity_unmet")
     if automation.is_periodic(sitting.gaps_ms):
         flags = automation.with_flag(flags, automation.PERIODIC)
     if automation.never_scrolled(sitting.scrollable, sitting.max_scroll, sitting.credited_seconds):

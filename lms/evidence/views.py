@@ -3,25 +3,31 @@ host's answers to presence checks."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bounds import BadJSON, parse_json
+from lms.bounds import BadJSON, parse_json, whole_number
 from lms.cohorts import services as cohorts
 from lms.db import get_session, utcnow
 from lms.errors import Conflict
-from lms.evidence import presence, services
+from lms.evidence import identity, presence, services
+from lms.evidence import identity_services as identities
 from lms.evidence.forms import StudyPolicyForm
 from lms.evidence.models import PresenceCheck
+from lms.learning import services as learning
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import LOGIN, org_roles, rule
 
 bp = Blueprint("evidence", __name__)
 ORG_ADMIN = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
+#: A snapshot's JSON: the base64 of an image of at most identity.MAX_IMAGE_BYTES, and a little more.
+IMAGE_JSON_BYTES = identity.MAX_IMAGE_BYTES * 4 // 3 + 1024
 
 
 @bp.route("/orgs/<org_slug>/study-policy", methods=["GET", "POST"])
@@ -132,3 +138,53 @@ def answer_check(check_id: int):
     else:
         message = _missed_message(check)
     return jsonify({"outcome": check.outcome, "withdrawn_seconds": check.withdrawn_seconds, "message": message})
+
+
+@bp.route("/learning/face-consent", methods=["GET", "POST"])
+@rule(LOGIN)
+def face_consent():
+    """The separate, explicit consent to camera snapshots for identity checks (PIPL arts. 26, 28–29)."""
+    session = get_session()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if request.form.get("action") == "give":
+            identities.give_face_consent(session, current_user.id, utcnow())
+            flash(_("Thank you. Identity snapshots will be taken at the moments your programme asks for."), "success")
+        else:
+            deleted = identities.withdraw_face_consent(session, current_user.id, utcnow())
+            flash(_("Consent withdrawn; %(n)d stored snapshot(s) deleted. You can go on studying.", n=deleted),
+                  "success")  # fmt: skip
+        session.commit()
+        return redirect(url_for("evidence.face_consent"))
+    return render_template("evidence/face_consent.html", form=form,
+                           consent=identities.face_consent(session, current_user.id))  # fmt: skip
+
+
+@bp.post("/api/learning/identity")
+@rule(LOGIN)
+def identity_check():
+    """A camera snapshot for an identity check. Without the face-image consent nothing is stored."""
+    try:
+        payload = parse_json(request.get_data(), max_bytes=IMAGE_JSON_BYTES, max_depth=1)
+    except BadJSON as exc:
+        return jsonify({"error": {"status": 400, "detail": str(exc)}}), 400
+    lesson_id = whole_number(payload.get("lesson"), low=1) if isinstance(payload, dict) else None
+    moment = payload.get("moment") if isinstance(payload, dict) else None
+    if lesson_id is None or moment not in (identity.AT_START, identity.AT_RANDOM):
+        return jsonify({"error": {"status": 400, "detail": "send {\"lesson\": id, \"moment\": \"start\" or \"random\", "
+                                                           "\"image\": a base64 JPEG}"}}), 400
+    session = get_session()
+    if learning.enrollment_for_lesson(session, current_user.id, lesson_id) is None:
+        return jsonify({"error": {"status": 404, "detail": "no such lesson in your courses"}}), 404
+    image = None
+    if isinstance(payload.get("image"), str):
+        try:
+            image = base64.b64decode(payload["image"].split(",")[-1], validate=True)
+        except (binascii.Error, ValueError):
+            image = None
+    check = identities.record_check(
+        session, current_app.extensions["lms.pii"], identity.provider(current_app.config["LMS"].identity_provider),
+        user_id=current_user.id, lesson_id=lesson_id, moment=moment, image=image, now=utcnow(),
+    )  # fmt: skip
+    session.commit()
+    return jsonify({"status": check.status, "stored": check.image is not None})

@@ -22,6 +22,7 @@ from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.evidence import automation
+from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence
 from lms.evidence.views import presence_json
 from lms.learning import services
@@ -58,6 +59,7 @@ def lesson(slug: str, lesson_slug: str):
     services.open_lesson(session, enrollment, current)
     session.commit()
     progress = services.course_progress(session, enrollment)
+    policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
     cfg = current_app.config["LMS"]
     return render_template(
@@ -65,7 +67,9 @@ def lesson(slug: str, lesson_slug: str):
         state=progress.lessons[index],
         previous=progress.lessons[index - 1].lesson if index > 0 else None,
         next=progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
-        form=ConfirmForm(), locale=locale_code(), heartbeat_seconds=cfg.heartbeat_seconds,
+        form=ConfirmForm(), locale=locale_code(), heartbeat_seconds=cfg.heartbeat_seconds, policy=policy,
+        identity_unmet=identity_unmet(session, policy),
+        identity_consented=identities.face_consent(session, current_user.id) is not None,
         required_seconds=study_rules().required_seconds(current),
     )  # fmt: skip
 
@@ -125,6 +129,7 @@ def heartbeat():
     else:  # a presence check is outstanding or credit is stopped: the clock moves, nothing is earned
         credited = services.heartbeat(session, current_user.id, lesson_id, rules, now=now, start=True)
     evidence.record_beat(session, current_user.id, lesson_id, now, credited=credited, max_gap=rules.max_gap,
+                         identity_unmet=identity_unmet(session, policy),
                          scroll=whole_number(payload.get("scroll"), low=0, high=100) or 0,
                          scrollable=payload.get("scrollable") is True)  # fmt: skip
     enrollment.last_active_at = now
@@ -134,6 +139,12 @@ def heartbeat():
     if gate.tracking:
         body["presence"] = presence_json(gate, now)
     return jsonify(body)
+
+
+def identity_unmet(session, policy) -> bool:
+    """The programme requires identity checks but the host has not given the face-image consent."""
+    requires = (policy.identity_at_start or policy.identity_random) and current_app.config["LMS"].identity_provider != "none"
+    return bool(requires) and identities.face_consent(session, current_user.id) is None
 
 
 @bp.get("/learning/")

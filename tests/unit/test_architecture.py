@@ -36,7 +36,7 @@ PURE_FEATURE_MODULES = (
     "lms.catalogue.skillsfile", "lms.catalogue.spec", "lms.catalogue.yamlines",
     "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
     "lms.cohorts.export", "lms.cohorts.timeline",
-    "lms.evidence.automation", "lms.evidence.policy", "lms.evidence.presence", "lms.evidence.record",
+    "lms.evidence.automation", "lms.evidence.identity", "lms.evidence.policy", "lms.evidence.presence", "lms.evidence.record",
     "lms.learning.studytime",
     "lms.notifications.schedule",
     "lms.orgs.hostfile",

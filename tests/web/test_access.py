@@ -45,6 +45,8 @@ MATRIX = [
     ("POST", "/courses/first-live-room/lessons/before-you-start/finish", "learning.finish", {"*": 302}),
     ("POST", "/api/learning/heartbeat", "learning.heartbeat", {"anonymous": 401, "*": 400}),
     ("POST", "/api/learning/presence/999999", "evidence.answer_check", {"anonymous": 401, "*": 400}),
+    ("POST", "/api/learning/identity", "evidence.identity_check", {"anonymous": 401, "*": 400}),
+    ("GET", "/learning/face-consent", "evidence.face_consent", {"anonymous": 302, "*": 200}),
     ("GET", "/courses/first-live-room/quizzes/final", "quizzes.overview", {"anonymous": 302, "*": 200}),
     ("POST", "/courses/first-live-room/quizzes/final/start", "quizzes.start", {"*": 302}),
     ("GET", "/quiz-attempts/999999", "quizzes.attempt", {"anonymous": 302, "*": 404}),
