@@ -62,16 +62,20 @@ def lesson(slug: str, lesson_slug: str):
     policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
     cfg = current_app.config["LMS"]
-    return render_template(
+    consented = identities.face_consent(session, current_user.id) is not None
+    page = render_template(
         "learning/lesson.html", enrollment=enrollment, lesson=current, progress=progress,
         state=progress.lessons[index],
         previous=progress.lessons[index - 1].lesson if index > 0 else None,
         next=progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
         form=ConfirmForm(), locale=locale_code(), heartbeat_seconds=cfg.heartbeat_seconds, policy=policy,
         identity_unmet=identity_unmet(session, policy),
-        identity_consented=identities.face_consent(session, current_user.id) is not None,
-        required_seconds=study_rules().required_seconds(current),
+        identity_consented=consented, required_seconds=study_rules().required_seconds(current),
     )  # fmt: skip
+    response = current_app.make_response(page)
+    if consented and (policy.identity_at_start or policy.identity_random):
+        response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return response
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/finish")

@@ -105,3 +105,58 @@ def test_host_answers_a_check_misses_one_and_resumes(app, example, live_server, 
     with app.app_context():
         outcomes = [c.outcome for c in get_session().scalars(select(PresenceCheck).order_by(PresenceCheck.id))]
     assert outcomes == ["answered", "missed", "answered"]
+
+
+@pytest.fixture
+def camera_phone(browser):
+    """A phone-sized Chromium with Chromium's fake camera, which grants the camera without asking."""
+    from tests.browser.conftest import CHROMIUM, FLAGS
+
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        *FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])  # fmt: skip
+    context = camera_browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                         extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})  # fmt: skip
+    yield context.new_page()
+    camera_browser.close()
+
+
+def test_host_consents_and_a_snapshot_is_taken_at_lesson_start(app, example, live_server, camera_phone, make_user):  # noqa: F811
+    import time
+
+    from lms.evidence import identity_services
+    from lms.evidence.models import IdentityCheck
+
+    app.config["LMS"].heartbeat_seconds = 1
+    user_id = make_user("host@example.com", "小林")
+    with app.app_context():
+        session = get_session()
+        org = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        orgs.add_member(session, org=org, user=session.get(User, user_id), role=Role.LEARNER)
+        evidence.save_policy(session, org_id=org.id, cohort_id=None, by_user_id=None,
+                             policy=StudyPolicy(identity_at_start=True))
+        session.commit()
+    page = camera_phone
+    page.goto(live_server + "/account/login")
+    page.locator("#login").fill("host@example.com")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form [type=submit]").first.click()
+    page.goto(live_server + "/learning/face-consent")
+    assert "人脸图像属于敏感个人信息" in page.locator("main").inner_text()
+    assert axe_serious(page) == []
+    page.get_by_role("button", name="我同意拍摄身份核验照片").click()
+    assert "你已同意" in page.locator("main").inner_text()
+    page.goto(live_server + "/courses/first-live-room")
+    page.get_by_role("button", name="报名学习").click()
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + 15
+    stored = None
+    while time.monotonic() < deadline and stored is None:
+        page.wait_for_timeout(300)
+        with app.app_context():
+            session = get_session()
+            check = session.scalar(select(IdentityCheck))
+            if check is not None:
+                stored = identity_services.snapshot_of(app.extensions["lms.pii"], check)
+                assert (check.moment, check.status) == ("start", "stored")
+    assert stored is not None and stored[:3] == b"\xff\xd8\xff"  # the fake camera's frame, as a JPEG
+    assert axe_serious(page) == []
