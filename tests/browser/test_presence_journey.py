@@ -11,12 +11,22 @@ from lms.evidence.models import PresenceCheck, PresenceState
 from lms.evidence.policy import StudyPolicy
 from lms.orgs import services as orgs
 from lms.orgs.models import Role
-from tests.browser.conftest import axe_serious
+from tests.browser.conftest import axe_serious, log_in
 from tests.browser.test_learning_journey import credited, read_for
 from tests.conftest import PASSWORD
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
+
+
+def host_of_agency(app, user_id: int, policy: StudyPolicy) -> None:
+    """The host belongs to an agency whose study policy is ``policy``."""
+    with app.app_context():
+        session = get_session()
+        org = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        orgs.add_member(session, org=org, user=session.get(User, user_id), role=Role.LEARNER)
+        evidence.save_policy(session, org_id=org.id, cohort_id=None, by_user_id=None, policy=policy)
+        session.commit()
 
 
 def force_check(app) -> None:
@@ -45,18 +55,9 @@ def test_host_answers_a_check_misses_one_and_resumes(app, example, live_server, 
     cfg = app.config["LMS"]
     cfg.heartbeat_seconds = 1
     user_id = make_user("host@example.com", "小林")
-    with app.app_context():
-        session = get_session()
-        org = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
-        orgs.add_member(session, org=org, user=session.get(User, user_id), role=Role.LEARNER)
-        evidence.save_policy(session, org_id=org.id, cohort_id=None, by_user_id=None,
-                             policy=StudyPolicy(presence_interval_minutes=15, presence_answer_seconds=60))
-        session.commit()
+    host_of_agency(app, user_id, StudyPolicy(presence_interval_minutes=15, presence_answer_seconds=60))
     page = phone
-    page.goto(live_server + "/account/login")
-    page.locator("#login").fill("host@example.com")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form [type=submit]").first.click()
+    log_in(page, live_server, "host@example.com", PASSWORD)
     page.goto(live_server + "/courses/first-live-room")
     page.get_by_role("button", name="报名学习").click()
     read_for(page, 3, at_least=2)
@@ -128,18 +129,9 @@ def test_host_consents_and_a_snapshot_is_taken_at_lesson_start(app, example, liv
 
     app.config["LMS"].heartbeat_seconds = 1
     user_id = make_user("host@example.com", "小林")
-    with app.app_context():
-        session = get_session()
-        org = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
-        orgs.add_member(session, org=org, user=session.get(User, user_id), role=Role.LEARNER)
-        evidence.save_policy(session, org_id=org.id, cohort_id=None, by_user_id=None,
-                             policy=StudyPolicy(identity_at_start=True))
-        session.commit()
+    host_of_agency(app, user_id, StudyPolicy(identity_at_start=True))
     page = camera_phone
-    page.goto(live_server + "/account/login")
-    page.locator("#login").fill("host@example.com")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form [type=submit]").first.click()
+    log_in(page, live_server, "host@example.com", PASSWORD)
     page.goto(live_server + "/learning/face-consent")
     assert "人脸图像属于敏感个人信息" in page.locator("main").inner_text()
     assert axe_serious(page) == []
