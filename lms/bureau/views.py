@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.bureau import audit_subsidy, services
+from lms.evidence import identity_services as identities
 from lms.evidence.automation import FLAG_LABELS
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import make_row
@@ -186,8 +187,10 @@ def submitted_cohort(org_slug: str, submission_id: int):
                                             "hosts": [h.host.id for h in hosts if h.consented]})  # fmt: skip
     session.commit()
     records = {(v.host.id, v.course_id): v for v in audit_subsidy.process_views(session, board, hosts)}
+    checks = identities.checks_of_users(session, [h.host.id for h in hosts if h.consented])
     return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts,
-                           records=records, flag_labels=FLAG_LABELS, locale=locale_code())  # fmt: skip
+                           records=records, flag_labels=FLAG_LABELS, identity_checks=checks, form=ConfirmForm(),
+                           locale=locale_code())  # fmt: skip
 
 
 @bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/process.<any(csv, xlsx):fmt>")

@@ -17,6 +17,7 @@ from lms.evidence import automation, identity
 from lms.evidence.models import IdentityCheck, LessonSession, PresenceCheck
 from lms.learning.models import StudyTime
 from lms.learning.studytime import china_day
+from lms.orgs.models import Membership, Role
 from lms.security.pii import PIICipher
 
 #: The face-image consent is separate from every other consent (PIPL arts. 26, 28–29).
@@ -121,3 +122,16 @@ def purge(session: Session, now: datetime, retention_years_of) -> dict[str, int]
         counts["presence_checks"] = len(old)
     session.flush()
     return counts
+
+
+def checks_of_users(session: Session, user_ids: list[int], limit: int = 500) -> list[IdentityCheck]:
+    """Identity checks of these hosts, newest first."""
+    if not user_ids:
+        return []
+    return list(session.scalars(select(IdentityCheck).where(IdentityCheck.user_id.in_(user_ids))
+                                .order_by(IdentityCheck.taken_at.desc(), IdentityCheck.id.desc()).limit(limit)))  # fmt: skip
+
+
+def org_host_ids(session: Session, org_id: int) -> list[int]:
+    return list(session.scalars(select(Membership.user_id).where(Membership.org_id == org_id,
+                                                                 Membership.role == Role.LEARNER)))  # fmt: skip

@@ -7,19 +7,22 @@ import base64
 import binascii
 from datetime import datetime
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from lms.accounts.forms import ConfirmForm
+from lms.accounts.models import User
 from lms.bounds import BadJSON, parse_json, whole_number
+from lms.bureau import audit_subsidy
 from lms.cohorts import services as cohorts
 from lms.db import get_session, utcnow
-from lms.errors import Conflict
+from lms.errors import Conflict, NotFound
 from lms.evidence import identity, presence, services
 from lms.evidence import identity_services as identities
 from lms.evidence.forms import StudyPolicyForm
-from lms.evidence.models import PresenceCheck
+from lms.evidence.models import IdentityCheck, PresenceCheck
 from lms.learning import services as learning
 from lms.orgs.models import OrgKind, Role
 from lms.security.access import LOGIN, org_roles, rule
@@ -188,3 +191,83 @@ def identity_check():
     )  # fmt: skip
     session.commit()
     return jsonify({"status": check.status, "stored": check.image is not None})
+
+
+def _not_host_flash(removed: int) -> None:
+    flash(_("Marked as not the host: %(m)d minute(s) removed from the host's study time; their certificate on the "
+            "course, if any, is flagged.", m=_minutes(removed)), "success")
+
+
+def _snapshot_response(check):
+    image = identities.snapshot_of(current_app.extensions["lms.pii"], check)
+    if image is None:
+        return jsonify({"error": {"status": 404, "detail": "no stored snapshot"}}), 404
+    return Response(image, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+def _org_check(session, check_id: int):
+    check = session.get(IdentityCheck, check_id)
+    if check is None or check.user_id not in identities.org_host_ids(session, g.org.id):
+        raise NotFound(_("No such identity check."))
+    return check
+
+
+@bp.get("/orgs/<org_slug>/identity-checks")
+@rule(ORG_ADMIN)
+def org_identity_checks(org_slug: str):
+    """The organisation admin reviews the identity checks of the agency's hosts."""
+    session = get_session()
+    checks = identities.checks_of_users(session, identities.org_host_ids(session, g.org.id))
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_({c.user_id for c in checks})))}
+    return render_template("evidence/identity_checks.html", org=g.org, checks=checks, users=users, form=ConfirmForm(),
+                           image_url=lambda c: url_for("evidence.org_snapshot", org_slug=org_slug, check_id=c.id),
+                           review_url=lambda c: url_for("evidence.org_not_host", org_slug=org_slug, check_id=c.id))
+
+
+@bp.get("/orgs/<org_slug>/identity-checks/<int:check_id>.jpg")
+@rule(ORG_ADMIN)
+def org_snapshot(org_slug: str, check_id: int):
+    return _snapshot_response(_org_check(get_session(), check_id))
+
+
+@bp.post("/orgs/<org_slug>/identity-checks/<int:check_id>/not-host")
+@rule(ORG_ADMIN)
+def org_not_host(org_slug: str, check_id: int):
+    session = get_session()
+    check = _org_check(session, check_id)
+    if ConfirmForm().validate_on_submit():
+        removed = identities.mark_not_host(session, check.id, current_user.id, utcnow())
+        session.commit()
+        _not_host_flash(removed)
+    return redirect(url_for("evidence.org_identity_checks", org_slug=org_slug))
+
+
+BUREAU = org_roles(Role.BUREAU_VERIFIER, Role.ORG_ADMIN, kind=OrgKind.BUREAU)
+
+
+def _bureau_check(session, submission_id: int, check_id: int):
+    """An identity check of a consenting host of a cohort submitted to this bureau."""
+    submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
+    _board, hosts = audit_subsidy.audit_view(session, submission)
+    check = session.get(IdentityCheck, check_id)
+    if check is None or check.user_id not in {h.host.id for h in hosts if h.consented}:
+        raise NotFound(_("No such identity check."))
+    return check
+
+
+@bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/identity/<int:check_id>.jpg")
+@rule(BUREAU)
+def bureau_snapshot(org_slug: str, submission_id: int, check_id: int):
+    return _snapshot_response(_bureau_check(get_session(), submission_id, check_id))
+
+
+@bp.post("/bureau/<org_slug>/cohorts/<int:submission_id>/identity/<int:check_id>/not-host")
+@rule(BUREAU)
+def bureau_not_host(org_slug: str, submission_id: int, check_id: int):
+    session = get_session()
+    check = _bureau_check(session, submission_id, check_id)
+    if ConfirmForm().validate_on_submit():
+        removed = identities.mark_not_host(session, check.id, current_user.id, utcnow())
+        session.commit()
+        _not_host_flash(removed)
+    return redirect(url_for("bureau.submitted_cohort", org_slug=org_slug, submission_id=submission_id))

@@ -123,3 +123,21 @@ def test_not_the_host_removes_the_minutes_and_flags_the_certificate(app, host):
         assert session.scalar(select(Certificate)).evidence_flag == "not_host"
         assert "not_host" in session.scalar(select(LessonSession)).flags
     assert lesson_total(app, user_id, lesson_id) == before - removed
+
+
+def test_the_org_admin_sees_consented_snapshots_and_marks_not_the_host(app, host, agency):  # noqa: F811
+    client, post, lesson_id, ids, _page = host
+    admin, _ids = agency
+    snap(post, lesson_id)  # before consent: recorded, no image
+    client.post("/learning/face-consent", {"action": "give"})
+    snap(post, lesson_id)
+    page = admin.get("/orgs/mcn-a/identity-checks").get_data(as_text=True)
+    assert page.count("<img ") == 1 and "No image stored (no consent, or deleted)." in page
+    image_url = page.split('<img src="')[1].split('"')[0]
+    r = admin.get(image_url)
+    assert r.status_code == 200 and r.mimetype == "image/jpeg" and r.data == JPEG
+    assert r.headers["Cache-Control"] == "no-store"
+    assert client.get(image_url).status_code == 403  # the host's own session is not an admin's
+    review = page.split('<form method="post" action="')[2].split('"')[0]
+    page = admin.post(review, {}, form_page="/orgs/mcn-a/identity-checks", follow_redirects=True).get_data(as_text=True)
+    assert "Marked as not the host" in page and "Reviewed: not the host" in page

@@ -10,15 +10,19 @@ from sqlalchemy import select, update
 
 from lms.bureau.models import AuditEvent
 from lms.certificates.models import Certificate
-from lms.db import get_session
+from lms.db import get_session, utcnow
+from lms.catalogue.models import Lesson
+from lms.evidence import identity_services
 from lms.evidence import services as evidence
-from lms.evidence.models import ProcessRecord
+from lms.evidence.identity import SnapshotProvider
+from lms.evidence.models import IdentityCheck, ProcessRecord
 from lms.evidence.policy import StudyPolicy
 from lms.orgs.models import Organisation
 from tests.web.test_bureau import verifier  # noqa: F401 - fixture
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_certificates import study_and_pass
 from tests.web.test_cohorts import make_cohort, mcn  # noqa: F401 - fixture
+from tests.unit.test_identity import JPEG
 from tests.web.test_process_record import evidence_before_issue
 
 
@@ -89,3 +93,28 @@ def test_lms_evidence_verify_recomputes_the_seal(app, audit_page):
     result = runner.invoke(args=["evidence", "verify", number])
     assert result.exit_code == 1 and "no longer matches its transparency-log entry" in result.output
     assert runner.invoke(args=["evidence", "verify", "NOT-A-NUMBER"]).exit_code == 1
+
+
+def test_the_bureau_sees_a_consented_snapshot_and_marks_not_the_host(app, audit_page, mcn):  # noqa: F811
+    bureau, url = audit_page
+    _trainer, ids = mcn
+    user_id = ids["a@example.com"]
+    with app.app_context():
+        session = get_session()
+        lesson_id = session.scalar(select(Lesson.id).order_by(Lesson.position))
+        identity_services.give_face_consent(session, user_id, utcnow())
+        start = session.scalar(select(Certificate)).issued_at - timedelta(hours=1)
+        identity_services.record_check(session, app.extensions["lms.pii"], SnapshotProvider(), user_id=user_id,
+                                       lesson_id=lesson_id, moment="start", image=JPEG, now=start)  # fmt: skip
+        session.commit()
+    page = bureau.get(url).get_data(as_text=True)
+    image_url = page.split('<img src="')[1].split('"')[0]
+    assert bureau.get(image_url).data == JPEG
+    action = next(part.split('"')[0] for part in page.split('action="')[1:] if "/not-host" in part.split('"')[0])
+    page = bureau.post(action, {}, form_page=url, follow_redirects=True).get_data(as_text=True)
+    assert "Marked as not the host" in page and "Reviewed: not the host" in page
+    assert "Flagged: a reviewer found that the person studying was not the host" in page
+    with app.app_context():
+        session = get_session()
+        assert session.scalar(select(IdentityCheck)).review == "not_host"
+        assert session.scalar(select(Certificate)).evidence_flag == "not_host"
