@@ -1,6 +1,6 @@
 """Every model, imported explicitly so that ``Base.metadata`` is complete for Alembic and tests."""
 
-from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
+from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, SignIn, User
 from lms.authoring.models import CourseDraft, DraftFile
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
@@ -29,6 +29,7 @@ __all__ = [
     "PresenceCheck",
     "PresenceState",
     "ProcessRecord",
+    "SignIn",
     "StudyPolicyRecord",
     "CohortCourse",
     "CohortMember",

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_identifier
-from lms.accounts.models import PasswordResetToken, User
+from lms.accounts.models import PasswordResetToken, SignIn, User
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, DomainError, ValidationFailed
@@ -112,6 +112,7 @@ def authenticate(session: Session, cfg: Config, *, login: str, password: str, no
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
+    session.add(SignIn(user_id=user.id, at=now))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()

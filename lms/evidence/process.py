@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
+from lms.accounts.models import SignIn, User
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
 from lms.certificates.models import Certificate
 from lms.config import Config
 from lms.evidence import record as records
-from lms.evidence.models import LessonSession, PresenceCheck, ProcessRecord
+from lms.evidence.models import IdentityCheck, LessonSession, PresenceCheck, ProcessRecord
 from lms.evidence.policy import StudyPolicy
-from lms.learning.models import StudyTime
+from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import CHINA
 from lms.messages import N_
 from lms.quizzes.models import QuizAttempt
@@ -31,8 +31,9 @@ def _at(moment: datetime | None) -> str | None:
 
 def build(session: Session, user_id: int, version: CourseVersion, policy: dict | None, until: datetime,
           certificate: Certificate | None = None) -> dict:  # fmt: skip
-    """The host's record on this course version up to ``until`` (the issue time): sessions, minutes per day and
-    class hour, presence checks, quiz attempts, and the certificate."""
+    """The host's record on this course version up to ``until`` (the issue time): sign-ins (from the day before
+    enrolment), sessions, minutes per day and class hour, presence checks, identity checks (the verdict, never the
+    image), quiz attempts, and the certificate."""
     user = session.get(User, user_id)
     name = user.real_name.legal_name if user and user.real_name else (user.display_name if user else "")
     course = session.get(Course, version.course_id)
@@ -51,6 +52,15 @@ def build(session: Session, user_id: int, version: CourseVersion, policy: dict |
         select(PresenceCheck).where(PresenceCheck.user_id == user_id, PresenceCheck.lesson_id.in_(lessons),
                                     PresenceCheck.shown_at <= until).order_by(PresenceCheck.id)
     )  # fmt: skip
+    enrolled = session.scalar(select(Enrollment.enrolled_at).where(Enrollment.user_id == user_id,
+                                                                   Enrollment.version_id == version.id))  # fmt: skip
+    sign_ins = session.scalars(select(SignIn.at).where(SignIn.user_id == user_id, SignIn.at <= until,
+                                                       SignIn.at >= (enrolled or until) - timedelta(days=1))
+                               .order_by(SignIn.at))  # fmt: skip
+    identity_checks = session.scalars(
+        select(IdentityCheck).where(IdentityCheck.user_id == user_id, IdentityCheck.lesson_id.in_(lessons),
+                                    IdentityCheck.taken_at <= until).order_by(IdentityCheck.id)
+    )  # fmt: skip
     attempts = session.execute(
         select(QuizAttempt, Quiz.key).join(Quiz, QuizAttempt.quiz_id == Quiz.id)
         .where(QuizAttempt.user_id == user_id, Quiz.version_id == version.id, QuizAttempt.started_at <= until)
@@ -61,6 +71,7 @@ def build(session: Session, user_id: int, version: CourseVersion, policy: dict |
         "host": {"id": user_id, "name": name},
         "course": {"slug": course.slug if course else "", "version": version.number, "title": version.title_zh},
         "policy": policy or {},
+        "sign_ins": [_at(at) for at in sign_ins],
         "sessions": [{"lesson": lessons[s.lesson_id], "start": _at(s.started_at), "end": _at(s.last_beat_at),
                       "beats": s.beats, "credited_seconds": s.credited_seconds, "flags": list(s.flags or [])}
                      for s in sittings],
@@ -69,6 +80,8 @@ def build(session: Session, user_id: int, version: CourseVersion, policy: dict |
         "presence_checks": [{"lesson": lessons[c.lesson_id], "kind": c.kind, "shown": _at(c.shown_at),
                              "resolved": _at(c.resolved_at), "outcome": c.outcome,
                              "withdrawn_seconds": c.withdrawn_seconds} for c in checks],
+        "identity_checks": [{"lesson": lessons[c.lesson_id], "moment": c.moment, "time": _at(c.taken_at),
+                             "provider": c.provider, "status": c.status} for c in identity_checks],
         "quiz_attempts": [{"quiz": key, "number": a.number, "started": _at(a.started_at),
                            "submitted": _at(a.submitted_at), "status": a.status,
                            "score": str(a.score) if a.score is not None else None} for a, key in attempts],

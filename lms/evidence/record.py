@@ -30,7 +30,7 @@ def body_digest(body: str) -> str:
 def table_rows(record: dict) -> list[list]:
     """One row per event of the record, for the bureau's download (times as stored, ISO 8601 in China time)."""
     host, course = record["host"]["name"], record["course"]["title"]
-    rows: list[list] = []
+    rows: list[list] = [[host, course, "登录", at, "", ""] for at in record.get("sign_ins", [])]
     for s in record["sessions"]:
         flags = " ".join(s["flags"])
         rows.append([host, course, "学习记录", s["start"], f"{s['lesson']} {s['start']} – {s['end']} {flags}".strip(),
@@ -39,6 +39,8 @@ def table_rows(record: dict) -> list[list]:
         rows.append([host, course, "每日学时", d["day"], f"{d['class_hours']} 学时", d["seconds"]])
     for c in record["presence_checks"]:
         rows.append([host, course, "在场确认", c["shown"], c["outcome"], c["withdrawn_seconds"]])
+    for i in record.get("identity_checks", []):
+        rows.append([host, course, "身份核验", i["time"], f"{i['moment']} {i['provider']} {i['status']}", ""])
     for a in record["quiz_attempts"]:
         rows.append([host, course, "考核", a["started"], f"{a['quiz']} #{a['number']} {a['status']}", a["score"]])
     certificate = record.get("certificate")

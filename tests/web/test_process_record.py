@@ -13,6 +13,7 @@ from lms.evidence import process
 from lms.evidence.models import LessonSession, PresenceCheck, ProcessRecord
 from lms.transparency.entry import parse_entry
 from lms.transparency.models import LogEntry
+from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_certificates import study_and_pass
 from tests.web.test_study_policy import FORM, agency  # noqa: F401 - fixture
@@ -39,6 +40,7 @@ def evidence_before_issue(app, user_id):
 def sealed(app, agency):  # noqa: F811
     admin, ids = agency
     admin.post("/orgs/mcn-a/study-policy", {**FORM, "daily_max_minutes": "480"})
+    Browserish(app.test_client()).login("host@example.com", PASSWORD)  # a sign-in before studying
     evidence_before_issue(app, ids["host@example.com"])
     study_and_pass(app, ids["host@example.com"])
     with app.app_context():
@@ -52,6 +54,7 @@ def test_the_record_is_sealed_and_logged_at_issue(app, sealed):
         record = session.scalar(select(ProcessRecord))
         body = json.loads(record.body)
         assert body["format"] == "lms-process-v1" and body["host"]["name"] == "林小美"
+        assert len(body["sign_ins"]) == 1 and body["identity_checks"] == []
         assert body["policy"]["class_hour_minutes"] == 45
         assert [c["outcome"] for c in body["presence_checks"]] == ["answered", "missed"]
         assert body["sessions"][0]["flags"] == ["parallel"] and body["sessions"][0]["credited_seconds"] == 720
