@@ -34,7 +34,7 @@ def main() -> None:
         assert client.get("/healthz").status_code == 200
 
     def beat():
-        r = client.post("/api/learning/heartbeat", data=json.dumps({"lesson": lesson_id}),
+        r = client.post("/api/learning/heartbeat", data=json.dumps({"lesson": lesson_id, "visible": True, "idle": 0}),
                         content_type="application/json", headers={"X-CSRFToken": token})
         assert r.status_code == 200
 

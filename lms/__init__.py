@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.skills import views as skills_views
     from lms.bureau import views as bureau_views
     from lms.cohorts import views as cohorts_views
+    from lms.evidence import views as evidence_views
     from lms.authoring import views as authoring_views
     from lms.authoring import editor_views as _editor_views  # noqa: F401 - registers the editors on the blueprint
     from lms.transparency import views as transparency_views
@@ -130,7 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     listeners.connect()
     notification_listeners.connect()
     bureau_listeners.connect()
-    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, transparency_views.bp, bureau_views.bp, cohorts_views.bp, authoring_views.bp, notifications_views.bp, scriptcheck_views.bp, review_views.bp):
+    for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, transparency_views.bp, bureau_views.bp, cohorts_views.bp, evidence_views.bp, authoring_views.bp, notifications_views.bp, scriptcheck_views.bp, review_views.bp):
         app.register_blueprint(blueprint)
     from lms.site import assets
 

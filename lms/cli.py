@@ -68,6 +68,7 @@ def register_commands(target: Flask | click.Group) -> None:
     from lms.catalogue.cli import courses
     from lms.certificates.cli import certificates
     from lms.jobs.cli import worker_command
+    from lms.evidence.cli import evidence
     from lms.mail.cli import mail
     from lms.notifications.cli import notifications
     from lms.quizzes.cli import gift
@@ -78,7 +79,7 @@ def register_commands(target: Flask | click.Group) -> None:
     from lms.trust.cli import keys_group, verify_badge_command, verify_command
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    verify_badge_command, bureau, witness_command, witness_keygen_command, notifications, mail, static_group, script, worker_command):
+                    verify_badge_command, bureau, witness_command, witness_keygen_command, notifications, mail, static_group, script, worker_command, evidence):
         group.add_command(command)
 
 

@@ -59,6 +59,9 @@ class Config:
     lesson_completion_ratio: float = 0.5
     #: How often an open, visible lesson page reports presence.
     heartbeat_seconds: int = 30
+    #: Which identity-check provider a programme requiring identity checks uses (lms/evidence/identity.py):
+    #: "snapshot" (consented camera snapshots kept for review), "none", or "fake" (tests only).
+    identity_provider: str = "snapshot"
     #: Hosts are reminded of an assigned course this many (China) days before its deadline.
     deadline_notice_days: int = 3
     #: How many reverse proxies in front of the app set ``X-Forwarded-For/-Proto/-Host`` (0: none is trusted, the
@@ -117,6 +120,8 @@ class Config:
                 )
             if cfg.mail_backend == "outbox":
                 raise ConfigError("production needs LMS_MAIL_BACKEND=smtp (the outbox is for development)")
+        if cfg.identity_provider not in ("snapshot", "none", "fake"):
+            raise ConfigError("LMS_IDENTITY_PROVIDER must be snapshot or none")
         if not 0 <= cfg.trusted_proxies <= 5:
             raise ConfigError("LMS_TRUSTED_PROXIES must be 0 (no proxy) to 5: the number of proxies in front of the site")
         instance.mkdir(parents=True, exist_ok=True)

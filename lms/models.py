@@ -1,6 +1,6 @@
 """Every model, imported explicitly so that ``Base.metadata`` is complete for Alembic and tests."""
 
-from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
+from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, SignIn, User
 from lms.authoring.models import CourseDraft, DraftFile
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
 from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
@@ -8,6 +8,7 @@ from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import Base
 from lms.jobs.models import Job
+from lms.evidence.models import IdentityCheck, LessonSession, PresenceCheck, PresenceState, ProcessRecord, StudyPolicyRecord
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
 from lms.notifications.models import Notification
@@ -29,6 +30,13 @@ __all__ = [
     "Certificate",
     "CertificatePdf",
     "Cohort",
+    "IdentityCheck",
+    "LessonSession",
+    "PresenceCheck",
+    "PresenceState",
+    "ProcessRecord",
+    "SignIn",
+    "StudyPolicyRecord",
     "CohortCourse",
     "CohortMember",
     "CohortSubmission",

@@ -142,3 +142,13 @@ class IdentityConflict(Base):
 
     claimant: Mapped[User] = relationship(foreign_keys=[claimant_id])
     holder: Mapped[User | None] = relationship(foreign_keys=[holder_id])
+
+
+class SignIn(Base):
+    """Each successful sign-in: part of a host's process record (培训过程记录), docs/study-hours.md."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

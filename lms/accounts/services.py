@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_identifier
-from lms.accounts.models import LoginLockout, PasswordResetToken, User
+from lms.accounts.models import LoginLockout, PasswordResetToken, SignIn, User
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, DomainError, ValidationFailed
@@ -123,6 +123,7 @@ def authenticate(
     if lockout is not None:
         session.delete(lockout)
     user.last_login_at = now
+    session.add(SignIn(user_id=user.id, at=now))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()

@@ -4,6 +4,7 @@ shown in detail; the roster is the one place a full 身份证号 leaves the site
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +19,11 @@ from lms.accounts.realname import current_consent, decrypt_id_number
 from lms.catalogue.models import CourseVersion, Lesson
 from lms.cohorts.models import CohortSubmission
 from lms.cohorts.services import Dashboard, dashboard
+from lms.db import utcnow
 from lms.errors import NotFound
+from lms.evidence import process
+from lms.evidence import record as records
+from lms.evidence import services as evidence
 from lms.learning.models import StudyTime
 from lms.security.pii import PIICipher
 
@@ -96,3 +101,55 @@ def roster_csv(rows: list[list]) -> bytes:
 def roster_xlsx(rows: list[list]) -> bytes:
     """The same rows as one sheet; the 身份证号 is text (Excel would round an 18-digit number)."""
     return spreadsheets.xlsx_bytes([spreadsheets.Sheet("培训花名册", ROSTER_COLUMNS, rows)])
+
+
+@dataclass
+class ProcessView:
+    """One consenting host's process record (培训过程记录) on one assigned course, with its seal check."""
+
+    host: User
+    course_id: int
+    record: dict
+    #: The check of the sealed record (None: no certificate yet, so the record is built from the live evidence).
+    check: process.Check | None
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for c in self.record["presence_checks"] if c["outcome"] == outcome)
+
+    @property
+    def flags(self) -> list[str]:
+        return sorted({flag for s in self.record["sessions"] for flag in s["flags"]})
+
+
+def process_views(session: Session, board: Dashboard, hosts: list[HostAudit]) -> list[ProcessView]:
+    """The process records of the consenting hosts: the sealed one where a certificate was issued, else live."""
+    views = []
+    for entry in hosts:
+        if not entry.consented:
+            continue
+        for assigned in board.courses:
+            certificate = board.cells[(entry.host.id, assigned.course_id)].certificate
+            sealed = process.sealed_record(session, certificate.id) if certificate else None
+            if sealed is not None:
+                views.append(ProcessView(entry.host, assigned.course_id, json.loads(sealed.body),
+                                         process.verify(session, certificate)))
+                continue
+            version = assigned.course.current_version
+            if version is None:
+                continue
+            policy = evidence.policy_for(session, entry.host.id, assigned.course_id).snapshot()
+            views.append(ProcessView(entry.host, assigned.course_id,
+                                     process.build(session, entry.host.id, version, policy, utcnow()), None))
+    return views
+
+
+def process_rows(views: list[ProcessView]) -> list[list]:
+    return [row for view in views for row in records.table_rows(view.record)]
+
+
+def process_csv(rows: list[list]) -> bytes:
+    return spreadsheets.csv_bytes(records.COLUMNS, rows)
+
+
+def process_xlsx(rows: list[list]) -> bytes:
+    return spreadsheets.xlsx_bytes([spreadsheets.Sheet("培训过程记录", records.COLUMNS, rows)])

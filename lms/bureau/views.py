@@ -10,6 +10,8 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.bureau import audit_subsidy, bulkjob, services
+from lms.evidence import identity_services as identities
+from lms.evidence.automation import FLAG_LABELS
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import make_row
 from lms.catalogue.views import locale_code
@@ -248,8 +250,31 @@ def submitted_cohort(org_slug: str, submission_id: int):
                    rows=len(hosts), detail={"submission": submission.id,
                                             "hosts": [h.host.id for h in hosts if h.consented]})  # fmt: skip
     session.commit()
+    records = {(v.host.id, v.course_id): v for v in audit_subsidy.process_views(session, board, hosts)}
+    checks = identities.checks_of_users(session, [h.host.id for h in hosts if h.consented])
     return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts,
-                           locale=locale_code())
+                           records=records, flag_labels=FLAG_LABELS, identity_checks=checks, form=ConfirmForm(),
+                           locale=locale_code())  # fmt: skip
+
+
+@bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/process.<any(csv, xlsx):fmt>")
+@rule(VERIFIERS)
+def process_record(org_slug: str, submission_id: int, fmt: str):
+    """培训过程记录 of the consenting hosts: sessions, minutes per day, presence checks, quizzes, certificates."""
+    session = get_session()
+    submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
+    board, hosts = audit_subsidy.audit_view(session, submission)
+    rows = audit_subsidy.process_rows(audit_subsidy.process_views(session, board, hosts))
+    services.audit(session, org_id=g.org.id, user_id=current_user.id, action=f"process_record_exported_{fmt}",
+                   rows=len(rows), detail={"submission": submission.id})  # fmt: skip
+    session.commit()
+    name = f"process-record-{submission.cohort_id}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = audit_subsidy.process_csv(rows), "text/csv"
+    else:
+        body = audit_subsidy.process_xlsx(rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/roster.<any(csv, xlsx):fmt>")

@@ -47,6 +47,11 @@ class Certificate(Base):
     issuer_name: Mapped[str] = mapped_column(String(120))
     issuer_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     skills: Mapped[list] = mapped_column(JSON)
+    #: The study policy (scope, version and values) the hours were earned under; see docs/study-hours.md.
+    study_policy: Mapped[dict | None] = mapped_column(JSON)
+    #: What a reviewer found in the study evidence after issue, e.g. ``not_host`` (lms/evidence): the certificate
+    #: is flagged for its issuer and the bureau, not revoked.
+    evidence_flag: Mapped[str | None] = mapped_column(String(40))
 
     # --- the verifiable credential (Open Badges 3.0), signed at issue -------------------------------------
     #: The signed OpenBadgeCredential exactly as issued (JSON text); its SHA-256 is in the log entry.
@@ -67,7 +72,9 @@ class Certificate(Base):
 
     @property
     def hours(self) -> float:
-        return round(self.study_seconds / 3600, 1)
+        """Class hours (学时) of the policy the hours were earned under (60 minutes when none was recorded)."""
+        minutes = (self.study_policy or {}).get("class_hour_minutes") or 60
+        return round(self.study_seconds / (minutes * 60), 1)
 
 
 class CertificatePdf(Base):
@@ -81,3 +88,4 @@ class CertificatePdf(Base):
     status: Mapped[str] = mapped_column(String(12))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+

@@ -25,6 +25,8 @@ from lms.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from lms.evidence import process
+from lms.evidence import services as evidence
 from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import china_day
 from lms.orgs.models import Membership, Organisation, Role
@@ -115,6 +117,7 @@ def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: dateti
             session.add(certificate)
             session.flush()  # the unique issue_key decides a race here, before anything else is locked
             _sign(session, cfg, certificate, enrollment.version)
+            process.seal(session, cfg, certificate, enrollment.version)
     except IntegrityError:
         # Another request or worker issued it at the same moment: the unique issue_key kept it to one.
         existing = session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
@@ -156,6 +159,7 @@ def _frozen_record(
         issuer_name=issuer_org.name if issuer_org else issuer_name,
         issuer_org_id=issuer_org.id if issuer_org else None,
         skills=frozen_skills(version.skills),
+        study_policy=evidence.policy_for(session, user.id, course.id).snapshot(),
     )
 
 
@@ -239,7 +243,8 @@ def reissue(session: Session, certificate: Certificate, by: User | None, cfg: Co
     replacement = _frozen_record(session, enrollment, status, cfg.issuer_name, now)
     # What was earned stays as it was earned: only the holder's data is corrected.
     for kept in ("study_seconds", "score", "started_on", "completed_on", "course_version", "content_hash",
-                 "course_title_zh", "course_title_en", "skills", "issuer_name", "issuer_org_id", "version_id"):  # fmt: skip
+                 "course_title_zh", "course_title_en", "skills", "issuer_name", "issuer_org_id", "version_id",
+                 "study_policy"):  # fmt: skip
         setattr(replacement, kept, getattr(certificate, kept))
     replacement.supersedes_id = certificate.id
     session.add(replacement)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -16,7 +17,7 @@ from lms.catalogue.outlines import LessonLine, version_outlines
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
-from lms.learning.studytime import credit
+from lms.learning.studytime import cap_to_daily_max, credit
 from lms.signals import enrollment_progressed
 
 
@@ -28,6 +29,9 @@ class StudyRules:
     max_gap: timedelta = timedelta(seconds=90)
     #: A lesson is complete when the host reached its end and spent this share of its estimated time on it.
     completion_ratio: float = 0.5
+    #: At most this many seconds are credited per host and China day over all lessons (the programme's study
+    #: policy, lms/evidence); None: no daily maximum.
+    daily_max_seconds: int | None = None
 
     def required_seconds(self, lesson: Lesson) -> int:
         return int(lesson.estimated_minutes * 60 * self.completion_ratio)
@@ -127,12 +131,14 @@ def _progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> 
 
 
 def heartbeat(
-    session: Session, user_id: int, lesson_id: int, rules: StudyRules, now: datetime | None = None, start: bool = False
+    session: Session, user_id: int, lesson_id: int, rules: StudyRules, now: datetime | None = None, start: bool = False,
+    on_credit: Callable[[date, int], None] | None = None,
 ) -> int:
     """Credit the time since the host's previous heartbeat (from any tab) to this lesson; return the seconds.
 
     ``start`` marks the first beat after a lesson page opened or became visible again: it starts the clock and
-    earns nothing, so time spent on other pages or in another app never counts.
+    earns nothing, so time spent on other pages or in another app never counts. ``on_credit`` hears each
+    (China day, seconds) credited.
     """
     now = now or utcnow()
     clock = session.scalar(select(StudyClock).where(StudyClock.user_id == user_id).execution_options(populate_existing=True))
@@ -164,9 +170,14 @@ def heartbeat(
     if moved != 1:
         return 0
     earned = 0
-    for day, seconds in credit(last, now, rules.max_gap):
+    parts = credit(last, now, rules.max_gap)
+    if parts and rules.daily_max_seconds is not None:
+        parts = cap_to_daily_max(parts, credited_on(session, user_id, [day for day, _s in parts]), rules.daily_max_seconds)
+    for day, seconds in parts:
         _add_study_time(session, user_id, lesson_id, day, seconds)
         earned += seconds
+        if on_credit is not None:
+            on_credit(day, seconds)
     session.flush()
     return earned
 
@@ -188,6 +199,15 @@ def _add_study_time(session: Session, user_id: int, lesson_id: int, day: date, s
             update(StudyTime).where(*where).values(seconds=StudyTime.seconds + seconds)
             .execution_options(synchronize_session=False)
         )
+
+
+def credited_on(session: Session, user_id: int, days: list[date]) -> dict[date, int]:
+    """Seconds already credited to the host on each of these China days, over all lessons."""
+    rows = session.execute(
+        select(StudyTime.day, func.sum(StudyTime.seconds))
+        .where(StudyTime.user_id == user_id, StudyTime.day.in_(days)).group_by(StudyTime.day)
+    )  # fmt: skip
+    return {day: int(total or 0) for day, total in rows}
 
 
 def lesson_seconds(session: Session, user_id: int, lesson_ids: list[int]) -> dict[int, int]:

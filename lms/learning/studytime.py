@@ -38,3 +38,13 @@ def credit(last_beat: datetime | None, now: datetime, max_gap: timedelta = DEFAU
 def _seconds_between(start: datetime, end: datetime) -> int:
     # Whole seconds on the epoch scale telescope: beat-to-beat credits add up exactly, with no rounding drift.
     return int(end.timestamp()) - int(start.timestamp())
+
+
+def cap_to_daily_max(parts: list[tuple[date, int]], credited: dict[date, int], daily_max_seconds: int) -> list[tuple[date, int]]:
+    """Keep only what fits under the daily maximum, given the seconds already ``credited`` on each day."""
+    kept = []
+    for day, seconds in parts:
+        room = max(0, daily_max_seconds - credited.get(day, 0))
+        if min(seconds, room) > 0:
+            kept.append((day, min(seconds, room)))
+    return kept

@@ -25,6 +25,10 @@ from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
+from lms.evidence import automation
+from lms.evidence import identity_services as identities
+from lms.evidence import services as evidence
+from lms.evidence.views import presence_json
 from lms.learning import services
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
@@ -33,9 +37,9 @@ from lms.bounds import BadJSON, parse_json, whole_number
 bp = Blueprint("learning", __name__)
 
 
-def study_rules() -> services.StudyRules:
+def study_rules(daily_max_seconds: int | None = None) -> services.StudyRules:
     cfg = current_app.config["LMS"]
-    return services.StudyRules(completion_ratio=cfg.lesson_completion_ratio)
+    return services.StudyRules(completion_ratio=cfg.lesson_completion_ratio, daily_max_seconds=daily_max_seconds)
 
 
 def _enrollment_or_none(slug: str) -> Enrollment | None:
@@ -67,16 +71,23 @@ def lesson(slug: str, lesson_slug: str):
     progress = services.course_progress(session, enrollment)
     services.open_lesson(session, enrollment, current, opened=current.id in progress.opened)
     session.commit()
+    policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
     cfg = current_app.config["LMS"]
-    return render_template(
+    consented = identities.face_consent(session, current_user.id) is not None
+    page = render_template(
         "learning/lesson.html", enrollment=enrollment, lesson=current, progress=progress,
         state=progress.lessons[index],
         previous=progress.lessons[index - 1].lesson if index > 0 else None,
         next=progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
-        form=ConfirmForm(), locale=locale_code(), heartbeat_seconds=cfg.heartbeat_seconds,
-        required_seconds=study_rules().required_seconds(current),
+        form=ConfirmForm(), locale=locale_code(), heartbeat_seconds=cfg.heartbeat_seconds, policy=policy,
+        identity_unmet=identity_unmet(session, policy),
+        identity_consented=consented, required_seconds=study_rules().required_seconds(current),
     )  # fmt: skip
+    response = current_app.make_response(page)
+    if consented and (policy.identity_at_start or policy.identity_random):
+        response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return response
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/finish")
@@ -115,17 +126,41 @@ def heartbeat():
     lesson_id = whole_number(lesson, low=1) if isinstance(lesson, int) else None  # a JSON number, in range
     if lesson_id is None or not isinstance(payload.get("start", False), bool):
         return jsonify({"error": {"status": 400, "detail": "send {\"lesson\": a lesson id (a whole number), "
-                                                           "\"start\": true or false}"}}), 400
+                                                           "\"start\": true or false, \"visible\": true or false, "
+                                                           "\"idle\": seconds since the last input}"}}), 400
     session = get_session()
     enrollment = services.enrollment_for_lesson(session, current_user.id, lesson_id)
     if enrollment is None:
         return jsonify({"error": {"status": 404, "detail": "no such lesson in your courses"}}), 404
-    credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(), now=utcnow(),
-                                  start=payload.get("start") is True)
-    enrollment.last_active_at = utcnow()
+    policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
+    now = utcnow()
+    gate = evidence.before_beat(session, current_user.id, lesson_id, policy, now)
+    rules = study_rules(policy.daily_max_seconds)
+    # The page must say it is visible and had input lately; otherwise the beat only restarts the clock.
+    if gate.credit and automation.active(payload.get("visible"), payload.get("idle")):
+        on_credit = (lambda day, seconds: evidence.record_credit(session, current_user.id, lesson_id, day, seconds)) \
+            if gate.tracking else None
+        credited = services.heartbeat(session, current_user.id, lesson_id, rules, now=now,
+                                      start=payload.get("start") is True, on_credit=on_credit)
+    else:  # a presence check is outstanding or credit is stopped: the clock moves, nothing is earned
+        credited = services.heartbeat(session, current_user.id, lesson_id, rules, now=now, start=True)
+    evidence.record_beat(session, current_user.id, lesson_id, now, credited=credited, max_gap=rules.max_gap,
+                         identity_unmet=identity_unmet(session, policy),
+                         scroll=whole_number(payload.get("scroll"), low=0, high=100) or 0,
+                         scrollable=payload.get("scrollable") is True)  # fmt: skip
+    enrollment.last_active_at = now
     session.commit()
     total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)
-    return jsonify({"credited": credited, "lesson_seconds": total})
+    body = {"credited": credited, "lesson_seconds": total}
+    if gate.tracking:
+        body["presence"] = presence_json(gate, now)
+    return jsonify(body)
+
+
+def identity_unmet(session, policy) -> bool:
+    """The programme requires identity checks but the host has not given the face-image consent."""
+    requires = (policy.identity_at_start or policy.identity_random) and current_app.config["LMS"].identity_provider != "none"
+    return bool(requires) and identities.face_consent(session, current_user.id) is None
 
 
 @bp.get("/learning/")

@@ -3,7 +3,7 @@
 An entry is ASCII text, one field per line, every line ending in LF (0x0A), no CR, no trailing spaces:
 
     lms-cert-v1                 format and version
-    <kind>                      issue | revoke | reissue
+    <kind>                      issue | revoke | reissue | process
     <number>                    certificate number, normalised: 15 characters, no hyphens, valid check character
     <sha256>                    64 lower-case hex digits: SHA-256(JCS(signed credential, proofs included))
     <time>                      RFC 3339 UTC, whole seconds: YYYY-MM-DDTHH:MM:SSZ
@@ -29,6 +29,7 @@ from lms.transparency import merkle
 __all__ = [
     "ISSUE",
     "KINDS",
+    "PROCESS",
     "MAGIC",
     "REISSUE",
     "REVOKE",
@@ -42,7 +43,9 @@ __all__ = [
 
 MAGIC = "lms-cert-v1"
 ISSUE, REVOKE, REISSUE = "issue", "revoke", "reissue"
-KINDS = (ISSUE, REVOKE, REISSUE)
+#: The holder's process record (培训过程记录) at issue: its digest is SHA-256(JCS(record)), see docs/study-hours.md.
+PROCESS = "process"
+KINDS = (ISSUE, REVOKE, REISSUE, PROCESS)
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

@@ -16,6 +16,13 @@
     window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
   });
 
+  var maxScroll = 0;
+  function scrollable() { return document.documentElement.scrollHeight > window.innerHeight + 40; }
+  window.addEventListener("scroll", function () {
+    var room = document.documentElement.scrollHeight - window.innerHeight;
+    if (room > 0) { maxScroll = Math.max(maxScroll, Math.min(100, Math.round(100 * window.scrollY / room))); }
+  }, { passive: true });
+
   function show(seconds) {
     if (!timeLabel) { return; }
     timeLabel.textContent = Math.floor(seconds / 60) + " " + timeLabel.getAttribute("data-min-label") + " " +
@@ -28,7 +35,10 @@
 
   function beat() {
     if (document.visibilityState !== "visible" || Date.now() - lastActivity > idleLimit) { starting = true; return; }
-    var body = { lesson: lessonId };
+    // What the server needs to credit the beat and to spot a script: visible, seconds since the last input, and
+    // how far this page was scrolled.
+    var body = { lesson: lessonId, visible: true, idle: Math.floor((Date.now() - lastActivity) / 1000),
+                 scroll: maxScroll, scrollable: scrollable() };
     if (starting) { body.start = true; starting = false; }
     fetch(url, {
       method: "POST",
@@ -39,6 +49,7 @@
       return response.ok ? response.json() : null;
     }).then(function (data) {
       if (data && typeof data.lesson_seconds === "number") { show(data.lesson_seconds); }
+      if (data) { document.dispatchEvent(new CustomEvent("lms:heartbeat", { detail: data })); }
     }).catch(function () { /* offline for a moment: the next beat starts a new interval */ });
   }
 

@@ -36,6 +36,7 @@ PURE_FEATURE_MODULES = (
     "lms.catalogue.skillsfile", "lms.catalogue.spec", "lms.catalogue.yamlines",
     "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
     "lms.cohorts.export", "lms.cohorts.timeline",
+    "lms.evidence.automation", "lms.evidence.identity", "lms.evidence.policy", "lms.evidence.presence", "lms.evidence.record",
     "lms.learning.studytime",
     "lms.notifications.schedule",
     "lms.orgs.hostfile",
@@ -54,7 +55,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("trust", ("lms.trust", "lms.transparency")),
     ("people", ("lms.accounts", "lms.orgs")),
     ("courses", ("lms.catalogue", "lms.learning", "lms.quizzes", "lms.authoring", "lms.skills")),
-    ("results", ("lms.certificates", "lms.cohorts", "lms.bureau", "lms.notifications", "lms.scriptcheck")),
+    ("results", ("lms.certificates", "lms.cohorts", "lms.bureau", "lms.notifications", "lms.scriptcheck", "lms.evidence")),
     ("shell", ("lms", "lms.cli", "lms.models", "lms.demo", "lms.privacy", "lms.migrate", "lms.site")),
 )
 #: Module names (last part) that belong to the shell in every package: the web and command-line edges.

@@ -95,9 +95,9 @@ def test_a_claimed_duration_is_ignored(app, host, web, monkeypatch):
         return web.client.post("/api/learning/heartbeat", data=json.dumps(body), content_type="application/json",
                                headers={"X-CSRFToken": csrf})
 
-    assert post({"lesson": first}).status_code == 200
+    assert post({"lesson": first, "visible": True, "idle": 0}).status_code == 200
     clock["now"] = T0 + timedelta(seconds=20)
-    r = post({"lesson": first, "seconds": 3600, "duration": 3600, "elapsed": 3600})
+    r = post({"lesson": first, "visible": True, "idle": 3, "seconds": 3600, "duration": 3600, "elapsed": 3600})
     assert json.loads(r.data) == {"credited": 20, "lesson_seconds": 20}
 
 
