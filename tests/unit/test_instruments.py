@@ -125,3 +125,13 @@ def test_lms_instruments_check_prints_file_and_line_and_fails(tmp_path):
     assert bad.exit_code == 1
     assert f"{tmp_path.name}/who5-zh-CN.yaml:{_line_of(path, 'score: five')}: 'options.0.score' must be a whole number" \
         in bad.output
+
+
+def test_change_over_time_marks_a_meaningful_change():
+    from lms.wellbeing.trend import HEIGHT, PAD, polyline, steps
+
+    trend = steps([40, 48, 68], max_score=100, meaningful_change=10)
+    assert [(s.change, s.meaningful) for s in trend] == [(None, False), (8, False), (20, True)]
+    assert trend[0].x < trend[1].x < trend[2].x and trend[2].y < trend[0].y  # higher score, higher on the drawing
+    assert steps([100], 100, 10)[0].y == PAD and steps([0], 100, 10)[0].y == HEIGHT - PAD
+    assert polyline(trend).count(",") == 3
