@@ -187,3 +187,17 @@ def test_english_pages_keep_the_items_verbatim(app, switched_on):
     assert "我感觉快乐、心情舒畅" in page and "not a diagnosis" in page
     result = take(web, LOW).get_data(as_text=True)
     assert "Your score: 40 out of 100" in result and "12356" in result
+
+
+def test_the_menu_the_account_page_and_the_stress_course_lead_to_it(app, people):
+    from tests.conftest import ROOT
+
+    web = logged_in(app, "host")
+    home = web.get("/").get_data(as_text=True)
+    assert '<a href="/self-check/">身心自查</a>' in home
+    account = web.get("/account/").get_data(as_text=True)
+    assert 'href="/self-check/">做身心自查</a>' in account and 'href="/self-check/results"' in account
+    lesson = (ROOT / "courses" / "wellbeing-stress" / "lessons" / "02-self-check.md").read_text(encoding="utf-8")
+    assert '打开菜单里的"身心自查"' in lesson and "WHO-5" in lesson
+    admin = logged_in(app, "site_admin").get("/").get_data(as_text=True)
+    assert '<a href="/admin/self-check">自查开关</a>' in admin
