@@ -3,12 +3,10 @@ storing, then stores two results with consent, sees the change over time and the
 finds nothing serious on any of these pages."""
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import axe_serious, log_in
+from tests.browser.conftest import axe_serious, log_in, serve
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -20,20 +18,7 @@ ITEMS = ["我感觉快乐、心情舒畅", "我感觉宁静和放松", "我感�
 @pytest.fixture
 def live_server(app):
     """The app on a port of this suite's range (19200-19299), not one the system picks."""
-    for port in range(19200, 19300):
-        try:
-            server = make_server("127.0.0.1", port, app, threaded=True)
-            break
-        except OSError:
-            continue
-    else:
-        pytest.skip("no free port in 19200-19299")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LMS"].base_url = f"http://127.0.0.1:{port}"
-    yield app.config["LMS"].base_url
-    server.shutdown()
-    thread.join(timeout=5)
+    yield from serve(app, range(19200, 19300))
 
 
 def answer(page, choices: list[str], consent: bool) -> None:
