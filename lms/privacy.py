@@ -17,6 +17,7 @@ from lms.notifications.models import Notification
 from lms.quizzes.models import QuizAttempt
 from lms.security.pii import PIICipher
 from lms.skills.models import SkillAssessment, SkillSettings
+from lms.wellbeing import services as wellbeing
 
 
 def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
@@ -60,4 +61,10 @@ def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
             for a in session.scalars(select(SkillAssessment).where(SkillAssessment.user_id == user.id))
         ],
     }
+    # The person's own stored self-check results (only ever in their own copy, never in anyone else's export).
+    data["self_check_results"] = [
+        {"instrument": r.instrument_id, "version": r.instrument_version, "licence": r.licence_name,
+         "taken_at": r.taken_at.isoformat(), "answers": list(r.result.answers), "score": r.result.score}
+        for r in wellbeing.results(session, cipher, user.id)
+    ]  # fmt: skip
     return data
