@@ -123,6 +123,18 @@ def delete(result_id: int):
     return redirect(url_for("wellbeing.results"))
 
 
+@bp.post("/self-check/results/delete-all")
+@rule(LOGIN)
+def delete_all():
+    """Withdraw consent: every stored result of the host is deleted at once."""
+    if ConfirmForm().validate_on_submit():
+        session = get_session()
+        count = services.delete_all(session, current_user.id)
+        session.commit()
+        flash(_("All your stored results are deleted (%(n)s).", n=count), "success")
+    return redirect(url_for("wellbeing.results"))
+
+
 @bp.route("/admin/self-check", methods=["GET", "POST"])
 @rule(SITE_ADMIN)
 def admin():

@@ -202,6 +202,7 @@ MATRIX = [
     ("GET", "/self-check/results", "wellbeing.results", {"anonymous": 302, "*": 200}),
     ("GET", "/self-check/results/999999", "wellbeing.result", {"anonymous": 302, "*": 404}),
     ("POST", "/self-check/results/999999/delete", "wellbeing.delete", {"anonymous": 302, "*": 404}),
+    ("POST", "/self-check/results/delete-all", "wellbeing.delete_all", {"anonymous": 302, "*": 302}),
     ("GET", "/admin/self-check", "wellbeing.admin", {"anonymous": 302, "site_admin": 200, "*": 403}),
     ("POST", "/admin/self-check", "wellbeing.admin", {"anonymous": 302, "site_admin": 404, "*": 403}),
     # Last: it ends the session the rows above use.

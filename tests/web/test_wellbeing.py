@@ -204,3 +204,15 @@ def test_the_menu_the_account_page_and_the_stress_course_lead_to_it(app, people)
     assert '打开菜单里的"身心自查"' in lesson and "WHO-5" in lesson
     admin = logged_in(app, "site_admin").get("/").get_data(as_text=True)
     assert '<a href="/admin/self-check">自查开关</a>' in admin
+
+
+def test_withdrawing_consent_deletes_all_of_the_hosts_results_and_no_one_elses(app, people, switched_on):
+    host, other = logged_in(app, "host"), logged_in(app, "other")
+    take(host, LOW, consent=True)
+    take(host, HIGH, consent=True)
+    take(other, HIGH, consent=True)
+    page = host.get("/self-check/results").get_data(as_text=True)
+    assert "撤回你的同意" in page and 'data-confirm="要删除你保存的所有自查结果吗？"' in page
+    done = host.post("/self-check/results/delete-all", {}, form_page="/self-check/results", follow_redirects=True)
+    assert "你保存的所有结果已删除（2 条）。" in done.get_data(as_text=True)
+    assert [r.user_id for r in stored_rows(app)] == [people["other"]]
