@@ -17,7 +17,7 @@ from lms.db import utcnow
 from lms.errors import DomainError, NotFound
 from lms.messages import N_
 from lms.resources import shipped
-from lms.security.pii import PIICipher
+from lms.security.pii import PIICipher, PIIDecryptError
 from lms.wellbeing.instruments import Instrument, Result, read_folder, score
 from lms.wellbeing.models import SelfCheckResult, SelfCheckSwitch
 
@@ -120,10 +120,15 @@ def store(session: Session, cipher: PIICipher, user_id: int, item: Instrument, r
 
 
 def _open(cipher: PIICipher, row: SelfCheckResult) -> StoredResult | None:
+    """The result, or None when its instrument is no longer shipped or it does not decrypt (another key, a row
+    copied from another person): such a row is never shown, and 'delete all' still removes it."""
     item = instruments().get(row.instrument_id)
     if item is None:
         return None
-    answers = json.loads(cipher.decrypt(row.sealed_answers, context=_context(row.user_id, row.instrument_id)))
+    try:
+        answers = json.loads(cipher.decrypt(row.sealed_answers, context=_context(row.user_id, row.instrument_id)))
+    except PIIDecryptError:
+        return None
     return StoredResult(row.id, row.instrument_id, row.instrument_version, row.licence_name, row.taken_at,
                         score(item, answers["answers"]))
 

@@ -216,3 +216,18 @@ def test_withdrawing_consent_deletes_all_of_the_hosts_results_and_no_one_elses(a
     done = host.post("/self-check/results/delete-all", {}, form_page="/self-check/results", follow_redirects=True)
     assert "你保存的所有结果已删除（2 条）。" in done.get_data(as_text=True)
     assert [r.user_id for r in stored_rows(app)] == [people["other"]]
+
+
+def test_answers_copied_to_another_persons_row_do_not_open(app, people, switched_on):
+    take(logged_in(app, "host"), LOW, consent=True)
+    take(logged_in(app, "other"), HIGH, consent=True)
+    with app.app_context():
+        session = get_session()
+        mine, theirs = session.scalars(select(SelfCheckResult).order_by(SelfCheckResult.id)).all()
+        theirs.sealed_answers = mine.sealed_answers  # sealed for the host: bound to the host's id
+        session.commit()
+        other_id = theirs.id
+    other = logged_in(app, "other")
+    assert other.get(f"/self-check/results/{other_id}").status_code == 404
+    page = other.get("/self-check/results").get_data(as_text=True)
+    assert "40 / 100" not in page and "你没有保存的结果。" in page
