@@ -17,7 +17,7 @@ from pathlib import Path
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SHIPPED_FOLDERS = ("static", "courses", "migrations")
+SHIPPED_FOLDERS = ("static", "courses", "migrations", "instruments")
 
 
 def compile_catalogues(translations: Path) -> list[Path]:
