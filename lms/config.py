@@ -64,6 +64,9 @@ class Config:
     #: How many reverse proxies in front of the app set ``X-Forwarded-For/-Proto/-Host`` (0: none is trusted, the
     #: headers are ignored). Rate limits are keyed by the client address these give.
     trusted_proxies: int = 0
+    #: A folder of the operator's own self-check instrument files (check them with `lms instruments check DIR`),
+    #: offered besides the shipped ones; a shipped instrument's id cannot be taken over.
+    instruments_dir: str | None = None
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 

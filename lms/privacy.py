@@ -20,7 +20,7 @@ from lms.skills.models import SkillAssessment, SkillSettings
 from lms.wellbeing import services as wellbeing
 
 
-def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
+def export_person(session: Session, cipher: PIICipher, user: User, instruments_dir: str | None = None) -> dict:
     data = personal_data_export(session, cipher, user)
     data["enrollments"] = [
         {"course": e.course.slug, "version": e.version.number, "enrolled_at": e.enrolled_at.isoformat(),
@@ -65,6 +65,6 @@ def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
     data["self_check_results"] = [
         {"instrument": r.instrument_id, "version": r.instrument_version, "licence": r.licence_name,
          "taken_at": r.taken_at.isoformat(), "answers": list(r.result.answers), "score": r.result.score}
-        for r in wellbeing.results(session, cipher, user.id)
+        for r in wellbeing.results(session, cipher, user.id, extra_dir=instruments_dir)
     ]  # fmt: skip
     return data

@@ -30,13 +30,17 @@ def _instruments(folder: Path) -> dict[str, Instrument]:
     return found
 
 
-def instruments(folder: Path | None = None) -> dict[str, Instrument]:
-    """Every valid instrument file shipped with the site, by id."""
-    return _instruments(folder or shipped("instruments"))
+def instruments(extra_dir: str | None = None) -> dict[str, Instrument]:
+    """Every valid instrument file shipped with the site, and of the operator's folder ``extra_dir``, by id."""
+    found = dict(_instruments(shipped("instruments")))
+    if extra_dir:
+        for instrument_id, item in _instruments(Path(extra_dir)).items():
+            found.setdefault(instrument_id, item)
+    return found
 
 
-def instrument(instrument_id: str) -> Instrument:
-    found = instruments().get(instrument_id)
+def instrument(instrument_id: str, extra_dir: str | None = None) -> Instrument:
+    found = instruments(extra_dir).get(instrument_id)
     if found is None:
         raise NotFound(N_("No such self-check."))
     return found
@@ -53,12 +57,13 @@ def is_enabled(session: Session, item: Instrument) -> bool:
     return bool(row and row.enabled and row.version == item.version and row.confirmed_at)
 
 
-def enabled_instruments(session: Session) -> list[Instrument]:
-    return [i for i in instruments().values() if is_enabled(session, i)]
+def enabled_instruments(session: Session, extra_dir: str | None = None) -> list[Instrument]:
+    return [i for i in instruments(extra_dir).values() if is_enabled(session, i)]
 
 
-def turn_on(session: Session, instrument_id: str, admin_id: int, licence_confirmed: bool) -> SelfCheckSwitch:
-    item = instrument(instrument_id)
+def turn_on(session: Session, instrument_id: str, admin_id: int, licence_confirmed: bool,
+            extra_dir: str | None = None) -> SelfCheckSwitch:
+    item = instrument(instrument_id, extra_dir)
     if not licence_confirmed:
         raise DomainError(N_("Confirm that the licence allows your use before switching the self-check on."),
                           field="confirm_licence")
@@ -71,7 +76,7 @@ def turn_on(session: Session, instrument_id: str, admin_id: int, licence_confirm
 
 
 def turn_off(session: Session, instrument_id: str) -> None:
-    row = switch(session, instrument(instrument_id).id)
+    row = switch(session, instrument_id)
     if row is not None:
         row.enabled = False
         session.flush()
@@ -119,10 +124,10 @@ def store(session: Session, cipher: PIICipher, user_id: int, item: Instrument, r
     return stored
 
 
-def _open(cipher: PIICipher, row: SelfCheckResult) -> StoredResult | None:
+def _open(cipher: PIICipher, row: SelfCheckResult, extra_dir: str | None) -> StoredResult | None:
     """The result, or None when its instrument is no longer shipped or it does not decrypt (another key, a row
     copied from another person): such a row is never shown, and 'delete all' still removes it."""
-    item = instruments().get(row.instrument_id)
+    item = instruments(extra_dir).get(row.instrument_id)
     if item is None:
         return None
     try:
@@ -133,19 +138,21 @@ def _open(cipher: PIICipher, row: SelfCheckResult) -> StoredResult | None:
                         score(item, answers["answers"]))
 
 
-def results(session: Session, cipher: PIICipher, user_id: int, instrument_id: str | None = None) -> list[StoredResult]:
+def results(session: Session, cipher: PIICipher, user_id: int, instrument_id: str | None = None,
+            extra_dir: str | None = None) -> list[StoredResult]:
     """The host's own stored results, oldest first (for change over time)."""
     query = select(SelfCheckResult).where(SelfCheckResult.user_id == user_id)
     if instrument_id is not None:
         query = query.where(SelfCheckResult.instrument_id == instrument_id)
     rows = session.scalars(query.order_by(SelfCheckResult.taken_at, SelfCheckResult.id)).all()
-    return [opened for opened in (_open(cipher, row) for row in rows) if opened is not None]
+    return [opened for opened in (_open(cipher, row, extra_dir) for row in rows) if opened is not None]
 
 
-def own_result(session: Session, cipher: PIICipher, user_id: int, result_id: int) -> StoredResult:
+def own_result(session: Session, cipher: PIICipher, user_id: int, result_id: int,
+               extra_dir: str | None = None) -> StoredResult:
     """The host's own result; anyone else's (whatever their role) is 'not found', so its existence is not shown."""
     row = session.get(SelfCheckResult, result_id)
-    opened = _open(cipher, row) if row is not None and row.user_id == user_id else None
+    opened = _open(cipher, row, extra_dir) if row is not None and row.user_id == user_id else None
     if opened is None:
         raise NotFound(N_("No such result."))
     return opened

@@ -25,6 +25,11 @@ def _cipher():
     return current_app.extensions["lms.pii"]
 
 
+def _extra() -> str | None:
+    """The operator's own instrument folder (LMS_INSTRUMENTS_DIR), if any."""
+    return current_app.config["LMS"].instruments_dir
+
+
 def _show_error(session, form, exc: DomainError) -> None:
     """Nothing half-written: roll back, and show the message on its field (or on top of the page)."""
     session.rollback()
@@ -33,7 +38,7 @@ def _show_error(session, form, exc: DomainError) -> None:
 
 
 def _history(instrument: Instrument) -> tuple[list, str]:
-    stored = services.results(get_session(), _cipher(), current_user.id, instrument.id)
+    stored = services.results(get_session(), _cipher(), current_user.id, instrument.id, _extra())
     steps = trend.steps([s.result.score for s in stored], instrument.max_score, instrument.meaningful_change)
     return list(zip(stored, steps)), trend.polyline(steps)
 
@@ -49,8 +54,8 @@ def _render_result(instrument: Instrument, result, stored_id: int | None, **extr
 @rule(LOGIN)
 def index():
     session = get_session()
-    has_results = bool(services.results(session, _cipher(), current_user.id))
-    return render_template("wellbeing/index.html", instruments=services.enabled_instruments(session),
+    has_results = bool(services.results(session, _cipher(), current_user.id, extra_dir=_extra()))
+    return render_template("wellbeing/index.html", instruments=services.enabled_instruments(session, _extra()),
                            locale=locale_code(), has_results=has_results)
 
 
@@ -59,7 +64,7 @@ def index():
 def take(instrument_id: str):
     session = get_session()
     try:
-        instrument = services.instrument(instrument_id)
+        instrument = services.instrument(instrument_id, _extra())
     except NotFound:
         abort(404)
     if not services.is_enabled(session, instrument):
@@ -89,10 +94,11 @@ def take(instrument_id: str):
 @rule(LOGIN)
 def results():
     session = get_session()
-    stored = services.results(session, _cipher(), current_user.id)
+    stored = services.results(session, _cipher(), current_user.id, extra_dir=_extra())
+    catalogue = services.instruments(_extra())
     by_instrument = []
     for instrument_id in dict.fromkeys(s.instrument_id for s in stored):
-        instrument = services.instruments()[instrument_id]
+        instrument = catalogue[instrument_id]
         history, line = _history(instrument)
         by_instrument.append((instrument, history, line))
     return render_template("wellbeing/results.html", by_instrument=by_instrument, locale=locale_code(),
@@ -103,10 +109,11 @@ def results():
 @rule(LOGIN)
 def result(result_id: int):
     try:
-        stored = services.own_result(get_session(), _cipher(), current_user.id, result_id)
+        stored = services.own_result(get_session(), _cipher(), current_user.id, result_id, _extra())
     except NotFound:
         abort(404)
-    return _render_result(services.instruments()[stored.instrument_id], stored.result, stored.id, stored=stored)
+    return _render_result(services.instrument(stored.instrument_id, _extra()), stored.result, stored.id,
+                          stored=stored)
 
 
 @bp.post("/self-check/results/<int:result_id>/delete")
@@ -139,7 +146,7 @@ def delete_all():
 @rule(SITE_ADMIN)
 def admin():
     session = get_session()
-    instruments = services.instruments()
+    instruments = services.instruments(_extra())
     forms = {i: (LicenceForm(prefix=i), TurnOffForm(prefix=f"{i}-off")) for i in instruments}
     if request.method == "POST":
         instrument_id = request.form.get("instrument", "")
@@ -151,7 +158,8 @@ def admin():
                 services.turn_off(session, instrument_id)
                 message = _("The self-check is switched off; hosts see that it is not available.")
             elif on_form.validate_on_submit():
-                services.turn_on(session, instrument_id, current_user.id, bool(on_form.confirm_licence.data))
+                services.turn_on(session, instrument_id, current_user.id, bool(on_form.confirm_licence.data),
+                                 _extra())
                 message = _("The self-check is switched on; your licence confirmation is recorded with every "
                             "stored result.")
             else:

@@ -231,3 +231,34 @@ def test_answers_copied_to_another_persons_row_do_not_open(app, people, switched
     assert other.get(f"/self-check/results/{other_id}").status_code == 404
     page = other.get("/self-check/results").get_data(as_text=True)
     assert "40 / 100" not in page and "你没有保存的结果。" in page
+
+
+def test_an_operator_offers_their_own_checked_instrument_from_lms_instruments_dir(app, people, app_factory,
+                                                                                 database_url, tmp_path):
+    import yaml
+
+    from lms.resources import shipped
+    from tests.conftest import make_config
+
+    folder = tmp_path / "operator-instruments"
+    folder.mkdir()
+    data = yaml.safe_load((shipped("instruments") / f"{WHO5}.yaml").read_text(encoding="utf-8"))
+    data["id"], data["title"] = "calm-zh-CN", {"zh-CN": "本机构的身心自查"}
+    (folder / "calm-zh-CN.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    data["id"], data["title"] = WHO5, {"zh-CN": "冒名的问卷"}  # cannot take over the shipped instrument
+    (folder / f"{WHO5}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    site = app_factory(make_config(database_url, tmp_path / "instance2", instruments_dir=str(folder)))
+    admin = logged_in(site, "site_admin")
+    page = admin.get("/admin/self-check").get_data(as_text=True)
+    assert "本机构的身心自查" in page and "WHO-5 身心状态自查" in page and "冒名的问卷" not in page
+    token = csrf_token_from(page)
+    admin.client.post("/admin/self-check", data={"instrument": "calm-zh-CN", "calm-zh-CN-csrf_token": token,
+                                                 "calm-zh-CN-turn_on": "1", "calm-zh-CN-confirm_licence": "y"})
+    host = logged_in(site, "host")
+    assert "本机构的身心自查" in host.get("/self-check/").get_data(as_text=True)
+    assert take(host, LOW).status_code == 200  # WHO-5 itself is still off
+    stored = host.post("/self-check/calm-zh-CN", {**HIGH, "consent": "y"})
+    assert stored.status_code == 302
+    assert "你的得分：80（满分100）" in host.get(stored.headers["Location"]).get_data(as_text=True)
+    assert host.get("/account/my-data.json").get_json()["self_check_results"][0]["instrument"] == "calm-zh-CN"
+    assert logged_in(app, "host").get("/self-check/calm-zh-CN").status_code == 404  # a site without the folder
