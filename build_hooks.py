@@ -2,7 +2,7 @@
 
 - The Chinese catalogue is compiled (``.po`` to ``.mo``) while the package is built; compiled files are never
   committed.
-- The top-level ``static/``, ``courses/`` and ``migrations/`` folders are copied into ``lms/shipped/``, where
+- The top-level ``static/``, ``courses/``, ``instruments/`` and ``migrations/`` folders are copied into ``lms/shipped/``, where
   ``lms.resources.shipped`` finds them in an installed site.
 
 An editable install (``pip install -e .``) keeps reading the checkout's folders; only the catalogue is compiled in
@@ -17,7 +17,7 @@ from pathlib import Path
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SHIPPED_FOLDERS = ("static", "courses", "migrations")
+SHIPPED_FOLDERS = ("static", "courses", "migrations", "instruments")
 
 
 def compile_catalogues(translations: Path) -> list[Path]:

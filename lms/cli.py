@@ -77,9 +77,11 @@ def register_commands(target: Flask | click.Group) -> None:
     from lms.skills.cli import skills
     from lms.transparency.cli import witness_command, witness_keygen_command
     from lms.trust.cli import keys_group, verify_badge_command, verify_command
+    from lms.wellbeing.cli import instruments
 
     for command in (init_db, create_admin, demo, serve, courses, gift, certificates, skills, keys_group, verify_command,
-                    verify_badge_command, bureau, witness_command, witness_keygen_command, notifications, mail, static_group, script, worker_command, evidence):
+                    verify_badge_command, bureau, witness_command, witness_keygen_command, notifications, mail, static_group, script, worker_command, evidence,
+                    instruments):
         group.add_command(command)
 
 

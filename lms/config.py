@@ -76,6 +76,9 @@ class Config:
     host_import_job_rows: int = 300
     #: Course zips larger than this many bytes are imported by a background job.
     zip_import_job_bytes: int = 2_000_000
+    #: A folder of the operator's own self-check instrument files (check them with `lms instruments check DIR`),
+    #: offered besides the shipped ones; a shipped instrument's id cannot be taken over.
+    instruments_dir: str | None = None
     #: Extra Flask settings, applied last (tests use it for TESTING etc.).
     flask: dict = field(default_factory=dict)
 

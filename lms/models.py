@@ -18,8 +18,11 @@ from lms.scriptcheck.models import OrgScriptRule, SavedScript, ScriptFindingCoun
 from lms.skills.models import SkillAssessment, SkillSettings
 from lms.transparency.models import Cosignature, LogEntry, LogNode, LogState, WitnessKey
 from lms.trust.models import SigningKey, StatusList
+from lms.wellbeing.models import SelfCheckResult, SelfCheckSwitch
 
 __all__ = [
+    "SelfCheckResult",
+    "SelfCheckSwitch",
     "OrgScriptRule",
     "SavedScript",
     "ScriptFindingCount",

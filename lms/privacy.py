@@ -17,9 +17,10 @@ from lms.notifications.models import Notification
 from lms.quizzes.models import QuizAttempt
 from lms.security.pii import PIICipher
 from lms.skills.models import SkillAssessment, SkillSettings
+from lms.wellbeing import services as wellbeing
 
 
-def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
+def export_person(session: Session, cipher: PIICipher, user: User, instruments_dir: str | None = None) -> dict:
     data = personal_data_export(session, cipher, user)
     data["enrollments"] = [
         {"course": e.course.slug, "version": e.version.number, "enrolled_at": e.enrolled_at.isoformat(),
@@ -60,4 +61,10 @@ def export_person(session: Session, cipher: PIICipher, user: User) -> dict:
             for a in session.scalars(select(SkillAssessment).where(SkillAssessment.user_id == user.id))
         ],
     }
+    # The person's own stored self-check results (only ever in their own copy, never in anyone else's export).
+    data["self_check_results"] = [
+        {"instrument": r.instrument_id, "version": r.instrument_version, "licence": r.licence_name,
+         "taken_at": r.taken_at.isoformat(), "answers": list(r.result.answers), "score": r.result.score}
+        for r in wellbeing.results(session, cipher, user.id, extra_dir=instruments_dir)
+    ]  # fmt: skip
     return data

@@ -15,7 +15,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 SHIPPED_DIR = PACKAGE_DIR / "shipped"
 #: The folders a wheel copies into ``lms/shipped/``.
-SHIPPED_FOLDERS = ("static", "courses", "migrations")
+SHIPPED_FOLDERS = ("static", "courses", "migrations", "instruments")
 
 
 def shipped(name: str) -> Path:

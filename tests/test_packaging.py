@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 #: What a source distribution holds (MANIFEST.in); the wheel is built from a copy, away from the checkout's build/.
-SOURCES = ("pyproject.toml", "README.md", "MANIFEST.in", "build_hooks.py", "lms", "static", "courses", "migrations")
+SOURCES = ("pyproject.toml", "README.md", "MANIFEST.in", "build_hooks.py", "lms", "static", "courses", "instruments", "migrations")
 
 
 def _free_port() -> int:
@@ -66,7 +66,8 @@ def test_wheel_installs_and_serves_chinese_pages_with_styles_from_anywhere(tmp_p
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("lms/templates/base.html", "lms/translations/zh_Hans_CN/LC_MESSAGES/messages.mo",
                    "lms/shipped/static/css/site.css", "lms/shipped/courses/skills.yaml",
-                   "lms/shipped/migrations/env.py", "lms/credentials/contexts/credentials-v2.jsonld",
+                   "lms/shipped/migrations/env.py", "lms/shipped/instruments/who5-zh-CN.yaml",
+                   "lms/credentials/contexts/credentials-v2.jsonld",
                    "lms/py.typed"):  # fmt: skip
         assert needed in names, needed
     assert any(n.startswith("lms/shipped/migrations/versions/") for n in names)

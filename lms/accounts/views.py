@@ -325,7 +325,7 @@ def delete_real_name():
 def my_data():
     from lms.privacy import export_person  # gathers from every feature, so it lives above them
 
-    data = export_person(get_session(), _cipher(), current_user)
+    data = export_person(get_session(), _cipher(), current_user, current_app.config["LMS"].instruments_dir)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,

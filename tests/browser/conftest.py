@@ -17,15 +17,27 @@ FLAGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def serve(app, ports=(0,)):
+    """Serve ``app`` on the first free port of ``ports`` (0: one the system picks); yield its base URL."""
+    for port in ports:
+        try:
+            server = make_server("127.0.0.1", port, app, threaded=True)
+            break
+        except OSError:
+            continue
+    else:
+        pytest.skip(f"no free port in {ports}")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["LMS"].base_url = f"http://127.0.0.1:{server.server_port}"
     yield app.config["LMS"].base_url
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    yield from serve(app)
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,7 @@ PURE_FEATURE_MODULES = (
     "lms.quizzes.statistics",
     "lms.bounds", "lms.security.passwords", "lms.security.pii", "lms.security.redirects", "lms.security.tokens",
     "lms.skills.mastery", "lms.skills.profile", "lms.skills.tsvg",
+    "lms.wellbeing.instruments", "lms.wellbeing.trend",
 )  # fmt: skip
 
 #: Layers of the site's modules, lowest first. A module may import its own layer and the ones below, never above.
@@ -55,7 +56,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("trust", ("lms.trust", "lms.transparency")),
     ("people", ("lms.accounts", "lms.orgs")),
     ("courses", ("lms.catalogue", "lms.learning", "lms.quizzes", "lms.authoring", "lms.skills")),
-    ("results", ("lms.certificates", "lms.cohorts", "lms.bureau", "lms.notifications", "lms.scriptcheck", "lms.evidence")),
+    ("results", ("lms.certificates", "lms.cohorts", "lms.bureau", "lms.notifications", "lms.scriptcheck", "lms.evidence",
+                 "lms.wellbeing")),
     ("shell", ("lms", "lms.cli", "lms.models", "lms.demo", "lms.privacy", "lms.migrate", "lms.site")),
 )
 #: Module names (last part) that belong to the shell in every package: the web and command-line edges.

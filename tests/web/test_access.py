@@ -225,6 +225,16 @@ MATRIX = [
     ("POST", "/orgs/mcn-a/script-rules/999999/delete", "scriptcheck.delete_org_rule",
      {"anonymous": 302, "trainer": 404, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/api/v1/script/check", "scriptcheck.api_check", {"*": 400}),
+    ("GET", "/self-check/", "wellbeing.index", {"anonymous": 302, "*": 200}),
+    ("GET", "/self-check/who5-zh-CN", "wellbeing.take", {"anonymous": 302, "*": 200}),
+    ("POST", "/self-check/who5-zh-CN", "wellbeing.take", {"anonymous": 302, "*": 200}),
+    ("GET", "/self-check/no-such-instrument", "wellbeing.take", {"anonymous": 302, "*": 404}),
+    ("GET", "/self-check/results", "wellbeing.results", {"anonymous": 302, "*": 200}),
+    ("GET", "/self-check/results/999999", "wellbeing.result", {"anonymous": 302, "*": 404}),
+    ("POST", "/self-check/results/999999/delete", "wellbeing.delete", {"anonymous": 302, "*": 404}),
+    ("POST", "/self-check/results/delete-all", "wellbeing.delete_all", {"anonymous": 302, "*": 302}),
+    ("GET", "/admin/self-check", "wellbeing.admin", {"anonymous": 302, "site_admin": 200, "*": 403}),
+    ("POST", "/admin/self-check", "wellbeing.admin", {"anonymous": 302, "site_admin": 404, "*": 403}),
     # Last: it ends the session the rows above use.
     ("POST", "/account/logout", "accounts.logout", {"*": 302}),
 ]
