@@ -316,6 +316,8 @@ def witnesses_covering(session: Session, log_index: int | None) -> list[Witnessi
     if log_index is None:
         return []
     rows = witnessing.cosignatures_covering(session, log_index)
+    if not rows:
+        return []  # no bureau witnesses this log yet: no second query
     org_ids = {org_id for org_id, _size, _timestamp in rows}
     names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))).all())
     seen: dict[str, Witnessing] = {}

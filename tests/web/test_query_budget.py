@@ -49,7 +49,7 @@ BUDGETS = {
     "api certificate": 1,
     "host home": 11,
     "my learning": 5,
-    "lesson page": 6,
+    "lesson page": 10,  # + the study policy, presence state, face consent and lesson session (study evidence)
     "quiz attempt page": 4,
     "answer save": 3,
 }
