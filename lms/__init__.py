@@ -75,11 +75,13 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.security import access, headers
     from lms.security.forms import reject_undecodable_forms
     from lms.security.pii import PIICipher
+    from lms.sms.services import sender_for
 
     headers.configure_logging(app)
     headers.init_app(app)  # first: every later hook and error page needs the request id
     db.init_app(app, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
+    app.extensions["lms.sms"] = sender_for(cfg)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
     # Before CSRF, so that an unreadable body is named as such, not as a missing token.
     app.before_request(reject_undecodable_forms)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from lms.accounts import bp, realname, services
+from lms.accounts import bp, realname, resetcode, services
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -17,6 +18,7 @@ from lms.accounts.forms import (
     LoginForm,
     RealNameForm,
     RegisterForm,
+    ResetCodeForm,
     ResetPasswordForm,
 )
 from lms.db import get_session
@@ -27,6 +29,7 @@ from lms.security.access import LOGIN, PUBLIC, rule
 from lms.security.forms import attach_error
 from lms.security.redirects import safe_next
 from lms.security.passwords import is_unusable
+from lms.sms.services import SmsNotSent
 
 
 @login_manager.user_loader
@@ -169,13 +172,42 @@ def _reset_mail(link: str, minutes: int) -> str:
     )
 
 
+def _sms_text(code: str, minutes: int) -> str:
+    return _("Your password reset code is %(code)s (valid for %(minutes)d minutes). Never tell it to anyone.",
+             code=code, minutes=minutes)  # fmt: skip
+
+
+def _forgot_key() -> str:
+    """Rate limit per account asked for (whether or not it exists), so one number cannot be flooded with SMS."""
+    return "forgot:" + (request.form.get("login") or "").strip().lower().replace(" ", "").replace("-", "")
+
+
 @bp.route("/forgot", methods=["GET", "POST"])
 @rule(PUBLIC)
 @limiter.limit("5 per 15 minutes", methods=["POST"])
+@limiter.limit("1 per minute;5 per day", methods=["POST"], key_func=_forgot_key)
 def forgot_password():
     form = ForgotPasswordForm()
+    sender = current_app.extensions["lms.sms"]
     if form.validate_on_submit():
         session = get_session()
+        phone = resetcode.phone_of(form.login.data)
+        if phone is not None:
+            if sender is None:  # no SMS provider: say so, send nothing, claim nothing
+                form.login.errors = [_("Codes by SMS are not available on this site yet. See below how to get help.")]
+                return render_template("accounts/forgot.html", form=form, sms_ready=False), 400
+            try:
+                resetcode.send_reset_code(session, _cfg(), sender, phone=phone, text=_sms_text)
+            except SmsNotSent:
+                session.rollback()
+                form.login.errors = [_("The SMS could not be sent just now. Try again in a few minutes, "
+                                       "or ask your organisation's admin for a new first link.")]  # fmt: skip
+                return render_template("accounts/forgot.html", form=form, sms_ready=True), 503
+            session.commit()
+            flask_session["reset_phone"] = phone
+            flash(_("If an account exists for this number, a 6-digit code has been sent to it by SMS "
+                    "(valid for %(minutes)d minutes).", minutes=_cfg().sms_code_minutes), "success")  # fmt: skip
+            return redirect(url_for("accounts.reset_with_code"))
         services.request_password_reset(
             session,
             _cfg(),
@@ -186,9 +218,35 @@ def forgot_password():
         )
         session.commit()
         # Same answer whether or not the account exists.
-        flash(_("If an account exists for this email or number, a reset link has been sent to it."), "success")
+        flash(_("If an account exists for this email, a reset link has been sent to it."), "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form), 200 if not form.errors else 400
+    return render_template("accounts/forgot.html", form=form, sms_ready=sender is not None), \
+        200 if not form.errors else 400  # fmt: skip
+
+
+@bp.route("/reset-code", methods=["GET", "POST"])
+@rule(PUBLIC)
+@limiter.limit("20 per 15 minutes", methods=["POST"])
+def reset_with_code():
+    form = ResetCodeForm()
+    if request.method == "GET" and flask_session.get("reset_phone"):
+        form.login.data = flask_session["reset_phone"]
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = resetcode.reset_with_code(
+                session, _cfg(), login=form.login.data, code=form.code.data, new_password=form.password.data
+            )
+        except DomainError as exc:
+            session.commit()  # keep the count of wrong tries
+            _show(form, exc)
+        else:
+            session.commit()
+            flask_session.pop("reset_phone", None)
+            login_user(user)
+            flash(_("Your password has been reset and you are logged in."), "success")
+            return redirect(url_for("site.home"))
+    return render_template("accounts/reset_code.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -50,7 +50,7 @@ PURE_FEATURE_MODULES = (
 #: Pure modules sit under all of them. Listed by package; `SHELL` modules are the top layer wherever they live.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("lms.db", "lms.errors", "lms.extensions", "lms.i18n", "lms.signals")),
-    ("platform", ("lms.security", "lms.mail")),
+    ("platform", ("lms.security", "lms.mail", "lms.sms")),
     ("trust", ("lms.trust", "lms.transparency")),
     ("people", ("lms.accounts", "lms.orgs")),
     ("courses", ("lms.catalogue", "lms.learning", "lms.quizzes", "lms.authoring", "lms.skills")),

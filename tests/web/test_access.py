@@ -22,6 +22,7 @@ MATRIX = [
     ("GET", "/account/register", "accounts.register", {"anonymous": 200, "*": 302}),
     ("GET", "/account/forgot", "accounts.forgot_password", {"*": 200}),
     ("GET", "/account/reset/not-a-token", "accounts.reset_password", {"*": 400}),
+    ("GET", "/account/reset-code", "accounts.reset_with_code", {"*": 200}),
     ("GET", "/account/", "accounts.account", {"anonymous": 302, "*": 200}),
     ("GET", "/account/password", "accounts.change_password", {"anonymous": 302, "*": 200}),
     ("GET", "/account/real-name", "accounts.real_name", {"anonymous": 302, "*": 200}),
