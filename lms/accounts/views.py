@@ -82,6 +82,16 @@ def register():
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 400
 
 
+def _after_login(user, default: str) -> str:
+    """Where a host goes after logging in: first to confirm real-name data their organisation supplied (until
+    then it cannot be printed on a certificate), else where they were going."""
+    if user.real_name is not None and not user.real_name.confirmed:
+        flash(_("Your organisation supplied your real-name information. Check it and confirm it: until you do, "
+                "it cannot be printed on your certificates."), "info")  # fmt: skip
+        return url_for("accounts.real_name")
+    return default
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @rule(PUBLIC)
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
@@ -99,7 +109,7 @@ def login():
         else:
             session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next"), url_for("site.home")))
+            return redirect(_after_login(user, safe_next(request.args.get("next"), url_for("site.home"))))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
 
@@ -269,9 +279,12 @@ def reset_password(token: str):
             _show(form, exc)
         else:
             session.commit()
+            if first_time:  # an imported host: straight in, and on to the data their organisation supplied
+                login_user(user)
+                flash(_("Your password is set and you are logged in."), "success")
+                return redirect(_after_login(user, url_for("site.home")))
             logout_user()
-            flash(_("Your password is set. Log in with it.") if first_time else
-                  _("Your password has been reset. Log in with the new password."), "success")  # fmt: skip
+            flash(_("Your password has been reset. Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, first_time=first_time, name=user.display_name), \
         200 if not form.errors else 400  # fmt: skip
