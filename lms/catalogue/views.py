@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services
+from lms.certificates.standing import standing as study_standing
 from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS, skill_names, vertical_labels
 from lms.db import get_session
 from lms.learning import services as learning
@@ -49,15 +50,19 @@ def index():
 def course(slug: str):
     session = get_session()
     found, version = services.get_visible_course(session, slug, user_org_ids())
-    progress = None
+    progress = standing = None
     if current_user.is_authenticated:
         enrollment = learning.enrollment_for(session, current_user.id, found.id)
         if enrollment is not None:
             progress = learning.course_progress(session, enrollment)
             version = enrollment.version  # an enrolled host sees the version they study
+            cfg = current_app.config["LMS"]
+            rules = learning.StudyRules(completion_ratio=cfg.lesson_completion_ratio)
+            standing = study_standing(session, enrollment, rules, cfg)
+            session.commit()  # a certificate the study time earned since the last page
     prerequisites = services.course_titles(session, version.prerequisites)
     return render_template(
-        "catalogue/course.html", course=found, version=version, progress=progress, form=ConfirmForm(),
+        "catalogue/course.html", course=found, version=version, progress=progress, form=ConfirmForm(), standing=standing,
         prerequisites=prerequisites, area_labels=AREA_LABELS, vertical_labels=vertical_labels(),
         level_labels=LEVEL_LABELS, skill_names=skill_names(), locale=locale_code(),
     )  # fmt: skip

@@ -19,6 +19,7 @@ from flask_login import current_user
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
+from lms.certificates.standing import standing as study_standing
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.learning import services
@@ -57,8 +58,10 @@ def lesson(slug: str, lesson_slug: str):
     progress = services.course_progress(session, enrollment)
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
     cfg = current_app.config["LMS"]
+    standing = study_standing(session, enrollment, study_rules(), cfg)
+    session.commit()
     return render_template(
-        "learning/lesson.html", enrollment=enrollment, lesson=current, progress=progress,
+        "learning/lesson.html", enrollment=enrollment, lesson=current, progress=progress, standing=standing,
         state=progress.lessons[index],
         previous=progress.lessons[index - 1].lesson if index > 0 else None,
         next=progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
@@ -111,9 +114,12 @@ def heartbeat():
     credited = services.heartbeat(session, current_user.id, lesson_id, study_rules(), now=utcnow(),
                                   start=payload.get("start") is True)
     enrollment.last_active_at = utcnow()
+    # Reaching the course's study time can be what completes the rule: the page announces the certificate.
+    now_standing = study_standing(session, enrollment, study_rules(), current_app.config["LMS"])
     session.commit()
     total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)
-    return jsonify({"credited": credited, "lesson_seconds": total})
+    return jsonify({"credited": credited, "lesson_seconds": total, "course_minutes": now_standing.verified_minutes,
+                    "certificate": now_standing.issued is not None})
 
 
 @bp.get("/learning/")

@@ -11,9 +11,27 @@
   var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var lastActivity = Date.now();
   var timeLabel = document.getElementById("lesson-time");
+  var idleNotice = document.getElementById("idle-notice");
+  var banner = document.getElementById("certificate-issued");
+  var paused = false;
+
+  // Say it when the clock stops for idleness, and again when activity starts it: the reader is never left
+  // wondering why the minutes stopped. The notice is a polite live region.
+  function setPaused(now) {
+    if (!idleNotice || now === paused) { paused = now; return; }
+    paused = now;
+    idleNotice.textContent = idleNotice.getAttribute(now ? "data-paused" : "data-resumed");
+    idleNotice.hidden = false;
+    idleNotice.classList.toggle("idle-paused", now);
+  }
+
+  function active() {
+    lastActivity = Date.now();
+    if (paused) { setPaused(false); beat(); }
+  }
 
   ["scroll", "keydown", "pointerdown", "pointermove", "touchstart", "wheel"].forEach(function (name) {
-    window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+    window.addEventListener(name, active, { passive: true });
   });
 
   function show(seconds) {
@@ -27,7 +45,8 @@
   var starting = true;
 
   function beat() {
-    if (document.visibilityState !== "visible" || Date.now() - lastActivity > idleLimit) { starting = true; return; }
+    if (document.visibilityState !== "visible") { starting = true; return; }
+    if (Date.now() - lastActivity > idleLimit) { starting = true; setPaused(true); return; }
     var body = { lesson: lessonId };
     if (starting) { body.start = true; starting = false; }
     fetch(url, {
@@ -39,6 +58,7 @@
       return response.ok ? response.json() : null;
     }).then(function (data) {
       if (data && typeof data.lesson_seconds === "number") { show(data.lesson_seconds); }
+      if (data && data.certificate && banner && banner.hidden) { banner.hidden = false; banner.focus(); }
     }).catch(function () { /* offline for a moment: the next beat starts a new interval */ });
   }
 
