@@ -40,7 +40,7 @@ PURE_FEATURE_MODULES = (
     "lms.notifications.schedule",
     "lms.orgs.hostfile",
     "lms.quizzes.gift", "lms.quizzes.gift_answers", "lms.quizzes.gift_export", "lms.quizzes.gift_text",
-    "lms.quizzes.grading", "lms.quizzes.normalise", "lms.quizzes.paper", "lms.quizzes.questions",
+    "lms.quizzes.grading", "lms.quizzes.normalise", "lms.quizzes.paper", "lms.quizzes.questions", "lms.quizzes.reviewing",
     "lms.quizzes.statistics",
     "lms.bounds", "lms.security.passwords", "lms.security.pii", "lms.security.redirects", "lms.security.tokens",
     "lms.skills.mastery", "lms.skills.profile", "lms.skills.tsvg",
