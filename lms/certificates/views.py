@@ -10,6 +10,7 @@ from flask_login import current_user
 from lms import certnumbers
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
+from lms.certificates.image import cjk_font, render_certificate_png
 from lms.certificates import services
 from lms.certificates.openapi import OPENAPI
 from lms.certificates.pdf import CertificateRecord, render_certificate_pdf
@@ -64,6 +65,7 @@ def mine():
     return render_template(
         "certificates/mine.html", certificates=services.certificates_of(session, current_user.id),
         waiting=waiting, locale=locale_code(), fmt=certnumbers.format, china_day=china_day,
+        share_picture=cjk_font() is not None,
     )  # fmt: skip
 
 
@@ -74,7 +76,28 @@ def pdf(number: str):
     certificate = services.get_by_number(session, number)
     if certificate.user_id != current_user.id and not services.can_manage(session, current_user, certificate):
         return render_template("catalogue/not_found.html"), 404
-    record = CertificateRecord(
+    record = _record(certificate)
+    body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{certnumbers.format(certificate.number)}.pdf"'})
+
+
+@bp.get("/certificates/<number>.png")
+@rule(LOGIN)
+def picture(number: str):
+    """A picture of the certificate to share (朋友圈): name, course, hours, date, number and the check QR code."""
+    session = get_session()
+    certificate = services.get_by_number(session, number)
+    font = cjk_font()
+    if certificate.user_id != current_user.id or certificate.status != "valid" or font is None:
+        return render_template("catalogue/not_found.html"), 404
+    body = render_certificate_png(_record(certificate), verify_url(certificate.number), font)
+    return Response(body, mimetype="image/png", headers={
+        "Content-Disposition": f'inline; filename="certificate-{certnumbers.format(certificate.number)}.png"'})
+
+
+def _record(certificate) -> CertificateRecord:
+    return CertificateRecord(
         number=certnumbers.format(certificate.number),
         holder_name=certificate.holder_name,
         holder_id_masked=certificate.holder_id_masked,
@@ -89,9 +112,6 @@ def pdf(number: str):
         issuer_name=certificate.issuer_name,
         skills=tuple(f"{s['zh-CN']} {s['en']}" if isinstance(s, dict) else str(s) for s in certificate.skills),
     )
-    body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{certnumbers.format(certificate.number)}.pdf"'})
 
 
 @bp.get("/certificates/<number>.credential.json")

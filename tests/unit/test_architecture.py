@@ -34,7 +34,7 @@ PURE_FEATURE_MODULES = (
     "lms.bureau.rows", "lms.bureau.xlsxfile",
     "lms.catalogue.fields", "lms.catalogue.loader", "lms.catalogue.quiztext", "lms.catalogue.rendering",
     "lms.catalogue.skillsfile", "lms.catalogue.spec", "lms.catalogue.yamlines",
-    "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
+    "lms.certificates.image", "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
     "lms.cohorts.export", "lms.cohorts.timeline",
     "lms.learning.studytime",
     "lms.notifications.schedule",

@@ -62,6 +62,7 @@ MATRIX = [
     ("GET", "/learning/record.csv", "learning.record_csv", {"anonymous": 302, "*": 200}),
     ("POST", "/invite/not-a-token", "orgs.accept_invitation", {"anonymous": 302, "*": 302}),
     ("GET", "/certificates/", "certificates.mine", {"anonymous": 302, "*": 200}),
+    ("GET", "/certificates/XXXXX-XXXXX-XXXXX.png", "certificates.picture", {"anonymous": 302, "*": 404}),
     ("GET", "/certificates/XXXXX-XXXXX-XXXXX.pdf", "certificates.pdf", {"anonymous": 302, "*": 404}),
     ("GET", "/certificates/XXXXX-XXXXX-XXXXX/manage", "certificates.manage", {"anonymous": 302, "*": 404}),
     ("GET", "/verify/", "certificates.verify_form", {"*": 200}),
