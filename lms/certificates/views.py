@@ -77,7 +77,8 @@ def pdf(number: str):
     if certificate.user_id != current_user.id and not services.can_manage(session, current_user, certificate):
         return render_template("catalogue/not_found.html"), 404
     record = _record(certificate)
-    body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked")
+    body = render_certificate_pdf(record, verify_url(certificate.number), revoked=certificate.status == "revoked",
+                                  cjk_font_path=cjk_font())  # fmt: skip
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificate-{certnumbers.format(certificate.number)}.pdf"'})
 
