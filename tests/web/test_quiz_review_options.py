@@ -56,7 +56,8 @@ def _attempt(app, user_id, right: bool, at):
                 answers[i] = {"multichoice": lambda: next(k for k, a in enumerate(q.answers) if a.fraction == 1),
                               "truefalse": lambda: q.correct,
                               "multiresponse": lambda: [k for k, a in enumerate(q.answers) if a.fraction > 0],
-                              "shortanswer": lambda: q.answers[0].text}[q.type]()  # fmt: skip
+                              "shortanswer": lambda: q.answers[0].text,
+                              "matching": lambda: {str(k): p.answer for k, p in enumerate(q.pairs)}}[q.type]()  # fmt: skip
         quizzes.finish_attempt(session, attempt, at, answers)
         session.commit()
         return attempt.id
