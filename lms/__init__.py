@@ -81,6 +81,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.security import access, headers, ratelimit
     from lms.security.forms import reject_undecodable_forms
     from lms.security.pii import PIICipher
+    from lms.sms.services import sender_for
 
     headers.configure_logging(app)
     headers.init_app(app)  # first: every later hook and error page needs the request id
@@ -88,6 +89,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     jobs_queue.init_app(app, cfg.job_queue)
     cache.init_app(app, cfg.redis_url, cfg.instance_path, cfg.database_url)
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
+    app.extensions["lms.sms"] = sender_for(cfg)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
     ratelimit.init_app(app)  # and with the limits' storage gone, the guarded forms are refused, not left open
     # Before CSRF, so that an unreadable body is named as such, not as a missing token.

@@ -52,6 +52,18 @@ class Config:
     #: Language used when the browser asks for neither supported language.
     default_locale: str = "zh_CN"
     password_reset_minutes: int = 60
+    #: Text messages (the password-reset code for phone-number accounts): "outbox" (development, shown at
+    #: /dev/outbox), "none" (no provider: the forgot-password page tells phone users how to get help) or
+    #: "aliyun" (Alibaba Cloud SMS, with the four ``sms_*`` settings below). See docs/deploy.md.
+    sms_backend: str = "outbox"
+    sms_access_key_id: str | None = None
+    sms_access_key_secret: str | None = None
+    #: The approved signature (签名) and the template (模板) with one ``${code}`` variable.
+    sms_sign_name: str | None = None
+    sms_template_code: str | None = None
+    #: A reset code by SMS is valid this long, and this many wrong tries void it.
+    sms_code_minutes: int = 10
+    sms_code_attempts: int = 5
     invitation_days: int = 14
     login_lockout_failures: int = 5
     login_lockout_minutes: int = 15
@@ -123,8 +135,17 @@ class Config:
                 )
             if cfg.mail_backend == "outbox":
                 raise ConfigError("production needs LMS_MAIL_BACKEND=smtp (the outbox is for development)")
+            if cfg.sms_backend == "outbox":
+                cfg.sms_backend = "none"  # the outbox is for development; no provider means no SMS, said so
         if cfg.identity_provider not in ("snapshot", "none", "fake"):
             raise ConfigError("LMS_IDENTITY_PROVIDER must be snapshot or none")
+        if cfg.sms_backend not in ("outbox", "none", "aliyun"):
+            raise ConfigError("LMS_SMS_BACKEND must be outbox (development), none or aliyun")
+        if cfg.sms_backend == "aliyun":
+            unset = [name for name in ("sms_access_key_id", "sms_access_key_secret", "sms_sign_name",
+                                       "sms_template_code") if not getattr(cfg, name)]
+            if unset:
+                raise ConfigError("LMS_SMS_BACKEND=aliyun needs " + ", ".join("LMS_" + u.upper() for u in unset))
         if not 0 <= cfg.trusted_proxies <= 5:
             raise ConfigError("LMS_TRUSTED_PROXIES must be 0 (no proxy) to 5: the number of proxies in front of the site")
         instance.mkdir(parents=True, exist_ok=True)

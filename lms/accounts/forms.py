@@ -59,7 +59,7 @@ class ForgotPasswordForm(BaseForm):
         validators=[_required, Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
-    submit = SubmitField(_l("Send reset link"))
+    submit = SubmitField(_l("Send a link or code"))
 
 
 class ResetPasswordForm(BaseForm):
@@ -70,6 +70,22 @@ class ResetPasswordForm(BaseForm):
         description=_l("At least 8 characters."),
     )
     submit = SubmitField(_l("Set new password"))
+
+
+class ResetCodeForm(ResetPasswordForm):
+    """The new password (from :class:`ResetPasswordForm`) with the number and the code from the SMS."""
+
+    login = StringField(
+        _l("Mobile number"),
+        validators=[_required, Length(max=32)],
+        render_kw={"autocomplete": "username", "inputmode": "tel"},
+    )
+    code = StringField(
+        _l("Code from the SMS"),
+        validators=[_required, Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6},
+        description=_l("6 digits."),
+    )
 
 
 class RealNameForm(BaseForm):

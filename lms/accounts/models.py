@@ -73,6 +73,22 @@ class PasswordResetToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class PasswordResetCode(Base):
+    """A 6-digit code sent by SMS to a phone-number account: short-lived, single-use, a few tries only."""
+
+    __tablename__ = "password_reset_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: HMAC-SHA256 of the code under the site's secret key (a bare hash of 6 digits would be guessed offline).
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Wrong codes tried against this one; at the configured limit it is void.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class RealNameProfile(Base):
     """Legal name and 身份证号 for subsidy programmes; the number only encrypted, plus a keyed lookup hash."""
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from lms.accounts import bp, realname, services
+from lms.accounts import bp, realname, resetcode, services
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -19,6 +20,7 @@ from lms.accounts.forms import (
     LoginForm,
     RealNameForm,
     RegisterForm,
+    ResetCodeForm,
     ResetPasswordForm,
 )
 from lms.db import get_session
@@ -29,6 +31,7 @@ from lms.security.access import LOGIN, PUBLIC, rule
 from lms.security.forms import attach_error
 from lms.security.redirects import safe_next
 from lms.security.passwords import is_unusable
+from lms.sms.services import SmsNotSent
 
 
 @login_manager.user_loader
@@ -81,6 +84,16 @@ def register():
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 400
 
 
+def _after_login(user, default: str) -> str:
+    """Where a host goes after logging in: first to confirm real-name data their organisation supplied (until
+    then it cannot be printed on a certificate), else where they were going."""
+    if user.real_name is not None and not user.real_name.confirmed:
+        flash(_("Your organisation supplied your real-name information. Check it and confirm it: until you do, "
+                "it cannot be printed on your certificates."), "info")  # fmt: skip
+        return url_for("accounts.real_name")
+    return default
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @rule(PUBLIC)
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
@@ -99,7 +112,7 @@ def login():
         else:
             session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next"), url_for("site.home")))
+            return redirect(_after_login(user, safe_next(request.args.get("next"), url_for("site.home"))))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
 
@@ -172,13 +185,42 @@ def _reset_mail(link: str, minutes: int) -> str:
     )
 
 
+def _sms_text(code: str, minutes: int) -> str:
+    return _("Your password reset code is %(code)s (valid for %(minutes)d minutes). Never tell it to anyone.",
+             code=code, minutes=minutes)  # fmt: skip
+
+
+def _forgot_key() -> str:
+    """Rate limit per account asked for (whether or not it exists), so one number cannot be flooded with SMS."""
+    return "forgot:" + (request.form.get("login") or "").strip().lower().replace(" ", "").replace("-", "")
+
+
 @bp.route("/forgot", methods=["GET", "POST"])
 @rule(PUBLIC)
 @limiter.limit("5 per 15 minutes", methods=["POST"])
+@limiter.limit("1 per minute;5 per day", methods=["POST"], key_func=_forgot_key)
 def forgot_password():
     form = ForgotPasswordForm()
+    sender = current_app.extensions["lms.sms"]
     if form.validate_on_submit():
         session = get_session()
+        phone = resetcode.phone_of(form.login.data)
+        if phone is not None:
+            if sender is None:  # no SMS provider: say so, send nothing, claim nothing
+                form.login.errors = [_("Codes by SMS are not available on this site yet. See below how to get help.")]
+                return render_template("accounts/forgot.html", form=form, sms_ready=False), 400
+            try:
+                resetcode.send_reset_code(session, _cfg(), sender, phone=phone, text=_sms_text)
+            except SmsNotSent:
+                session.rollback()
+                form.login.errors = [_("The SMS could not be sent just now. Try again in a few minutes, "
+                                       "or ask your organisation's admin for a new first link.")]  # fmt: skip
+                return render_template("accounts/forgot.html", form=form, sms_ready=True), 503
+            session.commit()
+            flask_session["reset_phone"] = phone
+            flash(_("If an account exists for this number, a 6-digit code has been sent to it by SMS "
+                    "(valid for %(minutes)d minutes).", minutes=_cfg().sms_code_minutes), "success")  # fmt: skip
+            return redirect(url_for("accounts.reset_with_code"))
         services.request_password_reset(
             session,
             _cfg(),
@@ -189,9 +231,35 @@ def forgot_password():
         )
         session.commit()
         # Same answer whether or not the account exists.
-        flash(_("If an account exists for this email or number, a reset link has been sent to it."), "success")
+        flash(_("If an account exists for this email, a reset link has been sent to it."), "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form), 200 if not form.errors else 400
+    return render_template("accounts/forgot.html", form=form, sms_ready=sender is not None), \
+        200 if not form.errors else 400  # fmt: skip
+
+
+@bp.route("/reset-code", methods=["GET", "POST"])
+@rule(PUBLIC)
+@limiter.limit("20 per 15 minutes", methods=["POST"])
+def reset_with_code():
+    form = ResetCodeForm()
+    if request.method == "GET" and flask_session.get("reset_phone"):
+        form.login.data = flask_session["reset_phone"]
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = resetcode.reset_with_code(
+                session, _cfg(), login=form.login.data, code=form.code.data, new_password=form.password.data
+            )
+        except DomainError as exc:
+            session.commit()  # keep the count of wrong tries
+            _show(form, exc)
+        else:
+            session.commit()
+            flask_session.pop("reset_phone", None)
+            login_user(user)
+            flash(_("Your password has been reset and you are logged in."), "success")
+            return redirect(url_for("site.home"))
+    return render_template("accounts/reset_code.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -214,9 +282,12 @@ def reset_password(token: str):
             _show(form, exc)
         else:
             session.commit()
+            if first_time:  # an imported host: straight in, and on to the data their organisation supplied
+                login_user(user)
+                flash(_("Your password is set and you are logged in."), "success")
+                return redirect(_after_login(user, url_for("site.home")))
             logout_user()
-            flash(_("Your password is set. Log in with it.") if first_time else
-                  _("Your password has been reset. Log in with the new password."), "success")  # fmt: skip
+            flash(_("Your password has been reset. Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, first_time=first_time, name=user.display_name), \
         200 if not form.errors else 400  # fmt: skip

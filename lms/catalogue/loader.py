@@ -20,6 +20,7 @@ from lms.catalogue.spec import (
     AREAS,
     FEEDBACK_MODES,
     GRADE_METHODS,
+    REVIEW_TIMES,
     CourseSpec,
     DrawRule,
     LessonSpec,
@@ -414,6 +415,9 @@ class _CourseReader:
                 grade=get.choice("grade", GRADE_METHODS, default="highest") or "highest",
                 required=get.boolean("required", default=True),
                 questions=questions,
+                review={part: get.choice(f"review_{part}", REVIEW_TIMES) or "never"
+                        for part in ("marks", "answers", "feedback") if f"review_{part}" in entry},
+                open_after_lessons=get.boolean("open_after_lessons") if "open_after_lessons" in entry else None,
                 path=_rel(gift_path, self.root),
             )
             quizzes.append(quiz)

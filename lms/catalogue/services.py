@@ -151,6 +151,8 @@ def build_version(spec: CourseSpec, course: Course, number: int) -> CourseVersio
                     "cooldown_minutes": quiz.cooldown_minutes,
                     "feedback": quiz.feedback,
                     "grade": quiz.grade,
+                    **{f"review_{part}": when for part, when in quiz.review.items()},
+                    **({} if quiz.open_after_lessons is None else {"open_after_lessons": quiz.open_after_lessons}),
                 },
                 questions=[{**to_dict(q), "skills": q.skills, "difficulty": q.difficulty} for q in quiz.questions],
                 required=quiz.required,

@@ -10,6 +10,8 @@ AREAS = ("product", "compliance", "aigc", "wellbeing", "data", "supply")
 LOCALES = ("zh-CN", "en")
 FEEDBACK_MODES = ("immediate", "after_submit", "never")
 GRADE_METHODS = ("highest", "last", "average")
+#: When the review of an attempt shows marks, right answers or feedback (Moodle's review options).
+REVIEW_TIMES = ("immediately", "after_passing", "after_last_attempt", "never")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class QuizSpec:
     required: bool
     questions: list[Question]
     path: str
+    #: Review options and the lesson lock as written; None where course.yaml leaves the default (see QuizSettings).
+    review: dict[str, str] = field(default_factory=dict)
+    open_after_lessons: bool | None = None
 
 
 @dataclass

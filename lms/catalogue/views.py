@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,7 @@ from lms import cache
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services
 from lms.catalogue.outlines import version_outlines
+from lms.certificates.standing import standing as study_standing
 from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS, skill_names, vertical_labels
 from lms.db import get_session
 from lms.learning import services as learning
@@ -67,12 +68,17 @@ def index():
 def course(slug: str):
     session = get_session()
     found, version = services.get_visible_course(session, slug, user_org_ids())
-    progress = None
+    progress = standing = None
     if current_user.is_authenticated:
         enrollment = learning.enrollment_for(session, current_user.id, found.id)
         if enrollment is not None:
             progress = learning.course_progress(session, enrollment)
             version = enrollment.version  # an enrolled host sees the version they study
+            cfg = current_app.config["LMS"]
+            rules = learning.StudyRules(completion_ratio=cfg.lesson_completion_ratio)
+            standing = study_standing(session, enrollment, rules, cfg)
+            session.commit()  # a certificate the study time earned since the last page
+
     def context() -> dict:
         return dict(course=found, version=version, outline=version_outlines(session, [version.id])[version.id],
                     progress=None, area_labels=AREA_LABELS, vertical_labels=vertical_labels(),
@@ -89,7 +95,8 @@ def course(slug: str):
     else:
         outline_html = _fragment(f"outline:{version.id}", "catalogue/_course_outline.html", context)
     return render_template("catalogue/course.html", course=found, version=version, progress=progress,
-                           form=ConfirmForm(), facts=facts, outline_html=outline_html, locale=locale_code())
+                           form=ConfirmForm(), facts=facts, outline_html=outline_html, standing=standing,
+                           locale=locale_code())
 
 
 @bp.post("/courses/<slug>/enrol")

@@ -15,8 +15,9 @@ says so in both languages. The design is plain: navy rules on white, no red seal
 Privacy (certificates.md §8): the full 身份证号 never goes into the PDF. :class:`CertificateRecord` refuses a
 value that looks like a whole ID or shows any of the eight birth-date digits.
 
-Fonts: Chinese is set in ReportLab's built-in standard CID font ``STSong-Light`` (Adobe-GB1, UniGB-UCS2-H), which
-every PDF reader supplies itself, so no font file is shipped or embedded; Latin text is set in Helvetica.
+Fonts: Chinese is set in a subset of the CJK font file the site passes (``cjk_font_path``: Debian's WenQuanYi Micro
+Hei or Noto CJK), embedded, so phone viewers without Chinese fonts show it too; without one, in ReportLab's standard
+CID font ``STSong-Light`` (Adobe-GB1, UniGB-UCS2-H), which desktop readers supply. Latin text is set in Helvetica.
 
 Determinism: the canvas runs in ReportLab's invariant mode (fixed dates and document ID) and every piece of
 metadata comes from the record, so the same record and URL always give byte-identical output.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from contextvars import ContextVar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +38,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 __all__ = [
@@ -50,6 +53,9 @@ __all__ = [
 
 PAGE_SIZE = landscape(A4)  # (841.89, 595.28) points
 CJK_FONT = "STSong-Light"
+#: The font name Chinese is set in during one rendering: STSong-Light, or an embedded subset of a font file.
+_cjk: ContextVar[str] = ContextVar("cjk_font", default=CJK_FONT)
+EMBEDDED_CJK = "CJK-Embedded"
 LATIN_FONT = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
 # Error level M: 15 % recovery survives a crease or a smudge on a printout; a ~60-byte URL stays version 4.
@@ -160,7 +166,7 @@ def _runs(text: str, latin: str) -> list[tuple[str, str]]:
     """Split text into (font, segment) runs: Latin in ``latin``, everything else in STSong-Light."""
     runs: list[tuple[str, str]] = []
     for ch in text:
-        font = latin if _latin_ok(ch) else CJK_FONT
+        font = latin if _latin_ok(ch) else _cjk.get()
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + ch)
         else:
@@ -231,7 +237,9 @@ def _fit(text: str, size: float, width: float, max_lines: int, min_size: float, 
 # --- the page -----------------------------------------------------------------------------------------------
 
 
-def render_certificate_pdf(record: CertificateRecord, verify_url: str, *, revoked: bool = False) -> bytes:
+def render_certificate_pdf(
+    record: CertificateRecord, verify_url: str, *, revoked: bool = False, cjk_font_path: str | None = None
+) -> bytes:
     """Render the certificate as PDF bytes. The same arguments always give the same bytes.
 
     ``revoked=True`` prints a large diagonal "已撤销 REVOKED" mark across the page and a banner (the record's
@@ -242,7 +250,20 @@ def render_certificate_pdf(record: CertificateRecord, verify_url: str, *, revoke
         raise ValueError("verify_url must be a non-empty URL without spaces")
     if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    if cjk_font_path is None:
+        return _render(record, verify_url, revoked)
+    # A font file given (the site's CJK font): its subset is embedded, so a phone's PDF viewer without Chinese
+    # fonts of its own shows the text too.
+    if EMBEDDED_CJK not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(EMBEDDED_CJK, cjk_font_path, subfontIndex=0))
+    token = _cjk.set(EMBEDDED_CJK)
+    try:
+        return _render(record, verify_url, revoked)
+    finally:
+        _cjk.reset(token)
 
+
+def _render(record: CertificateRecord, verify_url: str, revoked: bool) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=PAGE_SIZE, invariant=1, pageCompression=1, lang="zh-CN")
     c.setTitle(f"培训合格证书 Training Certificate {record.number}")
@@ -286,8 +307,8 @@ def _header(c: canvas.Canvas, r: CertificateRecord) -> None:
     c.setFillColor(_NAVY)
     title = "培训合格证书"
     size, space = 30, 6
-    width = pdfmetrics.stringWidth(title, CJK_FONT, size) + space * (len(title) - 1)
-    c.setFont(CJK_FONT, size)
+    width = pdfmetrics.stringWidth(title, _cjk.get(), size) + space * (len(title) - 1)
+    c.setFont(_cjk.get(), size)
     c.drawString(cx - width / 2, _H - 106, title, charSpace=space)
 
     sub = "TRAINING CERTIFICATE"
@@ -490,8 +511,8 @@ def _revoked_mark(c: canvas.Canvas) -> None:
     c.setStrokeColor(_REVOKED, alpha=0.55)
     c.setLineWidth(3)
     zh, en = "已撤销", "REVOKED"
-    c.setFont(CJK_FONT, 96)
-    w_zh = pdfmetrics.stringWidth(zh, CJK_FONT, 96) + 24 * 2
+    c.setFont(_cjk.get(), 96)
+    w_zh = pdfmetrics.stringWidth(zh, _cjk.get(), 96) + 24 * 2
     c.drawString(-w_zh / 2, 8, zh, charSpace=24)
     c.setFont(LATIN_BOLD, 64)
     w_en = pdfmetrics.stringWidth(en, LATIN_BOLD, 64) + 10 * (len(en) - 1)

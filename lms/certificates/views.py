@@ -56,9 +56,12 @@ def mine():
         if services.certificate_for(session, enrollment.id) is None and enrollment.version.certificate:
             waiting.append((enrollment, services.completion(session, enrollment)))
     session.commit()
+    from lms.certificates.image import cjk_font  # Pillow: loaded on first use
+
     return render_template(
         "certificates/mine.html", certificates=services.certificates_of(session, current_user.id),
         waiting=waiting, locale=locale_code(), fmt=certnumbers.format, china_day=china_day,
+        share_picture=cjk_font() is not None,
     )  # fmt: skip
 
 
@@ -72,6 +75,22 @@ def pdf(number: str):
     body = pdfjob.pdf_of(session, certificate)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificate-{certnumbers.format(certificate.number)}.pdf"'})
+
+
+@bp.get("/certificates/<number>.png")
+@rule(LOGIN)
+def picture(number: str):
+    """A picture of the certificate to share (朋友圈): name, course, hours, date, number and the check QR code."""
+    from lms.certificates.image import cjk_font, render_certificate_png  # Pillow and ReportLab: loaded on first use
+
+    session = get_session()
+    certificate = services.get_by_number(session, number)
+    font = cjk_font()
+    if certificate.user_id != current_user.id or certificate.status != "valid" or font is None:
+        return render_template("catalogue/not_found.html"), 404
+    body = render_certificate_png(pdfjob.record_of(certificate), pdfjob.verify_url(certificate.number), font)
+    return Response(body, mimetype="image/png", headers={
+        "Content-Disposition": f'inline; filename="certificate-{certnumbers.format(certificate.number)}.png"'})
 
 
 @bp.get("/certificates/<number>.credential.json")

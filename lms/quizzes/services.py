@@ -43,11 +43,25 @@ class QuizSettings:
     cooldown_minutes: int
     feedback: str
     grade: str
+    #: When the review shows marks, right answers and feedback: immediately, after_passing, after_last_attempt
+    #: or never. A certificate quiz (required, in a course with a certificate) shows no right answers and no
+    #: feedback after a failed attempt unless course.yaml says otherwise: half the bank would leak each time.
+    review_marks: str = "immediately"
+    review_answers: str = "immediately"
+    review_feedback: str = "immediately"
+    #: The quiz opens only once every lesson is complete (default on for certificate quizzes).
+    open_after_lessons: bool = False
 
     @classmethod
     def of(cls, quiz: Quiz) -> "QuizSettings":
         s = quiz.settings
+        certificate_quiz = bool(quiz.required and quiz.version is not None and quiz.version.certificate)
+        safe = "after_passing" if certificate_quiz else "immediately"
         return cls(
+            review_marks=s.get("review_marks", "immediately"),
+            review_answers=s.get("review_answers", safe),
+            review_feedback=s.get("review_feedback", safe),
+            open_after_lessons=bool(s.get("open_after_lessons", certificate_quiz)),
             pass_mark=int(s["pass_mark"]),
             draw=[(r.get("category"), int(r["count"])) for r in s["draw"]],
             time_limit_minutes=int(s.get("time_limit_minutes", 0)),
@@ -105,7 +119,9 @@ def quiz_state(session: Session, user_id: int, quiz: Quiz, now: datetime | None 
     passed = result is not None and result >= settings.pass_mark
     can_start, reason, next_start = True, None, None
     if open_attempt is None:
-        if settings.attempts and len(attempts) >= settings.attempts:
+        if settings.open_after_lessons and not _lessons_done(session, user_id, quiz):
+            can_start, reason = False, "lessons"
+        elif settings.attempts and len(attempts) >= settings.attempts:
             can_start, reason = False, "limit"
         elif any(a.status == NEEDS_GRADING for a in attempts):
             can_start, reason = False, "grading"
@@ -116,6 +132,14 @@ def quiz_state(session: Session, user_id: int, quiz: Quiz, now: datetime | None 
                 if next_start > now:
                     can_start, reason = False, "cooldown"
     return QuizState(attempts, open_attempt, can_start, reason, next_start, result, passed)
+
+
+def _lessons_done(session: Session, user_id: int, quiz: Quiz) -> bool:
+    done = session.scalar(
+        select(Enrollment.lessons_completed_at).where(Enrollment.user_id == user_id,
+                                                      Enrollment.version_id == quiz.version_id)
+    )  # fmt: skip
+    return done is not None
 
 
 def counted_score(attempts: list[QuizAttempt], method: str) -> float | None:
@@ -167,6 +191,8 @@ def start_attempt(
 
 
 def _start_refusal(state: QuizState):
+    if state.reason == "lessons":
+        return _l("This quiz opens when you have completed every lesson of the course.")
     if state.reason == "limit":
         return _l("You have used all your attempts for this quiz.")
     if state.reason == "grading":

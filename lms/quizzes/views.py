@@ -12,6 +12,7 @@ from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import DomainError, NotFound
 from lms.learning import services as learning
+from lms.quizzes.reviewing import review_shown
 from lms.quizzes import services
 from lms.quizzes.answers import answers_from_form, asked_pairs, matching_choices, ordering_positions
 from lms.quizzes.models import IN_PROGRESS
@@ -85,9 +86,15 @@ def _context(attempt, problems: dict[int, str] | None = None, drafts: dict[int, 
     remaining = None
     if attempt.deadline_at is not None and attempt.status == IN_PROGRESS:
         remaining = max(0, int((attempt.deadline_at - now).total_seconds()))
+    settings = services.QuizSettings.of(quiz)
+    shown = None
+    if attempt.status != IN_PROGRESS:
+        state = services.quiz_state(get_session(), attempt.user_id, quiz, now)
+        shown = review_shown(settings, passed=state.passed, last_attempt_done=bool(
+            settings.attempts and state.open_attempt is None and len(state.attempts) >= settings.attempts))
     return {
-        "attempt": attempt, "quiz": quiz, "course": course, "items": items, "remaining": remaining,
-        "settings": services.QuizSettings.of(quiz), "form": ConfirmForm(), "locale": locale_code(),
+        "attempt": attempt, "quiz": quiz, "course": course, "items": items, "remaining": remaining, "shown": shown,
+        "settings": settings, "form": ConfirmForm(), "locale": locale_code(),
         "matching_choices": matching_choices, "asked_pairs": asked_pairs, "problems": problems or {},
         "ordering_positions": lambda item: ordering_positions(
             item.paper_item, item.response.response if item.response else None, drafts.get(item.position)),

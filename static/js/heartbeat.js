@@ -11,9 +11,27 @@
   var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var lastActivity = Date.now();
   var timeLabel = document.getElementById("lesson-time");
+  var idleNotice = document.getElementById("idle-notice");
+  var banner = document.getElementById("certificate-issued");
+  var paused = false;
+
+  // Say it when the clock stops for idleness, and again when activity starts it: the reader is never left
+  // wondering why the minutes stopped. The notice is a polite live region.
+  function setPaused(now) {
+    if (!idleNotice || now === paused) { paused = now; return; }
+    paused = now;
+    idleNotice.textContent = idleNotice.getAttribute(now ? "data-paused" : "data-resumed");
+    idleNotice.hidden = false;
+    idleNotice.classList.toggle("idle-paused", now);
+  }
+
+  function active() {
+    lastActivity = Date.now();
+    if (paused) { setPaused(false); beat(); }
+  }
 
   ["scroll", "keydown", "pointerdown", "pointermove", "touchstart", "wheel"].forEach(function (name) {
-    window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+    window.addEventListener(name, active, { passive: true });
   });
 
   var maxScroll = 0;
@@ -34,7 +52,8 @@
   var starting = true;
 
   function beat() {
-    if (document.visibilityState !== "visible" || Date.now() - lastActivity > idleLimit) { starting = true; return; }
+    if (document.visibilityState !== "visible") { starting = true; return; }
+    if (Date.now() - lastActivity > idleLimit) { starting = true; setPaused(true); return; }
     // What the server needs to credit the beat and to spot a script: visible, seconds since the last input, and
     // how far this page was scrolled.
     var body = { lesson: lessonId, visible: true, idle: Math.floor((Date.now() - lastActivity) / 1000),
@@ -50,6 +69,7 @@
     }).then(function (data) {
       if (data && typeof data.lesson_seconds === "number") { show(data.lesson_seconds); }
       if (data) { document.dispatchEvent(new CustomEvent("lms:heartbeat", { detail: data })); }
+      if (data && data.certificate && banner && banner.hidden) { banner.hidden = false; banner.focus(); }
     }).catch(function () { /* offline for a moment: the next beat starts a new interval */ });
   }
 

@@ -32,8 +32,9 @@ def test_host_journey(live_server, phone, artifacts_dir):
     page.locator("main form [type=submit]").first.click()
     assert "小林" in page.locator("main").inner_text()
 
-    # Log out and back in.
-    page.locator("nav form button").click()
+    # Log out (on a phone: under 我的 in the bottom tab bar) and back in.
+    page.locator("nav.tab-bar").get_by_role("link", name="我的").click()
+    page.locator(".menu-list form button").click()
     page.goto(live_server + "/account/login")
     check_a11y(page, a11y)
     page.locator("#login").fill("lin@example.com")
@@ -77,7 +78,8 @@ def test_host_journey(live_server, phone, artifacts_dir):
     assert page.locator("html").get_attribute("lang") == "en"
     check_a11y(page, a11y)
 
-    # Log out.
+    # Log out: on a phone it is under "Me" in the bottom tab bar, not in a header menu.
+    page.locator("nav.tab-bar").get_by_role("link", name="Me", exact=True).click()
     page.get_by_role("button", name="Log out").click()
     assert page.get_by_role("link", name="Log in").first.is_visible()
 

@@ -6,7 +6,10 @@ import pytest
 
 from lms.catalogue.loader import load_catalogue
 from lms.catalogue.services import sync_catalogue
-from lms.db import get_session
+from sqlalchemy import select
+
+from lms.db import get_session, utcnow
+from lms.learning.models import Enrollment
 from tests.browser.conftest import axe_serious
 from tests.browser.test_quiz_journey import answer_correctly, latest_paper
 from tests.conftest import PASSWORD, ROOT
@@ -25,6 +28,11 @@ def compliance_mastery(page) -> int:
 def take_quiz(page, app, base, course):
     page.goto(f"{base}/courses/{course}")
     page.get_by_role("button", name="报名学习").click()
+    with app.app_context():  # a certificate quiz opens after the lessons; reading them is another journey
+        session = get_session()
+        for enrollment in session.scalars(select(Enrollment)):
+            enrollment.lessons_completed_at = enrollment.lessons_completed_at or utcnow()
+        session.commit()
     page.goto(f"{base}/courses/{course}/quizzes/final")
     page.get_by_role("button", name="开始测验").click()
     answer_correctly(page, latest_paper(app))

@@ -103,6 +103,18 @@ def test_chinese_uses_the_standard_cid_font_and_latin_helvetica(record):
     assert b"/FontFile" not in data  # standard fonts: nothing embedded, every reader supplies them
 
 
+def test_with_the_site_font_the_chinese_subset_is_embedded_and_readable(record, tmp_path):
+    from lms.certificates.image import cjk_font
+
+    font = cjk_font()
+    assert font is not None, "CI installs fonts-wqy-microhei"
+    data = render_certificate_pdf(record, VERIFY_URL, cjk_font_path=font)
+    assert b"/FontFile2" in data and b"/STSong-Light" not in data  # a TrueType subset travels with the file
+    assert render_certificate_pdf(record, VERIFY_URL, cjk_font_path=font) == data  # still deterministic
+    text = _squash(_pdftotext(data, tmp_path))
+    assert _squash(record.holder_name) in text and _squash(record.course_title_zh) in text
+
+
 def test_metadata_is_fixed(record):
     data = render_certificate_pdf(record, VERIFY_URL)
     assert b"/Creator (lms certificates)" in data

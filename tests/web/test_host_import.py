@@ -149,11 +149,14 @@ def test_email_host_sets_password_from_the_mail_logs_in_and_confirms_real_name(a
     welcome = web.get(path).get_data(as_text=True)
     assert "Set your password" in welcome and "Welcome, 小美" in welcome
     r = web.post(path, {"password": "new secret 123"}, follow_redirects=True)
-    assert "Your password is set" in r.get_data(as_text=True)
-    assert web.post(path, {"password": "another one 456"}).status_code == 400  # single use
-    assert web.login("mei@example.com", "new secret 123").status_code == 302
-    page = web.get("/account/real-name").get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    # Logged in at once, and taken straight to the data the organisation supplied.
+    assert "Your password is set and you are logged in" in page and "Check it and confirm it" in page
     assert "Provided by MCN A" in page and "110105********1239" in page and ID_A not in page
+    assert web.post(path, {"password": "another one 456"}).status_code == 400  # single use
+    web.logout()
+    relogin = web.login("mei@example.com", "new secret 123")
+    assert relogin.status_code == 302 and relogin.headers["Location"].endswith("/account/real-name")
     refused = web.post("/account/real-name/confirm", {}, form_page="/account/real-name")
     assert refused.status_code == 400 and "agree to the notice" in refused.get_data(as_text=True)
     assert web.post("/account/real-name/confirm", {"consent": "y"}, form_page="/account/real-name").status_code == 302
@@ -317,6 +320,8 @@ def test_a_lost_first_link_is_replaced_by_the_org_admin(app, mcn, web, make_user
     assert second != first
     assert web.post(path_of(first), {"password": "secret from the old link"}).status_code == 400
     assert web.post(path_of(second), {"password": "new secret 123"}).status_code == 302
+    assert "Hello, 阿杰" in web.get("/").get_data(as_text=True)  # logged in by setting the password
+    web.logout()
     assert web.login("13900139000", "new secret 123").status_code == 302
     # Once the host has chosen a password, nobody else may set it, and the page says so.
     r = mcn.post(f"/orgs/mcn-a/members/{jie}/set-password-link", {}, form_page="/orgs/mcn-a/", follow_redirects=True)

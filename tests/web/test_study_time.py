@@ -98,7 +98,7 @@ def test_a_claimed_duration_is_ignored(app, host, web, monkeypatch):
     assert post({"lesson": first, "visible": True, "idle": 0}).status_code == 200
     clock["now"] = T0 + timedelta(seconds=20)
     r = post({"lesson": first, "visible": True, "idle": 3, "seconds": 3600, "duration": 3600, "elapsed": 3600})
-    assert json.loads(r.data) == {"credited": 20, "lesson_seconds": 20}
+    assert json.loads(r.data) == {"credited": 20, "lesson_seconds": 20, "course_minutes": 0, "certificate": False}
 
 
 def test_heartbeat_refusals(app, host, web):
