@@ -81,7 +81,8 @@ def questions_of(quiz: Quiz) -> list[Question]:
 
 
 def quiz_of(session: Session, enrollment: Enrollment, key: str) -> Quiz:
-    quiz = session.scalar(select(Quiz).where(Quiz.version_id == enrollment.version_id, Quiz.key == key))
+    quiz = session.scalar(select(Quiz).where(Quiz.version_id == enrollment.version_id, Quiz.key == key)
+                          .options(joinedload(Quiz.version)))  # its settings read the version's certificate flag
     if quiz is None:
         raise NotFound(_l("This quiz does not exist in your version of the course."))
     return quiz

@@ -41,10 +41,12 @@ def overview(slug: str, key: str):
     session = get_session()
     quiz = services.quiz_of(session, enrollment, key)
     state = services.quiz_state(session, current_user.id, quiz, utcnow())
+    settings = services.QuizSettings.of(quiz)
+    course_title = enrollment.version.title(locale_code())
     session.commit()  # an attempt whose time ran out was closed and graded just now
     return render_template(
-        "quizzes/overview.html", enrollment=enrollment, quiz=quiz, state=state,
-        settings=services.QuizSettings.of(quiz), form=ConfirmForm(), locale=locale_code(), now=utcnow(),
+        "quizzes/overview.html", course_slug=slug, course_title=course_title, quiz=quiz, state=state,
+        settings=settings, form=ConfirmForm(), locale=locale_code(), now=utcnow(),
     )  # fmt: skip
 
 

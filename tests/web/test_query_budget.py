@@ -39,18 +39,18 @@ N = 2
 BUDGETS = {
     "healthz": 1,
     "catalogue": 0,
-    "catalogue, logged in": 2,
+    "catalogue, logged in": 3,
     "course page": 1,
-    "course page, enrolled": 6,
+    "course page, enrolled": 13,  # + the study standing (certificate rule) shown to an enrolled host
     "did.json": 0,
     "status list": 0,
     "log checkpoint": 0,
     "verify": 2,
     "api certificate": 1,
-    "host home": 11,
-    "my learning": 5,
-    "lesson page": 10,  # + the study policy, presence state, face consent and lesson session (study evidence)
-    "quiz attempt page": 4,
+    "host home": 12,
+    "my learning": 6,
+    "lesson page": 17,  # + study evidence (policy, presence, consent, session) and the study standing
+    "quiz attempt page": 5,
     "answer save": 3,
 }
 
@@ -60,7 +60,9 @@ def _course_copy(root: Path, index: int, lessons: int) -> None:
     target = root / f"budget-{index}"
     shutil.copytree(EXAMPLE, target)
     yaml = target / "course.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace("id: first-live-room", f"id: budget-{index}"),
+    text = yaml.read_text(encoding="utf-8").replace("id: first-live-room", f"id: budget-{index}")
+    # The quiz opens at once here: the budgets measure its pages, not the lessons a certificate quiz waits for.
+    yaml.write_text(text.replace("    required: true", "    required: true\n    open_after_lessons: false"),
                     encoding="utf-8")  # fmt: skip
     first = target / "lessons" / "01-before-you-start.md"
     for extra in range(lessons):
