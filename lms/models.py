@@ -3,10 +3,11 @@
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, User
 from lms.authoring.models import CourseDraft, DraftFile
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
-from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
+from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Exercise, Lesson, Quiz
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import Base
+from lms.exercises.models import RewriteResult
 from lms.jobs.models import Job
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.mail.models import OutboxMessage
@@ -19,6 +20,8 @@ from lms.transparency.models import Cosignature, LogEntry, LogNode, LogState, Wi
 from lms.trust.models import SigningKey, StatusList
 
 __all__ = [
+    "Exercise",
+    "RewriteResult",
     "OrgScriptRule",
     "SavedScript",
     "ScriptFindingCount",
