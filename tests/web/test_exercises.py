@@ -4,6 +4,7 @@ and nobody else ever sees the host's rewrite."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -27,6 +28,12 @@ def enrolled(app, make_user, login: str, language: str = "en") -> Browserish:
     assert web.login(login, PASSWORD).status_code == 302
     assert web.post(f"{COURSE}/enrol", {}, form_page=COURSE).status_code == 302
     return web
+
+
+def my_data(web: Browserish) -> list:
+    response = web.get("/account/my-data.json")
+    assert response.status_code == 200, response.headers.get("Location")
+    return json.loads(response.get_data(as_text=True))["rewrite_exercises"]
 
 
 def rewrite(web: Browserish, text: str) -> str:
@@ -101,10 +108,15 @@ def test_another_host_never_sees_someone_elses_rewrite(app, make_user, example):
     first = enrolled(app, make_user, "host@example.com")
     rewrite(first, "我的私人改写：云朵保温杯，直播间价59元。")
     assert "我的私人改写" in first.get(URL).get_data(as_text=True)  # the author gets their text back
+    [exported] = my_data(first)
+    assert (exported["course"], exported["exercise"], exported["passed"], exported["attempts"]) == (
+        "first-live-room", "opening-lines", True, 1)
+    assert exported["rewrite"].startswith("我的私人改写")
     other = enrolled(app, make_user, "other@example.com")
     page = other.get(URL).get_data(as_text=True)
     assert "我的私人改写" not in page and SAMPLE_LINE in page
     assert 'data-testid="best"' not in page  # no result of theirs, and nobody else's
+    assert my_data(other) == []
 
 
 def test_an_empty_rewrite_is_refused_with_a_message(app, make_user, example):  # noqa: F811
