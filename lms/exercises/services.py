@@ -4,6 +4,7 @@ Services take plain arguments and raise domain errors; the caller commits."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.catalogue.models import Exercise
@@ -37,9 +38,14 @@ def submit_rewrite(session: Session, user_id: int, exercise: Exercise, text: str
     now = utcnow()
     result = result_of(session, user_id, exercise.id)
     if result is None:
-        result = RewriteResult(user_id=user_id, exercise_id=exercise.id, passed=False, attempts=0, best_at=now,
-                               text=text)
-        session.add(result)
+        try:
+            with session.begin_nested():  # a double submit may have created it in the meantime
+                result = RewriteResult(user_id=user_id, exercise_id=exercise.id, passed=False, attempts=0,
+                                       best_at=now, last_at=now, text=text)
+                session.add(result)
+        except IntegrityError:
+            result = result_of(session, user_id, exercise.id)
+            assert result is not None
     result.attempts += 1
     result.last_at = now
     if grade.passed and not result.passed:

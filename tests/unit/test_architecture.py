@@ -32,7 +32,7 @@ PURE_FEATURE_MODULES = (
     "lms.authoring.coursezip", "lms.authoring.folder", "lms.authoring.questions",
     "lms.bureau.bulkfile", "lms.bureau.bulkrows", "lms.bureau.columns", "lms.bureau.csvfile", "lms.bureau.results",
     "lms.bureau.rows", "lms.bureau.xlsxfile",
-    "lms.catalogue.fields", "lms.catalogue.loader", "lms.catalogue.quiztext", "lms.catalogue.rendering",
+    "lms.catalogue.exercises", "lms.catalogue.fields", "lms.catalogue.loader", "lms.catalogue.quiztext", "lms.catalogue.rendering",
     "lms.catalogue.skillsfile", "lms.catalogue.spec", "lms.catalogue.yamlines",
     "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
     "lms.cohorts.export", "lms.cohorts.timeline",
@@ -43,6 +43,7 @@ PURE_FEATURE_MODULES = (
     "lms.quizzes.grading", "lms.quizzes.normalise", "lms.quizzes.paper", "lms.quizzes.questions",
     "lms.quizzes.statistics",
     "lms.bounds", "lms.security.passwords", "lms.security.pii", "lms.security.redirects", "lms.security.tokens",
+    "lms.scriptcheck.checker", "lms.scriptcheck.laws", "lms.scriptcheck.rewrite", "lms.scriptcheck.rules",
     "lms.skills.mastery", "lms.skills.profile", "lms.skills.tsvg",
 )  # fmt: skip
 
@@ -53,7 +54,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("platform", ("lms.security", "lms.mail", "lms.jobs")),
     ("trust", ("lms.trust", "lms.transparency")),
     ("people", ("lms.accounts", "lms.orgs")),
-    ("courses", ("lms.catalogue", "lms.learning", "lms.quizzes", "lms.authoring", "lms.skills")),
+    ("courses", ("lms.catalogue", "lms.learning", "lms.quizzes", "lms.authoring", "lms.exercises", "lms.skills")),
     ("results", ("lms.certificates", "lms.cohorts", "lms.bureau", "lms.notifications", "lms.scriptcheck")),
     ("shell", ("lms", "lms.cli", "lms.models", "lms.demo", "lms.privacy", "lms.migrate", "lms.site")),
 )
