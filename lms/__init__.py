@@ -130,12 +130,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.notifications import views as notifications_views
     from lms.scriptcheck import views as scriptcheck_views
     from lms.wellbeing import views as wellbeing_views
+    from lms.exercises import views as exercises_views
 
     listeners.connect()
     notification_listeners.connect()
     bureau_listeners.connect()
     for blueprint in (site.bp, accounts.bp, orgs.bp, mail.bp, catalogue_views.bp, learning_views.bp, quizzes_views.bp, certificates_views.bp, skills_views.bp, trust_views.bp, transparency_views.bp, bureau_views.bp, cohorts_views.bp, evidence_views.bp, authoring_views.bp, notifications_views.bp, scriptcheck_views.bp, review_views.bp,
-                      wellbeing_views.bp):
+                      wellbeing_views.bp, exercises_views.bp):
         app.register_blueprint(blueprint)
     from lms.site import assets
 

@@ -3,10 +3,11 @@
 from lms.accounts.models import ConsentRecord, PasswordResetToken, RealNameProfile, SignIn, User
 from lms.authoring.models import CourseDraft, DraftFile
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
-from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
+from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Exercise, Lesson, Quiz
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, CohortSubmission
 from lms.db import Base
+from lms.exercises.models import RewriteResult
 from lms.jobs.models import Job
 from lms.evidence.models import IdentityCheck, LessonSession, PresenceCheck, PresenceState, ProcessRecord, StudyPolicyRecord
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
@@ -23,6 +24,8 @@ from lms.wellbeing.models import SelfCheckResult, SelfCheckSwitch
 __all__ = [
     "SelfCheckResult",
     "SelfCheckSwitch",
+    "Exercise",
+    "RewriteResult",
     "OrgScriptRule",
     "SavedScript",
     "ScriptFindingCount",

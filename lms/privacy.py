@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from lms import certnumbers
 from lms.accounts.models import User
 from lms.accounts.realname import personal_data_export
+from lms.catalogue.models import Course, CourseVersion, Exercise
 from lms.certificates.models import Certificate
+from lms.exercises.models import RewriteResult
 from lms.learning import services as learning
 from lms.notifications.models import Notification
 from lms.quizzes.models import QuizAttempt
@@ -37,6 +39,17 @@ def export_person(session: Session, cipher: PIICipher, user: User, instruments_d
          "score": a.score, "passed": a.passed,
          "answers": [{"position": r.position, "response": r.response, "score": r.score} for r in a.responses]}
         for a in session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.id))
+    ]  # fmt: skip
+    data["rewrite_exercises"] = [
+        {"course": slug, "version": number, "exercise": key, "passed": r.passed, "attempts": r.attempts,
+         "best_at": r.best_at.isoformat(), "last_at": r.last_at.isoformat(), "rewrite": r.text}
+        for r, key, slug, number in session.execute(
+            select(RewriteResult, Exercise.key, Course.slug, CourseVersion.number)
+            .join(Exercise, RewriteResult.exercise_id == Exercise.id)
+            .join(CourseVersion, Exercise.version_id == CourseVersion.id)
+            .join(Course, CourseVersion.course_id == Course.id)
+            .where(RewriteResult.user_id == user.id).order_by(RewriteResult.id)
+        )
     ]  # fmt: skip
     data["certificates"] = [
         {"number": certnumbers.format(c.number), "status": c.status, "course": c.course_slug,

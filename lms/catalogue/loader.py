@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lms.catalogue.exercises import FOLDER as EXERCISES_FOLDER
+from lms.catalogue.exercises import read_exercises
 from lms.catalogue.fields import FieldReader
 from lms.catalogue.quiztext import markup_problems
 from lms.catalogue.skillsfile import ID_PATTERN, SKILLS_FILE, load_skills
@@ -233,6 +235,7 @@ class _CourseReader:
         spec.assets = self.assets = self._assets()
         spec.lessons = self._lessons(spec)
         spec.quizzes = self._quizzes(path, data.get("quizzes"), lines)
+        spec.exercises = read_exercises(self)
         self._unknown_files()
         spec.files = folder_files(self.folder)
         spec.content_hash = files_hash(spec.files)
@@ -270,11 +273,11 @@ class _CourseReader:
         return assets
 
     def _unknown_files(self) -> None:
-        allowed_dirs = {"lessons", "quizzes", "assets"}
+        allowed_dirs = {"lessons", "quizzes", "assets", EXERCISES_FOLDER}
         for path in sorted(self.folder.iterdir()):
             if path.name.startswith(".") or path.name == COURSE_FILE or path.name in allowed_dirs:
                 continue
-            self.problem(path, 1, N_("unexpected file: a course holds course.yaml, lessons/, quizzes/ and assets/"))
+            self.problem(path, 1, N_("unexpected file: a course holds course.yaml, lessons/, quizzes/, exercises/ and assets/"))
 
     # lessons ----------------------------------------------------------------------------------------------
 

@@ -66,6 +66,7 @@ class CourseVersion(Base):
         back_populates="version", order_by="Lesson.position", cascade="all, delete-orphan"
     )
     quizzes: Mapped[list["Quiz"]] = relationship(back_populates="version", cascade="all, delete-orphan")
+    exercises: Mapped[list["Exercise"]] = relationship(order_by="Exercise.position", cascade="all, delete-orphan")
     assets: Mapped[list["CourseAsset"]] = relationship(cascade="all, delete-orphan")
     files: Mapped[list["CourseFile"]] = relationship(cascade="all, delete-orphan", order_by="CourseFile.path")
 
@@ -124,6 +125,38 @@ class Quiz(Base):
     required: Mapped[bool] = mapped_column(Boolean)
 
     version: Mapped[CourseVersion] = relationship(back_populates="quizzes")
+
+
+class Exercise(Base):
+    """A rewrite exercise of a course version: a flawed sample script the host rewrites until the script checker
+    passes it. Like lessons and quizzes, never changed after import (a new version has new rows)."""
+
+    __tablename__ = "exercises"
+    cache_topic = "catalogue"  # lms.cache: a change drops the shared cache of this topic
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    instruction_zh: Mapped[str] = mapped_column(Text)
+    instruction_en: Mapped[str] = mapped_column(Text)
+    #: A category of the script checker (lms.scriptcheck.rules.CATEGORIES).
+    category: Mapped[str] = mapped_column(String(20))
+    sample: Mapped[str] = mapped_column(Text)
+    #: Facts (product name, price, …) the rewrite must still contain.
+    keep: Mapped[list] = mapped_column(JSON)
+    model_answer: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text)
+    skills: Mapped[list] = mapped_column(JSON)
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_zh
+
+    def instruction(self, locale: str) -> str:
+        return self.instruction_en if locale == "en" else self.instruction_zh
 
 
 class CourseAsset(Base):

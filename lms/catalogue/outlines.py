@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import cache
-from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
+from lms.catalogue.models import Course, CourseVersion, Exercise, Lesson, Quiz
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,20 @@ class QuizLine:
 
 
 @dataclass(frozen=True)
+class ExerciseLine:
+    key: str
+    title_zh: str
+    title_en: str
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_zh
+
+
+@dataclass(frozen=True)
 class Outline:
     lessons: tuple[LessonLine, ...]
     quizzes: tuple[QuizLine, ...]
+    exercises: tuple[ExerciseLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,14 +100,14 @@ def cards(session: Session, stmt) -> list[CourseCard]:
 
 
 def version_outlines(session: Session, version_ids: list[int]) -> dict[int, Outline]:
-    """The outlines of these versions, from the shared cache; the missing ones in two queries."""
+    """The outlines of these versions, from the shared cache; the missing ones in three queries."""
     found = cache.cached_many(cache.CATALOGUE, [f"outline:{v}" for v in version_ids],
                               lambda missing: _load_outlines(session, [int(n[8:]) for n in missing]))  # fmt: skip
     return {int(name[8:]): outline for name, outline in found.items()}
 
 
 def _load_outlines(session: Session, version_ids: list[int]) -> dict[str, Outline]:
-    """Two queries whatever the number of versions."""
+    """Three queries whatever the number of versions."""
     if not version_ids:
         return {}
     lessons: dict[int, list[LessonLine]] = {v: [] for v in version_ids}
@@ -112,7 +123,13 @@ def _load_outlines(session: Session, version_ids: list[int]) -> dict[str, Outlin
         .where(Quiz.version_id.in_(version_ids)).order_by(Quiz.version_id, Quiz.id)
     ):  # fmt: skip
         quizzes[version_id].append(QuizLine(key, title_zh, title_en, settings.get("pass_mark", 0), required))
-    return {f"outline:{v}": Outline(tuple(lessons[v]), tuple(quizzes[v])) for v in version_ids}
+    exercises: dict[int, list[ExerciseLine]] = {v: [] for v in version_ids}
+    for version_id, *values in session.execute(
+        select(Exercise.version_id, Exercise.key, Exercise.title_zh, Exercise.title_en)
+        .where(Exercise.version_id.in_(version_ids)).order_by(Exercise.version_id, Exercise.position)
+    ):  # fmt: skip
+        exercises[version_id].append(ExerciseLine(*values))
+    return {f"outline:{v}": Outline(tuple(lessons[v]), tuple(quizzes[v]), tuple(exercises[v])) for v in version_ids}
 
 
 def lesson_page(session: Session, version_id: int, slug: str) -> LessonPage | None:

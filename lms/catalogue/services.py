@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lms.catalogue import outlines
 from lms.catalogue.fairness import quiz_fairness
 from lms.catalogue.loader import ASSET_TYPES, SKILLS_FILE, LoadResult
-from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Lesson, Quiz
+from lms.catalogue.models import Course, CourseAsset, CourseFile, CourseVersion, Exercise, Lesson, Quiz
 from lms.catalogue.rendering import render_markdown
 from lms.catalogue.spec import CourseSpec
 from lms.errors import NotFound
@@ -158,6 +158,15 @@ def build_version(spec: CourseSpec, course: Course, number: int) -> CourseVersio
                 required=quiz.required,
             )
         )
+    version.exercises = [
+        Exercise(
+            key=e.key, position=e.position, title_zh=e.title.get("zh-CN", ""), title_en=e.title.get("en", ""),
+            instruction_zh=e.instruction.get("zh-CN", ""), instruction_en=e.instruction.get("en", ""),
+            category=e.category, sample=e.sample, keep=e.keep, model_answer=e.model_answer,
+            explanation=e.explanation, skills=e.skills,
+        )  # fmt: skip
+        for e in spec.exercises
+    ]
     version.assets = [
         CourseAsset(
             name=name,

@@ -84,6 +84,23 @@ class QuizSpec:
 
 
 @dataclass
+class ExerciseSpec:
+    """A rewrite exercise: a flawed sample script the host rewrites until the script checker passes it."""
+
+    key: str  # the slug of exercises/NN-slug.yaml
+    position: int
+    title: dict[str, str]
+    instruction: dict[str, str]
+    category: str
+    sample: str
+    keep: list[str]
+    model_answer: str
+    explanation: str
+    skills: list[str]
+    path: str
+
+
+@dataclass
 class CourseSpec:
     id: str
     title: dict[str, str]
@@ -98,6 +115,7 @@ class CourseSpec:
     certificate: bool
     lessons: list[LessonSpec] = field(default_factory=list)
     quizzes: list[QuizSpec] = field(default_factory=list)
+    exercises: list[ExerciseSpec] = field(default_factory=list)
     assets: dict[str, bytes] = field(default_factory=dict)
     path: str = ""
     content_hash: str = ""

@@ -57,6 +57,14 @@ def _view_findings(session, report):
     return items, missing, lines
 
 
+def report_context(session, report) -> dict:
+    """What templates/scriptcheck/_report.html needs to show a report (also used by rewrite exercises)."""
+    items, missing, lines = _view_findings(session, report)
+    return {"report": report, "items": items, "missing": missing, "lines": lines,
+            "checked": [localized(FAMILIES[f]) for f in report.checked],
+            "category_label": localized(CATEGORIES[report.category])}
+
+
 def _script_text(form: CheckForm) -> str:
     upload = form.upload.data
     if upload and getattr(upload, "filename", ""):
@@ -101,10 +109,7 @@ def check():
                 flash(error_text(exc.message), "error")
         else:
             session.commit()
-            items, missing, lines = _view_findings(session, report)
-            context = {"report": report, "items": items, "missing": missing, "lines": lines,
-                       "checked": [localized(FAMILIES[f]) for f in report.checked],
-                       "category_label": localized(CATEGORIES[report.category])}
+            context = report_context(session, report)
     return render_template("scriptcheck/check.html", form=form, **context)
 
 

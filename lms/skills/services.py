@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import case, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from lms import spreadsheets
 from lms.accounts.models import User
 from lms import cache
 from lms.catalogue.labels import skills_framework
-from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
+from lms.catalogue.models import Course, CourseVersion, Exercise, Lesson, Quiz
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
+from lms.exercises.models import RewriteResult
 from lms.learning.models import Enrollment, LessonProgress
 from lms.orgs.models import Membership, Role
 from lms.quizzes.models import FINISHED, QuizAttempt, QuizResponse
@@ -40,7 +41,7 @@ def framework_ids() -> tuple[list[str], list[str]]:
 
 
 def evidence_for(session: Session, user_ids: list[int]) -> dict[int, list[model.Evidence]]:
-    """Every piece of evidence of these hosts: three queries in all."""
+    """Every piece of evidence of these hosts: four queries in all."""
     known = set(sum(framework_ids(), []))
     found: dict[int, list[model.Evidence]] = defaultdict(list)
     if not user_ids:
@@ -58,14 +59,27 @@ def evidence_for(session: Session, user_ids: list[int]) -> dict[int, list[model.
         for skill in skills:
             found[user_id].append(model.answer(skill, max(0.0, min(1.0, score)), difficulty,
                                                graded_at or submitted_at, f"quiz-response:{rid}"))
-    for pid, user_id, completed_at, skills in session.execute(
-        select(LessonProgress.id, LessonProgress.user_id, LessonProgress.completed_at, Lesson.skills)
+    # Completed lessons and rewrite exercises in one statement. A rewrite exercise is a hard, open answer: the
+    # host's best result counts as one answer of difficulty 3 (outcome 1 passed, 0 not yet; -1 marks a lesson).
+    lessons = (
+        select(LessonProgress.id, LessonProgress.user_id, LessonProgress.completed_at, Lesson.skills,
+               literal(-1).label("outcome"))
         .join(Lesson, LessonProgress.lesson_id == Lesson.id)
         .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
-    ):
+    )  # fmt: skip
+    rewrites = (
+        select(RewriteResult.id, RewriteResult.user_id, RewriteResult.best_at, Exercise.skills,
+               case((RewriteResult.passed, 1), else_=0))
+        .join(Exercise, RewriteResult.exercise_id == Exercise.id).where(RewriteResult.user_id.in_(user_ids))
+    )  # fmt: skip
+    for rid, user_id, at, skills, outcome in session.execute(union_all(lessons, rewrites)):
         for skill in skills:
-            if skill in known:
-                found[user_id].append(model.lesson(skill, completed_at, f"lesson-progress:{pid}"))
+            if skill not in known:
+                continue
+            if outcome < 0:
+                found[user_id].append(model.lesson(skill, at, f"lesson-progress:{rid}"))
+            else:
+                found[user_id].append(model.answer(skill, float(outcome), 3, at, f"rewrite:{rid}"))
     for assessment in session.scalars(select(SkillAssessment).where(SkillAssessment.user_id.in_(user_ids))):
         if assessment.skill in known:
             found[assessment.user_id].append(

@@ -68,7 +68,7 @@ def test_more_problems(tmp_path):
     found = problems_of(root, SHIPPED_SKILLS)
     assert any("course.yaml:8: 'area' must be one of" in p for p in found)
     assert any("draws 5 questions but the pool has only 2" in p for p in found)
-    assert any(p.endswith("notes.txt:1: unexpected file: a course holds course.yaml, lessons/, quizzes/ and assets/") for p in found)
+    assert any(p.endswith("notes.txt:1: unexpected file: a course holds course.yaml, lessons/, quizzes/, exercises/ and assets/") for p in found)
     assert any("02-words-to-avoid.md:4: file is not UTF-8 text" in p for p in found)
 
 
