@@ -208,15 +208,18 @@ def upload_asset(org_slug: str, slug: str):
         return _back(slug, "#assets")
     upload = form.image.data
     data = upload.read(MAX_ASSET_BYTES + 1)
+    files = services.files_of(found)
     try:
-        name = folder.asset_name(upload.filename or "", data, MAX_ASSET_BYTES)
+        name = folder.asset_name(upload.filename or "", data, MAX_ASSET_BYTES, files)
     except folder.FolderError as exc:
         flash(message(exc), "error")
         return _back(slug, "#assets")
-    files = services.files_of(found)
     files[f"assets/{name}"] = data
     _save(found, files)
-    flash(_("Image saved as %(name)s. Use it in a lesson as ![description](../assets/%(name)s).", name=name), "success")
+    original = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    description = original.rpartition(".")[0] or original
+    flash(_("%(original)s saved as %(name)s. Use it in a lesson as ![%(description)s](../assets/%(name)s).",
+            original=original, name=name, description=description), "success")
     return _back(slug, "#assets")
 
 
