@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 import hmac
 import io
-import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,7 +33,7 @@ CHECK_COLUMNS = (Certificate.number, Certificate.status, Certificate.holder_name
                  Certificate.revoked_reason, Certificate.superseded_by_id, Certificate.course_title_zh,
                  Certificate.study_seconds)  # fmt: skip
 RESULTS = ("valid", "revoked", "superseded", "unknown", "name_mismatch", "id_mismatch", "malformed")
-RESULT_COLUMNS = ["row", "number", "result", "detail"]
+RESULT_COLUMNS = ["row", "number", "name", "result", "detail"]  # as stored with a check
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class RowResult:
     number: str
     result: str
     detail: str
+    name: str = ""  # as submitted, repeated in the downloads
 
     def as_dict(self) -> dict:
         return {"row": self.row, "number": self.number, "result": self.result, "detail": self.detail}
@@ -71,7 +71,7 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list
             found_rows = session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))
             superseding = {cid: num for cid, num in found_rows}
         for row in batch:
-            results.append(_result(row, wanted.get(row.row), found, superseding, cipher))
+            results.append(replace(_result(row, wanted.get(row.row), found, superseding, cipher), name=row.name))
     return results
 
 
@@ -133,7 +133,7 @@ def results_csv(results: list[RowResult]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(RESULT_COLUMNS)
     for r in results:
-        writer.writerow([r.row, r.number, r.result, r.detail])
+        writer.writerow([r.row, r.number, r.name, r.result, r.detail])
     return out.getvalue().encode("utf-8")
 
 
@@ -170,14 +170,6 @@ def site_audit_events(session: Session, limit: int = 100) -> list[AuditEvent]:
     """The site's own events (real-name saves, identity reviews), which no bureau sees: for site admins."""
     return list(session.scalars(select(AuditEvent).where(AuditEvent.org_id.is_(None))
                                 .order_by(AuditEvent.id.desc()).limit(limit)))  # fmt: skip
-
-
-def audit_csv(events: list[AuditEvent]) -> bytes:
-    return spreadsheets.csv_bytes(
-        ["time", "organisation", "user", "token", "action", "rows", "detail"],
-        ([e.created_at.isoformat(), e.org_id, e.user_id, e.token_id, e.action, e.rows,
-          json.dumps(e.detail, ensure_ascii=False, sort_keys=True)] for e in events),
-    )  # fmt: skip
 
 
 def create_token(session: Session, *, org_id: int, name: str, created_by_id: int | None) -> tuple[ApiToken, str]:
