@@ -21,6 +21,7 @@ from lms import certnumbers, spreadsheets
 from lms.accounts import idcard
 from lms.bureau.bulkfile import BulkRow
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
+from lms.bureau.wording import problem_text
 from lms.certificates.models import REVOKED, SUPERSEDED, Certificate
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
@@ -78,7 +79,7 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow]) -> list
 def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> RowResult:
     shown = row.number.strip()
     if row.problems:
-        return RowResult(row.row, shown, "malformed", "; ".join(_(str(p)) for p in row.problems))
+        return RowResult(row.row, shown, "malformed", "; ".join(problem_text(p) for p in row.problems))
     if normalised is None:
         checked = certnumbers.check(row.number)
         detail = {"length": _("the number does not have 15 characters"),

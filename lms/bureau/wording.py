@@ -46,6 +46,31 @@ _DETAIL_KEYS = {
 }  # fmt: skip
 
 
+PROBLEM_TEXT = {
+    "empty_number": _l("the certificate number is empty"),
+    "empty_name": _l("the name is empty"),
+    "number_length": _l("the certificate number must be 15 to 17 characters long"),
+    "number_excel_float": _l("Excel stored the certificate number as a number and lost digits: format the column "
+                             "as text"),
+    "name_length": _l("the name is longer than 50 characters"),
+    "id_number_format": _l("the ID number must be 18 characters: 17 digits and a final digit or X"),
+    "id_number_excel_float": _l("Excel stored the ID number as a number and lost digits: format the column as text"),
+}  # fmt: skip
+SEPARATOR_NAMES = {
+    "separator_comma": _l("a comma (,)"), "separator_semicolon": _l("a semicolon (;)"), "separator_tab": _l("a tab"),
+    "separator_chinese_comma": _l("a Chinese comma (，)"), "separator_chinese_semicolon": _l("a Chinese semicolon (；)"),
+}  # fmt: skip
+
+
+def problem_text(problem: str) -> str:
+    """A row problem of a bulk file (:class:`lms.bureau.bulkrows.Problem`) in the page's language."""
+    code = getattr(problem, "code", "")
+    if code in SEPARATOR_NAMES:
+        return _("the cells of this row are separated by %(separator)s, not as in the header row: use the same "
+                 "separator on every line", separator=SEPARATOR_NAMES[code])
+    return str(PROBLEM_TEXT[code]) if code in PROBLEM_TEXT else str(problem)
+
+
 def result_label(code: str | None) -> str:
     return str(RESULT_LABELS[code]) if code in RESULT_LABELS else (code or "")
 

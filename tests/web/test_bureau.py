@@ -165,6 +165,17 @@ def test_downloads_and_the_audit_log_speak_the_language_of_the_page(app, registr
         assert check_row[0] == china_time(stored.created_at)
 
 
+def test_a_row_joined_by_semicolons_is_explained_in_the_pages_language(app, registry, verifier):
+    verifier.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
+    body = f"证书编号,姓名\r\n{registry['valid']};林小美\r\n{registry['valid']},\r\n".encode("gbk")
+    r = verifier.post("/bureau/city-bureau/", {"file": (io.BytesIO(body), "名单.csv")},
+                      content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    page = r.get_data(as_text=True)
+    assert "这一行的各列用英文分号（;）分隔，与表头行不同" in page  # row 2: the real cause, not "姓名为空"
+    assert "姓名为空" in page  # row 3 really has no name
+    assert "name is empty" not in page
+
+
 def test_wrong_columns_name_the_expected_ones_and_store_nothing(app, verifier):
     page = verifier.get("/bureau/city-bureau/").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
