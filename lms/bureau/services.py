@@ -23,6 +23,7 @@ from lms.bureau.bulkfile import BulkRow
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
 from lms.bureau.wording import problem_text
 from lms.certificates.models import REVOKED, SUPERSEDED, Certificate
+from lms.certificates.services import revocation_label
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.orgs.models import Organisation, OrgKind
@@ -31,7 +32,7 @@ from lms.security.tokens import new_token, token_hash
 
 BATCH = 1000
 CHECK_COLUMNS = (Certificate.number, Certificate.status, Certificate.holder_name, Certificate.holder_id_hash,
-                 Certificate.revoked_reason, Certificate.superseded_by_id, Certificate.course_title_zh,
+                 Certificate.revoked_category, Certificate.superseded_by_id, Certificate.course_title_zh,
                  Certificate.study_seconds)  # fmt: skip
 RESULTS = ("valid", "revoked", "superseded", "unknown", "name_mismatch", "id_mismatch", "malformed")
 RESULT_COLUMNS = ["row", "number", "name", "result", "detail"]  # as stored with a check
@@ -102,7 +103,7 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> 
         ):
             return RowResult(row.row, number, "id_mismatch", _("the ID number does not match the certificate's holder"))
     if certificate.status == REVOKED:
-        return RowResult(row.row, number, "revoked", _("revoked: %(reason)s", reason=certificate.revoked_reason))
+        return RowResult(row.row, number, "revoked", revocation_label(certificate.revoked_category))
     if certificate.status == SUPERSEDED:
         replacement = superseding.get(certificate.superseded_by_id)
         return RowResult(row.row, number, "superseded",
