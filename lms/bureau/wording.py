@@ -38,7 +38,7 @@ ACTIONS = {
 }
 
 _DETAIL_KEYS = {
-    "file": _l("file"), "check": _l("check"), "summary": _l("results"), "numbers": _l("certificate numbers"),
+    "file": _l("file"), "summary": _l("results"), "check": _l("check"), "numbers": _l("certificate numbers"),
     "code": _l("problem"), "token": _l("token"), "name": _l("name"), "via": _l("via"), "key": _l("witness key"),
     "submission": _l("submitted cohort"), "hosts": _l("hosts"), "full_id_numbers": _l("full ID numbers"),
     "certificates": _l("certificates"), "tree_size": _l("log size"), "number": _l("certificate number"),
@@ -102,7 +102,9 @@ def _value(key: str, value: object, names: Mapping[int, str]) -> str:
 
 def detail_text(detail: Mapping[str, object] | None, names: Mapping[int, str] | None = None) -> str:
     """An audit event's detail as a sentence of labelled values (never a Python or JSON dict)."""
-    return "; ".join(f"{_DETAIL_KEYS.get(k, k)}: {_value(k, v, names or {})}" for k, v in sorted((detail or {}).items()))
+    order = list(_DETAIL_KEYS)
+    items = sorted((detail or {}).items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))
+    return "; ".join(f"{_DETAIL_KEYS.get(k, k)}: {_value(k, v, names or {})}" for k, v in items)
 
 
 def people(session: Session, events: Sequence[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:
