@@ -11,7 +11,8 @@ import difflib
 import hashlib
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,20 @@ def course_data(files: dict[str, bytes]) -> dict:
     except (yaml.YAMLError, UnicodeDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def suggest_code(title: str, taken: Iterable[str] = (), today: date | None = None) -> str:
+    """A code for a course, lesson or quiz made from its title: the title in Latin letters (退货流程 → tuihuoliucheng,
+    "Returns 101" → returns-101), else a date (c-20261206); "-2", "-3"… when one is taken. Always matches SLUG."""
+    base = re.sub(r"[^a-z0-9]+", "-", anyascii(title or "").lower()).strip("-")[:40].strip("-")
+    if len(base) < 2:
+        base = f"c-{(today or date.today()):%Y%m%d}"
+    taken = set(taken)
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
 
 
 def skeleton(slug: str, title_zh: str, title_en: str, area: str, skill: str) -> dict[str, bytes]:

@@ -20,7 +20,9 @@ from lms.authoring.forms import (
     NewCourseForm,
     NewLessonForm,
     NewQuizForm,
+    both,
     choices,
+    code_or_suggested,
 )
 from lms.catalogue.labels import AREA_LABELS, skill_names, vertical_labels
 from lms.catalogue.models import Quiz
@@ -76,9 +78,11 @@ def index(org_slug: str):
     session = get_session()
     form, upload = _new_course_form(), ImportZipForm(prefix="zip")
     if request.method == "POST" and request.form.get("action") == "new" and form.validate_on_submit():
+        title = both(form.title_zh, form.title_en)
         try:
-            draft = services.create_draft(session, g.org.id, current_user.id, slug=form.slug.data,
-                                          title_zh=form.title_zh.data, title_en=form.title_en.data,
+            draft = services.create_draft(session, g.org.id, current_user.id,
+                                          slug=code_or_suggested(form.slug, title["en"], services.codes_taken(session)),
+                                          title_zh=title["zh-CN"], title_en=title["en"],
                                           area=form.area.data, skill=form.skill.data)  # fmt: skip
         except DomainError as exc:
             session.rollback()
@@ -239,8 +243,8 @@ def details(org_slug: str, slug: str):
         return _render_draft(found, form, 400)
     prerequisites = [p.strip() for p in (form.prerequisites.data or "").replace("，", ",").split(",") if p.strip()]
     files = folder.set_course_fields(files, {
-        "title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
-        "summary": {"zh-CN": form.summary_zh.data.strip(), "en": form.summary_en.data.strip()},
+        "title": both(form.title_zh, form.title_en),
+        "summary": both(form.summary_zh, form.summary_en),
         "area": form.area.data, "vertical": form.vertical.data or None, "level": form.level.data,
         "skills": form.skills.data, "estimated_minutes": form.estimated_minutes.data,
         "required_minutes": form.required_minutes.data, "prerequisites": prerequisites,
