@@ -28,7 +28,7 @@ def submitted(app, mcn, verifier):  # noqa: F811
     trainer.post(url, {"action": "course", "course": "first-live-room",
                        "deadline": (date.today() + timedelta(days=7)).isoformat()})  # fmt: skip
     study_and_pass(app, ids["a@example.com"])  # a consents (real-name profile) and completes; b gives no consent
-    r = trainer.post(url, {"action": "submit", "bureau": "city-bureau"}, follow_redirects=True)
+    r = trainer.post(url, {"action": "submit", "bureau": "city-bureau", "understood": "y"}, follow_redirects=True)
     assert "the bureau can now audit" in r.get_data(as_text=True)
     return verifier
 
