@@ -263,6 +263,11 @@ def publish(org_slug: str, slug: str):
     found = draft_or_404(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if request.form.get("certificate_asked") == "1":  # the publish form asks whether it awards a certificate
+        files = services.files_of(found)
+        wanted = request.form.get("certificate") == "y"
+        if bool(folder.course_data(files).get("certificate")) != wanted:
+            services.save_files(session, found, folder.set_course_fields(files, {"certificate": wanted}), current_user.id)
     try:
         published = services.publish(session, found)
     except DomainError as exc:

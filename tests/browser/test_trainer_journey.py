@@ -153,8 +153,10 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     assert axe_serious(page) == []
     page.go_back()
     page.get_by_role("link", name=re.compile("草稿：mcn-returns")).click()
+    page.get_by_label("学完颁发证书").last.check()  # item 12: the publish form asks about the certificate
     page.get_by_role("button", name="发布").click()
     assert "已发布为第 1 版" in page.locator(".flashes").inner_text()
+    assert any("现在发布这门课程吗" in m for m in page.dialog_messages)  # and publishing asked first
     assert axe_serious(page) == []
 
     # 3. A cohort, then its hosts from a CSV: the bad row is shown and nothing is written before confirming.

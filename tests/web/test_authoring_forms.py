@@ -60,3 +60,18 @@ def test_suggested_codes_avoid_taken_ones_and_fall_back_to_a_date():
     assert folder.suggest_code("退货", taken={"tuihuo"}) == "tuihuo-2"
     assert folder.suggest_code("！", today=date(2026, 12, 6)) == "c-20261206"
     assert all(folder.SLUG.match(folder.suggest_code(t)) for t in ("退货流程基础课程" * 10, "a", "Ünïcode"))
+
+
+def test_publishing_asks_first_and_asks_whether_it_awards_a_certificate(app, people):  # noqa: F811
+    from lms.catalogue.models import CourseVersion
+
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-publish")
+    page = trainer.get(draft).get_data(as_text=True)
+    form = page.split('action="' + draft + 'publish"')[1].split("</form>")[0]
+    assert 'data-confirm="Publish this course now? Hosts who enrol from now on study this version."' in page
+    assert 'name="certificate"' in form and "checked" not in form.split('name="certificate"')[1].split(">")[0]
+    r = trainer.send(f"{draft}publish", {"certificate_asked": "1", "certificate": "y"}, page=draft)
+    assert r.status_code == 302
+    with app.app_context():
+        assert get_session().scalar(select(CourseVersion)).certificate is True
