@@ -160,7 +160,7 @@ def test_downloads_and_the_audit_log_speak_the_language_of_the_page(app, registr
     assert check_row[1] == "核验员" and "文件: 名单.csv" in check_row[4] and "{" not in check_row[4]
     with app.app_context():
         stored = get_session().scalar(select(AuditEvent).where(AuditEvent.action == "bulk_check"))
-        from lms.site.templating import china_time
+        from lms.bureau.wording import china_time
 
         assert check_row[0] == china_time(stored.created_at)
 
