@@ -101,7 +101,7 @@ def load_demo(
         if certificate is None:
             continue
         if revoked and certificate.status == VALID:
-            revoke(session, certificate, None, "演示：复核发现该学员的测验由他人代考，证书撤销。", cfg)
+            revoke(session, certificate, None, "演示：复核发现该学员的测验由他人代考，证书撤销。", cfg, category="misconduct")
         label = "revoked certificate" if certificate.status != VALID else "valid certificate"
         summary.certificates.append((label, certnumbers.format(certificate.number)))
     _demo_cohort(session, by_slug["demo-mcn"])

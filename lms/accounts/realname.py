@@ -35,18 +35,30 @@ def _context(user_id: int) -> str:
     return f"real_name:id_number:user:{user_id}"
 
 
+def real_name_problems(legal_name: str, id_number: str | None, consent: bool) -> list[tuple[str, object]]:
+    """Every problem of a real-name form at once, as (field, message); ``id_number`` None: the number on file is
+    kept and not checked again."""
+    found: list[tuple[str, object]] = []
+    if not consent:
+        found.append(("consent", _l("Please read and agree to the notice before saving.")))
+    name = "".join(legal_name.split()) if _is_cjk(legal_name) else " ".join(legal_name.split())
+    if not 2 <= len(name) <= 40:
+        found.append(("legal_name", _l("Enter your legal name as on your identity card.")))
+    problem = idcard.validate(idcard.normalise(id_number)) if id_number is not None else None
+    if problem is not None:
+        found.append(("id_number", ID_PROBLEMS[problem.code]))
+    return found
+
+
 def save_real_name(
     session: Session, cipher: PIICipher, user: User, *, legal_name: str, id_number: str, consent: bool
 ) -> RealNameProfile:
-    if not consent:
-        raise ValidationFailed(_l("Please read and agree to the notice before saving."), "consent")
+    found = real_name_problems(legal_name, id_number, consent)
+    if found:
+        field, message = found[0]
+        raise ValidationFailed(message, field)
     name = "".join(legal_name.split()) if _is_cjk(legal_name) else " ".join(legal_name.split())
-    if not 2 <= len(name) <= 40:
-        raise ValidationFailed(_l("Enter your legal name as on your identity card."), "legal_name")
     number = idcard.normalise(id_number)
-    problem = idcard.validate(number)
-    if problem is not None:
-        raise ValidationFailed(ID_PROBLEMS[problem.code], "id_number")
     digest = cipher.lookup_hash(number)
     profile = user.real_name or RealNameProfile(user_id=user.id)
     profile.legal_name = name

@@ -315,12 +315,17 @@ def real_name():
     if request.method == "GET" and on_file is not None:
         form.legal_name.data = on_file.legal_name
     valid = form.validate_on_submit()
-    if valid and not (form.id_number.data or "").strip() and on_file is None:
-        form.id_number.errors = [_("This field is required.")]
-        valid = False
+    typed = (form.id_number.data or "").strip()
+    if request.method == "POST":  # every problem at once: the consent error does not hide the number's
+        if not typed and on_file is None:
+            form.id_number.errors = list(form.id_number.errors) + [_("This field is required.")]
+        for name, problem in realname.real_name_problems(form.legal_name.data or "", typed or None, form.consent.data):
+            if not form[name].errors:
+                attach_error(form, name, problem)
+        valid = valid and not any(f.errors for f in (form.legal_name, form.id_number, form.consent))
     if valid:
         session = get_session()
-        number = (form.id_number.data or "").strip() or realname.decrypt_id_number(_cipher(), current_user)
+        number = typed or realname.decrypt_id_number(_cipher(), current_user)
         try:
             _save_real_name(session, number, form)
         except DomainError as exc:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 
 from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +19,10 @@ from lms.authoring.forms import (
     NewQuizForm,
     QuestionForm,
     QuizSettingsForm,
+    both,
     choices,
+    code_or_suggested,
+    problems,
 )
 from lms.authoring.questions import (
     AnswerRow,
@@ -42,7 +44,6 @@ from lms.quizzes.questions import TEXT_FORMATS
 from lms.security.access import rule
 from lms.bounds import BadJSON, parse_json, whole_number
 
-_QUIZ_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
 def _back(slug: str, anchor: str = ""):
@@ -72,14 +73,16 @@ def add_lesson(org_slug: str, slug: str):
     found = draft_or_404(slug)
     form = NewLessonForm(prefix="lesson")
     if not form.validate_on_submit():
-        flash(_("Give the lesson an id and both titles."), "error")
+        flash(problems(form), "error")
         return _back(slug, "#lessons")
     files = services.files_of(found)
+    taken = [lesson.slug for lesson in folder.lessons(files)]
     skills = (folder.course_data(files).get("skills") or [])[:1]
-    front = {"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+    front = {"title": both(form.title_zh, form.title_en),
              "estimated_minutes": 10, "skills": skills}  # fmt: skip
     try:
-        files, path = folder.add_lesson(files, form.slug.data.strip().lower(), front, f"# {form.title_zh.data.strip()}\n")
+        files, path = folder.add_lesson(files, code_or_suggested(form.slug, form.title_en.data or form.title_zh.data, taken),
+                                        front, f"# {form.title_zh.data.strip()}\n")
     except folder.FolderError as exc:
         flash(message(exc), "error")
         return _back(slug, "#lessons")
@@ -112,7 +115,7 @@ def lesson(org_slug: str, slug: str, name: str):
     if request.method == "GET":
         form.base.data = folder.file_tag(files[path])
     if request.method == "POST" and not conflict and form.validate_on_submit():
-        front.update({"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+        front.update({"title": both(form.title_zh, form.title_en),
                       "estimated_minutes": form.estimated_minutes.data, "skills": form.skills.data})  # fmt: skip
         files[path] = folder.lesson_bytes(front, form.body.data or "")
         _save(found, files)
@@ -208,15 +211,18 @@ def upload_asset(org_slug: str, slug: str):
         return _back(slug, "#assets")
     upload = form.image.data
     data = upload.read(MAX_ASSET_BYTES + 1)
+    files = services.files_of(found)
     try:
-        name = folder.asset_name(upload.filename or "", data, MAX_ASSET_BYTES)
+        name = folder.asset_name(upload.filename or "", data, MAX_ASSET_BYTES, files)
     except folder.FolderError as exc:
         flash(message(exc), "error")
         return _back(slug, "#assets")
-    files = services.files_of(found)
     files[f"assets/{name}"] = data
     _save(found, files)
-    flash(_("Image saved as %(name)s. Use it in a lesson as ![description](../assets/%(name)s).", name=name), "success")
+    original = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    description = original.rpartition(".")[0] or original
+    flash(_("%(original)s saved as %(name)s. Use it in a lesson as ![%(description)s](../assets/%(name)s).",
+            original=original, name=name, description=description), "success")
     return _back(slug, "#assets")
 
 
@@ -252,7 +258,7 @@ def _settings(form: QuizSettingsForm) -> dict:
     whole = whole_number(text, high=10_000)
     draw = whole if whole is not None else _pools(text)  # one number: that many from the whole bank
     # No draw rule: every question, in a shuffled order (the checker refuses an empty list).
-    return {"title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+    return {"title": both(form.title_zh, form.title_en),
             "pass_mark": form.pass_mark.data, **({"draw": draw} if draw else {}), "time_limit_minutes": form.time_limit_minutes.data,
             "attempts": form.attempts.data, "cooldown_minutes": form.cooldown_minutes.data,
             "feedback": form.feedback.data, "grade": form.grade.data, "required": form.required.data}  # fmt: skip
@@ -263,16 +269,17 @@ def _settings(form: QuizSettingsForm) -> dict:
 def add_quiz(org_slug: str, slug: str):
     found = draft_or_404(slug)
     form = NewQuizForm(prefix="quiz")
-    quiz_id = (form.quiz_id.data or "").strip().lower()
     files = services.files_of(found)
-    if not form.validate_on_submit() or not _QUIZ_ID.match(quiz_id):
-        flash(_("Give the quiz an id (lowercase letters, digits and '-') and both titles."), "error")
+    if not form.validate_on_submit():
+        flash(problems(form), "error")
         return _back(slug, "#quizzes")
+    taken = [entry.get("id") for entry in folder.quiz_entries(files)]
+    quiz_id = code_or_suggested(form.quiz_id, form.title_en.data or form.title_zh.data, taken)
     if any(entry.get("id") == quiz_id for entry in folder.quiz_entries(files)):
         flash(_("This course already has a quiz with that id."), "error")
         return _back(slug, "#quizzes")
     files = folder.set_quiz(files, quiz_id, {
-        "title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
+        "title": both(form.title_zh, form.title_en),
         "pass_mark": form.pass_mark.data, "time_limit_minutes": 0, "attempts": 3, "cooldown_minutes": 0,
         "feedback": "after_submit", "grade": "highest", "required": True})  # fmt: skip
     _save(found, files)

@@ -11,11 +11,14 @@ import difflib
 import hashlib
 import re
 import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from anyascii import anyascii
 
 from lms.catalogue.loader import COURSE_FILE, load_course
 from lms.catalogue.skillsfile import load_skills
@@ -85,6 +88,20 @@ def course_data(files: dict[str, bytes]) -> dict:
     except (yaml.YAMLError, UnicodeDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def suggest_code(title: str, taken: Iterable[str] = (), today: date | None = None) -> str:
+    """A code for a course, lesson or quiz made from its title: the title in Latin letters (退货流程 → tuihuoliucheng,
+    "Returns 101" → returns-101), else a date (c-20261206); "-2", "-3"… when one is taken. Always matches SLUG."""
+    base = re.sub(r"[^a-z0-9]+", "-", anyascii(title or "").lower()).strip("-")[:40].strip("-")
+    if len(base) < 2:
+        base = f"c-{(today or date.today()):%Y%m%d}"
+    taken = set(taken)
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
 
 
 def skeleton(slug: str, title_zh: str, title_en: str, area: str, skill: str) -> dict[str, bytes]:
@@ -303,8 +320,12 @@ _SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jp
                ".gif": (b"GIF87a", b"GIF89a")}  # fmt: skip
 
 
-def asset_name(filename: str, data: bytes, max_bytes: int) -> str:
-    """A safe file name in assets/ for an uploaded image, after checking its size and that it is what it says."""
+def asset_name(filename: str, data: bytes, max_bytes: int, existing: Mapping[str, bytes] | None = None) -> str:
+    """A safe file name in assets/ for an uploaded image, after checking its size and that it is what it says.
+
+    The name is the original one transliterated to ASCII (退货流程.png → tuihuoliucheng.png); when another image
+    of the draft already has that name (``existing``: the draft's files), a short hash of the content is added,
+    so an upload never replaces a different image. The same image uploaded again keeps its name."""
     stem, dot, suffix = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")
     suffix = "." + suffix.lower() if dot else ""
     if suffix not in (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"):
@@ -320,5 +341,8 @@ def asset_name(filename: str, data: bytes, max_bytes: int) -> str:
         ok = data.startswith(_SIGNATURES[suffix])
     if not ok:
         raise FolderError(N_("The file's content is not the image type its name says."), "image")
-    safe = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-")[:60] or "image"
+    safe = re.sub(r"[^a-z0-9_-]+", "-", anyascii(stem).lower()).strip("-")[:60].strip("-") or "image"
+    taken = (existing or {}).get(f"assets/{safe}{suffix}")
+    if taken is not None and taken != data:
+        safe = f"{safe}-{hashlib.sha256(data).hexdigest()[:8]}"
     return safe + suffix

@@ -18,14 +18,35 @@ from wtforms.fields import (
     TextAreaField,
 )  # fmt: skip
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.authoring import folder
+from lms.authoring.folder import SLUG
 from lms.catalogue.labels import AREA_LABELS, LEVEL_LABELS
 from lms.security.forms import BaseForm
 
 _required = DataRequired(message=_l("This field is required."))
 _number = InputRequired(message=_l("This field is required."))
+_ENGLISH = _l("Optional: where it is empty, the Chinese text is shown.")
+_CODE = Regexp(SLUG, message=_l("Use 2 to 63 lowercase letters, digits and '-', starting with a letter or digit."))
+
+
+def problems(form) -> str:
+    """Every error of a submitted form at once, each after its field's label (for a form shown in a flash)."""
+    return " ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+                    if name != "csrf_token")
+
+
+def code_or_suggested(field, title: str, taken=()) -> str:
+    """The code a person wrote, else one made from the title (see :func:`lms.authoring.folder.suggest_code`)."""
+    return (field.data or "").strip().lower() or folder.suggest_code(title, taken)
+
+
+def both(chinese, english) -> dict[str, str]:
+    """A text in both languages from its two fields; an empty English one falls back to the Chinese."""
+    zh = (chinese.data or "").strip()
+    return {"zh-CN": zh, "en": (english.data or "").strip() or zh}
 
 
 class CheckboxesField(SelectMultipleField):
@@ -42,10 +63,11 @@ def area_choices():
 
 
 class NewCourseForm(BaseForm):
-    slug = StringField(_l("Course id"), validators=[_required, Length(max=63)],
-                       description=_l("Lowercase letters, digits and '-', e.g. mcn-returns-basics. It never changes."))
+    slug = StringField(_l("Course code"), validators=[Optional(), Length(max=63), _CODE],
+                       description=_l("Leave empty to make one from the title, or write your own: lowercase letters, "
+                                      "digits and '-', e.g. returns-basics. It never changes."))
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
-    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=120)], description=_ENGLISH)
     area = SelectField(_l("Area"), choices=area_choices)
     skill = SelectField(_l("Main skill"))
     submit = SubmitField(_l("Create the draft"))
@@ -60,9 +82,9 @@ class DetailsForm(BaseForm):
     #: The fingerprint of the file when the page was opened (folder.file_tag).
     base = HiddenField()
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
-    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=120)], description=_ENGLISH)
     summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=[_required, Length(max=1000)])
-    summary_en = TextAreaField(_l("Summary (English)"), validators=[_required, Length(max=1000)])
+    summary_en = TextAreaField(_l("Summary (English)"), validators=[Optional(), Length(max=1000)], description=_ENGLISH)
     area = SelectField(_l("Area"), choices=area_choices)
     vertical = SelectField(_l("Vertical track"), description=_l("Only for product-area courses about one category."))
     level = SelectField(_l("Level"), coerce=int, choices=lambda: choices(LEVEL_LABELS.items()))
@@ -77,10 +99,10 @@ class DetailsForm(BaseForm):
 
 
 class NewLessonForm(BaseForm):
-    slug = StringField(_l("Lesson id"), validators=[_required, Length(max=63)],
-                       description=_l("Lowercase letters, digits and '-'; it names the lesson's file."))
+    slug = StringField(_l("Lesson code"), validators=[Optional(), Length(max=63), _CODE],
+                       description=_l("Leave empty to make one from the title."))
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
-    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=120)], description=_ENGLISH)
     submit = SubmitField(_l("Add lesson"))
 
 
@@ -88,7 +110,7 @@ class LessonForm(BaseForm):
     #: The fingerprint of the file when the page was opened (folder.file_tag).
     base = HiddenField()
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
-    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=120)], description=_ENGLISH)
     estimated_minutes = IntegerField(_l("Estimated minutes"), validators=[_number, NumberRange(1, 600)])
     skills = CheckboxesField(_l("Skills"))
     body = TextAreaField(_l("Lesson text (Markdown)"), validators=[Length(max=200_000)],
@@ -97,10 +119,10 @@ class LessonForm(BaseForm):
 
 
 class QuizSettingsForm(BaseForm):
-    quiz_id = StringField(_l("Quiz id"), validators=[Optional(), Length(max=63)],
-                          description=_l("Lowercase letters, digits and '-'; it names the quiz's GIFT file."))
+    quiz_id = StringField(_l("Quiz code"), validators=[Optional(), Length(max=63)],
+                          description=_l("Lowercase letters, digits and '-'."))
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
-    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=120)], description=_ENGLISH)
     pass_mark = IntegerField(_l("Pass mark (%)"), default=60, validators=[_number, NumberRange(0, 100)])
     draw = TextAreaField(_l("Questions drawn per attempt"), validators=[Length(max=2000)], render_kw={"rows": 3},
                          description=_l("One pool per line as category: count, e.g. ads: 5. Or one number: that many from "
@@ -120,10 +142,10 @@ class QuizSettingsForm(BaseForm):
 
 
 class NewQuizForm(BaseForm):
-    quiz_id = StringField(_l("Quiz id"), validators=[_required, Length(max=63)],
-                          description=_l("Lowercase letters, digits and '-'; it names the quiz's GIFT file."))
+    quiz_id = StringField(_l("Quiz code"), validators=[Optional(), Length(max=63), _CODE],
+                          description=_l("Leave empty to make one from the title."))
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=120)])
-    title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=120)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=120)], description=_ENGLISH)
     pass_mark = IntegerField(_l("Pass mark (%)"), default=60, validators=[_number, NumberRange(0, 100)])
     submit = SubmitField(_l("Add quiz"))
 

@@ -89,6 +89,11 @@ def save_files(session: Session, draft: CourseDraft, files: dict[str, bytes], us
     session.flush()
 
 
+def codes_taken(session: Session) -> set[str]:
+    """Every course code on the site (published or draft): a suggested code avoids them."""
+    return set(session.scalars(select(Course.slug))) | set(session.scalars(select(CourseDraft.slug)))
+
+
 def _slug_free(session: Session, org_id: int, slug: str) -> Course | None:
     """The org's course with this id (or None); refuse an id used by another organisation or the shared catalogue."""
     course = session.scalar(select(Course).where(Course.slug == slug))

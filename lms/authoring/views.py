@@ -21,7 +21,9 @@ from lms.authoring.forms import (
     NewCourseForm,
     NewLessonForm,
     NewQuizForm,
+    both,
     choices,
+    code_or_suggested,
 )
 from lms.catalogue.labels import AREA_LABELS, skill_names, vertical_labels
 from lms.catalogue.models import Quiz
@@ -79,9 +81,11 @@ def index(org_slug: str):
     session = get_session()
     form, upload = _new_course_form(), ImportZipForm(prefix="zip")
     if request.method == "POST" and request.form.get("action") == "new" and form.validate_on_submit():
+        title = both(form.title_zh, form.title_en)
         try:
-            draft = services.create_draft(session, g.org.id, current_user.id, slug=form.slug.data,
-                                          title_zh=form.title_zh.data, title_en=form.title_en.data,
+            draft = services.create_draft(session, g.org.id, current_user.id,
+                                          slug=code_or_suggested(form.slug, title["en"], services.codes_taken(session)),
+                                          title_zh=title["zh-CN"], title_en=title["en"],
                                           area=form.area.data, skill=form.skill.data)  # fmt: skip
         except DomainError as exc:
             session.rollback()
@@ -266,8 +270,8 @@ def details(org_slug: str, slug: str):
         return _render_draft(found, form, 400)
     prerequisites = [p.strip() for p in (form.prerequisites.data or "").replace("，", ",").split(",") if p.strip()]
     files = folder.set_course_fields(files, {
-        "title": {"zh-CN": form.title_zh.data.strip(), "en": form.title_en.data.strip()},
-        "summary": {"zh-CN": form.summary_zh.data.strip(), "en": form.summary_en.data.strip()},
+        "title": both(form.title_zh, form.title_en),
+        "summary": both(form.summary_zh, form.summary_en),
         "area": form.area.data, "vertical": form.vertical.data or None, "level": form.level.data,
         "skills": form.skills.data, "estimated_minutes": form.estimated_minutes.data,
         "required_minutes": form.required_minutes.data, "prerequisites": prerequisites,
@@ -286,6 +290,11 @@ def publish(org_slug: str, slug: str):
     found = draft_or_404(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if request.form.get("certificate_asked") == "1":  # the publish form asks whether it awards a certificate
+        files = services.files_of(found)
+        wanted = request.form.get("certificate") == "y"
+        if bool(folder.course_data(files).get("certificate")) != wanted:
+            services.save_files(session, found, folder.set_course_fields(files, {"certificate": wanted}), current_user.id)
     try:
         published = services.publish(session, found)
     except DomainError as exc:

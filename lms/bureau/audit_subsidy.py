@@ -16,6 +16,7 @@ from lms import certnumbers, spreadsheets
 from lms.accounts.models import User
 from lms.accounts import identity
 from lms.accounts.realname import current_consent, decrypt_id_number
+from lms.bureau.wording import status_label
 from lms.catalogue.models import CourseVersion, Lesson
 from lms.cohorts.models import CohortSubmission
 from lms.cohorts.services import Dashboard, dashboard
@@ -70,7 +71,9 @@ def audit_view(session: Session, submission: CohortSubmission) -> tuple[Dashboar
     return board, hosts
 
 
-ROSTER_COLUMNS = ["序号", "姓名", "身份证号", "课程", "培训开始", "培训结束", "学时", "考核成绩", "证书编号", "证书状态"]
+ROSTER_COLUMNS = (_l("No."), _l("Full name"), _l("ID number"), _l("Course"), _l("Training starts"),
+                  _l("Training ends"), _l("Class hours"), _l("Assessment score"), _l("Certificate number"),
+                  _l("Certificate status"))  # fmt: skip
 
 
 def roster_rows(session: Session, cipher: PIICipher, submission: CohortSubmission) -> list[list]:
@@ -89,18 +92,19 @@ def roster_rows(session: Session, cipher: PIICipher, submission: CohortSubmissio
                 n, entry.host.real_name.legal_name, id_number,
                 assigned.course.current_version.title_zh if assigned.course.current_version else assigned.course.slug,
                 board.cohort.starts_on, board.cohort.ends_on, cell.hours, cell.quiz_score,
-                certnumbers.format(certificate.number) if certificate else "", certificate.status if certificate else "",
+                certnumbers.format(certificate.number) if certificate else "", status_label(certificate.status if certificate else None),
             ])  # fmt: skip
     return rows
 
 
 def roster_csv(rows: list[list]) -> bytes:
-    return spreadsheets.csv_bytes(ROSTER_COLUMNS, rows)
+    """The roster in the language of the page that asked for it (headers and certificate status)."""
+    return spreadsheets.csv_bytes([str(c) for c in ROSTER_COLUMNS], rows)
 
 
 def roster_xlsx(rows: list[list]) -> bytes:
     """The same rows as one sheet; the 身份证号 is text (Excel would round an 18-digit number)."""
-    return spreadsheets.xlsx_bytes([spreadsheets.Sheet("培训花名册", ROSTER_COLUMNS, rows)])
+    return spreadsheets.xlsx_bytes([spreadsheets.Sheet(str(_l("Training roster")), [str(c) for c in ROSTER_COLUMNS], rows)])
 
 
 @dataclass

@@ -76,10 +76,18 @@ ID_NUMBER_EXCEL_FLOAT = Problem(
     "id_number_excel_float",
     "ID number was stored as a number by Excel and lost digits; format the column as text",
 )
+#: Separators people use between cells (a CSV's own, or what a row typed by hand has instead of it).
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "，": "chinese_comma", "；": "chinese_semicolon"}
+#: A row whose cells are run together by a separator the file does not use (a line with ";" in a comma file).
+SEPARATOR_PROBLEMS = {
+    sep: Problem(f"separator_{word}", f"the cells of this row are separated by a {word.replace('_', ' ')}, "
+                                      "not as in the header row; use the same separator on every line")
+    for sep, word in SEPARATORS.items()
+}  # fmt: skip
 PROBLEMS: dict[str, Problem] = {
     p.code: p
     for p in (EMPTY_NUMBER, EMPTY_NAME, NUMBER_LENGTH_PROBLEM, NUMBER_EXCEL_FLOAT, NAME_LENGTH_PROBLEM,
-              ID_NUMBER_FORMAT, ID_NUMBER_EXCEL_FLOAT)
+              ID_NUMBER_FORMAT, ID_NUMBER_EXCEL_FLOAT, *SEPARATOR_PROBLEMS.values())
 }  # fmt: skip
 
 

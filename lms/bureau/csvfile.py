@@ -92,7 +92,8 @@ def _header_found(sample: str, delimiter: str, is_header: IsHeader) -> tuple[boo
 
 
 def choose_delimiter(text: str, is_header: IsHeader) -> str:
-    """Comma if the header row reads with it, else the delimiter that finds the header (tab, semicolon)."""
+    """Comma if the header row reads with it, else the delimiter that finds the header (tab, semicolon, Chinese
+    comma ，or semicolon ；)."""
     sample = text[:_SNIFF_CHARS]
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
@@ -105,7 +106,7 @@ def choose_delimiter(text: str, is_header: IsHeader) -> str:
     except csv.Error:
         pass
     best, best_width = ",", width
-    for delimiter in dict.fromkeys([*candidates, "\t", ";"]):
+    for delimiter in dict.fromkeys([*candidates, "\t", ";", "，", "；"]):
         if delimiter == ",":
             continue
         found, width = _header_found(sample, delimiter, is_header)

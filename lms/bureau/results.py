@@ -39,8 +39,9 @@ def write_results_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[st
     return spreadsheets.csv_bytes(names, ([row.get(name) for name in names] for row in rows))
 
 
-def write_results_xlsx(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> bytes:
-    """One-sheet workbook (sheet "results"), bold header row."""
+def write_results_xlsx(rows: Iterable[Mapping[str, object]], columns: Sequence[str], sheet: str = RESULTS_SHEET) -> bytes:
+    """One-sheet workbook (named ``sheet``, "results" unless the caller names it in the reader's language), bold
+    header row."""
     names = _checked_columns(columns)
     values = [[row.get(name) for name in names] for row in rows]
-    return spreadsheets.xlsx_bytes([spreadsheets.Sheet(RESULTS_SHEET, names, values)])
+    return spreadsheets.xlsx_bytes([spreadsheets.Sheet(sheet, names, values)])

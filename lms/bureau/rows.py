@@ -21,6 +21,7 @@ from lms.bureau.bulkrows import (
     NUMBER_EXCEL_FLOAT,
     NUMBER_LENGTH,
     NUMBER_LENGTH_PROBLEM,
+    SEPARATOR_PROBLEMS,
     SHOWN_CELL,
     BulkFileError,
     BulkRow,
@@ -144,6 +145,21 @@ def _missing_columns(
     return BulkFileError(message, line=line, code="missing_column", params=params)
 
 
+def _run_together(row: BulkRow, cells: Sequence[object]) -> BulkRow:
+    """A row that lacks a cell because its cells are joined by another separator (``123;林小美`` in a comma file)
+    is explained by that separator rather than by "name is empty"."""
+    if not any(p in (EMPTY_NAME, EMPTY_NUMBER) for p in row.problems):
+        return row
+    for cell in cells:
+        if isinstance(cell, str):
+            found = next((sep for sep in SEPARATOR_PROBLEMS if sep in cell.strip()), None)
+            if found is not None:
+                kept = [p for p in row.problems if p not in (EMPTY_NAME, EMPTY_NUMBER, NUMBER_LENGTH_PROBLEM)]
+                row.problems = [SEPARATOR_PROBLEMS[found], *kept]
+                return row
+    return row
+
+
 def parse_records(
     records: Iterable[tuple[int, Sequence[object]]], max_rows: int, empty: str, where: str = ""
 ) -> tuple[int, tuple[str, ...], bool, list[BulkRow]]:
@@ -192,9 +208,10 @@ def parse_records(
                 params={"max_rows": max_rows},
             )
         width = len(cells)
-        rows.append(make_row(line, cells[i_number] if i_number < width else None,
-                             cells[i_name] if i_name < width else None,
-                             cells[i_id] if i_id is not None and i_id < width else None))  # fmt: skip
+        row = make_row(line, cells[i_number] if i_number < width else None,
+                       cells[i_name] if i_name < width else None,
+                       cells[i_id] if i_id is not None and i_id < width else None)  # fmt: skip
+        rows.append(_run_together(row, cells))
     if not rows:
         raise BulkFileError("the file has a header row but no data rows", line=header_line, code="empty")
     columns = tuple(cell_text(c)[0] for c in header_cells)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 import hmac
 import io
-import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from flask_babel import gettext as _
@@ -23,7 +22,9 @@ from lms import certnumbers, spreadsheets
 from lms.accounts import idcard
 from lms.bureau.bulkfile import BulkRow
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
+from lms.bureau.wording import problem_text
 from lms.certificates.models import REVOKED, SUPERSEDED, Certificate
+from lms.certificates.services import revocation_label
 from lms.db import utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.orgs.models import Organisation, OrgKind
@@ -32,10 +33,10 @@ from lms.security.tokens import new_token, token_hash
 
 BATCH = 1000
 CHECK_COLUMNS = (Certificate.number, Certificate.status, Certificate.holder_name, Certificate.holder_id_hash,
-                 Certificate.revoked_reason, Certificate.superseded_by_id, Certificate.course_title_zh,
+                 Certificate.revoked_category, Certificate.superseded_by_id, Certificate.course_title_zh,
                  Certificate.study_seconds)  # fmt: skip
 RESULTS = ("valid", "revoked", "superseded", "unknown", "name_mismatch", "id_mismatch", "malformed")
-RESULT_COLUMNS = ["row", "number", "result", "detail"]
+RESULT_COLUMNS = ["row", "number", "name", "result", "detail"]  # as stored with a check
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class RowResult:
     number: str
     result: str
     detail: str
+    name: str = ""  # as submitted, repeated in the downloads
 
     def as_dict(self) -> dict:
         return {"row": self.row, "number": self.number, "result": self.result, "detail": self.detail}
@@ -73,7 +75,7 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow],
             found_rows = session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))
             superseding = {cid: num for cid, num in found_rows}
         for row in batch:
-            results.append(_result(row, wanted.get(row.row), found, superseding, cipher))
+            results.append(replace(_result(row, wanted.get(row.row), found, superseding, cipher), name=row.name))
         if progress is not None:
             progress(len(results))
     return results
@@ -82,7 +84,7 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow],
 def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> RowResult:
     shown = row.number.strip()
     if row.problems:
-        return RowResult(row.row, shown, "malformed", "; ".join(_(str(p)) for p in row.problems))
+        return RowResult(row.row, shown, "malformed", "; ".join(problem_text(p) for p in row.problems))
     if normalised is None:
         checked = certnumbers.check(row.number)
         detail = {"length": _("the number does not have 15 characters"),
@@ -105,7 +107,7 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> 
         ):
             return RowResult(row.row, number, "id_mismatch", _("the ID number does not match the certificate's holder"))
     if certificate.status == REVOKED:
-        return RowResult(row.row, number, "revoked", _("revoked: %(reason)s", reason=certificate.revoked_reason))
+        return RowResult(row.row, number, "revoked", revocation_label(certificate.revoked_category))
     if certificate.status == SUPERSEDED:
         replacement = superseding.get(certificate.superseded_by_id)
         return RowResult(row.row, number, "superseded",
@@ -137,7 +139,7 @@ def results_csv(results: list[RowResult]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(RESULT_COLUMNS)
     for r in results:
-        writer.writerow([r.row, r.number, r.result, r.detail])
+        writer.writerow([r.row, r.number, r.name, r.result, r.detail])
     return out.getvalue().encode("utf-8")
 
 
@@ -184,14 +186,6 @@ def site_audit_events(session: Session, limit: int = 100) -> list[AuditEvent]:
     """The site's own events (real-name saves, identity reviews), which no bureau sees: for site admins."""
     return list(session.scalars(select(AuditEvent).where(AuditEvent.org_id.is_(None))
                                 .order_by(AuditEvent.id.desc()).limit(limit)))  # fmt: skip
-
-
-def audit_csv(events: list[AuditEvent]) -> bytes:
-    return spreadsheets.csv_bytes(
-        ["time", "organisation", "user", "token", "action", "rows", "detail"],
-        ([e.created_at.isoformat(), e.org_id, e.user_id, e.token_id, e.action, e.rows,
-          json.dumps(e.detail, ensure_ascii=False, sort_keys=True)] for e in events),
-    )  # fmt: skip
 
 
 def create_token(session: Session, *, org_id: int, name: str, created_by_id: int | None) -> tuple[ApiToken, str]:

@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bureau import audit_subsidy, bulkjob, services
+from lms.bureau import audit_subsidy, bulkjob, services, wording
 from lms.evidence import identity_services as identities
 from lms.evidence.automation import FLAG_LABELS
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import make_row
 from lms.catalogue.views import locale_code
+from lms import spreadsheets
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.extensions import csrf, limiter
@@ -140,7 +141,8 @@ def check(org_slug: str, check_id: int):
     found = services.get_check(get_session(), g.org.id, check_id)
     rows = services.stored_results(found)
     problems_first = sorted(rows, key=lambda r: (r["result"] == "valid", int(r["row"])))
-    return render_template("bureau/check.html", org=g.org, check=found, rows=problems_first[:500], total=len(rows))
+    return render_template("bureau/check.html", org=g.org, check=found, rows=problems_first[:500], total=len(rows),
+                           labels=wording.RESULT_LABELS)
 
 
 @bp.get("/bureau/<org_slug>/checks/<int:check_id>.<any(csv, xlsx):fmt>")
@@ -152,10 +154,11 @@ def check_download(org_slug: str, check_id: int, fmt: str):
                    detail={"check": found.id})  # fmt: skip
     session.commit()
     name = f"bulk-check-{found.id}.{fmt}"
+    rows, header = wording.results_table(services.stored_results(found)), wording.results_header()
     if fmt == "csv":
-        body, mimetype = write_results_csv(services.stored_results(found), services.RESULT_COLUMNS), "text/csv"
+        body, mimetype = write_results_csv(rows, header), "text/csv"
     else:
-        body = write_results_xlsx(services.stored_results(found), services.RESULT_COLUMNS)
+        body = write_results_xlsx(rows, header, sheet=_("Check results"))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -198,7 +201,9 @@ def revoke_token(org_slug: str, token_id: int):
 @bp.get("/bureau/<org_slug>/audit")
 @rule(VERIFIERS)
 def audit_log(org_slug: str):
-    return render_template("bureau/audit.html", org=g.org, events=services.audit_events(get_session(), g.org.id))
+    session = get_session()
+    return render_template("bureau/audit.html", org=g.org,
+                           events=wording.audit_rows(session, services.audit_events(session, g.org.id)))
 
 
 @bp.get("/bureau/<org_slug>/audit.csv")
@@ -208,7 +213,8 @@ def audit_csv(org_slug: str):
     events = services.audit_events(session, g.org.id, limit=100_000)
     services.audit(session, org_id=g.org.id, user_id=current_user.id, action="audit_exported", rows=len(events))
     session.commit()
-    return Response(services.audit_csv(events), mimetype="text/csv",
+    body = spreadsheets.csv_bytes(wording.audit_header(), wording.audit_table(wording.audit_rows(session, events)))
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="audit-{org_slug}.csv"'})
 
 
@@ -254,7 +260,7 @@ def submitted_cohort(org_slug: str, submission_id: int):
     checks = identities.checks_of_users(session, [h.host.id for h in hosts if h.consented])
     return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts,
                            records=records, flag_labels=FLAG_LABELS, identity_checks=checks, form=ConfirmForm(),
-                           locale=locale_code())  # fmt: skip
+                           locale=locale_code(), status_label=wording.status_label)  # fmt: skip
 
 
 @bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/process.<any(csv, xlsx):fmt>")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms import certnumbers
 from lms.certificates import services
-from lms.certificates.models import Certificate
+from lms.certificates.models import REVOCATION_CATEGORIES, Certificate
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
 
@@ -53,14 +53,16 @@ def show_command(number: str, as_json: bool) -> None:
 
 @certificates.command("revoke")
 @click.argument("number")
-@click.option("--reason", required=True, help="Why; shown to everyone who checks the certificate.")
+@click.option("--reason", required=True, help="Why, in detail; for staff only.")
+@click.option("--category", type=click.Choice(REVOCATION_CATEGORIES), default="other", show_default=True,
+              help="What everyone who checks the certificate is told.")
 @with_appcontext
-def revoke_command(number: str, reason: str) -> None:
+def revoke_command(number: str, reason: str, category: str) -> None:
     """Revoke a certificate now."""
     session = get_session()
     try:
         certificate = services.get_by_number(session, number)
-        services.revoke(session, certificate, None, reason, current_app.config["LMS"])
+        services.revoke(session, certificate, None, reason, current_app.config["LMS"], category=category)
     except NotFound:
         raise click.ClickException(f"no certificate {number}") from None
     except DomainError as exc:

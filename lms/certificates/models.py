@@ -12,6 +12,8 @@ from lms.db import Base, UTCDateTime, utcnow
 VALID = "valid"
 REVOKED = "revoked"
 SUPERSEDED = "superseded"
+#: The public category of a revocation (what /verify shows); the detailed reason is for staff only.
+REVOCATION_CATEGORIES = ("incorrect", "misconduct", "duplicate", "other")
 
 
 class Certificate(Base):
@@ -64,7 +66,8 @@ class Certificate(Base):
 
     # --- what may change later: status, recorded as events ------------------------------------------------
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)  # for staff only
+    revoked_category: Mapped[str | None] = mapped_column(String(16))  # one of REVOCATION_CATEGORIES: public
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))

@@ -54,8 +54,11 @@ CERTIFICATE = {
         "issuer": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
         "revocation": {
             "type": ["object", "null"],
-            "required": ["reason", "revoked_at"],
-            "properties": {"reason": {"type": "string"}, "revoked_at": {"type": "string", "format": "date-time"},
+            "required": ["category", "label", "revoked_at"],
+            "properties": {"category": {"type": "string", "enum": ["incorrect", "misconduct", "duplicate", "other"],
+                                        "description": "public category; the detailed reason is for staff only"},
+                           "label": {"type": "string", "description": "the category in the request's language"},
+                           "revoked_at": {"type": "string", "format": "date-time"},
                            "revoked_on": {"type": "string", "format": "date", "description": "in China time"}},
         },
         "superseded_by": {"type": ["string", "null"], "description": "the new number after a re-issue"},

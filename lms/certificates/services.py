@@ -21,7 +21,7 @@ from lms.accounts.models import User
 from lms.catalogue.labels import skills_framework
 from lms.catalogue.models import Course, CourseVersion, Lesson, Quiz
 from lms.certificates.masking import mask_id_public, mask_name
-from lms.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
+from lms.certificates.models import REVOCATION_CATEGORIES, REVOKED, SUPERSEDED, VALID, Certificate
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -209,10 +209,28 @@ def can_manage(session: Session, user: User, certificate: Certificate) -> bool:
     )
 
 
+REVOCATION_LABELS = {
+    "incorrect": _l("Revoked: the information on it is incorrect"),
+    "misconduct": _l("Revoked: misconduct"),
+    "duplicate": _l("Revoked: issued twice"),
+    "other": _l("Revoked: other reasons"),
+}
+assert tuple(REVOCATION_LABELS) == REVOCATION_CATEGORIES
+
+
+def revocation_label(category: str | None) -> str:
+    """What everyone who checks a revoked certificate reads (an older revocation without one: "other reasons")."""
+    return str(REVOCATION_LABELS.get(category or "other", REVOCATION_LABELS["other"]))
+
+
 def revoke(
-    session: Session, certificate: Certificate, by: User | None, reason: str, cfg: Config, now: datetime | None = None
+    session: Session, certificate: Certificate, by: User | None, reason: str, cfg: Config, now: datetime | None = None,
+    *, category: str = "other",
 ) -> Certificate:
+    """Revoke with a public ``category`` (shown on /verify) and a detailed ``reason`` that only staff see."""
     reason = " ".join(reason.split())
+    if category not in REVOCATION_CATEGORIES:
+        raise ValidationFailed(_l("Choose what everyone who checks the certificate is told."), "category")
     if not 5 <= len(reason) <= 500:
         raise ValidationFailed(_l("Give the reason for revoking (5 to 500 characters)."), "reason")
     if by is not None and not can_manage(session, by, certificate):
@@ -222,6 +240,7 @@ def revoke(
     certificate.status = REVOKED
     certificate.revoked_at = now or utcnow()
     certificate.revoked_reason = reason
+    certificate.revoked_category = category
     certificate.revoked_by_id = by.id if by else None
     session.flush()
     revoke_certificate(session, cfg, certificate, certificate.revoked_at)
@@ -288,7 +307,8 @@ def public_record(session: Session, certificate: Certificate) -> dict:
         "issuer": {"name": certificate.issuer_name},
         "revocation": None
         if certificate.status != REVOKED
-        else {"reason": certificate.revoked_reason, "revoked_at": certificate.revoked_at.isoformat(),
+        else {"category": certificate.revoked_category or "other", "label": revocation_label(certificate.revoked_category),
+              "revoked_at": certificate.revoked_at.isoformat(),
               "revoked_on": china_day(certificate.revoked_at).isoformat()},
         "superseded_by": certnumbers.format(superseded_by.number) if superseded_by else None,
         "log": {"included": certificate.log_index is not None, "index": certificate.log_index},
@@ -299,6 +319,8 @@ def operator_record(session: Session, certificate: Certificate) -> dict:
     """The full frozen record for server operators (CLI only): includes the holder's legal name."""
     record = public_record(session, certificate)
     record["holder"] = {"name": certificate.holder_name, "id_masked": certificate.holder_id_masked}
+    if record["revocation"] is not None:
+        record["revocation"]["reason"] = certificate.revoked_reason
     record["skills"] = certificate.skills
     record["course"]["slug"] = certificate.course_slug
     return record

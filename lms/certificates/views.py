@@ -214,7 +214,8 @@ def manage(number: str):
         action = request.form.get("action")
         try:
             if action == "revoke":
-                services.revoke(session, certificate, current_user, request.form.get("reason", ""), _cfg())
+                services.revoke(session, certificate, current_user, request.form.get("reason", ""), _cfg(),
+                                category=request.form.get("category", ""))
                 pdfjob.queue_render(session, certificate)
                 message = _("The certificate is revoked. Everyone who checks it now sees that.")
                 target = certificate
@@ -233,5 +234,6 @@ def manage(number: str):
         return redirect(url_for("certificates.verify", number=certnumbers.format(target.number)))
     return render_template(
         "certificates/manage.html", certificate=certificate, form=form, fmt=certnumbers.format,
-        record=services.public_record(session, certificate),
+        record=services.public_record(session, certificate), revocation_labels=services.REVOCATION_LABELS,
+        revocation_label=services.revocation_label,
     )  # fmt: skip

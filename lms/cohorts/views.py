@@ -75,6 +75,9 @@ def cohort(org_slug: str, cohort_id: int):
     if request.method == "POST" and form.validate_on_submit():
         try:
             if request.form.get("action") == "submit":
+                if request.form.get("understood") != "y":  # what is shared is said before it is shared
+                    raise DomainError(_("Tick the box to confirm that the bureau may see the hosts' names and full "
+                                        "identity card numbers; nothing was shared."))
                 services.submit(session, found, request.form.get("bureau", ""), current_user.id)
                 message = _("Submitted: the bureau can now audit this cohort's study records.")
             elif request.form.get("action") == "members":

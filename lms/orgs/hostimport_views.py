@@ -6,6 +6,8 @@ from flask import Response, current_app, flash, g, redirect, render_template, re
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
+import segno
 
 from lms.accounts.forms import ConfirmForm
 from lms.cohorts import services as cohorts
@@ -36,6 +38,11 @@ FILE_PROBLEMS = {
                                     first=e.params.get("first", ""), second=e.params.get("second", "")),  # fmt: skip
     "unreadable": lambda e: _("The file cannot be read: %(detail)s", detail=e.message),
 }
+
+
+def qr_svg(link: str) -> Markup:
+    """A first link as a QR code (inline SVG: no script, no style), for the printable sheet of the import result."""
+    return Markup(segno.make(link, micro=False).svg_inline(scale=3, svgclass="qr"))
 
 
 def _cipher():
@@ -136,7 +143,7 @@ def import_confirm(org_slug: str):
         return _upload_page(400)
     session.commit()
     return _no_store(render_template(
-        "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=unsealed.skipped,
+        "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=unsealed.skipped, qr_svg=qr_svg,
         days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
         field_labels=hostimport.FIELD_LABELS,
     ))  # fmt: skip

@@ -98,10 +98,12 @@ def test_complete_download_scan_revoke(app, example, live_server, browser, make_
     admin.locator("#password").fill(PASSWORD)
     admin.locator("main form [type=submit]").first.click()
     admin.goto(verify_url.replace("/verify/", "/certificates/") + "/manage")
+    admin.locator("#category").select_option("misconduct")  # the public category, chosen at revocation
     admin.locator("#reason").fill("复核发现测验代考，证书撤销。")
     admin.get_by_role("button", name="撤销").click()
+    assert "复核发现测验代考" in admin.locator(".verdict").inner_text()  # staff still read the detailed reason
 
     anonymous.reload()
     verdict = anonymous.locator(".verdict").inner_text()
-    assert "已撤销" in verdict and "复核发现测验代考" in verdict
+    assert "已撤销" in verdict and "撤销：违规" in verdict and "代考" not in verdict  # the public: the category only
     context.close()

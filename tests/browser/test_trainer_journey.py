@@ -76,11 +76,29 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     page.goto(live_server + "/orgs/mcn-a/")
     page.get_by_role("link", name="编写和发布课程").click()
     assert axe_serious(page) == []
+    # Item 9: a Chinese code and a missing title are both reported at once; the English title is optional.
+    page.locator("#new-slug").fill("退货")
+    page.get_by_role("button", name="创建草稿").click()
+    shown = page.locator("main").inner_text()
+    assert "小写字母" in shown and "此项为必填项" in shown and "留空则根据标题自动生成" in shown
+    assert "检查器" not in shown and "git" not in shown
+    assert axe_serious(page) == []
+    page.screenshot(path=str(artifacts_dir / "authoring-new-course-every-error.png"), full_page=True)
     page.locator("#new-slug").fill("mcn-returns")
     page.locator("#new-title_zh").fill("退货规则入门")
-    page.locator("#new-title_en").fill("Returns basics")
     page.get_by_role("button", name="创建草稿").click()
-    assert "检查器没有发现问题" in page.locator("main").inner_text()
+    shown = page.locator("main").inner_text()
+    assert "没有发现问题，可以发布" in shown and "检查器" not in shown and "01-intro.md" not in shown
+    # Item 8: two images with Chinese names are both kept, under distinct names.
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+    for name, data in (("退货流程.png", png + b"1"), ("话术示意.png", png + b"2")):
+        page.locator("#asset-image").set_input_files({"name": name, "mimeType": "image/png", "buffer": data})
+        page.locator("#assets [type=submit]").last.click()
+        assert f"{name} 已保存为" in page.locator(".flashes").inner_text()
+    images = page.locator("#assets").inner_text()
+    assert "tuihuoliucheng.png" in images and "huashushiyi.png" in images
+    assert axe_serious(page) == []
+    page.locator("#assets").screenshot(path=str(artifacts_dir / "authoring-images-chinese-names.png"))
     page.locator("#details-required_minutes").fill("0")
     page.get_by_role("button", name="保存课程信息").click()
     page.locator("#lessons summary").click()
@@ -135,8 +153,10 @@ def test_trainer_writes_publishes_imports_assigns_and_exports(app, example, live
     assert axe_serious(page) == []
     page.go_back()
     page.get_by_role("link", name=re.compile("草稿：mcn-returns")).click()
+    page.get_by_label("学完颁发证书").last.check()  # item 12: the publish form asks about the certificate
     page.get_by_role("button", name="发布").click()
     assert "已发布为第 1 版" in page.locator(".flashes").inner_text()
+    assert any("现在发布这门课程吗" in m for m in page.dialog_messages)  # and publishing asked first
     assert axe_serious(page) == []
 
     # 3. A cohort, then its hosts from a CSV: the bad row is shown and nothing is written before confirming.

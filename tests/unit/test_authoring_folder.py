@@ -178,11 +178,22 @@ def test_uploaded_images_are_checked(name, data, error):
 
 
 def test_uploaded_image_names_are_made_safe():
-    assert folder.asset_name("../../直播 Room!.PNG", b"\x89PNG\r\n\x1a\n", 2000) == "room.png"
+    assert folder.asset_name("../../直播 Room!.PNG", b"\x89PNG\r\n\x1a\n", 2000) == "zhibo-room.png"
+    assert folder.asset_name("退货流程.png", b"\x89PNG\r\n\x1a\n", 2000) == "tuihuoliucheng.png"
+    assert folder.asset_name("话术示意.png", b"\x89PNG\r\n\x1a\n", 2000) == "huashushiyi.png"
     assert folder.asset_name("shot.webp", b"RIFF\0\0\0\0WEBPVP8 ", 2000) == "shot.webp"
 
 
 # --- the question editor -----------------------------------------------------------------------------------------
+
+
+def test_an_uploaded_image_never_replaces_a_different_one_of_the_same_name():
+    png, other = b"\x89PNG\r\n\x1a\n1", b"\x89PNG\r\n\x1a\n2"
+    existing = {"assets/huashu.png": png}
+    assert folder.asset_name("话术.png", png, 2000, existing) == "huashu.png"  # the same image: same name
+    renamed = folder.asset_name("画术.png", other, 2000, existing)  # same sound, different image
+    assert renamed.startswith("huashu-") and renamed.endswith(".png") and len(renamed) == len("huashu-12345678.png")
+    assert folder.asset_name("！！.png", other, 2000) == "image.png"
 
 
 def rows(*items):

@@ -143,6 +143,23 @@ def test_semicolon_separated():
     assert parsed.delimiter == ";"
 
 
+@pytest.mark.parametrize("delimiter", ["，", "；"])
+def test_chinese_comma_or_semicolon_separated(delimiter):
+    parsed = read_rows(csv_bytes(GOOD, delimiter=delimiter, encoding="gbk"), "名单.csv")
+    assert_good(parsed)
+    assert parsed.delimiter == delimiter
+
+
+@pytest.mark.parametrize("joined, code", [(";", "separator_semicolon"), ("，", "separator_chinese_comma"),
+                                          ("\t", "separator_tab")])  # fmt: skip
+def test_a_row_joined_by_another_separator_is_explained_by_it_not_as_an_empty_name(joined, code):
+    data = f"证书编号,姓名\r\nABCDE-FGHJK-MNPQR{joined}林小美\r\nBCDEF-GHJKM-NPQRS,李四\r\n"
+    parsed = read_rows(data.encode(), "名单.csv")
+    first, second = parsed.rows
+    assert [p.code for p in first.problems] == [code] and "name is empty" not in first.problems
+    assert second.problems == [] and second.name == "李四"
+
+
 def test_quoted_cells_with_commas_and_newlines_stay_one_spreadsheet_row():
     data = 'number,name,remark\r\nABCDE-FGHJK,张三,"line one\nline two, with comma"\r\nBCDEF-GHJKM,李四,x\r\n'
     parsed = read_rows(data.encode(), "a.csv")
@@ -382,7 +399,8 @@ def test_problems_are_strings_with_codes_that_survive_copies():
     assert json.loads(json.dumps([problem])) == [EXCEL_ID_MESSAGE]
     assert set(PROBLEMS) == {
         "empty_number", "empty_name", "number_length", "number_excel_float", "name_length", "id_number_format",
-        "id_number_excel_float",
+        "id_number_excel_float", "separator_comma", "separator_semicolon", "separator_tab", "separator_chinese_comma",
+        "separator_chinese_semicolon",
     }  # fmt: skip
 
 

@@ -246,7 +246,7 @@ def test_images_are_checked_and_served_to_the_preview(app, people):
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     r = trainer.send(f"{draft}assets", {"asset-image": (io.BytesIO(png), "直播间 布光.png")}, page=draft,
                      content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
-    assert "Image saved as" in r.get_data(as_text=True)
+    assert "直播间 布光.png saved as zhibojian-buguang.png" in r.get_data(as_text=True)
     with app.app_context():
         names = [f.path for f in get_session().scalar(select(CourseDraft)).files]
     asset = next(n for n in names if n.startswith("assets/"))
@@ -255,6 +255,21 @@ def test_images_are_checked_and_served_to_the_preview(app, people):
     r = trainer.send(f"{draft}assets", {"asset-image": (io.BytesIO(b"<html><script>"), "x.svg")}, page=draft,
                      content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
     assert "not the image type" in r.get_data(as_text=True)
+
+
+def test_images_with_chinese_names_are_kept_apart_under_their_original_names(app, people):
+    trainer = login(app, "trainer@example.com")
+    draft = new_course(trainer, "mcn-cn-images")
+    first, second = b"\x89PNG\r\n\x1a\n" + b"1" * 64, b"\x89PNG\r\n\x1a\n" + b"2" * 64
+    for data, name in ((first, "退货流程.png"), (second, "话术示意.png")):
+        r = trainer.send(f"{draft}assets", {"asset-image": (io.BytesIO(data), name)}, page=draft,
+                         content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+        page = r.get_data(as_text=True)
+        assert f"{name} saved as" in page and f"![{name[:-4]}](../assets/" in page
+    page = trainer.get(draft).get_data(as_text=True)
+    assert "tuihuoliucheng.png" in page and "huashushiyi.png" in page
+    assert trainer.get(f"{draft}assets/tuihuoliucheng.png").data == first
+    assert trainer.get(f"{draft}assets/huashushiyi.png").data == second
 
 
 def test_a_lesson_problem_is_shown_at_its_line_and_blocks_publishing(app, people):

@@ -142,7 +142,7 @@ def test_bulk_check_upload_with_an_oversized_cell_stores_it_capped(app, verifier
     assert len(check.results_csv) < 1000 and len(check.filename) <= 100
     assert "ZZZ" not in detail and "xxxxxxxxxx" * 11 not in detail
     rows = list(csv.DictReader(io.StringIO(verifier.get(r.headers["Location"] + ".csv").data.decode("utf-8-sig"))))
-    assert [len(row["number"]) <= 21 for row in rows] == [True, True]
+    assert [len(row["Certificate number"]) <= 21 for row in rows] == [True, True]
 
 
 def test_numbers_in_forms_and_queries_are_bounded(app, people):  # noqa: F811

@@ -115,14 +115,65 @@ def test_browser_upload_results_downloads_and_audit(app, registry, verifier):
     assert "name does not match" in results_page and VALID_ID not in results_page
     check_id = r.headers["Location"].rsplit("/", 1)[1]
     csv_text = verifier.get(f"/bureau/city-bureau/checks/{check_id}.csv").data.decode("utf-8-sig")
-    results = [row["result"] for row in csv.DictReader(io.StringIO(csv_text))]
-    assert results == expected and VALID_ID not in csv_text and "身份证" not in csv_text.splitlines()[0]
+    read = list(csv.DictReader(io.StringIO(csv_text)))
+    words = {"valid": "valid", "revoked": "revoked", "superseded": "superseded", "unknown": "unknown",
+             "name_mismatch": "name does not match", "id_mismatch": "ID does not match", "malformed": "malformed"}
+    assert [row["Result"] for row in read] == [words[e] for e in expected]
+    assert [row["Submitted name"] for row in read[:6]] == ["林小美", "林 小美", "林小美", "林小美", "林小美", "王大明"]
+    assert VALID_ID not in csv_text and "身份证" not in csv_text.splitlines()[0]
     xlsx = verifier.get(f"/bureau/city-bureau/checks/{check_id}.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     with app.app_context():
         actions = [e.action for e in get_session().scalars(select(AuditEvent).where(AuditEvent.org_id.is_not(None)).order_by(AuditEvent.id))]
     assert actions == ["bulk_check", "export_csv", "export_xlsx"]
-    assert "bulk_check" in verifier.get("/bureau/city-bureau/audit").get_data(as_text=True)
+    audit_page = verifier.get("/bureau/city-bureau/audit").get_data(as_text=True)
+    assert "Bulk check" in audit_page and "bulk_check" not in audit_page and "核验员" in audit_page
+    assert "file: 名单.csv" in audit_page and "{" not in audit_page.split("<tbody>")[1]
+
+
+def test_downloads_and_the_audit_log_speak_the_language_of_the_page(app, registry, verifier):
+    """A Chinese page gets Chinese headers, results, sheet name and actions, people by name, China time."""
+    from openpyxl import load_workbook
+
+    verifier.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
+    rows, expected = every_kind(registry, 9)
+    r = verifier.post("/bureau/city-bureau/", {"file": (io.BytesIO(as_csv(rows, "gbk")), "名单.csv")},
+                      content_type="multipart/form-data")  # fmt: skip
+    check_id = r.headers["Location"].rsplit("/", 1)[1]
+    page = verifier.get(r.headers["Location"]).get_data(as_text=True)
+    assert "姓名不符" in page or "查无此证" in page
+    assert " UTC" not in page
+    read = list(csv.reader(io.StringIO(verifier.get(f"/bureau/city-bureau/checks/{check_id}.csv").data.decode("utf-8-sig"))))
+    assert read[0] == ["行", "证书编号", "提交的姓名", "结果", "说明"]
+    assert [line[3] for line in read[1:4]] == ["有效", "有效", "已撤销"] and read[6][2] == "王大明"
+    assert not {"valid", "revoked", "unknown", "malformed", "name_mismatch"} & {line[3] for line in read[1:]}
+    book = load_workbook(io.BytesIO(verifier.get(f"/bureau/city-bureau/checks/{check_id}.xlsx").data), read_only=True)
+    assert book.sheetnames == ["核验结果"]
+    assert [c.value for c in next(book.active.iter_rows(max_row=1))] == ["行", "证书编号", "提交的姓名", "结果", "说明"]
+    book.close()
+    audit_page = verifier.get("/bureau/city-bureau/audit").get_data(as_text=True)
+    assert "批量核验" in audit_page and "下载了核验结果（CSV）" in audit_page and "核验员" in audit_page
+    assert "用户 " not in audit_page and "bulk_check" not in audit_page and "北京时间" in audit_page
+    audit_csv = list(csv.reader(io.StringIO(verifier.get("/bureau/city-bureau/audit.csv").data.decode("utf-8-sig"))))
+    assert audit_csv[0] == ["北京时间", "操作人", "操作", "行数", "说明"]
+    check_row = next(line for line in audit_csv if line[2] == "批量核验")
+    assert check_row[1] == "核验员" and "文件: 名单.csv" in check_row[4] and "{" not in check_row[4]
+    with app.app_context():
+        stored = get_session().scalar(select(AuditEvent).where(AuditEvent.action == "bulk_check"))
+        from lms.bureau.wording import china_time
+
+        assert check_row[0] == china_time(stored.created_at)
+
+
+def test_a_row_joined_by_semicolons_is_explained_in_the_pages_language(app, registry, verifier):
+    verifier.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
+    body = f"证书编号,姓名\r\n{registry['valid']};林小美\r\n{registry['valid']},\r\n".encode("gbk")
+    r = verifier.post("/bureau/city-bureau/", {"file": (io.BytesIO(body), "名单.csv")},
+                      content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    page = r.get_data(as_text=True)
+    assert "这一行的各列用英文分号（;）分隔，与表头行不同" in page  # row 2: the real cause, not "姓名为空"
+    assert "姓名为空" in page  # row 3 really has no name
+    assert "name is empty" not in page
 
 
 def test_wrong_columns_name_the_expected_ones_and_store_nothing(app, verifier):

@@ -147,12 +147,20 @@ def test_revocation_and_reissue_are_shown_everywhere(app, graduate, make_user):
     make_user("root@example.com", is_site_admin=True)
     admin = Browserish(app.test_client())
     admin.login("root@example.com", PASSWORD)
-    r = admin.post(f"/certificates/{number}/manage", {"action": "revoke", "reason": "代考，经核实撤销"})
+    r = admin.post(f"/certificates/{number}/manage", {"action": "revoke", "reason": "代考，经核实撤销"}, follow_redirects=True)
+    assert "Choose what everyone who checks the certificate is told." in r.get_data(as_text=True)  # no category
+    r = admin.post(f"/certificates/{number}/manage", {"action": "revoke", "category": "misconduct",
+                                                      "reason": "代考，经核实撤销"})  # fmt: skip
     assert r.status_code == 302
     page = app.test_client().get(f"/verify/{number}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Revoked" in page and "代考，经核实撤销" in page
+    assert "Revoked: misconduct" in page and "代考" not in page  # the public sees the category, not the reason
+    zh = app.test_client().get(f"/verify/{number}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "撤销：违规" in zh and "代考" not in zh
+    assert "代考，经核实撤销" in admin.get(f"/verify/{number}").get_data(as_text=True)  # staff still read it
+    assert "代考，经核实撤销" in admin.get(f"/certificates/{number}/manage").get_data(as_text=True)
     body = json.loads(app.test_client().get(f"/api/v1/certificates/{number}").data)
-    assert body["status"] == "revoked" and body["revocation"]["reason"] == "代考，经核实撤销"
+    assert body["status"] == "revoked" and body["revocation"]["category"] == "misconduct"
+    assert "reason" not in body["revocation"] and "代考" not in json.dumps(body, ensure_ascii=False)
     assert admin.post(f"/certificates/{number}/manage", {"action": "reissue"}, follow_redirects=True).status_code == 200
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(Certificate)) == 1  # a revoked one is not re-issued

@@ -61,13 +61,46 @@ def test_cohort_members_courses_progress_and_export(app, mcn):
     page = trainer.get(url).get_data(as_text=True)
     assert "Completed" in page and "Not started" in page and "certificate" in page
     assert "Counted once per host and assigned course: 2 in all." in page  # 2 hosts x 1 course
-    assert re.search(r"<dt>Study hours</dt><dd>\d+\.\d h</dd>", page)
+    assert re.search(r"<dt>Study hours</dt><dd>\d+\.\d class hours</dd>", page) and " h<" not in page
+    assert re.search(r"<small>\d+ min", page) and "0.0 h" not in page
+    assert '<th scope="col" title="' in page  # the full title, also when the header is cut short
     export = trainer.get(url + ".csv").data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(export)))
     by_host = {row["host"]: row for row in rows}
     assert by_host["a"]["state"] == "completed" and by_host["a"]["certificate_status"] == "valid"
     assert by_host["a"]["id_masked"] == "110105********002X" and "11010519491231002X" not in export
     assert by_host["b"]["state"] == "not_started"
+
+
+def test_a_revoked_certificate_is_not_shown_as_earned_and_sharing_asks_first(app, mcn, make_user):
+    from lms.certificates.models import Certificate
+    from lms.orgs import services as orgs
+
+    trainer, ids = mcn
+    url = make_cohort(trainer)
+    trainer.post(url, {"action": "members", "host": [str(ids["a@example.com"])]})
+    trainer.post(url, {"action": "course", "course": "first-live-room",
+                       "deadline": (date.today() + timedelta(days=14)).isoformat()})  # fmt: skip
+    study_and_pass(app, ids["a@example.com"])
+    with app.app_context():
+        session = get_session()
+        certificate = session.scalar(select(Certificate))
+        certificate.status, certificate.revoked_reason, certificate.revoked_category = "revoked", "代考", "misconduct"
+        orgs.create_organisation(session, name="示例市人社局", slug="city-bureau", kind="bureau")
+        session.commit()
+    trainer.headers["Accept-Language"] = "zh-CN"
+    page = trainer.get(url).get_data(as_text=True)
+    assert "证书已撤销" in page and "已获证书" not in page
+    assert "完整身份证号" in page  # the form says what is shared before anything is
+    r = trainer.post(url, {"action": "submit", "bureau": "city-bureau"}, follow_redirects=True)
+    assert "什么也没有共享" in r.get_data(as_text=True)
+    from lms.cohorts.models import CohortSubmission
+
+    with app.app_context():
+        assert get_session().scalar(select(CohortSubmission)) is None
+    r = trainer.post(url, {"action": "submit", "bureau": "city-bureau", "understood": "y"}, follow_redirects=True)
+    with app.app_context():
+        assert get_session().scalar(select(CohortSubmission)) is not None
 
 
 def test_overdue_and_validation(app, mcn):

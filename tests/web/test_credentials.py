@@ -66,7 +66,7 @@ def test_revocation_shows_in_the_status_list_and_the_log(app, graduate, make_use
     make_user("root@example.com", is_site_admin=True)
     admin = Browserish(app.test_client())
     admin.login("root@example.com", PASSWORD)
-    admin.post(f"/certificates/{number}/manage", {"action": "revoke", "reason": "经核实代考，撤销证书"})
+    admin.post(f"/certificates/{number}/manage", {"action": "revoke", "category": "misconduct", "reason": "经核实代考，撤销证书"})
     result = checks(post(app, stored_credential(app)))
     assert result["verified"] is False and result["status"] is False
     # The log now holds the issue and the revocation, in that order, with the credential's hash.

@@ -113,6 +113,9 @@ def test_confirm_creates_exactly_the_good_rows_with_cohort_and_real_name(app, mc
     # The phone-only host's link is shown once; the email host's was mailed.
     links = re.findall(r"http://[^<\s]+/account/reset/[\w-]+", html)
     assert len(links) == 1 and "only time they are shown" in html
+    sheet = html.split('class="print-sheet"')[1].split("</section>")[0]  # a printable slip: name and QR of the link
+    assert sheet.count("<svg") == 1 and "class=\"qr\"" in sheet and "阿杰" in sheet and "Printable sheet" in html
+    assert slip_shows_no_link_text(sheet)
     with app.app_context():
         session = get_session()
         mei = session.scalar(select(User).where(User.email == "mei@example.com"))
@@ -351,3 +354,8 @@ def test_an_import_says_nothing_about_another_organisations_members(app, mcn):
                for row in (2, 3)]  # fmt: skip
     assert answers[0].replace("host@example.com", "X") == answers[1].replace("otheradmin@example.com", "X")
     assert "organisation." not in answers[1] and "on the site" not in answers[1] and "member" not in answers[1]
+
+
+def slip_shows_no_link_text(sheet: str) -> bool:
+    """The slip holds the QR code only: no link text besides it, no script or inline style."""
+    return "<script" not in sheet and "style=" not in sheet and "/account/reset/" not in sheet

@@ -73,6 +73,17 @@ def test_consent_is_required(web, app, make_user):
         assert get_session().scalar(select(func.count()).select_from(ConsentRecord)) == 0
 
 
+def test_every_problem_is_shown_at_once(web, app, make_user):
+    """The missing consent does not hide the wrong check digit, nor a name that is too short."""
+    logged_in(web, make_user)
+    r = fill(web, name="林", number="110105194912310021", consent=None)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "agree to the notice" in html and "a digit is probably mistyped" in html and "as on your identity card" in html
+    with app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(RealNameProfile)) == 0
+
+
 def test_owner_downloads_everything_including_the_full_number(web, make_user):
     logged_in(web, make_user)
     fill(web)

@@ -28,7 +28,7 @@ def submitted(app, mcn, verifier):  # noqa: F811
     trainer.post(url, {"action": "course", "course": "first-live-room",
                        "deadline": (date.today() + timedelta(days=7)).isoformat()})  # fmt: skip
     study_and_pass(app, ids["a@example.com"])  # a consents (real-name profile) and completes; b gives no consent
-    r = trainer.post(url, {"action": "submit", "bureau": "city-bureau"}, follow_redirects=True)
+    r = trainer.post(url, {"action": "submit", "bureau": "city-bureau", "understood": "y"}, follow_redirects=True)
     assert "the bureau can now audit" in r.get_data(as_text=True)
     return verifier
 
@@ -42,8 +42,22 @@ def test_bureau_sees_consenting_hosts_and_exports_the_roster(app, submitted):
     assert "no consent: details withheld" in detail  # host b
     roster = submitted.get(f"/bureau/city-bureau/cohorts/{link}/roster.csv").data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(roster)))
-    assert rows[0][:3] == ["序号", "姓名", "身份证号"] and len(rows) == 2
+    assert rows[0][:3] == ["No.", "Full name", "ID number"] and len(rows) == 2
     assert rows[1][1] == "林小美" and rows[1][2] == VALID_ID and rows[1][9] == "valid"
+    submitted.headers["Accept-Language"] = "zh-CN,zh;q=0.9"  # a Chinese page gets a Chinese roster
+    detail = submitted.get(f"/bureau/city-bureau/cohorts/{link}").get_data(as_text=True)
+    assert "（有效）" in detail or "(有效)" in detail
+    assert " h ·" not in detail and " h<" not in detail and "学时" in detail and "学习时长" in detail
+    roster = submitted.get(f"/bureau/city-bureau/cohorts/{link}/roster.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(roster)))
+    assert rows[0] == ["序号", "姓名", "身份证号", "课程", "培训开始", "培训结束", "学时", "考核成绩", "证书编号", "证书状态"]
+    assert rows[1][9] == "有效"
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(submitted.get(f"/bureau/city-bureau/cohorts/{link}/roster.xlsx").data), read_only=True)
+    assert book.sheetnames == ["培训花名册"]
+    book.close()
+    submitted.headers["Accept-Language"] = "en"
     assert rows[1][3] == "第一次开播：准备清单" and rows[1][8].count("-") == 2  # course title, grouped number
     xlsx = submitted.get(f"/bureau/city-bureau/cohorts/{link}/roster.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
