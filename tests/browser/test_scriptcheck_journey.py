@@ -1,6 +1,8 @@
 """A host on a phone pastes a script with several kinds of problem, sees each marked with law, article and a
 rewrite, fixes it in place and gets a clean result; axe finds nothing serious on either page."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import axe_serious, log_in
@@ -26,6 +28,7 @@ def test_host_fixes_a_script_until_it_is_clean(app, live_server, phone, make_use
     make_user("host@example.com", "小林")
     page = phone
     log_in(page, live_server, "host@example.com", PASSWORD)
+    page.locator("nav.tab-bar").get_by_role("link", name=re.compile("^我的")).click()  # on a phone: under 我的
     page.get_by_role("link", name="话术检查").click()
     page.get_by_label("商品品类").select_option("beauty")
     page.get_by_label("你的话术").fill(SCRIPT)

@@ -46,7 +46,8 @@ def test_operator_switches_it_on_and_a_host_checks_in_privately(app, live_server
     page.context.clear_cookies()
 
     log_in(page, live_server, "host@example.com", PASSWORD)
-    page.get_by_role("link", name="身心自查").click()
+    page.locator("nav.tab-bar").get_by_role("link", name=re.compile("^我的")).click()  # on a phone: under 我的
+    page.get_by_role("link", name="身心自查", exact=True).click()
     page.get_by_role("link", name="WHO-5 身心状态自查").click()
     assert page.get_by_label("我同意保存这次结果，以便查看前后变化").is_checked() is False
     assert axe_serious(page) == []
