@@ -194,7 +194,7 @@ def import_job(org_slug: str, job_id: int):
         if job.user_id != current_user.id:  # the links are for the admin who confirmed the import
             return redirect(url_for("orgs.import_detail", org_slug=org_slug, import_id=record.id))
         return _no_store(render_template(
-            "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=skipped,
+            "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=skipped, qr_svg=qr_svg,
             days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
             field_labels=hostimport.FIELD_LABELS,
         ))  # fmt: skip

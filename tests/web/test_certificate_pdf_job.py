@@ -51,7 +51,7 @@ def test_a_revocation_renders_it_again_and_meanwhile_the_download_renders_it(app
         session.commit()
     fresh = admin.get(f"/certificates/{number}.pdf")
     assert fresh.status_code == 200 and fresh.data.startswith(b"%PDF") and stored(app) is None
-    assert admin.post(f"/certificates/{number}/manage", {"action": "revoke", "reason": "代考，经核实撤销"}).status_code == 302
+    assert admin.post(f"/certificates/{number}/manage", {"action": "revoke", "category": "misconduct", "reason": "代考，经核实撤销"}).status_code == 302
     kept = stored(app)
     assert kept.status == "revoked" and admin.get(f"/certificates/{number}.pdf").data == kept.body
     assert [state for state, _ref in pdf_jobs(app)] == ["done", "done"]

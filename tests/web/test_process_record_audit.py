@@ -41,7 +41,7 @@ def audit_page(app, mcn, verifier):  # noqa: F811
                        "deadline": (date.today() + timedelta(days=7)).isoformat()})  # fmt: skip
     evidence_before_issue(app, ids["a@example.com"])
     study_and_pass(app, ids["a@example.com"])
-    trainer.post(url, {"action": "submit", "bureau": "city-bureau"})
+    trainer.post(url, {"action": "submit", "bureau": "city-bureau", "understood": "y"})
     page = verifier.get("/bureau/city-bureau/cohorts").get_data(as_text=True)
     link = page.split('href="/bureau/city-bureau/cohorts/')[1].split('"')[0]
     return verifier, f"/bureau/city-bureau/cohorts/{link}"
