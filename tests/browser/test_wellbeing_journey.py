@@ -18,7 +18,7 @@ ITEMS = ["我感觉快乐、心情舒畅", "我感觉宁静和放松", "我感�
 @pytest.fixture
 def live_server(app):
     """The app on a port of this suite's range (19200-19299), not one the system picks."""
-    yield from serve(app, range(19200, 19300))
+    yield from serve(app)
 
 
 def answer(page, choices: list[str], consent: bool) -> None:
