@@ -37,5 +37,5 @@ test: $(VENV)/.installed-test translations
 
 # For developers after changing UI strings: refresh the template and the Chinese catalogue, then translate.
 i18n-update: | $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o lms/translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o lms/translations/messages.pot --no-location --omit-header --sort-output --no-wrap .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --no-wrap --ignore-obsolete
