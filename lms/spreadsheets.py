@@ -37,6 +37,10 @@ _NUMBERS = (int, float, Decimal)
 _WIDTH_SAMPLE = 2000  # rows looked at to size the columns of a sheet
 
 
+#: The media type of each file kind the site writes, for a download's Content-Type.
+MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 def neutralise(text: str) -> str:
     """Text a spreadsheet shows as text: a leading apostrophe before a formula character."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -155,12 +155,8 @@ def check_download(org_slug: str, check_id: int, fmt: str):
     session.commit()
     name = f"bulk-check-{found.id}.{fmt}"
     rows, header = wording.results_table(services.stored_results(found)), wording.results_header()
-    if fmt == "csv":
-        body, mimetype = write_results_csv(rows, header), "text/csv"
-    else:
-        body = write_results_xlsx(rows, header, sheet=_("Check results"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    body = write_results_csv(rows, header) if fmt == "csv" else write_results_xlsx(rows, header, sheet=_("Check results"))
+    return _attachment(body, fmt, name)
 
 
 @bp.route("/bureau/<org_slug>/tokens", methods=["GET", "POST"])
@@ -275,12 +271,7 @@ def process_record(org_slug: str, submission_id: int, fmt: str):
                    rows=len(rows), detail={"submission": submission.id})  # fmt: skip
     session.commit()
     name = f"process-record-{submission.cohort_id}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = audit_subsidy.process_csv(rows), "text/csv"
-    else:
-        body = audit_subsidy.process_xlsx(rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _attachment(audit_subsidy.process_csv(rows) if fmt == "csv" else audit_subsidy.process_xlsx(rows), fmt, name)
 
 
 @bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/roster.<any(csv, xlsx):fmt>")
@@ -295,12 +286,13 @@ def roster(org_slug: str, submission_id: int, fmt: str):
                            "certificates": [r[8] for r in rows if r[8]]})  # fmt: skip
     session.commit()
     name = f"roster-{submission.cohort_id}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = audit_subsidy.roster_csv(rows), "text/csv"
-    else:
-        body = audit_subsidy.roster_xlsx(rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _attachment(audit_subsidy.roster_csv(rows) if fmt == "csv" else audit_subsidy.roster_xlsx(rows), fmt, name)
+
+
+def _attachment(body: bytes, fmt: str, name: str) -> Response:
+    """A CSV or XLSX file to download (written by lms.spreadsheets, so no cell runs as a formula)."""
+    return Response(body, mimetype=spreadsheets.MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
 def _api_error(status: int, detail: str):

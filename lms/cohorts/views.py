@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms import spreadsheets
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code
@@ -36,7 +37,7 @@ COLUMN_LABELS = {
     "certificate_status": _l("Certificate status"), "day": _l("Date (China time)"), "issued_on": _l("Issued on"),
     "status": _l("Status"),
 }  # fmt: skip
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = spreadsheets.MIMETYPES["xlsx"]
 
 
 def _date(raw: str | None) -> date | None:
