@@ -32,8 +32,10 @@ def verify(number: str) -> None:
         for problem in check.problems:
             click.echo(f"{certnumbers.format(certificate.number)}: {problem}", err=True)
         raise SystemExit(1)
+    superseded = session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
+    note = f"; the certificate is superseded by {certnumbers.format(superseded.number)}" if superseded else ""
     click.echo(f"{certnumbers.format(certificate.number)}: process record unchanged since issue (log entry "
-               f"{process.sealed_record(session, certificate.id).log_index})")
+               f"{process.sealed_record(session, certificate.id).log_index}){note}")
 
 
 @evidence.command("purge")
