@@ -120,3 +120,14 @@ def test_a_reissued_certificate_gets_a_new_seal_and_the_old_one_still_verifies(a
         assert process.verify(session, old).ok and process.verify(session, new).ok
     result = app.test_cli_runner().invoke(args=["evidence", "verify", sealed])
     assert result.exit_code == 0 and "superseded by " + new_number in result.output
+
+
+def test_the_credential_counts_hours_as_the_policy_does(app, sealed):
+    with app.app_context():
+        certificate = get_session().scalar(select(Certificate))
+        credential = json.loads(certificate.credential)
+    subject = credential["credentialSubject"]
+    assert certificate.study_policy["class_hour_minutes"] == 45
+    assert subject["result"][0]["value"] == f"{certificate.hours:.1f}".removesuffix(".0")
+    assert "1学时为45分钟" in subject["achievement"]["criteria"]["narrative"]
+    assert "学时按1学时45分钟计" in subject["achievement"]["description"]
