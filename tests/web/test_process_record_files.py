@@ -133,3 +133,41 @@ def test_lms_verify_checks_the_process_seal_offline_and_catches_an_edit(app, aud
     assert standalone.returncode == 1 and "FAIL process_record" in standalone.stdout, standalone.stdout + standalone.stderr
     (tmp_path / "process.json").write_text(json.dumps({"format": "lms-process-export-v1", "records": []}))
     assert "holds no record for certificate" in app.test_cli_runner().invoke(args=args).output
+
+
+def test_the_bureau_requires_a_policy_and_sees_each_host_judged(app, audit_page, make_user, tmp_path):  # noqa: F811
+    bureau, url = audit_page
+    page = bureau.get(url).get_data(as_text=True)
+    assert "As the organisation chose: each host is judged against the policy they studied under." in page
+    assert "Meets the required study policy" in page  # under the policy the host studied under (45 min, checks)
+    form = bureau.get(url + "/required-policy").get_data(as_text=True)
+    assert 'value="45"' in form and "Now: as the organisation chose." in form
+    required = {"required-class_hour_minutes": "45", "required-daily_max_minutes": "240",
+                "required-presence_interval_minutes": "10", "required-presence_answer_seconds": "60",
+                "required-identity_at_start": "y", "required-retention_years": "5", "required-submit": "y"}
+    bad = bureau.post(url + "/required-policy", {**required, "required-daily_max_minutes": "5"})
+    assert bad.status_code == 400 and "Enter a whole number from 30 to 1440." in bad.get_data(as_text=True)
+    page = bureau.post(url + "/required-policy", required, follow_redirects=True).get_data(as_text=True)
+    assert "Study policy required." in page
+    assert ("You require: 45 minutes per class hour, at most 240 minutes a day, a presence check every 10 minutes, "
+            "identity check at lesson start, evidence kept 5 years") in page
+    assert "Does not meet the required study policy" in page
+    assert "要求每 10 分钟内在场确认一次，学习时每 15 分钟一次" in page
+    assert "要求开课时核验身份，以下课时没有通过的核验：" in page
+    # The organisation's admin sees what the bureau requires, on the cohort's study policy.
+    admin = org_admin(app, make_user)
+    policy_page = admin.get(cohort_url(admin) + "/study-policy").get_data(as_text=True)
+    assert "示例市人社局 requires: 45 minutes per class hour, at most 240 minutes a day" in policy_page
+    # The bureau's PDF says the same.
+    text = pdf_text(bureau.get(url + "/process.pdf").data, tmp_path)
+    assert "主管部门要求的政策" in text and "不符合：" in text
+    # Back to as the organisation chose.
+    page = bureau.post(url + "/required-policy", {"chose-submit": "y"}, form_page=url + "/required-policy",
+                       follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "judged by the study policy its organisation chose" in page and "You require:" not in page
+    assert "示例市人社局 takes the cohort as you chose." in admin.get(cohort_url(admin) + "/study-policy").get_data(as_text=True)
+    with app.app_context():
+        actions = [e.action for e in get_session().scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions.count("required_policy_set") == 1 and actions.count("required_policy_cleared") == 1
+    audit = bureau.get("/bureau/city-bureau/audit").get_data(as_text=True)
+    assert "Study policy required for a submitted cohort" in audit and "minutes per class hour: 45" in audit
