@@ -25,6 +25,8 @@ from tests.web.test_certificates import VALID_ID
 from tests.web.test_cohorts import mcn  # noqa: F401 - fixture
 from tests.web.test_process_record_audit import audit_page  # noqa: F401 - fixture
 
+FIXTURES = (verifier, example, mcn, audit_page)  # used by name as pytest fixtures
+
 
 def pdf_text(data: bytes, tmp_path) -> str:
     if shutil.which("pdftotext") is None:
@@ -81,10 +83,14 @@ def cohort_url(admin) -> str:
     return "/orgs/mcn-a/cohorts/" + page.split('href="/orgs/mcn-a/cohorts/')[1].split('"')[0]
 
 
-def test_the_organisation_admin_downloads_it_with_masked_id_numbers(app, audit_page, make_user, tmp_path):  # noqa: F811
+def test_the_organisation_admin_downloads_it_with_masked_id_numbers(app, audit_page, mcn, make_user, tmp_path):  # noqa: F811
     admin = org_admin(app, make_user)
     url = cohort_url(admin)
     assert "Process record PDF" in admin.get(url + "/study-policy").get_data(as_text=True)
+    assert f'href="{url}/process.pdf"' in admin.get(url).get_data(as_text=True)
+    trainer = mcn[0]  # the cohort page's trainer has no link to it, and no access
+    assert "Process record PDF" not in trainer.get(url).get_data(as_text=True)
+    assert trainer.get(url + "/process.pdf").status_code == 403
     text = pdf_text(admin.get(url + "/process.pdf").data, tmp_path)
     assert "林小美" in text and "110105********002X" in text and VALID_ID not in text
     assert "主管部门要求的政策" not in text  # the bureau's judgement is the bureau's
