@@ -22,7 +22,7 @@ from lms.catalogue.models import CourseVersion, Lesson
 from lms.cohorts.models import Cohort
 from lms.cohorts.services import dashboard
 from lms.credentials.processseal import EXPORT_FORMAT
-from lms.evidence.models import IdentityCheck
+from lms.evidence.models import IdentityCheck, ProcessRecord
 from lms.evidence.requirement import Judgement
 from lms.learning.studytime import CHINA
 from lms.transparency import log
@@ -77,12 +77,16 @@ def process_pdf(session: Session, views: Sequence[ProcessView], *, title: str, i
 def process_json(session: Session, views: Sequence[ProcessView]) -> bytes:
     """The sealed records with their log inclusion proofs, for ``lms verify --process`` (records not yet sealed,
     having no certificate, are left out: there is nothing to check them against)."""
+    return sealed_json(session, [view.sealed for view in views if view.sealed is not None])
+
+
+def sealed_json(session: Session, sealed: Sequence[ProcessRecord]) -> bytes:
+    """The ``lms-process-export-v1`` file of these sealed records (lms.credentials.processseal)."""
     records = []
-    for view in views:
-        sealed = view.sealed
-        if sealed is None or sealed.log_index is None:
+    for record in sealed:
+        if record.log_index is None:
             continue
-        records.append({"certificate": certnumbers.format(view.record["certificate"]["number"]),
-                        "log_index": sealed.log_index, "record": json.loads(sealed.body),
-                        "proof": log.proof_text(session, sealed.log_index)})  # fmt: skip
+        body = json.loads(record.body)
+        records.append({"certificate": certnumbers.format(body["certificate"]["number"]), "log_index": record.log_index,
+                        "record": body, "proof": log.proof_text(session, record.log_index)})  # fmt: skip
     return json.dumps({"format": EXPORT_FORMAT, "records": records}, ensure_ascii=False, indent=1).encode("utf-8")

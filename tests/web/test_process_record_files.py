@@ -177,3 +177,21 @@ def test_the_bureau_requires_a_policy_and_sees_each_host_judged(app, audit_page,
     assert actions.count("required_policy_set") == 1 and actions.count("required_policy_cleared") == 1
     audit = bureau.get("/bureau/city-bureau/audit").get_data(as_text=True)
     assert "Study policy required for a submitted cohort" in audit and "minutes per class hour: 45" in audit
+
+
+def test_lms_evidence_export_writes_the_file_lms_verify_reads(app, audit_page, tmp_path):  # noqa: F811
+    with app.app_context():
+        certificate = get_session().scalar(select(Certificate))
+        number, credential = certificate.number, certificate.credential
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["evidence", "export", number, "--output", str(tmp_path / "process.json")])
+    assert result.exit_code == 0, result.output
+    exported = json.loads((tmp_path / "process.json").read_text(encoding="utf-8"))
+    assert [r["record"]["certificate"]["number"] for r in exported["records"]] == [number]
+    (tmp_path / "credential.json").write_text(credential, encoding="utf-8")
+    (tmp_path / "did.json").write_bytes(app.test_client().get("/.well-known/did.json").data)
+    checked = runner.invoke(args=["verify", str(tmp_path / "credential.json"), "--did", str(tmp_path / "did.json"),
+                                  "--process", str(tmp_path / "process.json")])  # fmt: skip
+    assert "ok   process_record: the process record" in checked.output, checked.output
+    missing = runner.invoke(args=["evidence", "export", "AAAAA-AAAAA-AAAAA"])
+    assert missing.exit_code == 1 and "no sealed process record" in missing.output
