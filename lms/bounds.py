@@ -17,12 +17,14 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["CREDENTIAL_JSON", "DB_INT_MAX", "BadJSON", "json_depth", "parse_json", "whole_number"]
+__all__ = ["CREDENTIAL_JSON", "DB_INT_MAX", "PROCESS_JSON", "BadJSON", "json_depth", "parse_json", "whole_number"]
 
 DB_INT_MAX = 2**31 - 1
 #: Limits for a credential, a DID document or a status list, on the web and offline: a real one is a few KB and
 #: nests about eight levels.
 CREDENTIAL_JSON = {"max_bytes": 1024 * 1024, "max_depth": 32}
+#: A process-record file (lms.credentials.processseal): a cohort's sealed records with their proofs.
+PROCESS_JSON = {"max_bytes": 64 * 1024 * 1024, "max_depth": 16}
 _DIGITS = re.compile(r"[0-9]{1,10}")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")

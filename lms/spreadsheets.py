@@ -38,7 +38,8 @@ _WIDTH_SAMPLE = 2000  # rows looked at to size the columns of a sheet
 
 
 #: The media type of each file kind the site writes, for a download's Content-Type.
-MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "pdf": "application/pdf", "json": "application/json"}
 
 
 def neutralise(text: str) -> str:

@@ -25,6 +25,7 @@ from lms.errors import NotFound
 from lms.evidence import process
 from lms.evidence import record as records
 from lms.evidence import services as evidence
+from lms.evidence.models import ProcessRecord
 from lms.learning.models import StudyTime
 from lms.security.pii import PIICipher
 
@@ -116,6 +117,7 @@ class ProcessView:
     record: dict
     #: The check of the sealed record (None: no certificate yet, so the record is built from the live evidence).
     check: process.Check | None
+    sealed: ProcessRecord | None = None
 
     def count(self, outcome: str) -> int:
         return sum(1 for c in self.record["presence_checks"] if c["outcome"] == outcome)
@@ -136,7 +138,7 @@ def process_views(session: Session, board: Dashboard, hosts: list[HostAudit]) ->
             sealed = process.sealed_record(session, certificate.id) if certificate else None
             if sealed is not None:
                 views.append(ProcessView(entry.host, assigned.course_id, json.loads(sealed.body),
-                                         process.verify(session, certificate)))
+                                         process.verify(session, certificate), sealed))
                 continue
             version = assigned.course.current_version
             if version is None:

@@ -9,15 +9,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bureau import audit_subsidy, bulkjob, services, wording
+from lms.accounts.realname import decrypt_id_number
+from lms.bureau import audit_subsidy, bulkjob, process_files, required_policy, services, wording
+from lms.certificates.image import cjk_font
 from lms.evidence import identity_services as identities
+from lms.evidence import services as evidence_services
+from lms.evidence.forms import StudyPolicyForm
 from lms.evidence.automation import FLAG_LABELS
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import make_row
 from lms.catalogue.views import locale_code
 from lms import spreadsheets
 from lms.db import get_session
-from lms.errors import DomainError
+from lms.errors import DomainError, NotFound
 from lms.extensions import csrf, limiter
 from lms.jobs import services as jobs
 from lms.jobs.models import FAILED, QUEUED
@@ -253,25 +257,75 @@ def submitted_cohort(org_slug: str, submission_id: int):
                                             "hosts": [h.host.id for h in hosts if h.consented]})  # fmt: skip
     session.commit()
     records = {(v.host.id, v.course_id): v for v in audit_subsidy.process_views(session, board, hosts)}
+    judge = required_policy.judge_for(session, submission)
     checks = identities.checks_of_users(session, [h.host.id for h in hosts if h.consented])
     return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts,
                            records=records, flag_labels=FLAG_LABELS, identity_checks=checks, form=ConfirmForm(),
-                           locale=locale_code(), status_label=wording.status_label)  # fmt: skip
+                           locale=locale_code(), status_label=wording.status_label,
+                           judged={key: judge(view) for key, view in records.items()},
+                           requirement=required_policy.requirement(session, submission))  # fmt: skip
 
 
-@bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/process.<any(csv, xlsx):fmt>")
+@bp.route("/bureau/<org_slug>/cohorts/<int:submission_id>/required-policy", methods=["GET", "POST"])
 @rule(VERIFIERS)
-def process_record(org_slug: str, submission_id: int, fmt: str):
-    """培训过程记录 of the consenting hosts: sessions, minutes per day, presence checks, quizzes, certificates."""
+def required_study_policy(org_slug: str, submission_id: int):
+    """The officer requires a study policy for the submitted cohort, or takes it as the organisation chose."""
+    session = get_session()
+    submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
+    form, clear = StudyPolicyForm(prefix="required"), ConfirmForm(prefix="chose")
+    if clear.submit.data and clear.validate_on_submit():
+        if required_policy.as_organisation_chose(session, submission):
+            services.audit(session, org_id=g.org.id, user_id=current_user.id, action="required_policy_cleared",
+                           detail={"submission": submission.id})  # fmt: skip
+        session.commit()
+        flash(_("The cohort is judged by the study policy its organisation chose."), "success")
+        return redirect(url_for("bureau.submitted_cohort", org_slug=org_slug, submission_id=submission.id))
+    if form.submit.data and form.validate_on_submit():
+        version = required_policy.require(session, submission, form.policy(), current_user.id)
+        services.audit(session, org_id=g.org.id, user_id=current_user.id, action="required_policy_set",
+                       detail={"submission": submission.id, "version": version, **form.policy().as_dict()})  # fmt: skip
+        session.commit()
+        flash(_("Study policy required. Each host's record is now judged against it."), "success")
+        return redirect(url_for("bureau.submitted_cohort", org_slug=org_slug, submission_id=submission.id))
+    current = required_policy.requirement(session, submission)
+    if request.method == "GET":
+        form.fill(current.policy if current else evidence_services.cohort_policy(session, submission.cohort).policy)
+    form.submit.label.text = _("Require this policy")
+    return render_template("bureau/required_policy.html", org=g.org, submission=submission, form=form,
+                           clear=clear, current=current), 400 if form.errors else 200  # fmt: skip
+
+
+@bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/process.<any(csv, xlsx, pdf, json):fmt>")
+@bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/hosts/<int:user_id>/process.<any(pdf):fmt>")
+@rule(VERIFIERS)
+def process_record(org_slug: str, submission_id: int, fmt: str, user_id: int | None = None):
+    """培训过程记录 of the consenting hosts (or of one): sessions, minutes per day and class hour, presence checks,
+    identity checks, quizzes, certificates; the JSON file carries the seals' log proofs for ``lms verify``."""
     session = get_session()
     submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
     board, hosts = audit_subsidy.audit_view(session, submission)
-    rows = audit_subsidy.process_rows(audit_subsidy.process_views(session, board, hosts))
+    views = audit_subsidy.process_views(session, board, hosts)
+    if user_id is not None:
+        views = [view for view in views if view.host.id == user_id]
+        if not views:
+            raise NotFound(_("No process record of this host in the submitted cohort."))
+    name = f"process-record-{submission.cohort_id}" + (f"-{user_id}" if user_id is not None else "") + f".{fmt}"
+    if fmt == "pdf":
+        cipher = current_app.extensions["lms.pii"]
+        body = process_files.process_pdf(session, views, title=f"培训过程记录 · {board.cohort.name}",
+                                         id_number=lambda host: decrypt_id_number(cipher, host),
+                                         judge=required_policy.judge_for(session, submission),
+                                         cjk_font_path=cjk_font())  # fmt: skip
+    elif fmt == "json":
+        body = process_files.process_json(session, views)
+    else:
+        rows = audit_subsidy.process_rows(views)
+        body = audit_subsidy.process_csv(rows) if fmt == "csv" else audit_subsidy.process_xlsx(rows)
     services.audit(session, org_id=g.org.id, user_id=current_user.id, action=f"process_record_exported_{fmt}",
-                   rows=len(rows), detail={"submission": submission.id})  # fmt: skip
+                   rows=len(views), detail={"submission": submission.id, "full_id_numbers": fmt == "pdf",
+                                            "hosts": sorted({view.host.id for view in views})})  # fmt: skip
     session.commit()
-    name = f"process-record-{submission.cohort_id}.{fmt}"
-    return _attachment(audit_subsidy.process_csv(rows) if fmt == "csv" else audit_subsidy.process_xlsx(rows), fmt, name)
+    return _attachment(body, fmt, name)
 
 
 @bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/roster.<any(csv, xlsx):fmt>")
@@ -290,7 +344,7 @@ def roster(org_slug: str, submission_id: int, fmt: str):
 
 
 def _attachment(body: bytes, fmt: str, name: str) -> Response:
-    """A CSV or XLSX file to download (written by lms.spreadsheets, so no cell runs as a formula)."""
+    """A file to download (a CSV or XLSX written by lms.spreadsheets, so no cell runs as a formula)."""
     return Response(body, mimetype=spreadsheets.MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 

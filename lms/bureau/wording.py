@@ -46,6 +46,12 @@ ACTIONS = {
     "subsidy_audit_viewed": _l("Submitted cohort viewed"),
     "roster_exported_csv": _l("Roster downloaded (CSV, full ID numbers)"),
     "roster_exported_xlsx": _l("Roster downloaded (XLSX, full ID numbers)"),
+    "process_record_exported_csv": _l("Process record downloaded (CSV)"),
+    "process_record_exported_xlsx": _l("Process record downloaded (XLSX)"),
+    "process_record_exported_pdf": _l("Process record downloaded (PDF, full ID numbers)"),
+    "process_record_exported_json": _l("Sealed process records downloaded for offline checking"),
+    "required_policy_set": _l("Study policy required for a submitted cohort"),
+    "required_policy_cleared": _l("Submitted cohort judged as the organisation chose"),
 }
 
 _DETAIL_KEYS = {
@@ -53,7 +59,11 @@ _DETAIL_KEYS = {
     "code": _l("problem"), "token": _l("token"), "name": _l("name"), "via": _l("via"), "key": _l("witness key"),
     "submission": _l("submitted cohort"), "hosts": _l("hosts"), "full_id_numbers": _l("full ID numbers"),
     "certificates": _l("certificates"), "tree_size": _l("log size"), "number": _l("certificate number"),
-    "found": _l("found"), "status": _l("status"),
+    "found": _l("found"), "status": _l("status"), "version": _l("version"),
+    "class_hour_minutes": _l("minutes per class hour"), "daily_max_minutes": _l("most minutes per day"),
+    "presence_interval_minutes": _l("presence check interval (minutes)"),
+    "presence_answer_seconds": _l("seconds to answer"), "identity_at_start": _l("identity check at lesson start"),
+    "identity_random": _l("identity check at random"), "retention_years": _l("evidence kept (years)"),
 }  # fmt: skip
 
 
@@ -166,3 +176,18 @@ def results_table(stored: Iterable[Mapping[str, object]]) -> list[dict[str, obje
                   result_label(row.get("result")), row.get("detail")]  # fmt: skip
         rows.append(dict(zip(header, values, strict=True)))
     return rows
+
+
+def policy_summary(policy) -> str:
+    """A study policy (lms.evidence.policy.StudyPolicy) in one line of the reader's language."""
+    identity = [word for wanted, word in ((policy.identity_at_start, _("identity check at lesson start")),
+                                          (policy.identity_random, _("identity check at random"))) if wanted]  # fmt: skip
+    parts = [
+        _("%(m)d minutes per class hour", m=policy.class_hour_minutes),
+        _("at most %(m)d minutes a day", m=policy.daily_max_minutes),
+        _("a presence check every %(m)d minutes", m=policy.presence_interval_minutes) if policy.presence_checks
+        else _("no presence checks"),
+        *(identity or [_("no identity checks")]),
+        _("evidence kept %(y)d years", y=policy.retention_years),
+    ]
+    return _(", ").join(parts)

@@ -248,19 +248,20 @@ def render_certificate_pdf(
     """
     if not verify_url or any(ch.isspace() for ch in verify_url):
         raise ValueError("verify_url must be a non-empty URL without spaces")
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    if cjk_font_path is None:
-        return _render(record, verify_url, revoked)
-    # A font file given (the site's CJK font): its subset is embedded, so a phone's PDF viewer without Chinese
-    # fonts of its own shows the text too.
-    if EMBEDDED_CJK not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(EMBEDDED_CJK, cjk_font_path, subfontIndex=0))
-    token = _cjk.set(EMBEDDED_CJK)
+    token = _cjk.set(register_cjk_font(cjk_font_path))
     try:
         return _render(record, verify_url, revoked)
     finally:
         _cjk.reset(token)
+
+
+def register_cjk_font(cjk_font_path: str | None) -> str:
+    """The registered font Chinese is set in: a subset of the file given, embedded (see Fonts above), else STSong."""
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    if cjk_font_path is not None and EMBEDDED_CJK not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(EMBEDDED_CJK, cjk_font_path, subfontIndex=0))
+    return CJK_FONT if cjk_font_path is None else EMBEDDED_CJK
 
 
 def _render(record: CertificateRecord, verify_url: str, revoked: bool) -> bytes:

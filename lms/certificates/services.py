@@ -273,13 +273,17 @@ def reissue(session: Session, certificate: Certificate, by: User | None, cfg: Co
     certificate.superseded_by_id = replacement.id
     session.flush()
     _sign(session, cfg, replacement, enrollment.version, kind="reissue", superseded_number=certificate.number)
+    # A new seal for the new number; the superseded certificate's seal stays, and still verifies.
+    process.seal(session, cfg, replacement, enrollment.version)
     return replacement
 
 
 def _sign(session: Session, cfg: Config, certificate: Certificate, version: CourseVersion, **kw) -> None:
     required = [q for q in version.quizzes if q.required]
     sign_certificate(
-        session, cfg, certificate, required_hours=version.required_minutes / 60,
+        session, cfg, certificate,
+        # 学时 of the certificate's study policy, as its PDF counts them (45 minutes in many 人社 schemes).
+        required_hours=version.required_minutes / ((certificate.study_policy or {}).get("class_hour_minutes") or 60),
         pass_mark=float(required[0].settings["pass_mark"]) if required else None, **kw,
     )  # fmt: skip
 

@@ -8,7 +8,7 @@ against a checkpoint signed by a log key published in the issuer's DID document 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from lms.transparency.entry import ISSUE, REISSUE, LogEntryError, entry_bytes, e
 from .dataintegrity import parse_date_time_stamp
 from .jcs import canonicalize
 
-__all__ = ["check_inclusion", "credential_sha256", "expected_entry"]
+__all__ = ["check_entry_inclusion", "check_inclusion", "credential_sha256", "expected_entry"]
 
 
 def credential_sha256(credential: dict[str, Any]) -> str:
@@ -63,6 +63,20 @@ def check_inclusion(
     must otherwise have the same body as the one it carries. The checkpoint's origin picks the log key among
     `log_vkeys` (key name = origin); `witness_vkeys` (type 0x04) and `quorum` set the cosignature policy.
     """
+    return check_entry_inclusion(lambda extra: expected_entry(credential, extra), inclusion_proof, checkpoint,
+                                 log_vkeys, witness_vkeys, quorum, now)  # fmt: skip
+
+
+def check_entry_inclusion(
+    expected: Callable[[bytes | None], bytes],
+    inclusion_proof: str,
+    checkpoint: str | None,
+    log_vkeys: Sequence[str],
+    witness_vkeys: Sequence[str] = (),
+    quorum: int = 0,
+    now: datetime | None = None,
+) -> str:
+    """Check that the entry ``expected(proof's extra)`` returns is in the log (see `check_inclusion`)."""
     logs = [v for v in map(note.parse_vkey, log_vkeys) if v.alg == note.ALG_ED25519]
     witnesses = {w.name: w.public_key for w in map(note.parse_vkey, witness_vkeys)}
     if checkpoint is not None and "\n\n" not in inclusion_proof:
@@ -71,7 +85,7 @@ def check_inclusion(
     body = note.split_note(proof.checkpoint)[0]
     if checkpoint is not None and note.split_note(checkpoint)[0] != body:
         raise note.PolicyError("the inclusion proof is for another checkpoint than the one given")
-    leaf = entry_leaf_hash(expected_entry(credential, proof.extra))
+    leaf = entry_leaf_hash(expected(proof.extra))
     if not logs:
         raise note.UnknownKeyError("no log key: none given and none in the DID document's log service")
     origin = note.Checkpoint.parse(body).origin

@@ -10,8 +10,10 @@ Shape: design/certificates.md §2.5 and §9.1, with these choices:
   name as an `identifier` (`identityType: "name"`, `hashed: false`). The 身份证号 is never an input, and
   `build_credential` refuses any string that contains something shaped like one (§8: not plain, not masked,
   not hashed).
-- 学时: a `ResultDescription` `ext:StudyHours` (hours of 60 minutes as counted by the server, one decimal) with a
-  matching `Result`, plus `creditsAvailable` = the course's required hours. The exam score is a `RawScore`.
+- 学时: a `ResultDescription` `ext:StudyHours` (class hours of the study policy the hours were earned under, 60 or
+  e.g. 45 minutes each, as counted by the server, one decimal) with a matching `Result`, plus `creditsAvailable` =
+  the course's required hours in the same class hours. The class-hour length is stated in the achievement's
+  description, its criteria and the result description's name. The exam score is a `RawScore`.
 - The course version is `achievement.version`; its content hash is an `otherIdentifier`
   (`identifierType: "ext:ContentHash"`, value `sha256:<hex>`). Skills are `tag`s (their Chinese names).
 - The credential is a function of its inputs: building it twice gives the same bytes, so it can be rebuilt from
@@ -115,6 +117,8 @@ class CredentialInput:
     pass_mark: float | None = None  # the exam's pass mark (0..100)
     aligns_to_occupation: bool = False  # the course's skills map to 互联网营销师 (直播销售员) work areas
     occupation_level: str = "五级/初级工"
+    #: Minutes in one class hour (学时) of the study policy the hours were earned under (lms.evidence.policy).
+    class_hour_minutes: int = 60
 
     @classmethod
     def from_record(cls, record: Any, **course_facts: Any) -> CredentialInput:
@@ -126,6 +130,8 @@ class CredentialInput:
         names = ("number", "holder_name", "course_slug", "course_title_zh", "course_title_en", "course_version",
                  "content_hash", "study_seconds", "score", "started_on", "completed_on", "issued_at",
                  "issuer_name")  # fmt: skip
+        policy = getattr(record, "study_policy", None) or {}
+        course_facts.setdefault("class_hour_minutes", policy.get("class_hour_minutes") or 60)
         return cls(**{n: getattr(record, n) for n in names}, skills=skills, **course_facts)
 
 
@@ -203,21 +209,25 @@ def _check_input(record: CredentialInput, subject_id: str) -> None:
         raise ValueError("study time must be >= 0 and the start no later than the completion")
     if record.issued_at.tzinfo is None:
         raise ValueError("issued_at must be timezone-aware")
+    if isinstance(record.class_hour_minutes, bool) or not isinstance(record.class_hour_minutes, int) \
+            or not 1 <= record.class_hour_minutes <= 600:  # fmt: skip
+        raise ValueError("class_hour_minutes must be a whole number of minutes from 1 to 600")
 
 
 def _achievement(record: CredentialInput, issuer: IssuerInfo) -> dict[str, Any]:
     achievement_id = f"{issuer.base_url}/achievements/{record.course_slug}/v{record.course_version}"
+    minutes = record.class_hour_minutes
     criteria = "完成课程全部内容"
     if record.required_hours is not None:
         criteria += (
-            f"，有效学习不少于{_decimal(record.required_hours)}学时（1学时为60分钟，以服务器计时为准）"
+            f"，有效学习不少于{_decimal(record.required_hours)}学时（1学时为{minutes}分钟，以服务器计时为准）"
         )
     if record.pass_mark is not None:
         criteria += f"，并以不低于{_decimal(record.pass_mark)}分（满分100分）通过结业考核"
     hours_rd: dict[str, Any] = {
         "id": f"{achievement_id}#hours",
         "type": ["ResultDescription"],
-        "name": "学时 / Study hours",
+        "name": f"学时（1学时为{minutes}分钟）/ Study hours ({minutes} minutes each)",
         "resultType": "ext:StudyHours",
     }
     if record.required_hours is not None:
@@ -241,7 +251,7 @@ def _achievement(record: CredentialInput, issuer: IssuerInfo) -> dict[str, Any]:
         "achievementType": "CertificateOfCompletion",
         "name": record.course_title_zh,
         "description": f"在线职业技能培训课程「{record.course_title_zh}」（{record.course_title_en}），"
-        f"第{record.course_version}版。",
+        f"第{record.course_version}版。学时按1学时{minutes}分钟计。",
         "criteria": {"narrative": criteria + "。"},
         "humanCode": record.course_slug,
         "version": f"v{record.course_version}",
@@ -258,7 +268,7 @@ def _achievement(record: CredentialInput, issuer: IssuerInfo) -> dict[str, Any]:
     if record.required_hours is not None:
         # An integral value must be a JSON integer: JSON-LD maps a Python float 120.0 to xsd:double but the same
         # JSON read by JavaScript to xsd:integer, and the rdfc signature would then differ between verifiers.
-        hours = record.required_hours
+        hours = round(record.required_hours, 1)
         achievement["creditsAvailable"] = int(hours) if float(hours).is_integer() else float(hours)
     if record.skills:
         achievement["tag"] = [s.zh for s in record.skills]
@@ -286,7 +296,7 @@ def build_credential(
         {
             "type": ["Result"],
             "resultDescription": f"{achievement['id']}#hours",
-            "value": _decimal(round(record.study_seconds / 3600, 1)),
+            "value": _decimal(round(record.study_seconds / (record.class_hour_minutes * 60), 1)),
         }
     ]
     if record.score is not None:

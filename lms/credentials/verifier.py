@@ -10,6 +10,8 @@
     status                  the signed Bitstring Status List says "not revoked"
     validity                validFrom <= now (5 min clock skew), validUntil > now if present
     log_inclusion           the log entry is included under a checkpoint signed by the log key
+    process_record          only when a process record file is given: the holder's process record (培训过程记录)
+                            hashes to the digest sealed in the log's ``process`` entry, which is included there
 
 `ok` is True or False, or None for "not checked": only `log_inclusion` (no inclusion proof given) and `status`
 (credential without `credentialStatus`) can be None. `verified` is True when no check is False. The checks are
@@ -35,6 +37,7 @@ from . import multikey as mk
 from . import statuslist as sl
 from .contexts import OB_CREDENTIAL_CONTEXT
 from .inclusion import check_inclusion
+from .processseal import check_process_seal
 from .ob3 import validate_schema
 
 __all__ = ["CHECKS", "Check", "VerificationReport", "verify_credential"]
@@ -305,6 +308,16 @@ def _check_log(
     return Check("log_inclusion", True, detail)
 
 
+def _check_process(credential: dict[str, Any], doc: dict[str, Any] | None, export: Any, checkpoint: str | None,
+                   log_vkeys: Sequence[str] | None, now: datetime) -> Check:  # fmt: skip
+    vkeys = log_vkeys_of(doc) if log_vkeys is None else log_vkeys
+    try:
+        detail = check_process_seal(credential, export, checkpoint, vkeys, now=now)
+    except (note.NoteError, LogEntryError, di.ProofError) as exc:
+        return Check("process_record", False, str(exc))
+    return Check("process_record", True, detail)
+
+
 def _safe(names: str | tuple[str, ...], run: Callable[[], Check | list[Check]]) -> list[Check]:
     try:
         result = run()
@@ -324,6 +337,7 @@ def verify_credential(
     log_vkeys: Sequence[str] | None = None,
     witness_vkeys: Sequence[str] = (),
     witness_quorum: int = 0,
+    process_export: Any = None,
     now: datetime,
 ) -> VerificationReport:
     """Verify one credential offline, with everything it depends on passed in.
@@ -332,6 +346,7 @@ def verify_credential(
     `inclusion_proof`: a C2SP tlog-proof; `checkpoint`: a signed checkpoint, used when the proof text carries
     none and otherwise required to match the one it carries. `log_vkeys`: the log keys to trust (vkeys); by
     default those in the DID document. `witness_vkeys` / `witness_quorum`: cosignature policy.
+    `process_export`: a process record file (lms.credentials.processseal); given, the `process_record` check runs.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -358,4 +373,7 @@ def verify_credential(
             ),
         ),
     ]
+    if process_export is not None:
+        checks += _safe("process_record", lambda: _check_process(credential, did_document, process_export, checkpoint,
+                                                                 log_vkeys, now))  # fmt: skip
     return VerificationReport(all(c.ok is not False for c in checks), checks)

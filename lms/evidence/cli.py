@@ -32,8 +32,28 @@ def verify(number: str) -> None:
         for problem in check.problems:
             click.echo(f"{certnumbers.format(certificate.number)}: {problem}", err=True)
         raise SystemExit(1)
+    superseded = session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
+    note = f"; the certificate is superseded by {certnumbers.format(superseded.number)}" if superseded else ""
     click.echo(f"{certnumbers.format(certificate.number)}: process record unchanged since issue (log entry "
-               f"{process.sealed_record(session, certificate.id).log_index})")
+               f"{process.sealed_record(session, certificate.id).log_index}){note}")
+
+
+@evidence.command("export")
+@click.argument("number")
+@click.option("--output", "-o", type=click.File("wb"), default="-", help="Where to write the file (default: stdout).")
+@with_appcontext
+def export(number: str, output) -> None:
+    """Write the certificate's sealed process record with its log proof, for `lms verify CREDENTIAL --process FILE`."""
+    from lms.bureau.process_files import sealed_json
+    from lms.certificates.models import Certificate
+    from lms.evidence import process
+
+    session = get_session()
+    certificate = session.scalar(select(Certificate).where(Certificate.number == certnumbers.normalise(number)))
+    sealed = process.sealed_record(session, certificate.id) if certificate is not None else None
+    if sealed is None:
+        raise click.ClickException(f"no sealed process record for a certificate numbered {number!r}")
+    output.write(sealed_json(session, [sealed]))
 
 
 @evidence.command("purge")

@@ -11,9 +11,10 @@ from lms.db import Base, UTCDateTime, utcnow
 
 
 class StudyPolicyRecord(Base):
-    """An organisation's default study policy (``cohort_id`` empty) or a cohort's override.
+    """An organisation's default study policy (``cohort_id`` empty), a cohort's override, or the policy a bureau
+    requires for a cohort submitted to it (``org_id`` is then the bureau's).
 
-    ``scope`` is ``org:<id>`` or ``cohort:<id>``, unique; ``version`` counts the saves, so a certificate's
+    ``scope`` is ``org:<id>``, ``cohort:<id>`` or ``required:<submission id>``, unique; ``version`` counts the saves, so a certificate's
     snapshot names exactly which version its hours were earned under.
     """
 

@@ -90,15 +90,29 @@ def build(session: Session, user_id: int, version: CourseVersion, policy: dict |
     }  # fmt: skip
 
 
-def seal(session: Session, cfg: Config, certificate: Certificate, version: CourseVersion) -> ProcessRecord | None:
-    """Seal the holder's record at issue: store its canonical JSON and log its digest in a ``process`` entry.
+def earned_until(session: Session, certificate: Certificate) -> datetime:
+    """When the evidence behind a certificate ends: its issue, or for a re-issue the first issue of the chain
+    (what was earned stays as it was earned; only the holder's data is corrected)."""
+    first, seen = certificate, {certificate.id}
+    while first.supersedes_id is not None and first.supersedes_id not in seen:
+        older = session.get(Certificate, first.supersedes_id)
+        if older is None:
+            break
+        first = older
+        seen.add(first.id)
+    return first.issued_at
 
-    Only certificates earned under a programme's study policy (not the built-in defaults) are sealed.
-    """
-    policy = certificate.study_policy or {}
-    if policy.get("scope", "default") == "default":
-        return None
-    body = records.canonical(build(session, certificate.user_id, version, policy, certificate.issued_at, certificate))
+
+def seal(session: Session, cfg: Config, certificate: Certificate, version: CourseVersion) -> ProcessRecord:
+    """Seal the holder's record at issue or re-issue: store its canonical JSON and log its digest in a ``process``
+    entry right after the certificate's own entry. Every certificate is sealed, under the built-in defaults too; a
+    re-issued one gets a new seal, and the superseded one keeps its own."""
+    record = build(session, certificate.user_id, version, certificate.study_policy, earned_until(session, certificate),
+                   certificate)  # fmt: skip
+    if certificate.supersedes_id is not None:
+        older = session.get(Certificate, certificate.supersedes_id)
+        record["supersedes"] = older.number if older else None
+    body = records.canonical(record)
     sha = records.body_digest(body.decode("utf-8"))
     sealed = ProcessRecord(certificate_id=certificate.id, user_id=certificate.user_id, sealed_at=certificate.issued_at,
                            body=body.decode("utf-8"), sha256=sha)  # fmt: skip
@@ -135,7 +149,8 @@ def verify(session: Session, certificate: Certificate) -> Check:
         problems.append(N_("the stored process record no longer matches its recorded digest"))
     version = session.get(CourseVersion, certificate.version_id)
     stored = json.loads(sealed.body)
-    live = build(session, certificate.user_id, version, stored.get("policy"), sealed.sealed_at, certificate)
+    live = build(session, certificate.user_id, version, stored.get("policy"), earned_until(session, certificate),
+                 certificate)  # fmt: skip
     # Evidence that cannot legitimately change after issue must still be what was sealed.
     if live["presence_checks"] != stored.get("presence_checks"):
         problems.append(N_("the stored presence checks differ from the sealed record"))

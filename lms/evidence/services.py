@@ -38,7 +38,7 @@ class Governing:
         return snapshot(self.policy, self.scope, self.version)
 
 
-def _governing(record: StudyPolicyRecord) -> Governing:
+def governing_of(record: StudyPolicyRecord) -> Governing:
     return Governing(StudyPolicy(**{name: getattr(record, name) for name in FIELDS}), record.scope, record.version)
 
 
@@ -57,13 +57,13 @@ def record_of(session: Session, scope: str) -> StudyPolicyRecord | None:
 def org_policy(session: Session, org_id: int) -> Governing:
     """The organisation's defaults (the built-in defaults until it saves its own)."""
     record = record_of(session, org_scope(org_id))
-    return _governing(record) if record else Governing(DEFAULT)
+    return governing_of(record) if record else Governing(DEFAULT)
 
 
 def cohort_policy(session: Session, cohort: Cohort) -> Governing:
     """The cohort's override, else its organisation's defaults."""
     record = record_of(session, cohort_scope(cohort.id))
-    return _governing(record) if record else org_policy(session, cohort.org_id)
+    return governing_of(record) if record else org_policy(session, cohort.org_id)
 
 
 def policy_for(session: Session, user_id: int, course_id: int) -> Governing:
@@ -94,13 +94,15 @@ def policy_for_lesson(session: Session, user_id: int, lesson_id: int) -> Governi
 
 
 def save_policy(
-    session: Session, *, org_id: int, cohort_id: int | None, policy: StudyPolicy, by_user_id: int | None
+    session: Session, *, org_id: int, cohort_id: int | None, policy: StudyPolicy, by_user_id: int | None,
+    scope: str | None = None,
 ) -> StudyPolicyRecord:
-    """Save an organisation's defaults or a cohort's override; each save that changes a value is a new version."""
+    """Save an organisation's defaults or a cohort's override (or, with ``scope``, a bureau's requirement for a
+    submitted cohort: lms.bureau.required_policy); each save that changes a value is a new version."""
     problems = policy.problems()
     if problems:
         raise ValueError("; ".join(problems.values()))  # the form keeps values in bounds; this guards other callers
-    scope = cohort_scope(cohort_id) if cohort_id is not None else org_scope(org_id)
+    scope = scope or (cohort_scope(cohort_id) if cohort_id is not None else org_scope(org_id))
     record = record_of(session, scope)
     values = policy.as_dict()
     if record is None:
@@ -118,12 +120,19 @@ def save_policy(
     return record
 
 
-def remove_override(session: Session, cohort_id: int) -> None:
+def remove_override(session: Session, cohort_id: int) -> bool:
     """The cohort follows its organisation's defaults again."""
-    record = record_of(session, cohort_scope(cohort_id))
-    if record is not None:
-        session.delete(record)
-        session.flush()
+    return remove_scope(session, cohort_scope(cohort_id))
+
+
+def remove_scope(session: Session, scope: str) -> bool:
+    """Delete the policy saved under ``scope``; whether there was one."""
+    record = record_of(session, scope)
+    if record is None:
+        return False
+    session.delete(record)
+    session.flush()
+    return True
 
 
 

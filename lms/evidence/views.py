@@ -15,7 +15,8 @@ from sqlalchemy import select
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
 from lms.bounds import BadJSON, parse_json, whole_number
-from lms.bureau import audit_subsidy
+from lms.bureau import audit_subsidy, process_files, required_policy
+from lms.certificates.image import cjk_font
 from lms.cohorts import services as cohorts
 from lms.db import get_session, utcnow
 from lms.errors import Conflict, NotFound
@@ -70,7 +71,24 @@ def cohort_policy(org_slug: str, cohort_id: int):
     return render_template(
         "evidence/policy.html", org=g.org, cohort=cohort, form=form, governing=governing, cohorts=[],
         reset_form=ConfirmForm() if governing.scope == services.cohort_scope(cohort.id) else None,
+        requirements=required_policy.requirements_of_cohort(session, cohort.id),
     ), 400 if form.errors else 200  # fmt: skip
+
+
+@bp.get("/orgs/<org_slug>/cohorts/<int:cohort_id>/process.pdf")
+@bp.get("/orgs/<org_slug>/cohorts/<int:cohort_id>/hosts/<int:user_id>/process.pdf")
+@rule(ORG_ADMIN)
+def cohort_process_pdf(org_slug: str, cohort_id: int, user_id: int | None = None):
+    """The process record (培训过程记录) of the cohort's hosts, or of one, as a PDF with masked ID numbers."""
+    session = get_session()
+    cohort = cohorts.get_cohort(session, g.org.id, cohort_id)
+    views = [v for v in process_files.cohort_views(session, cohort) if user_id is None or v.host.id == user_id]
+    if user_id is not None and not views:
+        raise NotFound(_("No process record of this host in the cohort."))
+    body = process_files.process_pdf(session, views, title=f"培训过程记录 · {cohort.name}", cjk_font_path=cjk_font(),
+                                     id_number=lambda host: host.real_name.id_number_masked if host.real_name else "")  # fmt: skip
+    name = f"process-record-{cohort.id}" + (f"-{user_id}" if user_id is not None else "") + ".pdf"
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.post("/orgs/<org_slug>/cohorts/<int:cohort_id>/study-policy/reset")

@@ -49,12 +49,14 @@ def quiz_plain(text: str | None, question) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from lms.bureau.wording import policy_summary
     from lms.certnumbers import format as format_number
 
     # Certificate numbers are stored bare; people read and type them in three groups of five.
     app.add_template_filter(format_number, "certificate_number")
     app.add_template_filter(china_time, "china_time")
     app.add_template_filter(localized, "localize")
+    app.add_template_filter(policy_summary, "policy_summary")
     app.add_template_global(quiz_text, "quiz_text")
     app.add_template_global(quiz_plain, "quiz_plain")
 

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from lms.bounds import CREDENTIAL_JSON, BadJSON, parse_json
+from lms.bounds import CREDENTIAL_JSON, PROCESS_JSON, BadJSON, parse_json
 
 
 @click.group("keys")
@@ -33,11 +33,11 @@ def rotate_command(purpose: str) -> None:
     click.echo(f"new {purpose} key: {keys.verification_method(current_app.config['LMS'], record)}")
 
 
-def _read_json(path: Path | None, what: str):
+def _read_json(path: Path | None, what: str, bounds: dict = CREDENTIAL_JSON):
     if path is None:
         return None
     try:
-        return parse_json(path.read_bytes(), **CREDENTIAL_JSON)
+        return parse_json(path.read_bytes(), **bounds)
     except (OSError, BadJSON) as exc:
         raise click.ClickException(f"{path}: not a readable JSON {what}: {exc}") from None
 
@@ -58,8 +58,11 @@ def _echo_checks(checks) -> None:
               help="A signed checkpoint of the log (/log/checkpoint).")
 @click.option("--proof", "proof_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The credential's inclusion proof (/api/v1/certificates/NUMBER/proof).")
+@click.option("--process", "process_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A process record file (the bureau's process.json of a cohort): checks the holder's sealed "
+                   "培训过程记录 against the log.")  # fmt: skip
 def verify_command(file: Path, did_file: Path | None, status_file: Path | None, checkpoint_file: Path | None,
-                   proof_file: Path | None) -> None:  # fmt: skip
+                   proof_file: Path | None, process_file: Path | None) -> None:  # fmt: skip
     """Verify a credential fully offline from files; exit 0 only when every check holds."""
     from lms.credentials.verifier import verify_credential
 
@@ -67,7 +70,7 @@ def verify_command(file: Path, did_file: Path | None, status_file: Path | None, 
         _read_json(file, "credential"), _read_json(did_file, "DID document"), _read_json(status_file, "status list"),
         checkpoint_file.read_text(encoding="utf-8") if checkpoint_file else None,
         proof_file.read_text(encoding="utf-8") if proof_file else None,
-        now=datetime.now(timezone.utc),
+        process_export=_read_json(process_file, "process record file", PROCESS_JSON), now=datetime.now(timezone.utc),
     )  # fmt: skip
     _echo_checks(report.checks)
     click.echo("VERIFIED" if report.verified else "NOT VERIFIED")

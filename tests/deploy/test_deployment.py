@@ -2,7 +2,7 @@
 gunicorn instances started by the command line of deploy/systemd/lms@.service, on PostgreSQL and Redis, and the
 job worker when the site has one. A host studies and takes a quiz and a bureau checks certificates in bulk, with
 requests alternating between the instances; then one instance is killed mid-run and no request is lost beyond
-the one it had in flight, while the commands of the three timers run as their units run them."""
+the one it had in flight, while the commands of the four timers run as their units run them."""
 
 from __future__ import annotations
 
@@ -330,7 +330,8 @@ def test_two_instances_behind_nginx_serve_the_journeys_and_survive_losing_one(si
     env = dict(site["env"], SSL_CERT_FILE=str(cafile))
     timers = {name: subprocess.Popen(unit_command(f"lms-{name}.service", **{
         "${LMS_BASE_URL}": base, "/var/lib/lms/witness": str(site["tmp"] / "witness")}), env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for name in ("notifications", "mail", "witness")}  # fmt: skip
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for name in ("notifications", "mail", "witness",
+                                                                    "evidence-purge")}  # fmt: skip
     browser = threading.Thread(target=keep_browsing)
     browser.start()
     while len(outcomes) < 20:
@@ -345,6 +346,7 @@ def test_two_instances_behind_nginx_serve_the_journeys_and_survive_losing_one(si
     assert all(command.returncode == 0 for command in timers.values()), said
     assert "notification(s) created" in said["notifications"] and "message(s) sent" in said["mail"]
     assert "is consistent" in said["witness"]
+    assert "deleted 0 snapshot(s) and 0 presence check(s)" in said["evidence-purge"]
     lost = [status for status in outcomes if status != 200]
     assert len(lost) <= 1, f"lost {len(lost)} request(s): {outcomes}"
     after = [port for _path, port in upstreams(access_log, lines_before)][-20:]

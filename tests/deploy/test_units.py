@@ -29,7 +29,8 @@ def test_every_lms_command_in_the_units_exists():
         assert words[0] == "/opt/lms/venv/bin/lms", path.name
         commands[path.name] = (words + [""])[1:3]
     assert set(commands) == {"lms-worker.service", "lms-notifications.service", "lms-mail.service",
-                             "lms-witness.service"}  # fmt: skip
+                             "lms-witness.service", "lms-evidence-purge.service"}  # fmt: skip
+    assert commands["lms-evidence-purge.service"] == ["evidence", "purge"]
     for name, (group, sub) in commands.items():
         if name == "lms-worker.service":
             continue  # `lms worker` comes with the background jobs (issue 15, part 3)
@@ -41,7 +42,7 @@ def test_every_lms_command_in_the_units_exists():
 
 def test_every_timer_starts_its_oneshot_service():
     timers = sorted(SYSTEMD.glob("*.timer"))
-    assert {t.stem for t in timers} == {"lms-notifications", "lms-mail", "lms-witness"}
+    assert {t.stem for t in timers} == {"lms-notifications", "lms-mail", "lms-witness", "lms-evidence-purge"}
     for timer in timers:
         assert unit(timer)["Timer"]["OnCalendar"] and unit(timer)["Install"]["WantedBy"] == "timers.target"
         assert unit(SYSTEMD / f"{timer.stem}.service")["Service"]["Type"] == "oneshot"
@@ -55,3 +56,10 @@ def test_env_example_names_only_real_settings_and_one_trusted_proxy():
     assert settings["LMS_TRUSTED_PROXIES"] == "1" and settings["LMS_ENV"] == "production"
     nginx = (ROOT / "deploy" / "nginx" / "lms.conf").read_text()
     assert "X-Forwarded-For $remote_addr" in nginx  # one hop, as LMS_TRUSTED_PROXIES=1 says
+
+
+def test_evidence_is_purged_daily_at_night_china_time():
+    timer = unit(SYSTEMD / "lms-evidence-purge.timer")["Timer"]
+    assert timer["OnCalendar"] == "*-*-* 03:30:00 Asia/Shanghai" and timer["Persistent"] == "true"
+    service = unit(SYSTEMD / "lms-evidence-purge.service")["Service"]
+    assert (service["User"], service["EnvironmentFile"]) == ("lms", "/etc/lms/env")

@@ -37,6 +37,7 @@ PURE_FEATURE_MODULES = (
     "lms.certificates.image", "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
     "lms.cohorts.export", "lms.cohorts.timeline",
     "lms.evidence.automation", "lms.evidence.identity", "lms.evidence.policy", "lms.evidence.presence", "lms.evidence.record",
+    "lms.evidence.recordpdf",
     "lms.learning.studytime",
     "lms.notifications.schedule",
     "lms.orgs.hostfile",

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import cache
 from types import SimpleNamespace
@@ -349,3 +350,17 @@ def test_the_modules_are_pure():
     modules = "lms.credentials.ob3, lms.credentials.verifier, lms.credentials.inclusion, lms.transparency.entry"
     code = f"import sys, {modules}; assert not {{'flask', 'sqlalchemy', 'lms.db'}} & set(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(ob3.SCHEMAS_DIR.parents[2]))
+
+
+def test_study_hours_follow_the_class_hour_of_the_policy():
+    r = ob3.CredentialInput.from_record(record(study_policy={"scope": "org:1", "class_hour_minutes": 45}),
+                                        required_hours=160, pass_mark=60)  # fmt: skip
+    c = ob3.build_credential(r, ISSUER, STATUS, SUBJECT)
+    a = c["credentialSubject"]["achievement"]
+    assert "不少于160学时（1学时为45分钟" in a["criteria"]["narrative"] and "学时按1学时45分钟计" in a["description"]
+    assert a["resultDescription"][0]["name"] == "学时（1学时为45分钟）/ Study hours (45 minutes each)"
+    assert c["credentialSubject"]["result"][0]["value"] == "168.7"  # 126.5 hours of 60 minutes = 168.7 of 45
+    assert ob3.validate_schema(c) == [] and "45分钟" in di.canonical_document(c, di.EDDSA_RDFC_2022).decode()
+    assert build()["credentialSubject"]["achievement"]["resultDescription"][0]["name"].startswith("学时（1学时为60分钟）")
+    with pytest.raises(ValueError, match="class_hour_minutes"):
+        ob3.build_credential(replace(r, class_hour_minutes=0), ISSUER, STATUS, SUBJECT)

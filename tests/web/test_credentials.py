@@ -69,10 +69,10 @@ def test_revocation_shows_in_the_status_list_and_the_log(app, graduate, make_use
     admin.post(f"/certificates/{number}/manage", {"action": "revoke", "category": "misconduct", "reason": "经核实代考，撤销证书"})
     result = checks(post(app, stored_credential(app)))
     assert result["verified"] is False and result["status"] is False
-    # The log now holds the issue and the revocation, in that order, with the credential's hash.
+    # The log now holds the issue, its process record's seal and the revocation, in that order.
     body = json.loads(app.test_client().get("/api/v1/log/entries?start=0&end=10").data)
     kinds = [parse_entry(base64.b64decode(e["data"])).kind for e in body["entries"]]
-    assert kinds == ["issue", "revoke"]
+    assert kinds == ["issue", "process", "revoke"]
 
 
 def test_anyone_can_rebuild_the_log_and_check_it(app, graduate):  # noqa: F811
@@ -141,7 +141,8 @@ def test_holder_downloads_the_credential_and_the_cli_exports_it(app, graduate): 
     assert json.loads(exported.output) == stored_credential(app)
     proof = app.test_client().get(f"/api/v1/certificates/{number}/proof").get_data(as_text=True)
     parsed = note.parse_proof(proof)
-    assert parsed.index == 0 and merkle.verify_inclusion(merkle.leaf_hash(parsed.extra), 0, 1, list(parsed.hashes),
+    # Entry 0 of a log of two: the issue, then its process record's seal.
+    assert parsed.index == 0 and merkle.verify_inclusion(merkle.leaf_hash(parsed.extra), 0, 2, list(parsed.hashes),
                                                        note.Checkpoint.parse(note.split_note(parsed.checkpoint)[0]).root_hash)
 
 

@@ -88,10 +88,46 @@ def test_an_edit_of_a_stored_presence_check_after_issue_is_detected(app, sealed)
         assert check.problems == ("the stored presence checks differ from the sealed record",)
 
 
-def test_a_certificate_under_the_built_in_defaults_is_not_sealed(app, example, make_user):  # noqa: F811
+def test_a_certificate_under_the_built_in_defaults_is_sealed_too(app, example, make_user):  # noqa: F811
     user_id = make_user("solo@example.com", "solo")
     study_and_pass(app, user_id)
     with app.app_context():
         session = get_session()
-        assert session.scalar(select(Certificate)) is not None and session.scalar(select(ProcessRecord)) is None
-        assert [parse_entry(e).kind for e in session.scalars(select(LogEntry.data))] == ["issue"]
+        certificate = session.scalar(select(Certificate))
+        body = json.loads(session.scalar(select(ProcessRecord.body)))
+        assert body["policy"]["scope"] == "default" and body["policy"]["class_hour_minutes"] == 60
+        assert [parse_entry(e).kind for e in session.scalars(select(LogEntry.data).order_by(LogEntry.index))] == [
+            "issue", "process"]
+        assert process.verify(session, certificate).ok
+
+
+def test_a_reissued_certificate_gets_a_new_seal_and_the_old_one_still_verifies(app, sealed, make_user):
+    make_user("root@example.com", is_site_admin=True)
+    admin = Browserish(app.test_client())
+    admin.login("root@example.com", PASSWORD)
+    new_number = admin.post(f"/certificates/{sealed}/manage", {"action": "reissue"}).headers["Location"].rsplit("/", 1)[1]
+    with app.app_context():
+        session = get_session()
+        old, new = session.scalars(select(Certificate).order_by(Certificate.id)).all()
+        assert (old.status, new.number) == ("superseded", new_number.replace("-", ""))
+        entries = [parse_entry(e) for e in session.scalars(select(LogEntry.data).order_by(LogEntry.index))]
+        assert [(e.kind, e.number) for e in entries][-2:] == [("reissue", new.number), ("process", new.number)]
+        old_seal, new_seal = process.sealed_record(session, old.id), process.sealed_record(session, new.id)
+        assert new_seal.log_index == new.log_index + 1 and new_seal.sha256 != old_seal.sha256
+        body = json.loads(new_seal.body)
+        assert body["supersedes"] == old.number and body["certificate"]["number"] == new.number
+        assert body["presence_checks"] == json.loads(old_seal.body)["presence_checks"]  # earned as it was earned
+        assert process.verify(session, old).ok and process.verify(session, new).ok
+    result = app.test_cli_runner().invoke(args=["evidence", "verify", sealed])
+    assert result.exit_code == 0 and "superseded by " + new_number in result.output
+
+
+def test_the_credential_counts_hours_as_the_policy_does(app, sealed):
+    with app.app_context():
+        certificate = get_session().scalar(select(Certificate))
+        credential = json.loads(certificate.credential)
+    subject = credential["credentialSubject"]
+    assert certificate.study_policy["class_hour_minutes"] == 45
+    assert subject["result"][0]["value"] == f"{certificate.hours:.1f}".removesuffix(".0")
+    assert "1学时为45分钟" in subject["achievement"]["criteria"]["narrative"]
+    assert "学时按1学时45分钟计" in subject["achievement"]["description"]
