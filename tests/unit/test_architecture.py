@@ -35,6 +35,7 @@ PURE_FEATURE_MODULES = (
     "lms.catalogue.exercises", "lms.catalogue.fields", "lms.catalogue.loader", "lms.catalogue.quiztext", "lms.catalogue.rendering",
     "lms.catalogue.skillsfile", "lms.catalogue.spec", "lms.catalogue.yamlines",
     "lms.certificates.image", "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
+    "lms.certificates.textlayout",
     "lms.cohorts.export", "lms.cohorts.timeline",
     "lms.evidence.automation", "lms.evidence.identity", "lms.evidence.policy", "lms.evidence.presence", "lms.evidence.record",
     "lms.learning.studytime",
