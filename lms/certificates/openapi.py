@@ -85,8 +85,10 @@ SCRIPT_FINDING = {
         "severity": {"type": "string", "enum": ["violation", "needs_checking"]},
         "law": {"type": "string"}, "article": {"type": "string", "description": "e.g. 第九条第（三）项"},
         "single_source": {"type": "boolean", "description": "the law text has only one unofficial source"},
-        "explanation": {"type": "string"},
-        "suggestions": {"type": "array", "items": {"type": "string"}},
+        "explanation": {"type": "string", "description": "why, in Chinese (an agency's own rule: its reason)"},
+        "explanation_en": {"type": "string", "description": "why, in English (empty for an agency's own rule)"},
+        "suggestions": {"type": "array", "items": {"type": "string"},
+                        "description": "compliant rewrites, in Chinese (what to say in the live room)"},
     },
 }  # fmt: skip
 

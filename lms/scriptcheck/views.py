@@ -41,6 +41,7 @@ def _view_findings(session, report):
         lesson = lessons.get((f.law.name, f.law.article)) if f.law else None
         return {
             "number": number, "finding": f, "family": localized(FAMILIES[f.family]),
+            "explanation": f.explanation_in(locale),
             "severity": localized(SEVERITY_LABELS[f.severity]),
             "law": index.title(f.law.name) if f.law else "", "article": article_label(f.law) if f.law else "",
             "single_source": bool(f.law and index.is_single_source(f.law.name)),
