@@ -17,7 +17,8 @@ fonts show the text too. Choose the font for one rendering with :func:`use_cjk_f
             y -= size + 6
 
 Outside the ``with`` block the helpers use ``STSong-Light`` (registered on first use). The choice lives in a
-context variable, so two renderings in different threads do not disturb each other.
+context variable, so two renderings in different threads do not disturb each other. Code that builds its page with
+ReportLab's platypus (paragraph and table styles) takes the font name from :func:`register_cjk_font` instead.
 
 Line breaking: each CJK character (and the word 学时) is a break point, closing punctuation stays with what it closes
 (no line starts with ，。、 or ``)``), Latin words keep their trailing space. :func:`fit` wraps into a number of
@@ -51,6 +52,7 @@ __all__ = [
     "find_cjk_font_file",
     "fit",
     "latin_ok",
+    "register_cjk_font",
     "runs",
     "text_width",
     "tokens",
@@ -87,25 +89,29 @@ def _register_standard() -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 
-def _register_file(path: str) -> str:
-    name = _embedded.get(path)
+def register_cjk_font(font_file: str | None = None) -> str:
+    """Register the CJK font with ReportLab (once) and return its font name: an embedded subset of ``font_file``,
+    or ``STSong-Light`` when it is None. For code that sets Chinese with ReportLab itself (platypus paragraph and
+    table styles); the helpers below use :func:`use_cjk_font` instead."""
+    _register_standard()
+    if font_file is None:
+        return CJK_FONT
+    name = _embedded.get(font_file)
     if name is None:
         name = EMBEDDED_CJK if not _embedded else f"{EMBEDDED_CJK}-{len(_embedded) + 1}"
-        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
-        _embedded[path] = name
+        pdfmetrics.registerFont(TTFont(name, font_file, subfontIndex=0))
+        _embedded[font_file] = name
     return name
 
 
 @contextmanager
 def use_cjk_font(font_file: str | None = None) -> Iterator[str]:
     """Set Chinese in ``font_file`` (embedded as a subset) for the duration of the block, or in ``STSong-Light``
-    when it is None. Registers the fonts with ReportLab on first use and yields the font name Chinese is set in
-    (for drawing a CJK-only string directly with ``canvas.setFont``)."""
-    _register_standard()
-    name = CJK_FONT if font_file is None else _register_file(font_file)
-    token = _current.set(name)
+    when it is None. Registers the font on first use (:func:`register_cjk_font`) and yields its name (for drawing a
+    CJK-only string directly with ``canvas.setFont``)."""
+    token = _current.set(register_cjk_font(font_file))
     try:
-        yield name
+        yield _current.get()
     finally:
         _current.reset(token)
 

@@ -94,6 +94,17 @@ def test_use_cjk_font_switches_the_font_for_the_block_only():
     assert tl.current_cjk_font() == tl.CJK_FONT
 
 
+def test_register_cjk_font_gives_the_name_for_platypus_styles():
+    from reportlab.pdfbase import pdfmetrics
+
+    assert tl.register_cjk_font(None) == tl.CJK_FONT
+    font_file = tl.find_cjk_font_file()
+    if font_file is not None:
+        assert tl.register_cjk_font(font_file) == tl.register_cjk_font(font_file) == tl.EMBEDDED_CJK
+    assert tl.CJK_FONT in pdfmetrics.getRegisteredFontNames()
+    assert tl.current_cjk_font() == tl.CJK_FONT  # registering alone does not change what the helpers use
+
+
 def test_the_font_choice_belongs_to_its_own_thread():
     font_file = tl.find_cjk_font_file()
     if font_file is None:
