@@ -69,15 +69,33 @@ def withdraw_claims(session: Session, user_id: int) -> None:
         _close(conflict, WITHDRAWN, None)
 
 
+#: Where an account's real-name data stands for certificates (:func:`real_name_state`).
+MISSING = "missing"  # nothing saved (or nothing usable left): the holder fills in the form
+UNCONFIRMED = "unconfirmed"  # an organisation provided it: the holder confirms it
+IN_REVIEW = "in_review"  # an identity review involving this account waits for a site admin
+SETTLED = "settled"  # usable
+
+
+def real_name_state(session: Session, user: User) -> str:
+    """Where the account's real-name data stands. ``IN_REVIEW`` says nothing of which side of a review the account
+    is on (it claimed a number, or its own number was claimed): the caller shows one wording for both."""
+    profile = user.real_name
+    if profile is None:
+        return MISSING
+    if not profile.confirmed:
+        return UNCONFIRMED
+    in_review = session.scalar(select(exists().where(
+        IdentityConflict.status == PENDING,
+        (IdentityConflict.holder_id == user.id) | (IdentityConflict.claimant_id == user.id))))  # fmt: skip
+    if in_review:
+        return IN_REVIEW
+    return SETTLED if profile.id_number_hash is not None else MISSING
+
+
 def is_settled(session: Session, user: User) -> bool:
     """The account's real-name data may be used (certificates): confirmed by the holder, the number its own, and
     no claim on it waiting for review."""
-    profile = user.real_name
-    if profile is None or not profile.confirmed or profile.id_number_hash is None:
-        return False
-    return not session.scalar(select(exists().where(
-        IdentityConflict.status == PENDING,
-        (IdentityConflict.holder_id == user.id) | (IdentityConflict.claimant_id == user.id))))  # fmt: skip
+    return real_name_state(session, user) == SETTLED
 
 
 def pending_conflicts(session: Session) -> list[IdentityConflict]:

@@ -3,32 +3,20 @@ the public check address in, PNG bytes out.
 
 It carries what a public check page shows anyway: the name, course, study hours, date, number and a QR code of the
 check page; never the identity card number. Chinese needs a CJK font file (Debian's fonts-wqy-microhei or Noto
-CJK); :func:`cjk_font` finds one, and without one no picture is offered.
+CJK); :func:`lms.certificates.textlayout.find_cjk_font_file` finds one, and without one no picture is offered.
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from lms.certificates.pdf import CertificateRecord, format_hours
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-)
 WIDTH, HEIGHT = 1080, 1440
 RED, GOLD, INK, MUTED = (178, 34, 34), (191, 144, 0), (31, 35, 40), (87, 96, 106)
-
-
-def cjk_font() -> str | None:
-    """The first CJK font file present, or None."""
-    return next((path for path in FONT_CANDIDATES if Path(path).is_file()), None)
 
 
 def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill, max_width: int = WIDTH - 160) -> int:

@@ -85,8 +85,10 @@ SCRIPT_FINDING = {
         "severity": {"type": "string", "enum": ["violation", "needs_checking"]},
         "law": {"type": "string"}, "article": {"type": "string", "description": "e.g. 第九条第（三）项"},
         "single_source": {"type": "boolean", "description": "the law text has only one unofficial source"},
-        "explanation": {"type": "string"},
-        "suggestions": {"type": "array", "items": {"type": "string"}},
+        "explanation": {"type": "string", "description": "why, in Chinese (an agency's own rule: its reason)"},
+        "explanation_en": {"type": "string", "description": "why, in English (empty for an agency's own rule)"},
+        "suggestions": {"type": "array", "items": {"type": "string"},
+                        "description": "compliant rewrites, in Chinese (what to say in the live room)"},
     },
 }  # fmt: skip
 
@@ -174,12 +176,15 @@ EXTRA_PATHS = {
     }},
     "/api/v1/script/check": {"post": {
         "operationId": "checkScript",
-        "summary": "Check a live-streaming script against the shipped compliance rules (nothing is stored)",
+        "summary": "Check a live-streaming script against the shipped compliance rules and, for a logged-in member "
+                   "of agencies, their own rules (nothing is stored)",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["text"], "properties": {
                 "text": {"type": "string", "maxLength": 20000},
                 "category": {"type": "string", "enum": ["general", "beauty", "food", "health_food", "apparel"],
-                             "default": "general"}}}}}},
+                             "default": "general"},
+                "org": {"type": "string", "description": "only this agency's own rules (the caller must be a "
+                                                         "logged-in member); default: every agency of the caller"}}}}}},
         "responses": {"200": {"description": "Findings", "content": {"application/json": {"schema": {
             "type": "object", "required": ["findings", "checked"], "properties": {
                 "category": {"type": "string"},
@@ -187,8 +192,14 @@ EXTRA_PATHS = {
                 "missing": {"type": "array", "items": SCRIPT_FINDING,
                             "description": "statements the script must contain but does not (line 0)"},
                 "checked": {"type": "array", "items": {"type": "string"}, "description": "rule families checked"},
-                "violation": {"type": "boolean"}}}}}},
-            "400": BAD, "413": {"description": "More than 20,000 characters", "content": {"application/json": {
+                "violation": {"type": "boolean"},
+                "rules": {"type": "object", "required": ["shipped", "organisations"], "properties": {
+                    "shipped": {"type": "boolean"},
+                    "organisations": {"type": "array", "items": {"type": "string"},
+                                      "description": "agencies whose own rules were applied"}}}}}}}},
+            "400": BAD, "403": {"description": "Not a logged-in member of the agency named by org", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "413": {"description": "More than 20,000 characters", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}},
     }},
 }  # fmt: skip

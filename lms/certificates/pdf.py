@@ -1,7 +1,7 @@
 """The printable certificate (培训合格证书 / Training Certificate) as a one-page A4-landscape PDF.
 
-Pure: ReportLab and segno only; no Flask, no database, no other ``lms`` package. The web layer builds a
-:class:`CertificateRecord` from its models and calls :func:`render_certificate_pdf`.
+Pure: ReportLab, segno and the pure text layout (:mod:`lms.certificates.textlayout`); no Flask, no database. The
+web layer builds a :class:`CertificateRecord` from its models and calls :func:`render_certificate_pdf`.
 
 What the page carries (certificates.md §9.1): 证书序列号, 参训人员姓名, masked 身份信息, 培训项目名称,
 培训起止日期, 学时, 考核结果, 培训机构名称 and 发证日期, in Chinese first and English second, plus a QR code
@@ -17,7 +17,8 @@ value that looks like a whole ID or shows any of the eight birth-date digits.
 
 Fonts: Chinese is set in a subset of the CJK font file the site passes (``cjk_font_path``: Debian's WenQuanYi Micro
 Hei or Noto CJK), embedded, so phone viewers without Chinese fonts show it too; without one, in ReportLab's standard
-CID font ``STSong-Light`` (Adobe-GB1, UniGB-UCS2-H), which desktop readers supply. Latin text is set in Helvetica.
+CID font ``STSong-Light``, which desktop readers supply. Latin text is set in Helvetica. Fonts, widths, wrapping and
+fitting of mixed Chinese/Latin text are in :mod:`lms.certificates.textlayout`.
 
 Determinism: the canvas runs in ReportLab's invariant mode (fixed dates and document ID) and every piece of
 metadata comes from the record, so the same record and URL always give byte-identical output.
@@ -28,7 +29,6 @@ from __future__ import annotations
 import io
 import math
 import re
-from contextvars import ContextVar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,9 +37,18 @@ import segno
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from lms.certificates.textlayout import (
+    LATIN_BOLD,
+    LATIN_FONT,
+    current_cjk_font,
+    draw_centred,
+    draw_text,
+    fit,
+    latin_ok,
+    use_cjk_font,
+)
 
 __all__ = [
     "PAGE_SIZE",
@@ -52,12 +61,6 @@ __all__ = [
 ]
 
 PAGE_SIZE = landscape(A4)  # (841.89, 595.28) points
-CJK_FONT = "STSong-Light"
-#: The font name Chinese is set in during one rendering: STSong-Light, or an embedded subset of a font file.
-_cjk: ContextVar[str] = ContextVar("cjk_font", default=CJK_FONT)
-EMBEDDED_CJK = "CJK-Embedded"
-LATIN_FONT = "Helvetica"
-LATIN_BOLD = "Helvetica-Bold"
 # Error level M: 15 % recovery survives a crease or a smudge on a printout; a ~60-byte URL stays version 4.
 QR_ERROR = "M"
 QR_QUIET_ZONE = 4  # modules, as ISO/IEC 18004 asks
@@ -148,92 +151,6 @@ def qr_code(verify_url: str) -> segno.QRCode:
     return segno.make(verify_url, error=QR_ERROR.lower(), micro=False, boost_error=False)
 
 
-# --- text helpers -------------------------------------------------------------------------------------------
-
-
-def _latin_ok(ch: str) -> bool:
-    """True when Helvetica (WinAnsiEncoding) can show the character."""
-    if ch in "\u3000\uff0c\u3001\u3002":
-        return False
-    try:
-        ch.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _runs(text: str, latin: str) -> list[tuple[str, str]]:
-    """Split text into (font, segment) runs: Latin in ``latin``, everything else in STSong-Light."""
-    runs: list[tuple[str, str]] = []
-    for ch in text:
-        font = latin if _latin_ok(ch) else _cjk.get()
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + ch)
-        else:
-            runs.append((font, ch))
-    return runs
-
-
-def _width(text: str, size: float, latin: str = LATIN_FONT) -> float:
-    return sum(pdfmetrics.stringWidth(seg, font, size) for font, seg in _runs(text, latin))
-
-
-def _draw(c: canvas.Canvas, x: float, y: float, text: str, size: float, latin: str = LATIN_FONT) -> float:
-    """Draw mixed Chinese/Latin text starting at x; return the x after it."""
-    for font, seg in _runs(text, latin):
-        c.setFont(font, size)
-        c.drawString(x, y, seg)
-        x += pdfmetrics.stringWidth(seg, font, size)
-    return x
-
-
-def _draw_centred(
-    c: canvas.Canvas, cx: float, y: float, text: str, size: float, latin: str = LATIN_FONT
-) -> None:
-    _draw(c, cx - _width(text, size, latin) / 2, y, text, size, latin)
-
-
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_NO_LINE_START = "，。、；：！？」』）》〉】,.;:!?)]"  # kinsoku: these stay with the character before them
-_TOKEN = re.compile(rf"(?:学时|[{_CJK}]|[^\s{_CJK}]+\s*|\s+)[{re.escape(_NO_LINE_START)}]*")
-
-
-def _tokens(text: str) -> list[str]:
-    """Break points: each CJK character (and the word 学时) stands alone, closing punctuation sticks to what it
-    closes, Latin words keep their trailing space."""
-    return _TOKEN.findall(text)
-
-
-def _wrap(text: str, size: float, width: float, latin: str = LATIN_FONT) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for tok in _tokens(text):
-        if line and _width((line + tok).rstrip(), size, latin) > width:
-            lines.append(line.rstrip())
-            line = tok.lstrip()
-        else:
-            line += tok
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines or [""]
-
-
-def _fit(text: str, size: float, width: float, max_lines: int, min_size: float, latin: str = LATIN_FONT):
-    """Wrap text into at most max_lines, shrinking the size down to min_size; cut with an ellipsis if still long."""
-    while True:
-        lines = _wrap(text, size, width, latin)
-        if len(lines) <= max_lines or size <= min_size:
-            break
-        size = max(min_size, size - 0.5)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and _width(last + "…", size, latin) > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines, size
-
-
 # --- the page -----------------------------------------------------------------------------------------------
 
 
@@ -248,20 +165,8 @@ def render_certificate_pdf(
     """
     if not verify_url or any(ch.isspace() for ch in verify_url):
         raise ValueError("verify_url must be a non-empty URL without spaces")
-    token = _cjk.set(register_cjk_font(cjk_font_path))
-    try:
+    with use_cjk_font(cjk_font_path):
         return _render(record, verify_url, revoked)
-    finally:
-        _cjk.reset(token)
-
-
-def register_cjk_font(cjk_font_path: str | None) -> str:
-    """The registered font Chinese is set in: a subset of the file given, embedded (see Fonts above), else STSong."""
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    if cjk_font_path is not None and EMBEDDED_CJK not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(EMBEDDED_CJK, cjk_font_path, subfontIndex=0))
-    return CJK_FONT if cjk_font_path is None else EMBEDDED_CJK
 
 
 def _render(record: CertificateRecord, verify_url: str, revoked: bool) -> bytes:
@@ -302,14 +207,14 @@ def _frame(c: canvas.Canvas) -> None:
 def _header(c: canvas.Canvas, r: CertificateRecord) -> None:
     cx = _W / 2
     c.setFillColor(_MUTED)
-    lines, size = _fit(r.issuer_name, 11, 560, 1, 8)
-    _draw_centred(c, cx, _H - 66, lines[0], size)
+    lines, size = fit(r.issuer_name, 11, 560, 1, 8)
+    draw_centred(c, cx, _H - 66, lines[0], size)
 
     c.setFillColor(_NAVY)
     title = "培训合格证书"
     size, space = 30, 6
-    width = pdfmetrics.stringWidth(title, _cjk.get(), size) + space * (len(title) - 1)
-    c.setFont(_cjk.get(), size)
+    width = pdfmetrics.stringWidth(title, current_cjk_font(), size) + space * (len(title) - 1)
+    c.setFont(current_cjk_font(), size)
     c.drawString(cx - width / 2, _H - 106, title, charSpace=space)
 
     sub = "TRAINING CERTIFICATE"
@@ -343,22 +248,22 @@ def _statement(c: canvas.Canvas, r: CertificateRecord) -> None:
     )
     c.setFillColor(_INK)
     y = _H - 172
-    zh_lines, zh_size = _fit(zh, 13, width, 2, 10.5)
+    zh_lines, zh_size = fit(zh, 13, width, 2, 10.5)
     for line in zh_lines:
-        _draw(c, x, y, line, zh_size)
+        draw_text(c, x, y, line, zh_size)
         y -= zh_size + 6
     c.setFillColor(_MUTED)
     y -= 1
-    en_lines, en_size = _fit(en, 9.5, width, 2, 8, latin="Helvetica-Oblique")
+    en_lines, en_size = fit(en, 9.5, width, 2, 8, latin="Helvetica-Oblique")
     for line in en_lines:
-        _draw(c, x, y, line, en_size, latin="Helvetica-Oblique")
+        draw_text(c, x, y, line, en_size, latin="Helvetica-Oblique")
         y -= en_size + 4
 
 
 def _label(c: canvas.Canvas, x: float, y: float, zh: str, en: str) -> None:
     c.setFillColor(_MUTED)
-    _draw(c, x, y, zh, 9.5)
-    _draw(c, x, y - 10, en, 7)
+    draw_text(c, x, y, zh, 9.5)
+    draw_text(c, x, y - 10, en, 7)
 
 
 def _fields(c: canvas.Canvas, r: CertificateRecord) -> None:
@@ -378,9 +283,9 @@ def _fields(c: canvas.Canvas, r: CertificateRecord) -> None:
 
     def value(x: float, yy: float, text: str, width: float, size: float = 11, lines: int = 1) -> None:
         c.setFillColor(_INK)
-        fitted, fsize = _fit(text, size, width, lines, 7.5)
+        fitted, fsize = fit(text, size, width, lines, 7.5)
         for i, line in enumerate(fitted):
-            _draw(c, x, yy - i * (fsize + 2), line, fsize)
+            draw_text(c, x, yy - i * (fsize + 2), line, fsize)
 
     rule(y + 16)
     # 1. name and masked ID
@@ -395,15 +300,15 @@ def _fields(c: canvas.Canvas, r: CertificateRecord) -> None:
     value(left + label_w, y, r.course_title_zh, value_w_full, 11)
     if r.course_title_en.strip():
         c.setFillColor(_MUTED)
-        fitted, fsize = _fit(r.course_title_en, 9, value_w_full, 1, 7)
-        _draw(c, left + label_w, y - 12, fitted[0], fsize)
+        fitted, fsize = fit(r.course_title_en, 9, value_w_full, 1, 7)
+        draw_text(c, left + label_w, y - 12, fitted[0], fsize)
     y -= row_h
     rule(y + 16)
     # 3. period and version
     _label(c, left, y, "培训起止日期", "Training period")
     value(left + label_w, y, f"{_date_zh(r.started_on)} 至 {_date_zh(r.completed_on)}", value_w_half, 10.5)
     c.setFillColor(_MUTED)
-    _draw(c, left + label_w, y - 12, f"{_date_en(r.started_on)} – {_date_en(r.completed_on)}", 8)
+    draw_text(c, left + label_w, y - 12, f"{_date_en(r.started_on)} – {_date_en(r.completed_on)}", 8)
     _label(c, col2, y, "课程版本", "Course version")
     value(col2 + label_w, y - 3, r.course_version or "—", value_w_half, 10)
     y -= row_h
@@ -420,7 +325,7 @@ def _fields(c: canvas.Canvas, r: CertificateRecord) -> None:
     # 5. skills
     _label(c, left, y, "技能", "Skills")
     if r.skills:
-        sep = "、" if any(not _latin_ok(ch) for s in r.skills for ch in s) else ", "
+        sep = "、" if any(not latin_ok(ch) for s in r.skills for ch in s) else ", "
         value(left + label_w, y, sep.join(r.skills), value_w_full, 10, lines=2)
     else:
         value(left + label_w, y - 3, "—", value_w_full, 10)
@@ -431,9 +336,9 @@ def _fields(c: canvas.Canvas, r: CertificateRecord) -> None:
     value(left + label_w, y - 3, r.issuer_name, value_w_full - 150, 10.5)
     _label(c, right_edge - 140, y, "发证日期", "Date of issue")
     c.setFillColor(_INK)
-    _draw(c, right_edge - 140 + 50, y, _date_zh(r.issued_on), 10.5)
+    draw_text(c, right_edge - 140 + 50, y, _date_zh(r.issued_on), 10.5)
     c.setFillColor(_MUTED)
-    _draw(c, right_edge - 140 + 50, y - 12, _date_en(r.issued_on), 8)
+    draw_text(c, right_edge - 140 + 50, y - 12, _date_en(r.issued_on), 8)
     rule(y - 18)
 
 
@@ -465,12 +370,12 @@ def _qr_panel(c: canvas.Canvas, r: CertificateRecord, verify_url: str) -> None:
 
     cx = x0 + box / 2
     c.setFillColor(_MUTED)
-    _draw_centred(c, cx, y0 - 8, "证书编号 Certificate No.", 8)
+    draw_centred(c, cx, y0 - 8, "证书编号 Certificate No.", 8)
     c.setFillColor(_INK)
     c.setFont(LATIN_BOLD, 12.5)
     c.drawCentredString(cx, y0 - 24, r.number)
     c.setFillColor(_MUTED)
-    _draw_centred(c, cx, y0 - 40, "扫码核验 / Scan to verify", 8)
+    draw_centred(c, cx, y0 - 40, "扫码核验 / Scan to verify", 8)
 
 
 def _footer(c: canvas.Canvas, verify_url: str) -> None:
@@ -481,16 +386,16 @@ def _footer(c: canvas.Canvas, verify_url: str) -> None:
     c.line(62, y + 14, _W - 62, y + 14)
     c.setFillColor(_INK)
     line = f"扫码或访问 {verify_url} 核验 / Scan or visit {verify_url} to verify"
-    lines, size = _fit(line, 9, _W - 124, 1, 6.5)
-    _draw_centred(c, cx, y, lines[0], size)
+    lines, size = fit(line, 9, _W - 124, 1, 6.5)
+    draw_centred(c, cx, y, lines[0], size)
     c.setFillColor(_MUTED)
     note = (
         "本证书为培训合格证书，证明持证人完成上述培训并考核合格；不是职业技能等级证书或职业资格证书。"
         " / It records completed training; it is not a vocational skill level or qualification certificate."
     )
-    lines, size = _fit(note, 7.5, _W - 124, 2, 6)
+    lines, size = fit(note, 7.5, _W - 124, 2, 6)
     for i, text in enumerate(lines):
-        _draw_centred(c, cx, y - 14 - i * (size + 3), text, size)
+        draw_centred(c, cx, y - 14 - i * (size + 3), text, size)
 
 
 def _status_banner(c: canvas.Canvas, r: CertificateRecord, revoked: bool) -> None:
@@ -500,8 +405,8 @@ def _status_banner(c: canvas.Canvas, r: CertificateRecord, revoked: bool) -> Non
     )
     colour = _REVOKED if revoked else _NAVY
     c.setFillColor(colour)
-    lines, size = _fit(text, 9, _W - 124, 1, 6.5)
-    _draw_centred(c, _W / 2, _H - 48, lines[0], size)
+    lines, size = fit(text, 9, _W - 124, 1, 6.5)
+    draw_centred(c, _W / 2, _H - 48, lines[0], size)
 
 
 def _revoked_mark(c: canvas.Canvas) -> None:
@@ -512,8 +417,8 @@ def _revoked_mark(c: canvas.Canvas) -> None:
     c.setStrokeColor(_REVOKED, alpha=0.55)
     c.setLineWidth(3)
     zh, en = "已撤销", "REVOKED"
-    c.setFont(_cjk.get(), 96)
-    w_zh = pdfmetrics.stringWidth(zh, _cjk.get(), 96) + 24 * 2
+    c.setFont(current_cjk_font(), 96)
+    w_zh = pdfmetrics.stringWidth(zh, current_cjk_font(), 96) + 24 * 2
     c.drawString(-w_zh / 2, 8, zh, charSpace=24)
     c.setFont(LATIN_BOLD, 64)
     w_en = pdfmetrics.stringWidth(en, LATIN_BOLD, 64) + 10 * (len(en) - 1)

@@ -50,11 +50,11 @@ def record_of(certificate: Certificate) -> CertificateRecord:
 
 
 def render(certificate: Certificate) -> bytes:
-    from lms.certificates.image import cjk_font
     from lms.certificates.pdf import render_certificate_pdf
+    from lms.certificates.textlayout import find_cjk_font_file
 
     return render_certificate_pdf(record_of(certificate), verify_url(certificate.number),
-                                  revoked=certificate.status == REVOKED, cjk_font_path=cjk_font())  # fmt: skip
+                                  revoked=certificate.status == REVOKED, cjk_font_path=find_cjk_font_file())  # fmt: skip
 
 
 def queue_render(session: Session, certificate: Certificate) -> None:

@@ -44,8 +44,12 @@ class Completion:
     study_seconds: int
     required_seconds: int
     quizzes: list[tuple[Quiz, float | None, bool]] = field(default_factory=list)  # (quiz, counted score, passed)
-    has_real_name: bool = False
+    real_name: str = identity.MISSING  # identity.real_name_state
     awards_certificate: bool = True
+
+    @property
+    def has_real_name(self) -> bool:
+        return self.real_name == identity.SETTLED
 
     @property
     def hours_done(self) -> bool:
@@ -85,7 +89,7 @@ def completion(session: Session, enrollment: Enrollment) -> Completion:
         quizzes=quizzes,
         # Data an organisation provided counts only once the holder has confirmed it, and a number another
         # account also claims only once a site admin has kept one owner.
-        has_real_name=user is not None and identity.is_settled(session, user),
+        real_name=identity.real_name_state(session, user) if user is not None else identity.MISSING,
         awards_certificate=version.certificate,
     )
 

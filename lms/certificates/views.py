@@ -56,12 +56,12 @@ def mine():
         if services.certificate_for(session, enrollment.id) is None and enrollment.version.certificate:
             waiting.append((enrollment, services.completion(session, enrollment)))
     session.commit()
-    from lms.certificates.image import cjk_font  # Pillow: loaded on first use
+    from lms.certificates.textlayout import find_cjk_font_file  # ReportLab: loaded on first use
 
     return render_template(
         "certificates/mine.html", certificates=services.certificates_of(session, current_user.id),
         waiting=waiting, locale=locale_code(), fmt=certnumbers.format, china_day=china_day,
-        share_picture=cjk_font() is not None,
+        share_picture=find_cjk_font_file() is not None,
     )  # fmt: skip
 
 
@@ -81,11 +81,12 @@ def pdf(number: str):
 @rule(LOGIN)
 def picture(number: str):
     """A picture of the certificate to share (朋友圈): name, course, hours, date, number and the check QR code."""
-    from lms.certificates.image import cjk_font, render_certificate_png  # Pillow and ReportLab: loaded on first use
+    from lms.certificates.image import render_certificate_png  # Pillow and ReportLab: loaded on first use
+    from lms.certificates.textlayout import find_cjk_font_file
 
     session = get_session()
     certificate = services.get_by_number(session, number)
-    font = cjk_font()
+    font = find_cjk_font_file()
     if certificate.user_id != current_user.id or certificate.status != "valid" or font is None:
         return render_template("catalogue/not_found.html"), 404
     body = render_certificate_png(pdfjob.record_of(certificate), pdfjob.verify_url(certificate.number), font)

@@ -1,6 +1,6 @@
 """The process record (培训过程记录) as an A4 PDF, in Chinese, for a host or a whole cohort. Pure.
 
-ReportLab only, plus the certificate PDF's CJK font (``lms.certificates.pdf.register_cjk_font``: the site's font
+ReportLab only, plus the certificate PDF's CJK font (``lms.certificates.textlayout.register_cjk_font``: the site's font
 file embedded as a subset, else STSong-Light). Each host's record starts on a new page with a header: the holder
 (the full 身份证号 only in the bureau's copy, masked otherwise), course, study policy, the seal (SHA-256, the
 transparency-log entry's index, and whether it still holds); then tables of sign-ins, lesson sessions, minutes per
@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lms.certificates.pdf import register_cjk_font
+from lms.certificates.textlayout import register_cjk_font
 
 OUTCOMES = {"answered": "已作答", "missed": "超时未答", "wrong": "答错", "pending": "待作答"}
 MOMENTS = {"start": "开课时", "random": "随机"}

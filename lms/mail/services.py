@@ -14,7 +14,7 @@ import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from lms.config import Config
@@ -124,6 +124,15 @@ def send_pending(session: Session, cfg: Config, ids: list[int] | None = None) ->
             sent += 1
         session.commit()
     return sent, failed
+
+
+def queue_state(session: Session) -> tuple[int, int]:
+    """(waiting, given up): messages not sent yet that a sender will still try, and those past MAX_ATTEMPTS that
+    wait for an operator. Meaningful for SMTP only: the development outbox never sends."""
+    unsent = select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))
+    waiting = session.scalar(unsent.where(OutboxMessage.attempts < MAX_ATTEMPTS)) or 0
+    given_up = session.scalar(unsent.where(OutboxMessage.attempts >= MAX_ATTEMPTS)) or 0
+    return waiting, given_up
 
 
 def _smtp_send(cfg: Config, recipient: str, subject: str, body: str) -> None:

@@ -29,6 +29,7 @@ class Notification(Base):
     link: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: A mail is owed (the person has an email address and wants mails) and was not sent yet.
+    #: A mail is owed (the person has an email address and wants mails) and lms.mail has not taken it yet.
     mail_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When lms.mail took the mail (queued in the outbox; the mail job sends it after the commit, see lms.mail).
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -143,9 +143,13 @@ def attempt_submitted(session: Session, cfg: Config, attempt: QuizAttempt) -> li
 
 @dataclass
 class DueReport:
+    """What one ``send-due`` run did. A mail is *queued* when lms.mail took it (in production it is written to the
+    outbox and the mail job sends it after the commit; in development it only goes to the outbox page): nothing
+    here is sent yet. A mail that lms.mail could not take stays pending on its notification for the next run."""
+
     created: int = 0
-    mailed: int = 0
-    mail_failed: int = 0
+    mails_queued: int = 0
+    mails_not_queued: int = 0
 
 
 def course_completed(session: Session, user_id: int, course_id: int) -> bool:
@@ -170,7 +174,7 @@ def send_due(session: Session, cfg: Config, *, days_before: int, now: datetime |
     now = now or utcnow()
     today = china_day(now)
     report = DueReport()
-    report.mailed, report.mail_failed = retry_mails(session, cfg, now)
+    report.mails_queued, report.mails_not_queued = retry_mails(session, cfg, now)
     first, last = schedule.deadline_range(today, days_before)
     rows = session.execute(
         select(CohortCourse, User)
@@ -194,20 +198,20 @@ def send_due(session: Session, cfg: Config, *, days_before: int, now: datetime |
             continue
         report.created += 1
         if notification.mailed_at is not None:
-            report.mailed += 1
+            report.mails_queued += 1
         elif notification.mail_pending:
-            report.mail_failed += 1
+            report.mails_not_queued += 1
     return report
 
 
 def retry_mails(session: Session, cfg: Config, now: datetime) -> tuple[int, int]:
-    """Mail what is still pending (the mail server failed before); give up after MAIL_RETRY. (sent, failed)."""
+    """Hand lms.mail what is still pending (it failed before); give up after MAIL_RETRY. (queued, not queued)."""
     cutoff = now - MAIL_RETRY
     session.execute(
         update(Notification).where(Notification.mail_pending.is_(True), Notification.created_at < cutoff)
         .values(mail_pending=False).execution_options(synchronize_session=False)
     )  # fmt: skip
-    sent = failed = 0
+    queued = failed = 0
     for notification_id in session.scalars(select(Notification.id).where(Notification.mail_pending.is_(True))
                                            .order_by(Notification.id)).all():  # fmt: skip
         # Claim it first: two cron runs at the same moment never mail it twice.
@@ -225,10 +229,10 @@ def retry_mails(session: Session, cfg: Config, now: datetime) -> tuple[int, int]
         if user is None or not wants_mail(user):
             continue
         if deliver(session, cfg, notification, user):
-            sent += 1
+            queued += 1
         else:
             failed += 1
-    return sent, failed
+    return queued, failed
 
 
 # --- reading ----------------------------------------------------------------------------------------------------

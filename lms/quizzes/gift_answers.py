@@ -7,15 +7,25 @@ where its result may surprise; only what Moodle cannot import either is a proble
 
 from __future__ import annotations
 
-import re
-
 from lms.messages import N_, Msg
-from lms.quizzes.gift_text import WEIGHT_RE, Problems, Src, with_format
+from lms.quizzes.gift_items import (
+    SUM_TOLERANCE,
+    add_unless_empty,
+    all_empty,
+    first_line,
+    lead_as_answer,
+    make_answer,
+    no_full_mark,
+    own_part,
+    percent,
+    split_weight,
+)
+from lms.quizzes.gift_numerical import numerical_answers
+from lms.quizzes.gift_text import WEIGHT_RE, Problems, Src
 from lms.quizzes.questions import (
     MIN_ORDERING_ITEMS,
     ORDERING_TAG,
     Answer,
-    NumericalAnswer,
     Pair,
     Question,
     TextFormat,
@@ -24,9 +34,7 @@ from lms.quizzes.questions import (
 MIN_CHOICES = 2  # Moodle: "importminerror" below two answers
 MIN_MATCHING_ITEMS = 2  # Moodle: "importminerror" below two pairs
 DOCUMENTED_MATCHING_PAIRS = 3  # Moodle's documentation: "There must be at least three matching pairs"
-SUM_TOLERANCE = 0.005  # Moodle rounds the total of multiple-response weights to two decimals
 _TF_VALUES = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def block_kind(content: Src) -> str:
@@ -53,7 +61,7 @@ def fill_from_block(question: Question, content: Src, problems: Problems, orderi
     content = content.strip()
     at = content.rfind("####")  # like Moodle: the last run of four '#' starts the general feedback
     if at >= 0:
-        fmt, text = _part(content[at + 4 :], question.format)
+        fmt, text = own_part(content[at + 4 :], question.format)
         question.general_feedback = text or None
         question.general_feedback_format = fmt if text else None
         content = content[:at].strip()
@@ -66,7 +74,7 @@ def fill_from_block(question: Question, content: Src, problems: Problems, orderi
         question.type = "essay"
     elif kind == "numerical":
         question.type = "numerical"
-        question.numerical = _numerical(content[1:], line, question.format, problems)
+        question.numerical = numerical_answers(content[1:], line, question.format, problems)
     elif kind == "choice":
         question.type, question.answers = _choices(content, line, question.format, problems)
     elif kind == "matching":
@@ -80,66 +88,6 @@ def fill_from_block(question: Question, content: Src, problems: Problems, orderi
         question.answers = _short_answers(content, line, question.format, problems)
 
 
-def _part(part: Src | None, question_format: TextFormat) -> tuple[TextFormat | None, str]:
-    """A part's own format (None when it is the question's) and its text."""
-    fmt, text = with_format(part)
-    return (None if fmt == question_format else fmt), text
-
-
-def _weight(item: Src, problems: Problems) -> tuple[float | None, Src]:
-    item = item.strip()
-    match = WEIGHT_RE.match(item.text)
-    if match is None:
-        return None, item
-    percent = float(match.group(1))
-    if not -100 <= percent <= 100:
-        problems.warn(
-            item.line(0),
-            N_(
-                "answer weight %(weight)s%% is outside -100%%..100%%: Moodle keeps it, "
-                "and a score never goes below 0 or above 100%%",
-                weight=match.group(1),
-            ),
-        )
-    return round(percent / 100, 7), item[match.end() :]
-
-
-def _answer(item: Src, fraction: float, question_format: TextFormat) -> Answer:
-    """An answer with its feedback after the first ``#``, each with its own format."""
-    at = item.find("#")
-    fmt, text = _part(item[:at] if at >= 0 else item, question_format)
-    feedback_format, feedback = _part(item[at + 1 :], question_format) if at >= 0 else (None, "")
-    return Answer(text, fraction, feedback or None, fmt, feedback_format if feedback else None)
-
-
-def _add_unless_empty(answers: list[Answer], answer: Answer, line: int, number: int, problems: Problems) -> None:
-    """Moodle's question types leave an answer without text out: so does this parser, with a warning."""
-    if answer.text:
-        answers.append(answer)
-    else:
-        problems.warn(line, N_("answer %(number)s is empty and is left out, as Moodle does", number=number))
-
-
-def _all_empty(lead: Src, items: list[tuple[str, Src]]) -> bool:
-    return not lead.text.strip() and all(not item.text.strip() for _, item in items)
-
-
-def _percent(fraction: float) -> str:
-    return f"{round(fraction * 100, 4):g}%"
-
-
-def _lead_as_answer(lead: Src, items: list[tuple[str, Src]], marker: str, message: Msg, problems: Problems) -> list:
-    """Moodle keeps text before the first marker as one more answer: so does this parser, with a warning."""
-    if not lead.text.strip():
-        return items
-    problems.warn(lead.line(0), message)
-    return [(marker, lead), *items]
-
-
-def _shown(src: Src) -> str:
-    return src.text.strip().splitlines()[0] if src.text.strip() else ""
-
-
 def _choices(
     content: Src, line: int, question_format: TextFormat, problems: Problems
 ) -> tuple[str, list[Answer]]:
@@ -147,13 +95,13 @@ def _choices(
     text taken as written, even ``%50%half``); without ``=``, several may be chosen and the weights apply."""
     single = content.find_any("=") >= 0
     lead, items = content.split("=~")
-    items = _lead_as_answer(
+    items = lead_as_answer(
         lead,
         items,
         "~",
         N_(
             "text '%(text)s' before the first '=' or '~' is read as one more (wrong) answer, as Moodle does",
-            text=_shown(lead),
+            text=first_line(lead),
         ),
         problems,
     )
@@ -161,7 +109,7 @@ def _choices(
     for n, (marker, item) in enumerate(items, 1):
         item = item.strip()
         if marker == "=":
-            answer = _answer(item, 1.0, question_format)
+            answer = make_answer(item, 1.0, question_format)
             if WEIGHT_RE.match(answer.text):
                 problems.warn(
                     item.line(0),
@@ -172,9 +120,9 @@ def _choices(
                     ),
                 )
         else:
-            weight, rest = _weight(item, problems)
-            answer = _answer(rest, 0.0 if weight is None else weight, question_format)
-        _add_unless_empty(answers, answer, item.line(0), n, problems)
+            weight, rest = split_weight(item, problems)
+            answer = make_answer(rest, 0.0 if weight is None else weight, question_format)
+        add_unless_empty(answers, answer, item.line(0), n, problems)
     if len(answers) < MIN_CHOICES:
         problems.add(
             line,
@@ -212,8 +160,8 @@ def _choices(
             N_(
                 "multiple-response weights of correct answers add up to %(total)s, not 100%%: "
                 "the best possible score is %(best)s",
-                total=_percent(total),
-                best=_percent(min(total, 1.0)),
+                total=percent(total),
+                best=percent(min(total, 1.0)),
             ),
         )
     return "multiresponse", answers
@@ -221,7 +169,7 @@ def _choices(
 
 def _short_answers(content: Src, line: int, question_format: TextFormat, problems: Problems) -> list[Answer]:
     lead, items = content.split("=")
-    if _all_empty(lead, items):
+    if all_empty(lead, items):
         problems.add(line, N_("answer block without answers"))
         return []
     if lead.text.strip()[:1] in ("＝", "～"):
@@ -231,29 +179,26 @@ def _short_answers(content: Src, line: int, question_format: TextFormat, problem
         )
         items = [("=", lead), *items]
     elif items:
-        items = _lead_as_answer(
+        items = lead_as_answer(
             lead,
             items,
             "=",
-            N_("text '%(text)s' before the first '=' is read as one more answer, as Moodle does", text=_shown(lead)),
+            N_("text '%(text)s' before the first '=' is read as one more answer, as Moodle does",
+               text=first_line(lead)),
             problems,
         )
     else:  # "a single answer may be written without '='"
         items = [("=", lead)]
     answers: list[Answer] = []
     for n, (_, item) in enumerate(items, 1):
-        weight, rest = _weight(item, problems)
-        _add_unless_empty(answers, _answer(rest, 1.0 if weight is None else weight, question_format), item.line(0), n,
-                          problems)
+        weight, rest = split_weight(item, problems)
+        answer = make_answer(rest, 1.0 if weight is None else weight, question_format)
+        add_unless_empty(answers, answer, item.line(0), n, problems)
     if not answers:
         problems.add(line, N_("answer block without answers"))
     elif max(a.fraction for a in answers) < 1 - SUM_TOLERANCE:
-        problems.warn(line, _no_full_mark(max(a.fraction for a in answers)))
+        problems.warn(line, no_full_mark(max(a.fraction for a in answers)))
     return answers
-
-
-def _no_full_mark(best: float) -> Msg:
-    return N_("no answer is worth 100%%: the best possible score is %(best)s", best=_percent(max(best, 0.0)))
 
 
 def _wrong_ordering_block(kind: str) -> Msg:
@@ -297,11 +242,11 @@ def _ordering(content: Src, question: Question, problems: Problems) -> list[Answ
     if lead.text.strip():
         problems.add(
             lead.line(0),
-            N_("text '%(text)s' before the first '='; every answer must start with '='", text=_shown(lead)),
+            N_("text '%(text)s' before the first '='; every answer must start with '='", text=first_line(lead)),
         )
     answers: list[Answer] = []
     for n, (_, item) in enumerate(items, 1):
-        weight, rest = _weight(item, problems)
+        weight, rest = split_weight(item, problems)
         if weight is not None:
             problems.add(
                 line,
@@ -311,7 +256,7 @@ def _ordering(content: Src, question: Question, problems: Problems) -> list[Answ
                     line=item.line(0),
                 ),
             )
-        answer = _answer(rest, 1.0, question.format)
+        answer = make_answer(rest, 1.0, question.format)
         if not answer.text:
             problems.add(item.line(0), N_("ordering item %(number)s is empty", number=n))
         answers.append(answer)
@@ -339,8 +284,8 @@ def _truefalse(question: Question, content: Src, problems: Problems) -> None:
             right_src.line(right_src.find_any("#")),
             N_("a third '#' in a true/false block is kept as text in the feedback for a right answer, as Moodle does"),
         )
-    wrong_format, wrong = _part(wrong_src, question.format)
-    right_format, right = _part(right_src, question.format)
+    wrong_format, wrong = own_part(wrong_src, question.format)
+    right_format, right = own_part(right_src, question.format)
     question.correct = _TF_VALUES[(content[:first] if first >= 0 else content).text.strip()]
     pairs = ((right, right_format), (wrong, wrong_format))
     (true_text, true_format), (false_text, false_format) = pairs if question.correct else pairs[::-1]
@@ -355,11 +300,11 @@ def _matching(content: Src, block_line: int, question_format: TextFormat, proble
     """``=item -> answer`` pairs. Like Moodle, a ``#`` is part of the item (matching pairs take no feedback),
     ``= -> answer`` is a distractor, and the answer is plain text."""
     lead, items = content.split("=")
-    items = _lead_as_answer(
+    items = lead_as_answer(
         lead,
         items,
         "=",
-        N_("text '%(text)s' before the first '=' is read as one more pair, as Moodle does", text=_shown(lead)),
+        N_("text '%(text)s' before the first '=' is read as one more pair, as Moodle does", text=first_line(lead)),
         problems,
     )
     if len(items) < MIN_MATCHING_ITEMS:
@@ -380,7 +325,7 @@ def _matching(content: Src, block_line: int, question_format: TextFormat, proble
         if arrow < 0:
             problems.add(line, N_("matching pair %(number)s has no '->'", number=n))
             continue
-        fmt, question = _part(item[:arrow], question_format)
+        fmt, question = own_part(item[:arrow], question_format)
         answer = item[arrow + 2 :].text.strip()
         if not answer and not question:
             problems.warn(line, N_("matching pair %(number)s is empty and is left out, as Moodle does", number=n))
@@ -409,103 +354,3 @@ def _matching(content: Src, block_line: int, question_format: TextFormat, proble
     return pairs
 
 
-def _is_number(text: str) -> bool:
-    return bool(_NUMBER_RE.fullmatch(text.strip()))
-
-
-def _numerical(
-    content: Src, block_line: int, question_format: TextFormat, problems: Problems
-) -> list[NumericalAnswer]:
-    """Moodle's numerical block: answers after ``=`` (the first may omit it), ``value``, ``value:tolerance`` or
-    ``min..max``; from the first ``~`` on, the feedback for any other number (``~#text``)."""
-    tilde = content.find_any("~")
-    wrong = content[tilde + 1 :] if tilde >= 0 else None
-    if tilde >= 0:
-        content = content[:tilde]
-    lead, items = content.split("=")
-    if lead.text.strip():  # "{#1822:5}": a single answer without '='
-        items = [("=", lead), *items]
-    if not items:
-        problems.add(
-            block_line,
-            N_("numerical question needs at least one numeric answer, not only '~' feedback")
-            if wrong is not None
-            else N_("numerical answer block '{#' without answers"),
-        )
-        return []
-    before_count = len(problems.found)
-    answers: list[NumericalAnswer] = []
-    for _, item in items:
-        line = item.line(0)
-        weight, rest = _weight(item, problems)
-        answer = _answer(rest, 1.0 if weight is None else weight, question_format)
-        value, tolerance = _numerical_spec(answer.text, line, problems)
-        answers.append(NumericalAnswer(value, tolerance, answer.fraction, answer.feedback, answer.feedback_format))
-    if wrong is not None:
-        at = wrong.find("#")
-        ignored = (wrong[:at] if at >= 0 else wrong).text.strip()
-        if ignored:
-            problems.warn(
-                wrong.line(0),
-                N_(
-                    "'%(text)s' after '~' is ignored, as Moodle does: in a numerical question '~' only gives "
-                    "the feedback for other answers ('~#text')",
-                    text=ignored.splitlines()[0],
-                ),
-            )
-        fmt, feedback = _part(wrong[at + 1 :], question_format) if at >= 0 else (None, "")
-        answers.append(NumericalAnswer(None, 0.0, 0.0, feedback or None, fmt if feedback else None))
-    graded = [a.fraction for a in answers[: len(items)]]
-    if len(problems.found) == before_count and max(graded) < 1 - SUM_TOLERANCE:
-        problems.warn(block_line, _no_full_mark(max(graded)))
-    return answers
-
-
-def _numerical_spec(spec: str, line: int, problems: Problems) -> tuple[float | None, float]:
-    """Value and tolerance of one numerical answer; ``None`` is Moodle's ``*``, any number."""
-    arrow = spec.find("..")
-    if arrow > 0:
-        low_text, high_text = spec[:arrow].strip(), spec[arrow + 2 :].strip()
-        for text, bad, missing in (
-            (low_text, N_("range minimum '%(text)s' is not a number", text=low_text), N_("range minimum is missing")),
-            (high_text, N_("range maximum '%(text)s' is not a number", text=high_text), N_("range maximum is missing")),
-        ):
-            if not _is_number(text):
-                problems.add(line, bad if text else missing)
-                return None, 0.0
-        low, high = float(low_text), float(high_text)
-        if low > high:
-            problems.add(
-                line,
-                N_("range minimum %(minimum)s is greater than maximum %(maximum)s", minimum=low_text, maximum=high_text),
-            )
-            return None, 0.0
-        middle = (low + high) / 2
-        return middle, high - middle
-    colon = spec.find(":")
-    value_text, tolerance_text = (spec[:colon].strip(), spec[colon + 1 :].strip()) if colon > 0 else (spec, "0")
-    if not _is_number(tolerance_text):
-        problems.add(
-            line,
-            N_("tolerance '%(text)s' is not a number", text=tolerance_text)
-            if tolerance_text
-            else N_("tolerance is missing after ':'"),
-        )
-        return None, 0.0
-    tolerance = float(tolerance_text)
-    if tolerance < 0:
-        problems.add(line, N_("tolerance %(tolerance)s must not be negative", tolerance=tolerance_text))
-        return None, 0.0
-    if _is_number(value_text):
-        return float(value_text), tolerance
-    if value_text.strip() != "*":  # '*' takes any number: a tolerance means nothing there
-        problems.warn(
-            line,
-            N_(
-                "numerical answer '%(text)s' is not a number: Moodle imports it as '*', which accepts any number",
-                text=value_text.strip(),
-            )
-            if value_text.strip()
-            else N_("numerical answer is missing: Moodle imports it as '*', which accepts any number"),
-        )
-    return None, 0.0

@@ -46,6 +46,11 @@ class Finding:
     law: LawRef | None
     explanation: str
     suggestions: tuple[str, ...]
+    explanation_en: str = ""  # the shipped rules' English explanation; an agency's own reason has none
+
+    def explanation_in(self, locale: str) -> str:
+        """The explanation for a page in ``locale`` (English when there is one, else the Chinese text)."""
+        return self.explanation_en if locale == "en" and self.explanation_en else self.explanation
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,8 @@ class Checker:
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.rule_id))
         compact = re.sub(r"\s+", "", text)
         missing = tuple(
-            Finding(0, 0, 0, "", rule.id, rule.family, rule.severity, rule.law, rule.explanation, rule.suggestions)
+            Finding(0, 0, 0, "", rule.id, rule.family, rule.severity, rule.law, rule.explanation, rule.suggestions,
+                    rule.explanation_en)
             for rule in self.ruleset.rules
             if rule.required and rule.applies_to(category) and compact and rule.required not in compact
         )  # fmt: skip
@@ -152,7 +158,7 @@ class Checker:
         line = bisect.bisect_right(starts, start) - 1
         offset = starts[line]
         return Finding(line + 1, start - offset, end - offset, text[start:end], rule.id, rule.family, rule.severity,
-                       rule.law, rule.explanation, rule.suggestions)
+                       rule.law, rule.explanation, rule.suggestions, rule.explanation_en)
 
 
 class _Bounds:
@@ -271,7 +277,8 @@ def finding_dict(finding: Finding, index: LawIndex | None = None) -> dict:
         "severity": "violation" if finding.severity == "violation" else "needs_checking",
         "law": index.title(law.name) if law else "", "article": article_label(law) if law else "",
         "single_source": bool(law and index.is_single_source(law.name)),
-        "explanation": finding.explanation, "suggestions": list(finding.suggestions),
+        "explanation": finding.explanation, "explanation_en": finding.explanation_en,
+        "suggestions": list(finding.suggestions),
     }  # fmt: skip
 
 

@@ -82,6 +82,7 @@ class Rule:
     exception_example: str
     negatable: bool = True
     required: str | None = None  # a statement the script must contain (checked once per script)
+    explanation_en: str = ""  # the explanation in English, for the English pages (required in the rule file)
 
     def applies_to(self, category: str) -> bool:
         return "all" in self.categories or category in self.categories
@@ -165,7 +166,8 @@ def _rule(raw: dict, index: int, categories: list[str], problems: list[str]) -> 
     suggestions = raw.get("suggestions") or []
     if not 1 <= len(suggestions) <= 2:
         problems.append(f"{rid}: suggestions: give one or two compliant rewrites")
-    texts = {key: _text(raw, key, rid, problems) for key in ("explanation", "example", "exception_example")}
+    texts = {key: _text(raw, key, rid, problems)
+             for key in ("explanation", "explanation_en", "example", "exception_example")}
     if len(problems) > before:
         return None
     return Rule(
@@ -173,7 +175,7 @@ def _rule(raw: dict, index: int, categories: list[str], problems: list[str]) -> 
         patterns=tuple(p for p in patterns if p is not None), exceptions=tuple(exceptions), law=law,
         explanation=texts["explanation"], suggestions=tuple(map(str, suggestions)), example=texts["example"],
         exception_example=texts["exception_example"], negatable=bool(raw.get("negatable", True)),
-        required=required,
+        required=required, explanation_en=texts["explanation_en"],
     )  # fmt: skip
 
 

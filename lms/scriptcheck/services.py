@@ -43,7 +43,10 @@ def org_rules_for(session: Session, user_id: int | None) -> OrgRules:
     silence what they cover)."""
     if user_id is None:
         return OrgRules()
-    org_ids = _mcn_org_ids(session, user_id)
+    return _rules_of(session, _mcn_org_ids(session, user_id))
+
+
+def _rules_of(session: Session, org_ids: list[int]) -> OrgRules:
     if not org_ids:
         return OrgRules()
     rows = session.scalars(select(OrgScriptRule).where(OrgScriptRule.org_id.in_(org_ids))
@@ -51,6 +54,39 @@ def org_rules_for(session: Session, user_id: int | None) -> OrgRules:
     banned = tuple((r.phrase, r.reason) for r in rows if r.kind == "banned")
     allowed = tuple(r.phrase for r in rows if r.kind in ("approved", "allowed"))
     return OrgRules(banned=banned, allowed=allowed)
+
+
+class NotEntitled(DomainError):
+    """The caller asked for an organisation's rules without being one of its members."""
+
+
+def entitled_agencies(session: Session, user_id: int | None, slug: str | None = None) -> list[Organisation]:
+    """The agencies whose rules a caller of the API gets: every agency the user belongs to, or only the one named
+    by ``slug``. Anonymous callers get none. Asking for an agency the user is not a member of, or one that does
+    not exist, raises :class:`NotEntitled` with the same message either way."""
+    mine = [] if user_id is None else list(session.scalars(
+        select(Organisation).join(Membership, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == user_id, Organisation.kind == OrgKind.MCN).order_by(Organisation.id)))  # fmt: skip
+    if slug is None:
+        return mine
+    chosen = [org for org in mine if org.slug == slug]
+    if not chosen:
+        raise NotEntitled(N_("Only a logged-in member of an agency gets its rules."), field="org")
+    return chosen
+
+
+def agency_by_slug(session: Session, slug: str) -> Organisation:
+    """An agency for the command line (the operator may use any agency's rules)."""
+    org = session.scalar(select(Organisation).where(Organisation.slug == slug, Organisation.kind == OrgKind.MCN))
+    if org is None:
+        raise NotFound(N_("There is no agency %(slug)s.", slug=slug))
+    return org
+
+
+def check_with_agencies(session: Session, text: str, category: str, agencies: list[Organisation]) -> Report:
+    """Check ``text`` with the shipped rules and the rules of ``agencies``; nothing is stored (API and command
+    line). The caller has checked the text's length and the category."""
+    return checker_mod.default_checker().check(text, category, _rules_of(session, [org.id for org in agencies]))
 
 
 def check_script(session: Session, user_id: int | None, text: str, category: str) -> Report:

@@ -41,6 +41,7 @@ def _view_findings(session, report):
         lesson = lessons.get((f.law.name, f.law.article)) if f.law else None
         return {
             "number": number, "finding": f, "family": localized(FAMILIES[f.family]),
+            "explanation": f.explanation_in(locale),
             "severity": localized(SEVERITY_LABELS[f.severity]),
             "law": index.title(f.law.name) if f.law else "", "article": article_label(f.law) if f.law else "",
             "single_source": bool(f.law and index.is_single_source(f.law.name)),
@@ -174,7 +175,7 @@ def delete_org_rule(org_slug: str, rule_id: int):
 
 
 def _api_error(status: int, detail: str):
-    title = {400: "Bad request", 413: "Payload too large"}[status]
+    title = {400: "Bad request", 403: "Forbidden", 413: "Payload too large"}[status]
     return jsonify({"error": {"status": status, "title": title, "detail": detail}}), status
 
 
@@ -183,7 +184,8 @@ def _api_error(status: int, detail: str):
 @csrf.exempt
 @limiter.limit("60 per minute")
 def api_check():
-    """Check a script sent as JSON ``{"text": ..., "category": ...}`` with the shipped rules; nothing is stored."""
+    """Check a script sent as JSON ``{"text": ..., "category": ..., "org": ...}`` with the shipped rules, and for a
+    logged-in member of agencies with their rules (all of them, or only ``org``); nothing is stored."""
     if (request.content_length or 0) > MAX_API_BYTES:
         return _api_error(413, f"the body is larger than {MAX_API_BYTES} bytes")
     try:
@@ -195,7 +197,17 @@ def api_check():
     category = body.get("category", "general")
     if category not in CATEGORIES:
         return _api_error(400, f"category must be one of {', '.join(CATEGORIES)}")
+    org = body.get("org")
+    if org is not None and not isinstance(org, str):
+        return _api_error(400, '"org" must be the short name of an agency you belong to')
     text = body["text"]
     if len(text) > checker.MAX_CHARS:
         return _api_error(413, f"text has {len(text)} characters; at most {checker.MAX_CHARS} can be checked")
-    return jsonify(report_dict(checker.default_checker().check(text, category)))
+    session = get_session()
+    user_id = current_user.id if current_user.is_authenticated else None
+    try:
+        agencies = services.entitled_agencies(session, user_id, org)
+    except services.NotEntitled:
+        return _api_error(403, "only a logged-in member of an agency gets its rules")
+    report = services.check_with_agencies(session, text, category, agencies)
+    return jsonify({**report_dict(report), "rules": {"shipped": True, "organisations": [a.name for a in agencies]}})

@@ -8,7 +8,9 @@ reading code. An instrument with any problem is never offered.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -281,13 +283,31 @@ def read_instrument(path: Path, shown: str | None = None) -> tuple[Instrument | 
     instrument = Instrument(
         id=instrument_id, version=version, language=r.text("language"), title=title, time_frame=frame,
         instruction=instruction, instruction_is_site_text=bool(site_text), source=r.text("source"),
-        source_checked=str(r.get("source_checked") or ""), licence_name=licence_name, licence_text=licence_text,
+        source_checked=_source_checked(r), licence_name=licence_name, licence_text=licence_text,
         items=items, options=options, multiplier=multiplier,
         higher_is_better=bool(higher), meaningful_change=change or 0, bands=tuple(sorted(bands, key=lambda b: b.low)),
         low_score=rule,
     )  # fmt: skip
     r.problems.sort(key=lambda p: p.line)
     return (None if r.problems else instrument), r.problems
+
+
+_CHECKED = re.compile(r"(\d{4}-\d{2}-\d{2})\b\W*(.*)", re.S)
+
+
+def _source_checked(r: _Reader) -> str:
+    """When and against what the item and option texts were last checked: "YYYY-MM-DD, against …"."""
+    value = r.get("source_checked")
+    match = _CHECKED.fullmatch(value.strip()) if isinstance(value, str) else None
+    try:
+        valid = match is not None and bool(match.group(2).strip()) and bool(date.fromisoformat(match.group(1)))
+    except ValueError:
+        valid = False
+    if not valid:
+        r.problem("'source_checked' must say when (YYYY-MM-DD) and against what the item and option texts were last "
+                  "checked, e.g. '2026-12-06, against the publisher's PDF'", "source_checked")
+        return ""
+    return " ".join(value.split())
 
 
 def read_folder(folder: Path) -> tuple[dict[str, Instrument], list[Problem]]:

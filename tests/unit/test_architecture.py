@@ -35,13 +35,15 @@ PURE_FEATURE_MODULES = (
     "lms.catalogue.exercises", "lms.catalogue.fields", "lms.catalogue.loader", "lms.catalogue.quiztext", "lms.catalogue.rendering",
     "lms.catalogue.skillsfile", "lms.catalogue.spec", "lms.catalogue.yamlines",
     "lms.certificates.image", "lms.certificates.masking", "lms.certificates.openapi", "lms.certificates.pdf",
+    "lms.certificates.textlayout",
     "lms.cohorts.export", "lms.cohorts.timeline",
     "lms.evidence.automation", "lms.evidence.identity", "lms.evidence.policy", "lms.evidence.presence", "lms.evidence.record",
     "lms.evidence.recordpdf",
     "lms.learning.studytime",
     "lms.notifications.schedule",
     "lms.orgs.hostfile",
-    "lms.quizzes.gift", "lms.quizzes.gift_answers", "lms.quizzes.gift_export", "lms.quizzes.gift_text",
+    "lms.quizzes.gift", "lms.quizzes.gift_answers", "lms.quizzes.gift_export", "lms.quizzes.gift_items",
+    "lms.quizzes.gift_numerical", "lms.quizzes.gift_text",
     "lms.quizzes.grading", "lms.quizzes.normalise", "lms.quizzes.paper", "lms.quizzes.questions", "lms.quizzes.reviewing",
     "lms.quizzes.statistics",
     "lms.bounds", "lms.security.passwords", "lms.security.pii", "lms.security.redirects", "lms.security.tokens",
@@ -234,3 +236,13 @@ def test_the_verifier_and_the_witness_load_without_flask_or_the_database(module)
     # Also covers package __init__ files, which the import scan above only sees as plain modules.
     code = f"import sys, {module}; assert not {{'flask', 'sqlalchemy', 'lms.db'}} & set(sys.modules), sorted(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(ROOT))
+
+
+#: A module past this many lines is split along a seam (docs/architecture.md, "Adding code").
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_past_the_line_limit():
+    lines = {m: len(path.read_text(encoding="utf-8").splitlines()) for m, path in MODULES.items()}
+    long = {m: n for m, n in lines.items() if n > MAX_MODULE_LINES}
+    assert long == {}, f"split these modules along a seam (at most {MAX_MODULE_LINES} lines each)"

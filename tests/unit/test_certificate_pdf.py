@@ -13,15 +13,17 @@ import dataclasses
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 import segno
 
-from lms.certificates import pdf
+from lms.certificates import pdf, textlayout
 from lms.certificates.pdf import CertificateRecord, format_hours, render_certificate_pdf
 from tests.conftest import require_program
+from tests.unit.test_architecture import is_pure
 
 VERIFY_URL = "https://lms.example.cn/verify/23456-789AB-CDEFG"
 
@@ -104,9 +106,9 @@ def test_chinese_uses_the_standard_cid_font_and_latin_helvetica(record):
 
 
 def test_with_the_site_font_the_chinese_subset_is_embedded_and_readable(record, tmp_path):
-    from lms.certificates.image import cjk_font
+    from lms.certificates.textlayout import find_cjk_font_file
 
-    font = cjk_font()
+    font = find_cjk_font_file()
     assert font is not None, "CI installs fonts-wqy-microhei"
     data = render_certificate_pdf(record, VERIFY_URL, cjk_font_path=font)
     assert b"/FontFile2" in data and b"/STSong-Light" not in data  # a TrueType subset travels with the file
@@ -121,16 +123,30 @@ def test_metadata_is_fixed(record):
     assert b"D:20000101000000" in data  # ReportLab's invariant date, not today's
 
 
-def test_pdf_module_stays_pure():
-    tree = ast.parse(Path(pdf.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", [pdf, textlayout])
+def test_pdf_module_stays_pure(module):
+    # Pure as docs/architecture.md says: no Flask, no database, and of lms only the modules the architecture test
+    # lists as pure (the text layout is one of them), so the renderer runs in a script or the offline tools too.
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
+            imported.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, "no relative imports of other lms modules"
-            imported.add((node.module or "").split(".")[0])
-    assert not imported & {"flask", "sqlalchemy", "lms", "flask_login", "flask_babel"}, imported
+            imported.add(node.module or "")
+    roots = {name.split(".")[0] for name in imported}
+    assert not roots & {"flask", "sqlalchemy", "alembic", "werkzeug", "flask_login", "flask_babel"}, imported
+    assert not any(name.startswith("flask_") for name in roots), imported
+    lms_modules = {name for name in imported if name == "lms" or name.startswith("lms.")}
+    assert all(is_pure(name) for name in lms_modules), lms_modules
+    assert is_pure(module.__name__)
+
+
+def test_pdf_module_loads_without_flask_or_the_database():
+    code = ("import sys, lms.certificates.pdf; "
+            "assert not {'flask', 'sqlalchemy', 'lms.db'} & set(sys.modules), sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=str(Path(pdf.__file__).parents[2]))
 
 
 # --- the record ---------------------------------------------------------------------------------------------------

@@ -33,6 +33,31 @@ def test_who5_items_and_options_are_verbatim(who5):
     assert "CC BY-NC-SA 3.0 IGO" in who5.licence_name and who5.instruction_is_site_text
 
 
+def test_who5_says_when_and_against_what_its_text_was_checked(who5):
+    # Recorded from the project's domain notes (shared/domain/instruments/who5-zh-CN.md): compared with public
+    # transcriptions of WHO's Chinese PR PDF, not yet with the PDF itself, and it says so.
+    assert who5.source_checked.startswith("2026-12-06, against ")
+    assert "who5_chinese_pr.pdf" in who5.source_checked
+    assert "Not yet compared with the WHO PDF itself." in who5.source_checked
+
+
+@pytest.mark.parametrize("checked", [None, "", "   ", "checked by Li", "2026-12-06", "2026-13-40, against the PDF"])
+def test_an_instrument_without_a_dated_check_of_its_text_is_refused(tmp_path, checked):
+    def change(d):
+        if checked is None:
+            del d["source_checked"]
+        else:
+            d["source_checked"] = checked
+
+    path = _write(tmp_path, "who5-zh-CN.yaml", change)
+    instrument, problems = read_instrument(path, "instruments/who5-zh-CN.yaml")
+    assert instrument is None
+    (problem,) = [p for p in problems if "'source_checked'" in p.message]
+    assert "when (YYYY-MM-DD) and against what" in problem.message
+    if checked is not None:
+        assert problem.line == _line_of(path, "source_checked:")
+
+
 @pytest.mark.parametrize("answers, raw, shown, low", [
     ([5, 5, 5, 5, 5], 25, 100, False),
     ([0, 0, 0, 0, 0], 0, 0, True),

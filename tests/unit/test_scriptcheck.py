@@ -43,6 +43,7 @@ def test_json_form_names_law_article_and_rewrites(ck):
     assert finding["category"] == "state" and finding["severity"] == "violation"
     assert finding["law"] == "中华人民共和国广告法" and finding["article"] == "第九条第（二）项"
     assert finding["suggestions"] and finding["explanation"].startswith("《广告法》第九条")
+    assert finding["explanation_en"].startswith("Article 9(2) of the Advertising Law bans")
     assert set(data["checked"]) >= {"absolute", "state", "disease", "price", "returns", "offplatform", "minors"}
     assert data["violation"] is True
 
@@ -107,6 +108,14 @@ def test_the_shipped_rule_file_passes_its_own_check():
     assert {rule.family for rule in ruleset.rules} == set(rules.FAMILIES) - {"org"}
 
 
+def test_every_rule_explains_itself_in_english_too():
+    for rule in rules.load().rules:
+        english = rule.explanation_en
+        assert english.isascii() or "本品不能代替药物" in english or "驰名商标" in english, rule.id
+        assert english.lstrip("\"")[:1].isupper() and english.rstrip().endswith("."), rule.id
+        assert str(rule.law.article) in english, rule.id
+
+
 def test_the_rule_check_reports_a_bad_reference_and_an_unflagged_example(tmp_path):
     text = rules.RULES_PATH.read_text(encoding="utf-8")
     text = text.replace("law: {name: 广告法, article: 9, item: 2}", "law: {name: 广告法, article: 9, item: 12}", 1)
@@ -122,6 +131,7 @@ def test_a_malformed_rule_is_named_with_its_field():
         rules.parse(bad)
     assert "x.y: family: unknown family 'nope'" in err.value.problems
     assert "x.y: explanation is missing" in err.value.problems
+    assert "x.y: explanation_en is missing" in err.value.problems  # the English pages need it too
     with pytest.raises(rules.RuleFileError, match="invalid regular expression"):
         rules.parse(bad.replace("family: nope", "family: absolute\n    categories: [all]\n    patterns: ['(']"))
 

@@ -4,14 +4,14 @@ import io
 
 from PIL import Image
 
-from lms.certificates.image import cjk_font
+from lms.certificates.textlayout import find_cjk_font_file
 from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_certificates import graduate  # noqa: F401 - fixture
 
 
 def test_the_holder_gets_a_portrait_picture_without_the_id_number(app, graduate, make_user):  # noqa: F811
-    assert cjk_font() is not None, "CI installs fonts-wqy-microhei"
+    assert find_cjk_font_file() is not None, "CI installs fonts-wqy-microhei"
     _user_id, number = graduate
     web = Browserish(app.test_client(), language="zh-CN")
     web.login("host@example.com", PASSWORD)

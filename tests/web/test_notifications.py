@@ -11,6 +11,7 @@ from lms.cohorts.models import CohortCourse
 from lms.db import get_session, utcnow
 from lms.learning.studytime import china_day
 from lms.mail.models import OutboxMessage
+from lms.mail.services import MAX_ATTEMPTS
 from lms.notifications import services
 from lms.notifications.models import Notification
 from lms.orgs import services as orgs
@@ -67,7 +68,8 @@ def test_deadline_reminders_once_only_for_hosts_not_completed_then_overdue(app, 
     study_and_pass(app, ids["a@example.com"])  # host a has completed the course
 
     first = send_due(app)
-    assert "1 notification(s) created, 1 mail(s) sent" in first
+    assert first.splitlines() == ["1 notification(s) created.",
+                                  "1 mail(s) put in the development outbox (/dev/outbox): not sent."]
     assert "0 notification(s) created" in send_due(app)  # cron runs again: nothing twice
     soon = notifications_of(app, "b@example.com")
     assert [(kind, link) for kind, _subject, link in soon] == [("deadline_soon", "/courses/first-live-room")]
@@ -103,7 +105,7 @@ def test_no_reminder_too_early_and_days_before_is_configurable(app, mcn):  # noq
     assert notifications_of(app, "stranger@example.com") == []
 
 
-def test_a_mail_the_server_refused_is_sent_by_the_next_cron_run(app, mcn, monkeypatch):  # noqa: F811
+def test_a_mail_the_mail_module_refused_is_queued_by_the_next_cron_run(app, mcn, monkeypatch):  # noqa: F811
     trainer, ids = mcn
     url = make_cohort(trainer)
     trainer.post(url, {"action": "members", "host": [str(ids["b@example.com"])]})
@@ -113,12 +115,54 @@ def test_a_mail_the_server_refused_is_sent_by_the_next_cron_run(app, mcn, monkey
         raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr(services, "send_message", refuse)
-    assert "1 notification(s) created, 0 mail(s) sent, 1 mail(s) failed" in send_due(app)
+    said = send_due(app)
+    assert "1 notification(s) created." in said and "0 mail(s) put in the development outbox" in said
+    assert "1 mail(s) could not be queued: the next run tries again." in said
     assert mails_to(app, "b@example.com") == []
     monkeypatch.undo()
-    assert "0 notification(s) created, 1 mail(s) sent, 0 mail(s) failed" in send_due(app)
+    said = send_due(app)
+    assert "0 notification(s) created." in said and "1 mail(s) put in the development outbox" in said
+    assert "could not be queued" not in said
     assert len(mails_to(app, "b@example.com")) == 1
-    assert "0 mail(s) sent" in send_due(app)  # and never again
+    assert "0 mail(s) put in the development outbox" in send_due(app)  # and never again
+
+
+def test_send_due_says_queued_not_sent_and_what_the_mail_queue_holds(app, mcn, monkeypatch):  # noqa: F811
+    from tests.web.test_mail_queue import FakeSMTP
+
+    FakeSMTP.sent, FakeSMTP.down = [], True
+    monkeypatch.setattr("lms.mail.services.smtplib.SMTP", FakeSMTP)
+    app.config["LMS"].mail_backend = "smtp"
+    trainer, ids = mcn
+    url = make_cohort(trainer)
+    trainer.post(url, {"action": "members", "host": [str(ids["b@example.com"])]})
+    assign(trainer, url, china_day(utcnow()) + timedelta(days=1))
+
+    # The mail server is down: the reminder is queued, the mail job (run at the commit) could not send it.
+    said = send_due(app).splitlines()
+    assert said == ["1 notification(s) created.",
+                    "1 mail(s) queued for sending by the mail job; the mail queue now has 1 message(s) waiting to be "
+                    "sent."]
+    assert FakeSMTP.sent == [] and "sent" not in said[0]
+    (waiting,) = mails_to(app, "b@example.com")
+    assert waiting.sent_at is None
+    with app.app_context():  # had it failed too often, the run would say it waits for an operator
+        session = get_session()
+        session.get(OutboxMessage, waiting.id).attempts = MAX_ATTEMPTS
+        session.commit()
+    assert send_due(app).splitlines()[1].endswith(
+        "0 message(s) waiting to be sent and 1 given up (see `lms mail send-pending`).")
+    with app.app_context():
+        session = get_session()
+        session.get(OutboxMessage, waiting.id).attempts = 1
+        session.commit()
+
+    FakeSMTP.down = False  # the server is back: the next run queues nothing new and the queue is emptied by the job
+    result = app.test_cli_runner().invoke(args=["mail", "send-pending"])
+    assert "1 message(s) sent" in result.output
+    assert send_due(app).splitlines()[1] == ("0 mail(s) queued for sending by the mail job; the mail queue now has "
+                                             "0 message(s) waiting to be sent.")
+    assert [to for to, _subject, _body in FakeSMTP.sent] == ["b@example.com"]
 
 
 # --- certificates -----------------------------------------------------------------------------------------------------

@@ -101,6 +101,16 @@ def test_english_page_and_bad_input_named_at_the_field(app, agency):
     assert "Not a valid choice." in page
 
 
+def test_the_english_page_explains_each_finding_in_english(app, agency):
+    english = check(logged_in(app, "host@example.com", language="en"), SCRIPT).get_data(as_text=True)
+    assert "<strong>Why:</strong> Article 9(3) of the Advertising Law bans terms such as" in english
+    assert "Every platform&#39;s rules forbid steering buyers to trade privately" in english
+    assert "《广告法》第九条第（三）项禁止" not in english  # not the Chinese explanation
+    assert "这款面霜质地偏滋润" in english  # the rewrites stay Chinese: they are what to say on air
+    chinese = check(logged_in(app, "trainer@example.com"), SCRIPT).get_data(as_text=True)
+    assert "《广告法》第九条第（三）项禁止" in chinese and "Advertising Law bans" not in chinese
+
+
 def test_upload_txt_and_docx_land_in_the_box_and_are_checked(app, agency):
     web = logged_in(app, "host@example.com", language="en")
     page = web.post("/script-check/", {"script": "", "category": "food", "check": "1",

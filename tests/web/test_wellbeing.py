@@ -73,6 +73,10 @@ def test_the_operator_sees_the_licence_and_must_confirm_it(app, people):
     admin = logged_in(app, "site_admin")
     page = admin.get("/admin/self-check").get_data(as_text=True)
     assert "CC BY-NC-SA 3.0 IGO" in page and "非商业性使用" in page and "关闭" in page
+    # Before switching it on, the operator also sees how far the wording has been checked, and against what.
+    checked = page.split('data-testid="source-checked">')[1].split("</dd>")[0]
+    assert "<dt>措辞核对</dt>" in page and checked.startswith("2026-12-06, against ")
+    assert "Not yet compared with the WHO PDF itself." in checked
 
     def switch(confirm: bool):
         token = csrf_token_from(admin.get("/admin/self-check").get_data(as_text=True))
