@@ -11,7 +11,7 @@ from flask_login import current_user
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.realname import decrypt_id_number
 from lms.bureau import audit_subsidy, bulkjob, process_files, required_policy, services, wording
-from lms.certificates.image import cjk_font
+from lms.certificates.textlayout import find_cjk_font_file
 from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence_services
 from lms.evidence.forms import StudyPolicyForm
@@ -315,7 +315,7 @@ def process_record(org_slug: str, submission_id: int, fmt: str, user_id: int | N
         body = process_files.process_pdf(session, views, title=f"培训过程记录 · {board.cohort.name}",
                                          id_number=lambda host: decrypt_id_number(cipher, host),
                                          judge=required_policy.judge_for(session, submission),
-                                         cjk_font_path=cjk_font())  # fmt: skip
+                                         cjk_font_path=find_cjk_font_file())  # fmt: skip
     elif fmt == "json":
         body = process_files.process_json(session, views)
     else:

@@ -16,7 +16,7 @@ from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
 from lms.bounds import BadJSON, parse_json, whole_number
 from lms.bureau import audit_subsidy, process_files, required_policy
-from lms.certificates.image import cjk_font
+from lms.certificates.textlayout import find_cjk_font_file
 from lms.cohorts import services as cohorts
 from lms.db import get_session, utcnow
 from lms.errors import Conflict, NotFound
@@ -85,7 +85,7 @@ def cohort_process_pdf(org_slug: str, cohort_id: int, user_id: int | None = None
     views = [v for v in process_files.cohort_views(session, cohort) if user_id is None or v.host.id == user_id]
     if user_id is not None and not views:
         raise NotFound(_("No process record of this host in the cohort."))
-    body = process_files.process_pdf(session, views, title=f"培训过程记录 · {cohort.name}", cjk_font_path=cjk_font(),
+    body = process_files.process_pdf(session, views, title=f"培训过程记录 · {cohort.name}", cjk_font_path=find_cjk_font_file(),
                                      id_number=lambda host: host.real_name.id_number_masked if host.real_name else "")  # fmt: skip
     name = f"process-record-{cohort.id}" + (f"-{user_id}" if user_id is not None else "") + ".pdf"
     return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from lms.certificates.image import cjk_font
+from lms.certificates.textlayout import find_cjk_font_file
 from lms.evidence.recordpdf import HostPage, class_hour_rows, policy_text, render_process_pdf
 
 RECORD = {
@@ -50,9 +50,9 @@ def test_minutes_per_class_hour_follow_the_policy():
 def test_the_pdf_shows_the_header_and_every_table_in_chinese(tmp_path):
     page = HostPage(RECORD, id_number="110***********002X", sha256="ab" * 32, log_index=17,
                     reviews=(("2026-06-01T09:00:00+08:00", "welcome", "not_host"),))  # fmt: skip
-    data = render_process_pdf([page], title="培训过程记录 · 林小美", cjk_font_path=cjk_font())
+    data = render_process_pdf([page], title="培训过程记录 · 林小美", cjk_font_path=find_cjk_font_file())
     assert data.startswith(b"%PDF") and data == render_process_pdf([page], title="培训过程记录 · 林小美",
-                                                                   cjk_font_path=cjk_font())  # fmt: skip
+                                                                   cjk_font_path=find_cjk_font_file())  # fmt: skip
     text = pdf_text(data, tmp_path)
     for shown in ("培训过程记录", "林小美", "110***********002X", "第一次开播：准备清单（第2版）", "1学时45分钟",
                   "ab" * 32, "透明日志第 17 条", "封存后未被改动", "登录记录", "学习记录", "多个课时同时学习",
