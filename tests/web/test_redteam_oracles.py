@@ -35,3 +35,30 @@ def test_wrong_sms_codes_answer_the_same_for_a_known_and_an_unknown_number(app, 
     assert known == unknown
     status, messages = known[-1]
     assert status == 400 and any("ask for a new code" in m for m in messages), messages
+
+
+def test_the_per_number_sms_limit_holds_for_every_spelling_of_the_number(database_url, tmp_path, app_factory, make_user):
+    """Finding: the per-number limit on reset codes (1 a minute, 5 a day) was keyed on the typed text, while the
+    number is read with "+86", "0086", brackets and full-width digits: each spelling had its own allowance, so
+    one number could be sent any number of codes (and the provider's own per-number limit then answered 503 for
+    registered numbers only). Now the key is the number itself."""
+    from lms.extensions import limiter
+    from tests.conftest import make_config
+
+    make_user(KNOWN)
+    limited = app_factory(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
+    limiter.reset()
+    fake = FakeSms()
+    limited.extensions["lms.sms"] = fake
+    web = Browserish(limited.test_client())
+    try:
+        assert web.post("/account/forgot", {"login": KNOWN}).status_code == 302
+        for spelling in ("+86 138 0013 8000", "008613800138000", "(138)00138000", "１３８００１３８０００"):
+            r = web.post("/account/forgot", {"login": spelling})
+            assert r.status_code == 429, spelling
+        assert [to for to, _text in fake.sent] == [KNOWN]
+        web.client.environ_base["REMOTE_ADDR"] = "192.0.2.7"  # a fresh address: only the per-account limit counts
+        email = web.post("/account/forgot", {"login": "Someone@Example.com"})
+        assert email.status_code == 302 and web.post("/account/forgot", {"login": "someone@example.com"}).status_code == 429
+    finally:
+        limiter.reset()
