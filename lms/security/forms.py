@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields import StringField, TextAreaField
 
-
-def is_clean_text(value: str) -> bool:
-    """False for text that came from bytes that were not UTF-8 (U+FFFD) or that holds control characters."""
-    for char in value:
-        if char == "\ufffd":
-            return False
-        if unicodedata.category(char) == "Cc" and char not in "\n\r\t":
-            return False
-    return True
+from lms.bounds import is_clean_text
 
 
 class BaseForm(FlaskForm):
