@@ -10,7 +10,7 @@ from lms.accounts.models import RealNameProfile, User
 from lms.db import get_session
 from tests.conftest import PASSWORD
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
-from tests.web.test_host_import import confirm, mcn, upload  # noqa: F401 - fixture
+from tests.web.test_host_import import mcn, upload  # noqa: F401 - fixture
 
 VALID_ID = "11010519491231002X"
 #: Right-to-left override: "林小美\u202e" + "圆圆" shows as "林小美圆圆" reversed after the mark, so a certificate
