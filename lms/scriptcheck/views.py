@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.bounds import BadJSON, parse_json
+from lms.bounds import BadJSON, parse_json, whole_number
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
@@ -82,9 +82,12 @@ def check():
     session = get_session()
     form = CheckForm()
     context = {"report": None}
-    if request.method == "GET" and request.args.get("saved", "").isdigit():
+    if request.method == "GET" and request.args.get("saved"):
         try:
-            saved = services.saved_script(session, current_user.id, int(request.args["saved"]))
+            saved_id = whole_number(request.args["saved"])
+            if saved_id is None:
+                raise NotFound("no such saved script")
+            saved = services.saved_script(session, current_user.id, saved_id)
         except NotFound:
             abort(404)
         form.script.data, form.category.data, form.title.data, form.script_id.data = (
@@ -95,7 +98,7 @@ def check():
             form.script.data = text  # an uploaded file lands in the text box, to edit and re-check
             report = services.check_script(session, current_user.id, text, form.category.data)
             if form.save.data:
-                script_id = int(form.script_id.data) if (form.script_id.data or "").isdigit() else None
+                script_id = whole_number(form.script_id.data)
                 saved = services.save_script(session, current_user.id, form.title.data or "", form.category.data,
                                              text, script_id)
                 form.script_id.data = str(saved.id)

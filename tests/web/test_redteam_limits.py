@@ -61,3 +61,25 @@ def test_an_xlsx_claiming_excels_whole_grid_is_read_as_the_rows_it_holds(app):
     with first_sheet(data) as sheet:
         read = [(line, tuple(cells)) for line, cells in sheet.records]
     assert read == [(1, ("昵称", "手机号")), (2, ("小美", "13900139000"))]
+
+
+def test_a_saved_script_number_that_is_no_number_is_a_404_not_a_500(app, make_user):
+    """Finding: the script-check page read ?saved= and the hidden script_id with str.isdigit() and int(), so
+    "²" (a digit to isdigit, not to int) or a number past the database's integers answered 500 (PostgreSQL: 503,
+    "the database is unavailable"). Now they are bounded whole numbers: not a saved script of yours, 404."""
+    from sqlalchemy import select
+
+    from lms.db import get_session
+    from lms.scriptcheck.models import SavedScript
+    from tests.conftest import PASSWORD, Browserish
+
+    make_user("host@example.com")
+    web = Browserish(app.test_client())
+    web.login("host@example.com", PASSWORD)
+    for raw in ("999999", "²", "99999999999999999999"):
+        assert web.get("/script-check/?saved=" + raw).status_code == 404, raw
+    r = web.post("/script-check/", {"script": "全网最好用", "category": "general", "title": "t", "script_id": "²",
+                                    "save": "y"})  # fmt: skip
+    assert r.status_code == 200 and "Saved. Only you can see your saved scripts." in r.get_data(as_text=True)
+    with app.app_context():
+        assert [s.title for s in get_session().scalars(select(SavedScript))] == ["t"]
