@@ -53,3 +53,23 @@ def test_a_host_file_with_control_characters_in_names_is_refused_at_the_row(app,
     assert problems == [("2", "Name", CONTROL), ("3", "Name", CONTROL), ("4", "Legal name", CONTROL)]
     with app.app_context():
         assert get_session().scalar(select(User).where(User.phone.like("1390013900%"))) is None
+
+
+def test_a_cohort_name_with_a_direction_override_is_refused(app, web, make_user):
+    """The cohort form is read field by field (no form class): its name gets the same check as every form's."""
+    from lms.cohorts.models import Cohort
+    from lms.orgs import services as orgs
+    from lms.orgs.models import Role
+
+    trainer = make_user("trainer@example.com")
+    with app.app_context():
+        session = get_session()
+        org = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        orgs.add_member(session, org=org, user=session.get(User, trainer), role=Role.TRAINER)
+        session.commit()
+    web.login("trainer@example.com", PASSWORD)
+    r = web.post("/orgs/mcn-a/cohorts", {"name": "春季\u202e班", "starts_on": "2026-03-01", "ends_on": "2026-06-30"},
+                 follow_redirects=True)  # fmt: skip
+    assert "characters that are not valid text" in r.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalar(select(Cohort)) is None
