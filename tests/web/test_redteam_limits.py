@@ -83,3 +83,21 @@ def test_a_saved_script_number_that_is_no_number_is_a_404_not_a_500(app, make_us
     assert r.status_code == 200 and "Saved. Only you can see your saved scripts." in r.get_data(as_text=True)
     with app.app_context():
         assert [s.title for s in get_session().scalars(select(SavedScript))] == ["t"]
+
+
+def test_a_nul_character_in_a_query_or_form_is_a_400_not_database_unavailable(app, make_user):
+    """Finding: PostgreSQL refuses text holding NUL, and fields read straight from the request (the catalogue's
+    search, a cohort's name) reached it: anyone could make /courses/?q=%00 answer 503 "database unavailable" (and
+    log it as an outage). Now a NUL anywhere in the query or form is refused first, with a clear 400."""
+    from tests.conftest import PASSWORD, Browserish
+
+    web = Browserish(app.test_client())
+    r = web.get("/courses/?q=a%00b")
+    assert r.status_code == 400 and "not valid text" in r.get_data(as_text=True)
+    assert web.get("/courses/?q=ab").status_code == 200
+    make_user("host@example.com")
+    web.login("host@example.com", PASSWORD)
+    r = web.post("/script-check/", {"script": "a\x00b", "category": "general"})
+    assert r.status_code == 400 and "not valid text" in r.get_data(as_text=True)
+    api = app.test_client().get("/api/v1/log/entries?start=0%00&end=1", headers={"Accept-Language": "en"})
+    assert api.status_code == 400 and "not valid text" in api.get_json()["error"]["detail"]
