@@ -44,8 +44,12 @@ class Completion:
     study_seconds: int
     required_seconds: int
     quizzes: list[tuple[Quiz, float | None, bool]] = field(default_factory=list)  # (quiz, counted score, passed)
+    #: The holder gave (and confirmed) real-name data: what the checklist shows. Whether it may be used is
+    #: ``real_name_settled``: a number another account also claims waits for a review, and saying so before the
+    #: rest is done would tell anyone who saves a guess whose number it is.
     has_real_name: bool = False
     awards_certificate: bool = True
+    real_name_settled: bool = False
 
     @property
     def hours_done(self) -> bool:
@@ -78,6 +82,7 @@ def completion(session: Session, enrollment: Enrollment) -> Completion:
         score = counted_score(attempts_of(session, enrollment.user_id, quiz.id), settings.grade)
         quizzes.append((quiz, score, score is not None and score >= settings.pass_mark))
     user = session.get(User, enrollment.user_id)
+    profile = user.real_name if user is not None else None
     return Completion(
         lessons_done=enrollment.lessons_completed_at is not None,
         study_seconds=int(seconds or 0),
@@ -85,8 +90,9 @@ def completion(session: Session, enrollment: Enrollment) -> Completion:
         quizzes=quizzes,
         # Data an organisation provided counts only once the holder has confirmed it, and a number another
         # account also claims only once a site admin has kept one owner.
-        has_real_name=user is not None and identity.is_settled(session, user),
+        has_real_name=profile is not None and profile.confirmed,
         awards_certificate=version.certificate,
+        real_name_settled=user is not None and identity.is_settled(session, user),
     )
 
 
@@ -108,7 +114,7 @@ def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: dateti
     if existing is not None:
         return existing
     status = completion(session, enrollment)
-    if not (status.awards_certificate and status.met and status.has_real_name):
+    if not (status.awards_certificate and status.met and status.real_name_settled):
         return None
     certificate = _frozen_record(session, enrollment, status, issuer_name, now or utcnow())
     certificate.issue_key = f"enrollment:{enrollment.id}"

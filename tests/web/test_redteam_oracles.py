@@ -4,6 +4,7 @@ import re
 
 from lms.sms.services import FakeSms
 from tests.conftest import Browserish
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
 
 KNOWN, UNKNOWN = "13800138000", "13900139000"
 
@@ -62,3 +63,23 @@ def test_the_per_number_sms_limit_holds_for_every_spelling_of_the_number(databas
         assert email.status_code == 302 and web.post("/account/forgot", {"login": "someone@example.com"}).status_code == 429
     finally:
         limiter.reset()
+
+
+def test_the_certificate_checklist_does_not_tell_whose_id_number_was_saved(app, example, make_user):  # noqa: F811
+    """Finding: the "On the way to a certificate" checklist at /certificates/ ticked "real-name information
+    provided" only for a number no other account holds: enrolling in any course (one click) and saving a guess
+    showed ✗ for someone else's number and ✓ for a free one, with no course to finish (docs/privacy.md counted on
+    that). Now the line says whether the host provided (and confirmed) the data; a pending identity review still
+    holds the certificate back, which shows only when everything else is done."""
+    from tests.web.test_identity import OTHER_ID, account, save
+    from tests.web.test_redteam_bureau import VALID_ID
+
+    assert save(account(app, make_user, "holder@example.com"), VALID_ID).status_code == 302
+    pages = []
+    for login, number in (("prober@example.com", VALID_ID), ("other@example.com", OTHER_ID)):
+        web = account(app, make_user, login)
+        web.post("/courses/first-live-room/enrol", {}, form_page="/courses/first-live-room")
+        assert save(web, number).status_code == 302
+        page = web.get("/certificates/").get_data(as_text=True)
+        pages.append(re.search(r"<li>([✓✗])[^<]*(?:<a [^>]*>)?real-name information provided", page).group(1))
+    assert pages == ["✓", "✓"]
