@@ -101,3 +101,22 @@ def test_a_nul_character_in_a_query_or_form_is_a_400_not_database_unavailable(ap
     assert r.status_code == 400 and "not valid text" in r.get_data(as_text=True)
     api = app.test_client().get("/api/v1/log/entries?start=0%00&end=1", headers={"Accept-Language": "en"})
     assert api.status_code == 400 and "not valid text" in api.get_json()["error"]["detail"]
+
+
+def test_a_jwt_with_a_deeply_nested_payload_is_refused_by_the_bounds_not_by_a_recursion_error(app):
+    """Finding: the other-issuer check decoded a JWT's header and payload with plain json.loads, so a payload of a
+    few KB of "[" hit Python's recursion limit; the catch-all answered "could not be checked: RecursionError:
+    maximum recursion depth exceeded…". Now JWT parts are read with the same bounds as every credential."""
+    import base64
+
+    def part(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    jwt = ".".join([part(b'{"alg":"EdDSA"}'), part(b"[" * 5_000), "c2ln"])
+    r = app.test_client().post("/api/v1/verify", data=jwt, content_type="application/jwt",
+                               headers={"Accept-Language": "en"})  # fmt: skip
+    assert r.status_code == 200
+    report = r.get_json()
+    assert report["state"] == "failed"
+    signature = next(c for c in report["checks"] if c["check"] == "signature")
+    assert "RecursionError" not in signature["detail"] and "levels deep" in signature["detail"]
