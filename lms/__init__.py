@@ -79,7 +79,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.i18n import select_locale
     from lms.jobs import queue as jobs_queue
     from lms.security import access, headers, ratelimit
-    from lms.security.forms import reject_undecodable_forms
+    from lms.security.forms import reject_nul_characters, reject_undecodable_forms
     from lms.security.pii import PIICipher
     from lms.sms.services import sender_for
 
@@ -94,6 +94,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     ratelimit.init_app(app)  # and with the limits' storage gone, the guarded forms are refused, not left open
     # Before CSRF, so that an unreadable body is named as such, not as a missing token.
     app.before_request(reject_undecodable_forms)
+    app.before_request(reject_nul_characters)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

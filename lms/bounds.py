@@ -9,15 +9,19 @@ user hands to a command) goes through here, so that none can reach the database 
 - :func:`parse_json` refuses a document larger than ``max_bytes`` or nested deeper than ``max_depth`` *before*
   parsing it (Python's parser and every recursive walk after it fail with ``RecursionError`` on a few hundred
   levels), and refuses ``NaN``/``Infinity`` and integers longer than 20 digits, with a :class:`BadJSON` that says
-  what is wrong.
+  what is wrong;
+- :func:`is_clean_text` refuses text with control characters or invisible direction controls, which would let a
+  name show as something other than what is stored and matched.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
-__all__ = ["CREDENTIAL_JSON", "DB_INT_MAX", "PROCESS_JSON", "BadJSON", "json_depth", "parse_json", "whole_number"]
+__all__ = ["CREDENTIAL_JSON", "DB_INT_MAX", "PROCESS_JSON", "BadJSON", "is_clean_text", "json_depth", "parse_json",
+           "whole_number"]
 
 DB_INT_MAX = 2**31 - 1
 #: Limits for a credential, a DID document or a status list, on the web and offline: a real one is a few KB and
@@ -29,6 +33,9 @@ _DIGITS = re.compile(r"[0-9]{1,10}")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 _MAX_INT_DIGITS = 20
+#: Unicode's Bidi_Control characters (embeddings, overrides, isolates, marks): invisible, they reorder what is
+#: shown, so "林\u202e美小" shows as 林小美 (the "Trojan Source" trick). No name or text on this site needs them.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def whole_number(raw: object, *, low: int = 0, high: int = DB_INT_MAX) -> int | None:
@@ -42,6 +49,17 @@ def whole_number(raw: object, *, low: int = 0, high: int = DB_INT_MAX) -> int | 
     else:
         return None
     return value if low <= value <= high else None
+
+
+def is_clean_text(value: str) -> bool:
+    """False for text that came from bytes that were not UTF-8 (U+FFFD), or that holds control characters (other
+    than line breaks and tabs) or direction controls."""
+    for char in value:
+        if char == "\ufffd" or char in BIDI_CONTROLS:
+            return False
+        if unicodedata.category(char) == "Cc" and char not in "\n\r\t":
+            return False
+    return True
 
 
 class BadJSON(ValueError):

@@ -72,8 +72,10 @@ def reset_with_code(
     """Set a new password if ``code`` is the newest, unexpired, unused code of the account; a wrong code counts
     as a try (the caller commits even on failure, to keep the count)."""
     now = now or utcnow()
-    wrong = ValidationFailed(_l("The code is not correct or has expired. Check the SMS, or ask for a new code."),
-                             "code")  # fmt: skip
+    # One answer for every failure (unknown number, no code, expired, wrong, too many tries): a distinct "too many"
+    # would tell anyone who types five wrong codes whether the number has an account.
+    wrong = ValidationFailed(_l("The code is not correct, has expired or was typed wrong too many times. Check the "
+                                "SMS, or ask for a new code."), "code")  # fmt: skip
     phone = phone_of(login)
     user = _account(session, phone) if phone is not None else None
     if user is None:
@@ -83,16 +85,12 @@ def reset_with_code(
         .where(PasswordResetCode.user_id == user.id, PasswordResetCode.used_at.is_(None))
         .order_by(PasswordResetCode.id.desc())
     )
-    if record is None or record.expires_at <= now:
+    if record is None or record.expires_at <= now or record.attempts >= cfg.sms_code_attempts:
         raise wrong
-    if record.attempts >= cfg.sms_code_attempts:
-        raise ValidationFailed(_l("Too many wrong codes. Ask for a new code."), "code")
     given = "".join(ch for ch in code if ch.isdigit())
     if not hmac.compare_digest(record.code_hash, _code_hash(cfg.secret_key, user.id, given)):
         record.attempts += 1
         session.flush()
-        if record.attempts >= cfg.sms_code_attempts:
-            raise ValidationFailed(_l("Too many wrong codes. Ask for a new code."), "code")
         raise wrong
     check_password_rules(new_password, identifier=user.login_name, field="password")
     record.used_at = now

@@ -12,6 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import bp, realname, resetcode, services
+from lms.accounts.identifiers import BadIdentifier, parse_identifier
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -191,8 +192,13 @@ def _sms_text(code: str, minutes: int) -> str:
 
 
 def _forgot_key() -> str:
-    """Rate limit per account asked for (whether or not it exists), so one number cannot be flooded with SMS."""
-    return "forgot:" + (request.form.get("login") or "").strip().lower().replace(" ", "").replace("-", "")
+    """Rate limit per account asked for (whether or not it exists), so one number cannot be flooded with SMS: the
+    number or address as it is read (``+86 138…``, ``(138)…`` and full-width digits are one number), not as typed."""
+    raw = request.form.get("login") or ""
+    try:
+        return "forgot:" + parse_identifier(raw).value
+    except BadIdentifier:
+        return "forgot:" + raw.strip().lower().replace(" ", "").replace("-", "")
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

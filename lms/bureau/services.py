@@ -35,6 +35,9 @@ BATCH = 1000
 CHECK_COLUMNS = (Certificate.number, Certificate.status, Certificate.holder_name, Certificate.holder_id_hash,
                  Certificate.revoked_category, Certificate.superseded_by_id, Certificate.course_title_zh,
                  Certificate.study_seconds)  # fmt: skip
+#: How many different ID numbers one file (or API call) may compare with one certificate's holder: a bureau
+#: checks a person once or twice, while every further try would narrow the number down (docs/privacy.md).
+MAX_ID_TRIES = 3
 RESULTS = ("valid", "revoked", "superseded", "unknown", "name_mismatch", "id_mismatch", "malformed")
 RESULT_COLUMNS = ["row", "number", "name", "result", "detail"]  # as stored with a check
 
@@ -60,6 +63,7 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow],
     """Each row's result, in input order. Identity is checked before status: a valid certificate presented for
     the wrong person is a mismatch, not a pass. ``progress`` hears the rows done after every batch."""
     results: list[RowResult] = []
+    tried: dict[str, set[str]] = {}  # per certificate, the (hashed) ID numbers this file compared
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
         wanted = {}
@@ -75,13 +79,13 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow],
             found_rows = session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))
             superseding = {cid: num for cid, num in found_rows}
         for row in batch:
-            results.append(replace(_result(row, wanted.get(row.row), found, superseding, cipher), name=row.name))
+            results.append(replace(_result(row, wanted.get(row.row), found, superseding, cipher, tried), name=row.name))
         if progress is not None:
             progress(len(results))
     return results
 
 
-def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> RowResult:
+def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher, tried: dict[str, set[str]]) -> RowResult:
     shown = row.number.strip()
     if row.problems:
         return RowResult(row.row, shown, "malformed", "; ".join(problem_text(p) for p in row.problems))
@@ -102,9 +106,13 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher) -> 
         problem = idcard.validate(row.id_number)
         if problem is not None:
             return RowResult(row.row, number, "malformed", _("the ID number is not valid (%(code)s)", code=problem.code))
-        if not certificate.holder_id_hash or not hmac.compare_digest(
-            cipher.lookup_hash(row.id_number), certificate.holder_id_hash
-        ):
+        digest = cipher.lookup_hash(row.id_number)
+        ids = tried.setdefault(normalised, set())
+        if digest not in ids and len(ids) >= MAX_ID_TRIES:  # else a file could try every birth date
+            return RowResult(row.row, number, "malformed", _("ID number not checked: one file can try at most "
+                                                             "%(n)d ID numbers per certificate", n=MAX_ID_TRIES))
+        ids.add(digest)
+        if not certificate.holder_id_hash or not hmac.compare_digest(digest, certificate.holder_id_hash):
             return RowResult(row.row, number, "id_mismatch", _("the ID number does not match the certificate's holder"))
     if certificate.status == REVOKED:
         return RowResult(row.row, number, "revoked", revocation_label(certificate.revoked_category))

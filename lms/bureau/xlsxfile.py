@@ -61,6 +61,10 @@ def first_sheet(data: bytes) -> Iterator[Sheet]:
             if not sheets:
                 raise BulkFileError("the workbook has no worksheet", code="empty")
             sheet = sheets[0]
+            # Read the rows and cells the file holds, not the size the sheet claims: openpyxl pads every row to
+            # the <dimension>'s width and adds its height in empty rows, so a tiny file claiming A1:XFD1048576
+            # would cost minutes of CPU.
+            sheet.reset_dimensions()
             yield Sheet(sheet.title, len(sheets), enumerate(sheet.iter_rows(values_only=True), 1))
         except BulkFileError:
             raise

@@ -278,16 +278,16 @@ def course_titles(session: Session, slugs: list[str]) -> dict[str, CourseVersion
     return {slug: version for slug, version in rows}
 
 
-def get_asset(session: Session, slug: str, number: int, name: str, org_ids: list[int]) -> CourseAsset:
-    visible = or_(Course.org_id.is_(None), Course.shared.is_(True))
-    if org_ids:
-        visible = or_(visible, Course.org_id.in_(org_ids))
-    asset = session.scalar(
-        select(CourseAsset)
+def get_asset(session: Session, slug: str, number: int, name: str, org_ids: list[int]) -> tuple[CourseAsset, bool]:
+    """The image, and whether everyone may see it (a catalogue course) rather than an organisation's members only."""
+    public = or_(Course.org_id.is_(None), Course.shared.is_(True))
+    visible = or_(public, Course.org_id.in_(org_ids)) if org_ids else public
+    row = session.execute(
+        select(CourseAsset, public)
         .join(CourseVersion, CourseAsset.version_id == CourseVersion.id)
         .join(Course, CourseVersion.course_id == Course.id)
         .where(Course.slug == slug, CourseVersion.number == number, CourseAsset.name == name, visible)
-    )
-    if asset is None:
+    ).first()
+    if row is None:
         raise NotFound("asset not found")
-    return asset
+    return row[0], bool(row[1])

@@ -119,10 +119,11 @@ def enrol(slug: str):
 @bp.get("/courses/<slug>/v<int:number>/assets/<name>")
 @rule(PUBLIC)
 def asset(slug: str, number: int, name: str):
-    found = services.get_asset(get_session(), slug, number, name, user_org_ids())
+    found, public = services.get_asset(get_session(), slug, number, name, user_org_ids())
     response = Response(found.data, mimetype=found.media_type)
-    # Versions are immutable, so the bytes at this address never change.
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    # Versions are immutable, so the bytes at this address never change; an organisation's private course is for
+    # its members only, so no shared cache may keep its images.
+    response.headers["Cache-Control"] = f"{'public' if public else 'private'}, max-age=31536000, immutable"
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response.set_etag(found.sha256)
     return response

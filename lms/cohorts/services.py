@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import certnumbers
+from lms.bounds import is_clean_text
 from lms.accounts.models import User
 from lms.catalogue.services import get_visible_course
 from lms.cohorts import export
@@ -37,6 +38,8 @@ def get_cohort(session: Session, org_id: int, cohort_id: int) -> Cohort:
 
 def create_cohort(session: Session, org_id: int, *, name: str, starts_on: date | None, ends_on: date | None) -> Cohort:
     name = " ".join(name.split())
+    if not is_clean_text(name):
+        raise ValidationFailed(_l("This field contains characters that are not valid text."), "name")
     if not 2 <= len(name) <= 120:
         raise ValidationFailed(_l("Give the cohort a name (2 to 120 characters)."), "name")
     if starts_on is None or ends_on is None or ends_on < starts_on:

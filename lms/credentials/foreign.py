@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 import warnings
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import ECKey, OKPKey
 
+from lms.bounds import CREDENTIAL_JSON, BadJSON, parse_json
 from lms.messages import N_
 
 from . import dataintegrity as di
@@ -318,7 +318,8 @@ def _proof_check(credential: dict[str, Any], proofs: list[Any], contexts_known: 
 
 
 def _b64json(part: str) -> Any:
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    """A JWT part as JSON, within the limits of every credential (BadJSON is a ValueError)."""
+    return parse_json(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)), **CREDENTIAL_JSON)
 
 
 def _jose_key(key: PublicKey) -> OKPKey | ECKey:
@@ -333,6 +334,9 @@ def _jwt_checks(token: str, document: dict[str, Any] | None, now: datetime) -> t
     head, body, _sig = token.split(".")
     try:
         header, payload = _b64json(head), _b64json(body)
+    except BadJSON as exc:
+        return None, [Check("signature", False, N_("the JWT's header or payload is not JSON the site accepts: "
+                                                   "%(error)s", error=str(exc)))]  # fmt: skip
     except (ValueError, UnicodeDecodeError):
         return None, [Check("signature", False, N_("the JWT's header or payload is not base64url-encoded JSON"))]
     if not isinstance(header, dict) or not isinstance(payload, dict):

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from lms import spreadsheets
+from lms.bounds import is_clean_text
 from lms.accounts import idcard
 from lms.accounts.identifiers import BadIdentifier, parse_identifier
 from lms.bureau.bulkfile import sniff_format
@@ -244,6 +245,8 @@ def _row(line: int, cells: Sequence[object], mapping: dict[Field, int]) -> HostR
     name = " ".join(_cell(cells, mapping, NAME)[0].split())
     if not name:
         problems.append(RowProblem("name", "missing"))
+    elif not is_clean_text(name):
+        problems.append(RowProblem("name", "bad_characters"))
     elif len(name) > MAX_NAME:
         problems.append(RowProblem("name", "too_long", {"max": MAX_NAME}))
 
@@ -265,7 +268,9 @@ def _row(line: int, cells: Sequence[object], mapping: dict[Field, int]) -> HostR
     legal_name = _legal_name(legal_text) if legal_text else None
     id_text, id_lost = _cell(cells, mapping, ID_NUMBER)
     id_number = None
-    if legal_name is not None and not LEGAL_NAME_LENGTH[0] <= len(legal_name) <= LEGAL_NAME_LENGTH[1]:
+    if legal_name is not None and not is_clean_text(legal_name):
+        problems.append(RowProblem("legal_name", "bad_characters"))
+    elif legal_name is not None and not LEGAL_NAME_LENGTH[0] <= len(legal_name) <= LEGAL_NAME_LENGTH[1]:
         problems.append(RowProblem("legal_name", "legal_name_length", {"min": LEGAL_NAME_LENGTH[0],
                                                                          "max": LEGAL_NAME_LENGTH[1]}))  # fmt: skip
     if id_text:

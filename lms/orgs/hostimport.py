@@ -41,6 +41,7 @@ SET_PASSWORD_DAYS = 7
 PROBLEM_MESSAGES = {
     "missing": _l("The name is empty."),
     "too_long": _l("The name is longer than %(max)s characters."),
+    "bad_characters": _l("It holds invisible direction marks or control characters; type it again."),
     "bad_phone": _l("“%(value)s” is not an 11-digit mainland mobile number."),
     "bad_email": _l("“%(value)s” is not a valid email address."),
     "no_contact": _l("Give a mobile number or an email address: the host logs in with it."),

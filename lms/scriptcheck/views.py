@@ -3,13 +3,12 @@ host's saved scripts, the organisation's rules and finding counts, and ``POST /a
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
+from lms.bounds import BadJSON, parse_json, whole_number
 from lms.catalogue.views import locale_code
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
@@ -26,6 +25,7 @@ from lms.security.forms import attach_error
 bp = Blueprint("scriptcheck", __name__)
 TRAINERS = org_roles(Role.TRAINER, Role.ORG_ADMIN, kind=OrgKind.MCN)
 MAX_API_BYTES = 256 * 1024
+API_JSON_DEPTH = 4  # the body is one flat object
 
 
 def _view_findings(session, report):
@@ -83,9 +83,12 @@ def check():
     session = get_session()
     form = CheckForm()
     context = {"report": None}
-    if request.method == "GET" and request.args.get("saved", "").isdigit():
+    if request.method == "GET" and request.args.get("saved"):
         try:
-            saved = services.saved_script(session, current_user.id, int(request.args["saved"]))
+            saved_id = whole_number(request.args["saved"])
+            if saved_id is None:
+                raise NotFound("no such saved script")
+            saved = services.saved_script(session, current_user.id, saved_id)
         except NotFound:
             abort(404)
         form.script.data, form.category.data, form.title.data, form.script_id.data = (
@@ -96,7 +99,7 @@ def check():
             form.script.data = text  # an uploaded file lands in the text box, to edit and re-check
             report = services.check_script(session, current_user.id, text, form.category.data)
             if form.save.data:
-                script_id = int(form.script_id.data) if (form.script_id.data or "").isdigit() else None
+                script_id = whole_number(form.script_id.data)
                 saved = services.save_script(session, current_user.id, form.title.data or "", form.category.data,
                                              text, script_id)
                 form.script_id.data = str(saved.id)
@@ -188,10 +191,10 @@ def api_check():
     logged-in member of agencies with their rules (all of them, or only ``org``); nothing is stored."""
     if (request.content_length or 0) > MAX_API_BYTES:
         return _api_error(413, f"the body is larger than {MAX_API_BYTES} bytes")
-    try:
-        body = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
-        return _api_error(400, 'the body must be JSON: {"text": "...", "category": "general"}')
+    try:  # bounded: a deeply nested body must be a 400, not a RecursionError
+        body = parse_json(request.get_data() or b"null", max_bytes=MAX_API_BYTES, max_depth=API_JSON_DEPTH)
+    except BadJSON as exc:
+        return _api_error(400, f'the body must be JSON: {{"text": "...", "category": "general"}} ({exc})')
     if not isinstance(body, dict) or not isinstance(body.get("text"), str):
         return _api_error(400, 'the body must be a JSON object with a "text" string')
     category = body.get("category", "general")
