@@ -23,6 +23,8 @@ from lms.security.passwords import is_unusable
 from lms.bounds import whole_number
 
 ADMINS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
+#: Who may import hosts: the org admins, and its trainers while the organisation allows it.
+IMPORTERS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN, when={Role.TRAINER: "trainers_import_hosts"})
 
 FILE_PROBLEMS = {
     "missing_column": lambda e: _("The file lacks the column %(missing)s. Columns found: %(found)s.",
@@ -64,7 +66,7 @@ def _upload_page(status: int = 200):
 
 
 @bp.route("/orgs/<org_slug>/hosts/import", methods=["GET", "POST"])
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_hosts(org_slug: str):
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
@@ -100,14 +102,14 @@ def import_hosts(org_slug: str):
 
 
 @bp.get("/orgs/<org_slug>/hosts/import/template.csv")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_template(org_slug: str):
     return Response(template_csv(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="hosts-template.csv"'})  # fmt: skip
 
 
 @bp.post("/orgs/<org_slug>/hosts/import/confirm")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_confirm(org_slug: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -145,7 +147,7 @@ def import_confirm(org_slug: str):
     return _no_store(render_template(
         "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=unsealed.skipped, qr_svg=qr_svg,
         days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
-        field_labels=hostimport.FIELD_LABELS,
+        field_labels=hostimport.FIELD_LABELS, import_id=hostimport.import_id_of(session, created),
     ))  # fmt: skip
 
 
@@ -159,7 +161,7 @@ def renew_link(org_slug: str, user_id: int):
     session = get_session()
     try:
         user, link = hostimport.renew_set_password_link(
-            session, current_app.config["LMS"], g.org, user_id, link_for=hostimport_job.link_for,
+            session, current_app.config["LMS"], _cipher(), g.org, user_id, link_for=hostimport_job.link_for,
             subject=_("Your account at %(org)s", org=g.org.name), body=hostimport_job.set_password_mail)  # fmt: skip
     except ValidationFailed as exc:
         session.rollback()
@@ -175,7 +177,7 @@ def renew_link(org_slug: str, user_id: int):
 
 
 @bp.get("/orgs/<org_slug>/hosts/imports/<int:import_id>")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_detail(org_slug: str, import_id: int):
     """One earlier import: the accounts it created, row by row, and which of them have chosen a password yet."""
     record = hostimport.get_import(get_session(), g.org.id, import_id)
@@ -183,7 +185,7 @@ def import_detail(org_slug: str, import_id: int):
 
 
 @bp.get("/orgs/<org_slug>/hosts/import/jobs/<int:job_id>")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_job(org_slug: str, job_id: int):
     """A large import confirmed into a background job: waiting, failed with its reason, or done with the accounts
     (and, for the admin who confirmed it, the links to hand over)."""
@@ -196,7 +198,7 @@ def import_job(org_slug: str, job_id: int):
         return _no_store(render_template(
             "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=skipped, qr_svg=qr_svg,
             days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
-            field_labels=hostimport.FIELD_LABELS,
+            field_labels=hostimport.FIELD_LABELS, import_id=record.id,
         ))  # fmt: skip
     message = None
     if job.state == FAILED:
