@@ -25,7 +25,7 @@ from lms.security.tokens import new_token
 from lms.learning.studytime import CHINA
 
 COLUMNS = ("name", "login", "cohort", "link", "expires")
-HEADERS = {"name": _l("Name"), "login": _l("Mobile number or email (masked)"), "cohort": _l("Cohort"),
+HEADERS = {"name": _l("Host"), "login": _l("Mobile number or email (masked)"), "cohort": _l("Cohort"),
            "link": _l("Set-password link"), "expires": _l("Valid until (China time)")}  # fmt: skip
 
 

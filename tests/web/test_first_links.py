@@ -74,7 +74,7 @@ def test_pending_links_download_lists_only_unused_unexpired_links(app, mcn, web)
     r = mcn.get(csv_url)
     assert r.headers["Content-Type"].startswith("text/csv") and r.headers["Cache-Control"] == "no-store"
     rows = csv_rows(r.data)
-    assert rows[0] == ["Name", "Mobile number or email (masked)", "Cohort", "Set-password link", "Valid until (China time)"]
+    assert rows[0] == ["Host", "Mobile number or email (masked)", "Cohort", "Set-password link", "Valid until (China time)"]
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {"阿杰", "小红", "小美"}  # the email host's mailed link is pending too, until used
     assert by_name["阿杰"][1] == "139****9000" and by_name["小美"][1] == "m***@example.com"
@@ -101,7 +101,7 @@ def test_pending_links_download_lists_only_unused_unexpired_links(app, mcn, web)
     assert 'href="/orgs/mcn-a/hosts/first-links"' in org_page
     book = load_workbook(io.BytesIO(mcn.get("/orgs/mcn-a/hosts/first-links.xlsx").data))
     values = [[c.value for c in row] for row in book.active.iter_rows()]
-    assert values[0][0] == "Name" and [v[0] for v in values[1:]] == ["小美"]
+    assert values[0][0] == "Host" and [v[0] for v in values[1:]] == ["小美"]
     sheet = mcn.get("/orgs/mcn-a/hosts/first-links").get_data(as_text=True)
     assert sheet.count('class="qr-slip"') == 1 and "m***@example.com" in sheet and "<svg" in sheet
 
