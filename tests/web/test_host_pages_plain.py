@@ -118,4 +118,6 @@ def test_host_pages_read_as_written_for_hosts(app, graduate, make_user):  # noqa
         found = problems_in(visible_text(response.get_data(as_text=True)))
         if found:
             failures[path] = sorted(set(found))
+    account = visible_text(host.get("/account/").get_data(as_text=True))
+    assert "（北京时间）同意当时的告知内容" in account and "告知版本" not in account  # a date people read, not a code
     assert failures == {}, "\n".join(f"{path}: {found}" for path, found in failures.items())
