@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 
 from lms.config import Config
 from lms.mail.models import OutboxMessage
+from lms.sms.errors import SmsNotSent
+from lms.sms.tencent import TencentSms
+
+__all__ = ["AliyunSms", "FakeSms", "OutboxSms", "SmsNotSent", "SmsSender", "TencentSms", "sender_for"]
 
 log = logging.getLogger("lms.sms")
-
-
-class SmsNotSent(Exception):
-    """The provider refused or could not be reached: the caller must not say the message went out."""
 
 
 class SmsSender(Protocol):
@@ -119,8 +119,6 @@ def sender_for(cfg: Config) -> SmsSender | None:
     if cfg.sms_backend == "aliyun":
         return AliyunSms(cfg.sms_access_key_id, cfg.sms_access_key_secret, cfg.sms_sign_name, cfg.sms_template_code)
     if cfg.sms_backend == "tencent":
-        from lms.sms.tencent import TencentSms  # it uses SmsNotSent from here
-
         return TencentSms(cfg.sms_access_key_id, cfg.sms_access_key_secret, cfg.sms_app_id, cfg.sms_sign_name,
                           cfg.sms_template_code, region=cfg.sms_region)  # fmt: skip
     return None

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from lms.sms.services import SmsNotSent
+from lms.sms.errors import SmsNotSent
 
 log = logging.getLogger("lms.sms")
 
