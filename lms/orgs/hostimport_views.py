@@ -18,7 +18,7 @@ from lms.jobs.models import DONE, FAILED
 from lms.orgs import bp, hostimport, hostimport_job
 from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
 from lms.orgs.models import OrgKind, Role
-from lms.security.access import org_roles, rule
+from lms.security.access import org_roles, role_allowed, rule
 from lms.security.passwords import is_unusable
 from lms.bounds import whole_number
 
@@ -40,6 +40,21 @@ FILE_PROBLEMS = {
                                     first=e.params.get("first", ""), second=e.params.get("second", "")),  # fmt: skip
     "unreadable": lambda e: _("The file cannot be read: %(detail)s", detail=e.message),
 }
+
+
+@bp.app_template_global()
+def can_import_hosts(org) -> bool:
+    """Whether the current user may import hosts into ``org``: its org admins, and its trainers while it allows it."""
+    if org.kind != OrgKind.MCN:
+        return False
+    membership = g.get("membership")
+    return current_user.is_site_admin or (membership is not None and role_allowed(IMPORTERS, org, membership.role.value))
+
+
+def may_renew_links() -> bool:
+    """New first links for a member stay with the org admins (and the site's operators)."""
+    membership = g.get("membership")
+    return current_user.is_site_admin or (membership is not None and membership.role == Role.ORG_ADMIN)
 
 
 def qr_svg(link: str) -> Markup:
@@ -181,7 +196,8 @@ def renew_link(org_slug: str, user_id: int):
 def import_detail(org_slug: str, import_id: int):
     """One earlier import: the accounts it created, row by row, and which of them have chosen a password yet."""
     record = hostimport.get_import(get_session(), g.org.id, import_id)
-    return render_template("orgs/import_detail.html", org=g.org, record=record, is_unusable=is_unusable)
+    return render_template("orgs/import_detail.html", org=g.org, record=record, is_unusable=is_unusable,
+                           can_renew=may_renew_links())  # fmt: skip
 
 
 @bp.get("/orgs/<org_slug>/hosts/import/jobs/<int:job_id>")

@@ -11,9 +11,9 @@ from lms.db import get_session
 from lms.errors import DomainError, NotFound
 from lms.orgs import bp, firstlinks, services
 from lms.orgs.forms import KIND_LABELS, ROLE_LABELS, CreateOrganisationForm, InviteForm, OrgSettingsForm, role_choices
-from lms.orgs.hostimport_views import IMPORTERS
+from lms.orgs.hostimport_views import can_import_hosts
 from lms.orgs.models import ROLES_BY_KIND, Role
-from lms.security.access import LOGIN, PUBLIC, SITE_ADMIN, org_roles, role_allowed, rule
+from lms.security.access import LOGIN, PUBLIC, SITE_ADMIN, org_roles, rule
 from lms.security.forms import attach_error
 from lms.security.passwords import is_unusable
 
@@ -80,8 +80,7 @@ def _render_org(form: InviteForm, status: int = 200):
     org = g.org
     form.role.choices = role_choices(ROLES_BY_KIND[org.kind])
     can_invite = current_user.is_site_admin or (g.membership is not None and g.membership.role == Role.ORG_ADMIN)
-    can_import = org.kind.value == "mcn" and (
-        can_invite or (g.membership is not None and role_allowed(IMPORTERS, org, g.membership.role.value)))
+    can_import = can_import_hosts(org)
     members = services.members_of(session, org)
     return render_template(
         "orgs/organisation.html",
