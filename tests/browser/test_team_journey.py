@@ -146,10 +146,11 @@ def test_cohort_dashboard_shows_a_revoked_certificate_and_sharing_asks_first(app
     with app.app_context():
         assert get_session().scalar(select(CohortSubmission)) is None
     share.locator("#understood").check()
-    share.screenshot(path=str(artifacts_dir / "cohort-share-confirm.png"))
+    page.locator("section.card", has=share).screenshot(path=str(artifacts_dir / "cohort-share-confirm.png"))
     share.get_by_role("button").click()
     page.wait_for_load_state("load")
     assert any("完整身份证号" in m for m in page.dialog_messages)  # the confirmation said what is shared
+    assert "已提交：人社部门现在可以审核本班级的学习记录" in page.locator(".flashes").inner_text()
     with app.app_context():
         assert get_session().scalar(select(CohortSubmission)) is not None
     context.close()
