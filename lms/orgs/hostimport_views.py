@@ -51,6 +51,7 @@ def can_import_hosts(org) -> bool:
     return current_user.is_site_admin or (membership is not None and role_allowed(IMPORTERS, org, membership.role.value))
 
 
+@bp.app_template_global()
 def may_renew_links() -> bool:
     """New first links for a member stay with the org admins (and the site's operators)."""
     membership = g.get("membership")

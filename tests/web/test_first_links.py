@@ -60,6 +60,7 @@ def test_trainers_import_only_while_the_org_admin_allows_it(app, mcn):  # noqa: 
     assert result.status_code == 200 and "Hosts created: 3." in html
     assert len(re.findall(r"http://[^<\s]+/account/reset/[\w-]+", html)) == 2  # the phone-only hosts
     assert "Download the links (CSV)" in html and "Printable sheet of the links still unused" in html
+    assert "an organisation admin can make a new one" in html  # a trainer cannot renew links
     assert "/orgs/mcn-a/hosts/import" in trainer.get("/orgs/mcn-a/cohorts").get_data(as_text=True)
     detail_url = re.search(r'href="(/orgs/mcn-a/hosts/imports/\d+)"', trainer.get(URL).get_data(as_text=True)).group(1)
     detail = trainer.get(detail_url).get_data(as_text=True)
