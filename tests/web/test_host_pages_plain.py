@@ -6,11 +6,13 @@ script check, a self-check result, mail and an SMS code in the development outbo
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from sqlalchemy import select
 
 from lms.db import get_session
+from lms.mail.models import OutboxMessage
 from lms.quizzes.models import QuizAttempt
 from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
@@ -118,6 +120,11 @@ def test_host_pages_read_as_written_for_hosts(app, graduate, make_user):  # noqa
         found = problems_in(visible_text(response.get_data(as_text=True)))
         if found:
             failures[path] = sorted(set(found))
+    outbox = visible_text(host.get("/dev/outbox").get_data(as_text=True))
+    assert "短信" in outbox and "重置密码" in outbox and outbox.count("（北京时间）") >= 3  # mail and SMS, China time
+    with app.app_context():
+        sms_sent = get_session().scalar(select(OutboxMessage.created_at).where(OutboxMessage.subject == "SMS"))
+    assert (sms_sent + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") + "（北京时间）" in outbox
     account = visible_text(host.get("/account/").get_data(as_text=True))
     assert "（北京时间）同意当时的告知内容" in account and "告知版本" not in account  # a date people read, not a code
     assert failures == {}, "\n".join(f"{path}: {found}" for path, found in failures.items())
