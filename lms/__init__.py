@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learning import views as learning_views
     from lms.mail import views as _mail_views  # noqa: F401
     from lms.orgs import hostimport_views as _hostimport_views  # noqa: F401
+    from lms.orgs import firstlinks_views as _firstlinks_views  # noqa: F401
     from lms.orgs import views as _orgs_views  # noqa: F401
     from lms.quizzes import trainer_views  # noqa: F401 - registers trainer routes on the quizzes blueprint
     from lms.quizzes import views as quizzes_views

@@ -54,13 +54,17 @@ class Config:
     password_reset_minutes: int = 60
     #: Text messages (the password-reset code for phone-number accounts): "outbox" (development, shown at
     #: /dev/outbox), "none" (no provider: the forgot-password page tells phone users how to get help) or
-    #: "aliyun" (Alibaba Cloud SMS, with the four ``sms_*`` settings below). See docs/deploy.md.
+    #: "aliyun" (Alibaba Cloud SMS, with the four ``sms_*`` settings below) or "tencent" (Tencent Cloud SMS: the
+    #: same four, the key pair being a SecretId/SecretKey, and ``sms_app_id``). See docs/operations.md.
     sms_backend: str = "outbox"
     sms_access_key_id: str | None = None
     sms_access_key_secret: str | None = None
-    #: The approved signature (签名) and the template (模板) with one ``${code}`` variable.
+    #: The approved signature (签名) and the template (模板) with one variable, the code (its code or ID).
     sms_sign_name: str | None = None
     sms_template_code: str | None = None
+    #: Tencent Cloud only: the SMS application's SdkAppId, and the API region.
+    sms_app_id: str | None = None
+    sms_region: str = "ap-guangzhou"
     #: A reset code by SMS is valid this long, and this many wrong tries void it.
     sms_code_minutes: int = 10
     sms_code_attempts: int = 5
@@ -139,13 +143,14 @@ class Config:
                 cfg.sms_backend = "none"  # the outbox is for development; no provider means no SMS, said so
         if cfg.identity_provider not in ("snapshot", "none", "fake"):
             raise ConfigError("LMS_IDENTITY_PROVIDER must be snapshot or none")
-        if cfg.sms_backend not in ("outbox", "none", "aliyun"):
-            raise ConfigError("LMS_SMS_BACKEND must be outbox (development), none or aliyun")
-        if cfg.sms_backend == "aliyun":
-            unset = [name for name in ("sms_access_key_id", "sms_access_key_secret", "sms_sign_name",
-                                       "sms_template_code") if not getattr(cfg, name)]
+        if cfg.sms_backend not in ("outbox", "none", "aliyun", "tencent"):
+            raise ConfigError("LMS_SMS_BACKEND must be outbox (development), none, aliyun or tencent")
+        if cfg.sms_backend in ("aliyun", "tencent"):
+            needed = ("sms_access_key_id", "sms_access_key_secret", "sms_sign_name", "sms_template_code")
+            needed += ("sms_app_id",) if cfg.sms_backend == "tencent" else ()
+            unset = [name for name in needed if not getattr(cfg, name)]
             if unset:
-                raise ConfigError("LMS_SMS_BACKEND=aliyun needs " + ", ".join("LMS_" + u.upper() for u in unset))
+                raise ConfigError(f"LMS_SMS_BACKEND={cfg.sms_backend} needs " + ", ".join("LMS_" + u.upper() for u in unset))
         if not 0 <= cfg.trusted_proxies <= 5:
             raise ConfigError("LMS_TRUSTED_PROXIES must be 0 (no proxy) to 5: the number of proxies in front of the site")
         instance.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields import SelectField, StringField, SubmitField
+from wtforms.fields import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -42,3 +42,11 @@ class InviteForm(BaseForm):
 
 def role_choices(roles) -> list[SelectChoice]:
     return [SelectChoice(r.value, ROLE_LABELS[r.value]) for r in roles]
+
+
+class OrgSettingsForm(BaseForm):
+    trainers_import_hosts = BooleanField(
+        _l("Trainers may import hosts"),
+        description=_l("Off: only organisation admins import hosts and see their set-password links."),
+    )
+    submit = SubmitField(_l("Save settings"))

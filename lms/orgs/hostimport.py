@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import PasswordResetToken, User
 from lms.accounts.realname import ID_PROBLEMS, store_provided_real_name
-from lms.accounts.services import issue_reset_token
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, DomainError, NotFound, ValidationFailed
 from lms.mail.services import send_message
+from lms.orgs import firstlinks
 from lms.orgs.hostfile import HostFile, HostRow, RowProblem, read_hosts
 from lms.orgs.models import HostImport, HostImportAccount, Membership, Organisation, Role
 from lms.security.passwords import is_unusable, unusable_password
@@ -188,6 +188,7 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
         raise ImportConflict([r for r in rows if r.problems])
     expires = utcnow() + timedelta(days=SET_PASSWORD_DAYS)
     created: list[Created] = []
+    tokens = []
     try:
         with session.begin_nested():
             for row in rows:
@@ -198,7 +199,9 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
                 if row.legal_name and row.id_number:
                     store_provided_real_name(session, cipher, user, org_id=org.id, legal_name=row.legal_name,
                                              id_number=row.id_number)  # fmt: skip
-                created.append(Created(row.row, user, link_for(issue_reset_token(session, user.id, expires))))
+                token, link = firstlinks.issue(session, user.id, expires, link_for)
+                tokens.append(token)
+                created.append(Created(row.row, user, link))
             session.flush()
     except IntegrityError as exc:  # an account or ID number taken at the same moment by another request
         raise Conflict(
@@ -210,6 +213,9 @@ def create_hosts(session: Session, cfg: Config, cipher: PIICipher, org: Organisa
                         skipped=len(unsealed.skipped), cohort_id=cohort.id if cohort else None)  # fmt: skip
     record.accounts = [HostImportAccount(user_id=c.user.id, row=c.row) for c in created]
     session.add(record)
+    session.flush()
+    for entry, token in zip(created, tokens):
+        firstlinks.keep(session, cipher, org.id, entry.user, token, entry.link or "", import_id=record.id)
     for entry in created:
         if entry.user.email:
             send_message(session, cfg, entry.user.email, subject, body(org, entry.link, SET_PASSWORD_DAYS))
@@ -224,13 +230,20 @@ def get_import(session: Session, org_id: int, import_id: int) -> HostImport:
     return found
 
 
+def import_id_of(session: Session, created: list[Created]) -> int | None:
+    """The import record that created these accounts."""
+    if not created:
+        return None
+    return session.scalar(select(HostImportAccount.import_id).where(HostImportAccount.user_id == created[0].user.id))
+
+
 def recent_imports(session: Session, org_id: int, limit: int = 20) -> list[HostImport]:
     return list(session.scalars(select(HostImport).where(HostImport.org_id == org_id)
                                 .order_by(HostImport.created_at.desc(), HostImport.id.desc()).limit(limit)))  # fmt: skip
 
 
-def renew_set_password_link(session: Session, cfg: Config, org: Organisation, user_id: int, *, link_for,
-                            subject: str, body) -> tuple[User, str | None]:  # fmt: skip
+def renew_set_password_link(session: Session, cfg: Config, cipher: PIICipher, org: Organisation, user_id: int, *,
+                            link_for, subject: str, body) -> tuple[User, str | None]:  # fmt: skip
     """A new set-password link for a host of ``org`` who has never chosen a password (the first link was lost or
     ran out). Earlier unused links of the account stop working. Mailed when the account has an email address
     (returns no link); otherwise returned, to hand over. Only flushes."""
@@ -244,7 +257,8 @@ def renew_set_password_link(session: Session, cfg: Config, org: Organisation, us
     now = utcnow()
     session.execute(update(PasswordResetToken).where(PasswordResetToken.user_id == user.id,
                                                      PasswordResetToken.used_at.is_(None)).values(used_at=now))  # fmt: skip
-    link = link_for(issue_reset_token(session, user.id, now + timedelta(days=SET_PASSWORD_DAYS)))
+    token, link = firstlinks.issue(session, user.id, now + timedelta(days=SET_PASSWORD_DAYS), link_for)
+    firstlinks.keep(session, cipher, org.id, user, token, link)
     if user.email:
         send_message(session, cfg, user.email, subject, body(org, link, SET_PASSWORD_DAYS))
         return user, None

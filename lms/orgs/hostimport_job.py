@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.cohorts import services as cohorts
@@ -20,7 +19,7 @@ from lms.jobs.queue import enqueue
 from lms.jobs.runner import JobContext, JobFailed, handler
 from lms.orgs import hostimport
 from lms.orgs.hostfile import HostRow, RowProblem
-from lms.orgs.models import HostImportAccount, Organisation
+from lms.orgs.models import Organisation
 from lms.security.pii import PIICipher
 
 KIND = "orgs.host_import"
@@ -76,7 +75,7 @@ def run_import(ctx: JobContext) -> str:
             "skipped": [[r.row, r.name, [[p.field, p.code, p.params] for p in r.problems]] for r in unsealed.skipped]}
     ctx.output = cipher.encrypt(json.dumps(kept, ensure_ascii=False), context=_context(job))
     session.flush()
-    record_id = session.scalar(select(HostImportAccount.import_id).where(HostImportAccount.user_id == created[0].user.id))
+    record_id = hostimport.import_id_of(session, created)
     return f"host_import:{record_id}"
 
 

@@ -18,11 +18,13 @@ from lms.jobs.models import DONE, FAILED
 from lms.orgs import bp, hostimport, hostimport_job
 from lms.orgs.hostfile import MAX_BYTES, MAX_ROWS, HostFileError, template_csv
 from lms.orgs.models import OrgKind, Role
-from lms.security.access import org_roles, rule
+from lms.security.access import org_roles, role_allowed, rule
 from lms.security.passwords import is_unusable
 from lms.bounds import whole_number
 
 ADMINS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN)
+#: Who may import hosts: the org admins, and its trainers while the organisation allows it.
+IMPORTERS = org_roles(Role.ORG_ADMIN, kind=OrgKind.MCN, when={Role.TRAINER: "trainers_import_hosts"})
 
 FILE_PROBLEMS = {
     "missing_column": lambda e: _("The file lacks the column %(missing)s. Columns found: %(found)s.",
@@ -38,6 +40,22 @@ FILE_PROBLEMS = {
                                     first=e.params.get("first", ""), second=e.params.get("second", "")),  # fmt: skip
     "unreadable": lambda e: _("The file cannot be read: %(detail)s", detail=e.message),
 }
+
+
+@bp.app_template_global()
+def can_import_hosts(org) -> bool:
+    """Whether the current user may import hosts into ``org``: its org admins, and its trainers while it allows it."""
+    if org.kind != OrgKind.MCN:
+        return False
+    membership = g.get("membership")
+    return current_user.is_site_admin or (membership is not None and role_allowed(IMPORTERS, org, membership.role.value))
+
+
+@bp.app_template_global()
+def may_renew_links() -> bool:
+    """New first links for a member stay with the org admins (and the site's operators)."""
+    membership = g.get("membership")
+    return current_user.is_site_admin or (membership is not None and membership.role == Role.ORG_ADMIN)
 
 
 def qr_svg(link: str) -> Markup:
@@ -64,7 +82,7 @@ def _upload_page(status: int = 200):
 
 
 @bp.route("/orgs/<org_slug>/hosts/import", methods=["GET", "POST"])
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_hosts(org_slug: str):
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
@@ -100,14 +118,14 @@ def import_hosts(org_slug: str):
 
 
 @bp.get("/orgs/<org_slug>/hosts/import/template.csv")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_template(org_slug: str):
     return Response(template_csv(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="hosts-template.csv"'})  # fmt: skip
 
 
 @bp.post("/orgs/<org_slug>/hosts/import/confirm")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_confirm(org_slug: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -145,7 +163,7 @@ def import_confirm(org_slug: str):
     return _no_store(render_template(
         "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=unsealed.skipped, qr_svg=qr_svg,
         days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
-        field_labels=hostimport.FIELD_LABELS,
+        field_labels=hostimport.FIELD_LABELS, import_id=hostimport.import_id_of(session, created),
     ))  # fmt: skip
 
 
@@ -159,7 +177,7 @@ def renew_link(org_slug: str, user_id: int):
     session = get_session()
     try:
         user, link = hostimport.renew_set_password_link(
-            session, current_app.config["LMS"], g.org, user_id, link_for=hostimport_job.link_for,
+            session, current_app.config["LMS"], _cipher(), g.org, user_id, link_for=hostimport_job.link_for,
             subject=_("Your account at %(org)s", org=g.org.name), body=hostimport_job.set_password_mail)  # fmt: skip
     except ValidationFailed as exc:
         session.rollback()
@@ -175,15 +193,16 @@ def renew_link(org_slug: str, user_id: int):
 
 
 @bp.get("/orgs/<org_slug>/hosts/imports/<int:import_id>")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_detail(org_slug: str, import_id: int):
     """One earlier import: the accounts it created, row by row, and which of them have chosen a password yet."""
     record = hostimport.get_import(get_session(), g.org.id, import_id)
-    return render_template("orgs/import_detail.html", org=g.org, record=record, is_unusable=is_unusable)
+    return render_template("orgs/import_detail.html", org=g.org, record=record, is_unusable=is_unusable,
+                           can_renew=may_renew_links())  # fmt: skip
 
 
 @bp.get("/orgs/<org_slug>/hosts/import/jobs/<int:job_id>")
-@rule(ADMINS)
+@rule(IMPORTERS)
 def import_job(org_slug: str, job_id: int):
     """A large import confirmed into a background job: waiting, failed with its reason, or done with the accounts
     (and, for the admin who confirmed it, the links to hand over)."""
@@ -196,7 +215,7 @@ def import_job(org_slug: str, job_id: int):
         return _no_store(render_template(
             "orgs/import_result.html", org=g.org, created=created, cohort=cohort, skipped=skipped, qr_svg=qr_svg,
             days=hostimport.SET_PASSWORD_DAYS, problem_message=hostimport.problem_message,
-            field_labels=hostimport.FIELD_LABELS,
+            field_labels=hostimport.FIELD_LABELS, import_id=record.id,
         ))  # fmt: skip
     message = None
     if job.state == FAILED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -44,6 +44,8 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: An MCN's setting: its trainers may import hosts too (off: only its org admins).
+    trainers_import_hosts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="org", cascade="all, delete-orphan")
 
@@ -111,4 +113,21 @@ class HostImportAccount(Base):
     row: Mapped[int] = mapped_column(Integer)
 
     host_import: Mapped[HostImport] = relationship(back_populates="accounts")
+    user: Mapped[User] = relationship()
+
+
+class FirstLink(Base):
+    """The first set-password link of an imported host, kept (encrypted, bound to the organisation and the token)
+    so that the hosts still to hand one over can be listed, printed or downloaded until it is used or runs out."""
+
+    __tablename__ = "first_links"
+
+    token_id: Mapped[int] = mapped_column(ForeignKey("password_reset_tokens.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("host_imports.id", ondelete="SET NULL"), index=True)
+    link_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    #: True when the link also went out by mail (the host has an email address).
+    mailed: Mapped[bool] = mapped_column(Boolean, default=False)
+
     user: Mapped[User] = relationship()

@@ -160,3 +160,11 @@ def pending_invitations(session: Session, org: Organisation) -> list[Invitation]
 
 def list_organisations(session: Session) -> list[Organisation]:
     return list(session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)))
+
+
+def set_trainers_import_hosts(session: Session, org: Organisation, allowed: bool) -> None:
+    """The MCN's setting: may its trainers import hosts (and see the set-password links still to hand over)?"""
+    if org.kind != OrgKind.MCN:
+        raise ValidationFailed(_l("Only an MCN agency imports hosts."))
+    org.trainers_import_hosts = allowed
+    session.flush()

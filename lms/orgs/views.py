@@ -9,8 +9,9 @@ from flask_login import current_user
 from lms.accounts.forms import ConfirmForm
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
-from lms.orgs import bp, services
-from lms.orgs.forms import KIND_LABELS, ROLE_LABELS, CreateOrganisationForm, InviteForm, role_choices
+from lms.orgs import bp, firstlinks, services
+from lms.orgs.forms import KIND_LABELS, ROLE_LABELS, CreateOrganisationForm, InviteForm, OrgSettingsForm, role_choices
+from lms.orgs.hostimport_views import can_import_hosts
 from lms.orgs.models import ROLES_BY_KIND, Role
 from lms.security.access import LOGIN, PUBLIC, SITE_ADMIN, org_roles, rule
 from lms.security.forms import attach_error
@@ -79,6 +80,7 @@ def _render_org(form: InviteForm, status: int = 200):
     org = g.org
     form.role.choices = role_choices(ROLES_BY_KIND[org.kind])
     can_invite = current_user.is_site_admin or (g.membership is not None and g.membership.role == Role.ORG_ADMIN)
+    can_import = can_import_hosts(org)
     members = services.members_of(session, org)
     return render_template(
         "orgs/organisation.html",
@@ -88,6 +90,9 @@ def _render_org(form: InviteForm, status: int = 200):
         invitations=services.pending_invitations(session, org) if can_invite else [],
         form=form,
         can_invite=can_invite,
+        can_import=can_import,
+        pending_links=len(firstlinks.pending(session, current_app.extensions["lms.pii"], org.id)) if can_import else 0,
+        settings_form=OrgSettingsForm(trainers_import_hosts=org.trainers_import_hosts),
         role_labels=ROLE_LABELS,
         kind_labels=KIND_LABELS,
     ), status

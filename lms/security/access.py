@@ -8,7 +8,8 @@ Rules:
 - ``PUBLIC``: anyone.
 - ``LOGIN``: any logged-in account.
 - ``SITE_ADMIN``: the site's operators.
-- ``org_roles(*roles)``: members of the organisation named by the ``org_slug`` URL part with one of those roles.
+- ``org_roles(*roles)``: members of the organisation named by the ``org_slug`` URL part with one of those roles;
+  ``when={role: setting}`` also lets a role in while the organisation's boolean ``setting`` is on.
 - ``DEV_OUTBOX``: only while mail goes to the development outbox (never in production).
 """
 
@@ -30,9 +31,13 @@ class Rule:
     roles: frozenset[str] = field(default_factory=frozenset)
     #: For org rules: the kind of organisation the route belongs to ("mcn", "bureau"); others get 404.
     org_kind: str | None = None
+    #: For org rules: (role, organisation setting) pairs; the role is let in only while the setting is on.
+    when: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
-        return self.kind + (":" + ",".join(sorted(self.roles)) if self.roles else "")
+        conditional = [f"{role}?{setting}" for role, setting in self.when]
+        roles = sorted(self.roles) + conditional
+        return self.kind + (":" + ",".join(roles) if roles else "")
 
 
 PUBLIC = Rule("public")
@@ -41,8 +46,14 @@ SITE_ADMIN = Rule("site_admin")
 DEV_OUTBOX = Rule("dev_outbox")
 
 
-def org_roles(*roles: str, kind: str | None = None) -> Rule:
-    return Rule("org", frozenset(str(getattr(r, "value", r)) for r in roles), str(getattr(kind, "value", kind)) if kind else None)
+def org_roles(*roles: str, kind: str | None = None, when: dict | None = None) -> Rule:
+    return Rule("org", frozenset(str(getattr(r, "value", r)) for r in roles), str(getattr(kind, "value", kind)) if kind else None,
+                tuple((str(getattr(r, "value", r)), setting) for r, setting in (when or {}).items()))
+
+
+def role_allowed(access_rule: Rule, org, role: str) -> bool:
+    """Whether a member with ``role`` may use a route of ``access_rule`` in ``org`` (its settings included)."""
+    return role in access_rule.roles or any(r == role and bool(getattr(org, setting)) for r, setting in access_rule.when)
 
 
 _ATTR = "_lms_access_rule"
@@ -113,7 +124,7 @@ def _enforce_org(access_rule: Rule):
     g.membership = membership
     if current_user.is_site_admin:
         return None
-    if membership is None or membership.role.value not in access_rule.roles:
+    if membership is None or not role_allowed(access_rule, org, membership.role.value):
         abort(403)
     return None
 

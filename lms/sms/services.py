@@ -3,7 +3,8 @@
 - ``outbox`` (development): stored with the mail in the outbox table and shown at /dev/outbox;
 - ``none`` (production until a provider is configured): :func:`sms_available` is False, so no page offers a
   code by SMS and nothing claims a message went out;
-- ``aliyun``: Alibaba Cloud SMS (``SendSms``, signature version 1.0), configured in docs/operations.md.
+- ``aliyun``: Alibaba Cloud SMS (``SendSms``, signature version 1.0), configured in docs/operations.md;
+- ``tencent``: Tencent Cloud SMS (``SendSms`` 2021-01-11, TC3-HMAC-SHA256), in :mod:`lms.sms.tencent`.
 
 Tests replace the sender with :class:`FakeSms` through ``app.extensions["lms.sms"]``.
 """
@@ -26,12 +27,12 @@ from sqlalchemy.orm import Session
 
 from lms.config import Config
 from lms.mail.models import OutboxMessage
+from lms.sms.errors import SmsNotSent
+from lms.sms.tencent import TencentSms
+
+__all__ = ["AliyunSms", "FakeSms", "OutboxSms", "SmsNotSent", "SmsSender", "TencentSms", "sender_for"]
 
 log = logging.getLogger("lms.sms")
-
-
-class SmsNotSent(Exception):
-    """The provider refused or could not be reached: the caller must not say the message went out."""
 
 
 class SmsSender(Protocol):
@@ -117,4 +118,7 @@ def sender_for(cfg: Config) -> SmsSender | None:
         return OutboxSms()
     if cfg.sms_backend == "aliyun":
         return AliyunSms(cfg.sms_access_key_id, cfg.sms_access_key_secret, cfg.sms_sign_name, cfg.sms_template_code)
+    if cfg.sms_backend == "tencent":
+        return TencentSms(cfg.sms_access_key_id, cfg.sms_access_key_secret, cfg.sms_app_id, cfg.sms_sign_name,
+                          cfg.sms_template_code, region=cfg.sms_region)  # fmt: skip
     return None

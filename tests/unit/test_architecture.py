@@ -71,7 +71,8 @@ FEATURE_PACKAGES = tuple(p for name, ps in LAYERS if name in ("people", "courses
 
 #: Modules placed above their package's layer. The host import creates accounts and memberships (people) and puts
 #: the hosts into a cohort (results), so it sits with the results.
-MODULE_LAYERS = {"lms.orgs.hostimport": "results", "lms.orgs.hostimport_job": "results"}
+MODULE_LAYERS = {"lms.orgs.hostimport": "results", "lms.orgs.hostimport_job": "results",
+                 "lms.orgs.firstlinks": "results"}
 
 # --- reading the imports --------------------------------------------------------------------------------------------
 

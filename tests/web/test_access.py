@@ -155,6 +155,16 @@ MATRIX = [
      {"anonymous": 302, "org_admin": 404, "site_admin": 404, "*": 403}),
     ("POST", "/orgs/mcn-a/members/999999/set-password-link", "orgs.renew_link",
      {"anonymous": 302, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/first-links", "orgs.first_links",
+     {"anonymous": 302, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/first-links.csv", "orgs.first_links_download",
+     {"anonymous": 302, "org_admin": 200, "site_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/first-links.xlsx?import=999999", "orgs.first_links_download",
+     {"anonymous": 302, "org_admin": 404, "site_admin": 404, "*": 403}),
+    ("GET", "/orgs/bureau/hosts/first-links", "orgs.first_links", {"anonymous": 302, "*": 404}),
+    ("POST", "/orgs/mcn-a/settings", "orgs.settings",
+     {"anonymous": 302, "org_admin": 302, "site_admin": 302, "*": 403}),
+    ("POST", "/orgs/bureau/settings", "orgs.settings", {"anonymous": 302, "*": 404}),
     ("POST", "/account/real-name/confirm", "accounts.confirm_real_name", {"anonymous": 302, "*": 302}),
     ("GET", "/bureau/bureau/cohorts", "bureau.submitted_cohorts", {"anonymous": 302, "verifier": 200, "site_admin": 200, "*": 403}),
     ("GET", "/bureau/bureau/cohorts/999999", "bureau.submitted_cohort", {"anonymous": 302, "verifier": 404, "site_admin": 404, "*": 403}),
@@ -261,6 +271,24 @@ MATRIX = [
 ]
 
 
+#: While MCN A lets its trainers import hosts (the org admin's setting), its trainers get what its admins get on the
+#: host import's routes; trainers of another organisation, hosts and the rest still get nothing.
+MATRIX_TRAINERS_IMPORT = [
+    ("GET", "/orgs/mcn-a/hosts/import", "orgs.import_hosts", {"trainer": 200, "org_admin": 200, "*": 403}),
+    ("POST", "/orgs/mcn-a/hosts/import", "orgs.import_hosts", {"trainer": 400, "org_admin": 400, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/import/template.csv", "orgs.import_template", {"trainer": 200, "org_admin": 200, "*": 403}),
+    ("POST", "/orgs/mcn-a/hosts/import/confirm", "orgs.import_confirm", {"trainer": 400, "org_admin": 400, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/imports/999999", "orgs.import_detail", {"trainer": 404, "org_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/import/jobs/999999", "orgs.import_job", {"trainer": 404, "org_admin": 404, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/first-links", "orgs.first_links", {"trainer": 200, "org_admin": 200, "*": 403}),
+    ("GET", "/orgs/mcn-a/hosts/first-links.csv", "orgs.first_links_download",
+     {"trainer": 200, "org_admin": 200, "*": 403}),
+    # Not part of the setting: the organisation's settings and new links for a member stay with its admins.
+    ("POST", "/orgs/mcn-a/settings", "orgs.settings", {"org_admin": 302, "*": 403}),
+    ("POST", "/orgs/mcn-a/members/999999/set-password-link", "orgs.renew_link", {"org_admin": 404, "*": 403}),
+]
+
+
 def expected(row_roles: dict, role: str) -> int:
     return row_roles.get(role, row_roles.get("*"))
 
@@ -331,6 +359,27 @@ def test_role_by_route_matrix(app, people, role):
         response.close()  # static files are streamed
         if status != expected(row, role):
             failures.append(f"{method} {url}: got {status}, expected {expected(row, role)}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", ["learner", "trainer", "org_admin", "other_trainer", "verifier"])
+def test_trainers_import_hosts_when_the_organisation_allows_it(app, people, role):
+    from sqlalchemy import update
+
+    from lms.orgs.models import Organisation
+
+    with app.app_context():
+        session = get_session()
+        session.execute(update(Organisation).where(Organisation.slug.in_(["mcn-a", "mcn-b"]))
+                        .values(trainers_import_hosts=True))  # fmt: skip
+        session.commit()
+    web = Browserish(app.test_client())
+    assert web.login(people[role], PASSWORD).status_code == 302
+    failures = []
+    for method, url, _endpoint, row in MATRIX_TRAINERS_IMPORT:
+        response = web.get(url) if method == "GET" else web.post(url, {}, form_page="/")
+        if response.status_code != expected(row, role):
+            failures.append(f"{method} {url}: got {response.status_code}, expected {expected(row, role)}")
     assert failures == []
 
 

@@ -112,7 +112,7 @@ def test_confirm_creates_exactly_the_good_rows_with_cohort_and_real_name(app, mc
     assert users(app) == before + 2
     # The phone-only host's link is shown once; the email host's was mailed.
     links = re.findall(r"http://[^<\s]+/account/reset/[\w-]+", html)
-    assert len(links) == 1 and "only time they are shown" in html
+    assert len(links) == 1 and "stays on the list of links still to hand over" in html
     sheet = html.split('class="print-sheet"')[1].split("</section>")[0]  # a printable slip: name and QR of the link
     assert sheet.count("<svg") == 1 and "class=\"qr\"" in sheet and "阿杰" in sheet and "Printable sheet" in html
     assert slip_shows_no_link_text(sheet)
