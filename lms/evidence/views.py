@@ -92,8 +92,14 @@ def _minutes(seconds: int) -> int:
 def check_json(check: PresenceCheck, now: datetime) -> dict:
     """A presence check as the lesson page shows it: the prompt in the reader's language, never the answer."""
     params = check.prompt["params"]
-    text = (_("Tap the number %(n)s.", n=params["n"]) if check.kind == presence.TAP
-            else _("What is %(a)s + %(b)s? Type the number.", a=params["a"], b=params["b"]))  # fmt: skip
+    if check.kind == presence.TAP:
+        text = _("Tap the number %(n)s.", n=params["n"])
+    elif check.kind == presence.LESSON:
+        text = _("A question from this lesson: %(q)s Tap the right answer.", q=params["q"])
+    elif check.kind == presence.HEADING:
+        text = _("Which of these headings is in the lesson you are reading? Tap it.")
+    else:
+        text = _("What is %(a)s + %(b)s? Type the number.", a=params["a"], b=params["b"])
     return {"id": check.id, "kind": check.kind, "text": text, "choices": check.prompt["choices"],
             "expires_in": max(0, int((check.expires_at - now).total_seconds())),
             "url": url_for("evidence.answer_check", check_id=check.id)}  # fmt: skip

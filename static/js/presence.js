@@ -1,5 +1,6 @@
 // Presence checks (在场确认) on a lesson page. The heartbeat's answer says when a check is due; this shows it as an
-// alert dialog, sends the host's answer and says what happened. The server keeps the right answer and the deadline.
+// alert dialog (a number to tap, a sum to type, or a question from the lesson with texts to tap), sends the host's
+// answer and says what happened. The server keeps the right answer and the deadline.
 (function () {
   "use strict";
   var dialog = document.getElementById("presence-dialog");
@@ -64,6 +65,8 @@
     returnFocus = document.activeElement;
     text.textContent = check.text;
     choices.textContent = "";
+    // A question from the lesson offers texts, one per row; numbers sit two to a row.
+    choices.className = "presence-choices" + (check.kind === "lesson" || check.kind === "heading" ? " texts" : "");
     check.choices.forEach(function (value) {
       var button = document.createElement("button");
       button.type = "button";
