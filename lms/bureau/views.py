@@ -12,6 +12,7 @@ from lms.accounts.forms import ConfirmForm
 from lms.bureau import audit_subsidy, bulkjob, services, wording
 from lms.evidence import identity_services as identities
 from lms.evidence.automation import FLAG_LABELS
+from lms.evidence.identity import LABELS as IDENTITY_LABELS
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import make_row
 from lms.catalogue.views import locale_code
@@ -256,6 +257,7 @@ def submitted_cohort(org_slug: str, submission_id: int):
     checks = identities.checks_of_users(session, [h.host.id for h in hosts if h.consented])
     return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts,
                            records=records, flag_labels=FLAG_LABELS, identity_checks=checks, form=ConfirmForm(),
+                           identity_labels=IDENTITY_LABELS,
                            locale=locale_code(), status_label=wording.status_label)  # fmt: skip
 
 

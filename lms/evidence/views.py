@@ -226,6 +226,7 @@ def org_identity_checks(org_slug: str):
     checks = identities.checks_of_users(session, identities.org_host_ids(session, g.org.id))
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_({c.user_id for c in checks})))}
     return render_template("evidence/identity_checks.html", org=g.org, checks=checks, users=users, form=ConfirmForm(),
+                           identity_labels=identity.LABELS,
                            image_url=lambda c: url_for("evidence.org_snapshot", org_slug=org_slug, check_id=c.id),
                            review_url=lambda c: url_for("evidence.org_not_host", org_slug=org_slug, check_id=c.id))
 
