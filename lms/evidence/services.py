@@ -291,10 +291,12 @@ def record_beat(session: Session, user_id: int, lesson_id: int, now: datetime, *
         flags = automation.with_flag(flags, automation.PERIODIC)
     if automation.never_scrolled(sitting.scrollable, sitting.max_scroll, sitting.credited_seconds):
         flags = automation.with_flag(flags, automation.NO_SCROLL)
+    # Another lesson beating lately *while this sitting was going on* (not a host who just went on to the next lesson).
     others = list(session.scalars(
         select(LessonSession).where(
             LessonSession.user_id == user_id, LessonSession.lesson_id != lesson_id,
-            LessonSession.last_beat_at >= now - timedelta(seconds=automation.PARALLEL_SECONDS))
+            LessonSession.last_beat_at >= now - timedelta(seconds=automation.PARALLEL_SECONDS),
+            LessonSession.last_beat_at > sitting.started_at)
     ))  # fmt: skip
     if others:
         flags = automation.with_flag(flags, automation.PARALLEL)
