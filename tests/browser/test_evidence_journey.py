@@ -194,6 +194,7 @@ def test_the_evidence_journey(app, example, live_server, browser, camera_phone, 
     assert credited(host) >= stopped_at + 2
     host.get_by_role("button", name="完成本课，进入下一课").click()
     assert host.url.endswith("/lessons/words-to-avoid")
+    assert axe_serious(host) == []
     read_for(host, 4, at_least=3)
     host.locator("#finish button").click()
     with app.app_context():
@@ -214,8 +215,11 @@ def test_the_evidence_journey(app, example, live_server, browser, camera_phone, 
     answer_correctly(host, latest_paper(app))
     host.get_by_role("button", name="提交全部答案").click()
     assert "已通过" in host.locator(".result").inner_text()
+    assert axe_serious(host) == []
     host.goto(live_server + "/certificates/")
     assert "有效" in host.locator(".certificate-card").inner_text()
+    assert axe_serious(host) == []
+    host.screenshot(path=str(artifacts_dir / "evidence-certificate.png"), full_page=True)
     with app.app_context():
         assert get_session().scalar(select(ProcessRecord)) is not None
 
@@ -234,6 +238,7 @@ def test_the_evidence_journey(app, example, live_server, browser, camera_phone, 
     officer = new_page(browser, accept_downloads=True)
     log_in(officer, live_server, "officer@example.com", PASSWORD)
     officer.goto(live_server + "/bureau/city-bureau/cohorts")
+    assert axe_serious(officer) == []
     officer.get_by_role("link", name="十二月补贴班").click()
     main = officer.locator("main").inner_text()
     assert "林小美" in main and "培训过程记录" in main and ID_NUMBER not in main
