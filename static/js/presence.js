@@ -11,6 +11,7 @@
   var form = document.getElementById("presence-form");
   var input = document.getElementById("presence-answer");
   var timeLeft = document.getElementById("presence-time");
+  var note = document.getElementById("presence-note"); // why a check follows at once (the last one was missed)
   var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var current = null; // the check on screen
   var returnFocus = null;
@@ -35,6 +36,7 @@
 
   function close() {
     dialog.hidden = true;
+    if (note) { note.hidden = true; note.textContent = ""; }
     current = null;
     if (timer) { window.clearInterval(timer); timer = null; }
     if (returnFocus && returnFocus.focus) { returnFocus.focus(); }
@@ -107,6 +109,10 @@
     var presence = event.detail && event.detail.presence;
     if (!presence) { return; }
     if (presence.message) { say(presence.message); }
-    if (presence.check) { show(presence.check); } else if (current) { close(); }
+    if (presence.check) {
+      show(presence.check);
+      // The status line is behind the dialog: say inside it, too, why credit stopped.
+      if (presence.message && note) { note.textContent = presence.message; note.hidden = false; }
+    } else if (current) { close(); }
   });
 }());

@@ -178,6 +178,7 @@ def test_the_evidence_journey(app, example, live_server, browser, camera_phone, 
     host.locator("#presence-status", has_text="错过").wait_for(timeout=10000)
     assert "学时已暂停计入" in host.locator("#presence-status").inner_text()
     dialog.wait_for(state="visible")
+    assert "学时已暂停计入" in dialog.inner_text()  # said in the new check's dialog too, not only behind it
     stopped_at = credited(host)
     assert stopped_at <= before  # the seconds since the answered check are withdrawn
     host.wait_for_timeout(2500)
