@@ -4,15 +4,14 @@ check, the organisation admin reviews it, and "not the host" on it removes the m
 in. Without the policy option or without consent the page takes none."""
 
 import base64
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from lms.db import get_session
 from lms.evidence import identity_services as identities
-from lms.evidence import presence
 from lms.evidence.models import IdentityCheck, LessonSession
+from tests.conftest import PASSWORD, Browserish
 from tests.unit.test_identity import JPEG
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_identity_checks import lesson_total
@@ -82,8 +81,6 @@ def test_without_the_option_or_without_consent_the_page_takes_no_random_snapshot
 
 def studying_client(app):
     """The host of the ``studying`` fixture, logged in on a second client (the fixture's own is inside ``post``)."""
-    from tests.conftest import PASSWORD, Browserish
-
     host = Browserish(app.test_client())
     host.login("host@example.com", PASSWORD)
     return host
