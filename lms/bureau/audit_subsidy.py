@@ -123,8 +123,13 @@ class ProcessView:
         return sum(1 for c in self.record["presence_checks"] if c["outcome"] == outcome)
 
     @property
+    def reviewed(self) -> tuple[dict, ...]:
+        """Sessions marked "not the host" after the record was sealed."""
+        return self.check.reviewed if self.check is not None else ()
+
+    @property
     def flags(self) -> list[str]:
-        return sorted({flag for s in self.record["sessions"] for flag in s["flags"]})
+        return sorted({flag for s in (*self.record["sessions"], *self.reviewed) for flag in s["flags"]})
 
 
 def process_views(session: Session, board: Dashboard, hosts: list[HostAudit]) -> list[ProcessView]:
@@ -150,7 +155,7 @@ def process_views(session: Session, board: Dashboard, hosts: list[HostAudit]) ->
 
 
 def process_rows(views: list[ProcessView]) -> list[list]:
-    return [row for view in views for row in records.table_rows(view.record)]
+    return [row for view in views for row in records.table_rows(view.record) + records.review_rows(view.record, view.reviewed)]
 
 
 def process_csv(rows: list[list]) -> bytes:

@@ -16,6 +16,7 @@ from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence_services
 from lms.evidence.forms import StudyPolicyForm
 from lms.evidence.automation import FLAG_LABELS
+from lms.evidence.identity import LABELS as IDENTITY_LABELS
 from lms.bureau.bulkfile import BulkFileError, BulkRow, read_rows, write_results_csv, write_results_xlsx
 from lms.bureau.rows import make_row
 from lms.catalogue.views import locale_code
@@ -261,6 +262,7 @@ def submitted_cohort(org_slug: str, submission_id: int):
     checks = identities.checks_of_users(session, [h.host.id for h in hosts if h.consented])
     return render_template("bureau/cohort.html", org=g.org, submission=submission, board=board, hosts=hosts,
                            records=records, flag_labels=FLAG_LABELS, identity_checks=checks, form=ConfirmForm(),
+                           identity_labels=IDENTITY_LABELS,
                            locale=locale_code(), status_label=wording.status_label,
                            judged={key: judge(view) for key, view in records.items()},
                            requirement=required_policy.requirement(session, submission))  # fmt: skip

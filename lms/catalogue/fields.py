@@ -89,3 +89,32 @@ class FieldReader:
             if framework is not None and skill not in framework.skills:
                 self._bad(key, N_("unknown skill id '%(skill)s'", skill=skill))
         return list(value)
+
+    def presence_questions(self, key: str, max_questions: int = 10, max_question: int = 80,
+                           max_choice: int = 30) -> list[dict]:  # fmt: skip
+        """Optional presence-check questions: ``[{question, answer, wrong: [1-3 texts]}]``, short enough for a phone."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or len(value) > max_questions:
+            self._bad(key, N_("'%(field)s' must be a list of at most %(n)s questions", field=key, n=max_questions))
+            return []
+        questions = []
+        for index, item in enumerate(value):
+            line = line_of(self.lines, *self.prefix, key, index)
+            wrong = item.get("wrong") if isinstance(item, dict) else None
+            texts = [item.get("question"), item.get("answer"), *(wrong or [])] if isinstance(wrong, list) else []
+            if not texts or not all(isinstance(t, str) and t.strip() for t in texts) or not 1 <= len(wrong) <= 3:
+                self.reader.problem(self.path, line, N_("a presence question needs 'question', 'answer' and 1 to 3 "
+                                                        "'wrong' answers, all text"))  # fmt: skip
+                continue
+            question, answer, wrong = texts[0].strip(), texts[1].strip(), [t.strip() for t in wrong]
+            if len(question) > max_question or any(len(t) > max_choice for t in (answer, *wrong)):
+                self.reader.problem(self.path, line, N_("a presence question has at most %(q)s characters and each "
+                                                        "answer at most %(a)s", q=max_question, a=max_choice))  # fmt: skip
+                continue
+            if len({answer, *wrong}) != len(wrong) + 1:
+                self.reader.problem(self.path, line, N_("the answers of a presence question must all differ"))
+                continue
+            questions.append({"question": question, "answer": answer, "wrong": wrong})
+        return questions

@@ -352,6 +352,7 @@ class _CourseReader:
             path=_rel(path, self.root),
             body_line=end + 2,
             han_chars=count_han(body),
+            presence_questions=get.presence_questions("presence_questions"),
         )
 
     def _check_links(self, lesson: LessonSpec, lesson_files: set[str], course: CourseSpec) -> None:

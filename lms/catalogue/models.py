@@ -99,6 +99,8 @@ class Lesson(Base):
     #: [[level, anchor, text], ...] for the in-page contents.
     headings: Mapped[list] = mapped_column(JSON)
     han_chars: Mapped[int] = mapped_column(Integer)
+    #: [{"question", "answer", "wrong": [...]}, ...]: presence-check questions the course declares for the lesson.
+    presence_questions: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     version: Mapped[CourseVersion] = relationship(back_populates="lessons")
 

@@ -135,6 +135,7 @@ def build_version(spec: CourseSpec, course: Course, number: int) -> CourseVersio
                 html=rendered.html,
                 headings=[list(h) for h in rendered.headings],
                 han_chars=lesson.han_chars,
+                presence_questions=lesson.presence_questions,
             )
         )
     for quiz in spec.quizzes:

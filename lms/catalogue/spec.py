@@ -56,6 +56,8 @@ class LessonSpec:
     path: str  # relative to the catalogue root, for messages
     body_line: int  # file line where the markdown body starts
     han_chars: int
+    #: Optional one-line questions for presence checks: {"question", "answer", "wrong": [1-3 texts]}.
+    presence_questions: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from lms.messages import N_
+
 #: When a check happens.
 AT_START, AT_RANDOM = "start", "random"
 #: Verdicts.
@@ -21,6 +23,18 @@ MISMATCH = "mismatch"  # an automatic comparison says it is not
 SKIPPED = "skipped"  # no check by this provider
 NO_CONSENT = "no_consent"  # the host has not consented: nothing was taken or kept
 BAD_IMAGE = "bad_image"
+
+#: How pages name a check's moment and verdict (translated where shown).
+LABELS = {
+    AT_START: N_("At lesson start"),
+    AT_RANDOM: N_("At a random presence check"),
+    STORED: N_("Kept for a person to review"),
+    MATCHED: N_("Matches the host"),
+    MISMATCH: N_("Does not match the host"),
+    SKIPPED: N_("Not checked"),
+    NO_CONSENT: N_("No consent: no image kept"),
+    BAD_IMAGE: N_("The image could not be used"),
+}
 
 #: A snapshot is a JPEG of at most this many bytes (a 640×480 frame at quality 0.7 is about 40 KB).
 MAX_IMAGE_BYTES = 300 * 1024

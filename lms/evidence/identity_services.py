@@ -15,6 +15,7 @@ from lms.certificates.models import Certificate
 from lms.errors import NotFound
 from lms.evidence import automation, identity
 from lms.evidence.models import IdentityCheck, LessonSession, PresenceCheck
+from lms.evidence.record import NOT_HOST
 from lms.learning.models import StudyTime
 from lms.learning.studytime import china_day
 from lms.orgs.models import Membership, Role
@@ -22,8 +23,7 @@ from lms.security.pii import PIICipher
 
 #: The face-image consent is separate from every other consent (PIPL arts. 26, 28–29).
 FACE_PURPOSE, FACE_VERSION = "face_snapshot", "1"
-#: A reviewer's verdict on a snapshot, also the flag on the lesson session and the certificate.
-NOT_HOST = "not_host"
+#: A reviewer's verdict on a snapshot (NOT_HOST), also the flag on the lesson session and the certificate.
 
 
 def face_consent(session: Session, user_id: int) -> ConsentRecord | None:

@@ -201,13 +201,26 @@ def _issue(session: Session, user_id: int, lesson_id: int, policy: StudyPolicy, 
            rng: random.Random | None) -> PresenceCheck:  # fmt: skip
     last = session.scalar(select(PresenceCheck.prompt).where(PresenceCheck.user_id == user_id)
                           .order_by(PresenceCheck.id.desc()).limit(1))  # fmt: skip
-    prompt = presence.make_prompt(last, rng)
+    prompt = presence.make_prompt(last, rng, lesson_material(session, lesson_id))
     check = PresenceCheck(user_id=user_id, lesson_id=lesson_id, kind=prompt.kind, prompt=prompt.public(),
                           answer=prompt.answer, shown_at=now, outcome=presence.PENDING,
                           expires_at=now + timedelta(seconds=policy.presence_answer_seconds))  # fmt: skip
     session.add(check)
     session.flush()
     return check
+
+
+def lesson_material(session: Session, lesson_id: int) -> presence.LessonMaterial:
+    """The lesson's declared presence questions, its headings, and the other lessons' headings of the course."""
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None:
+        return presence.LessonMaterial()
+    rows = session.execute(select(Lesson.id, Lesson.headings).where(Lesson.version_id == lesson.version_id))
+    texts = {row.id: [h[2] for h in row.headings or [] if h[0] in (2, 3)] for row in rows}
+    return presence.LessonMaterial(
+        questions=list(lesson.presence_questions or []), headings=texts.pop(lesson.id, []),
+        other_headings=[text for others in texts.values() for text in others],
+    )  # fmt: skip
 
 
 def record_credit(session: Session, user_id: int, lesson_id: int, day: date, seconds: int) -> None:
@@ -232,7 +245,7 @@ def answer_check(session: Session, user_id: int, check_id: int, given: object, p
     state = _presence_state(session, user_id, policy, now, rng)
     if presence.outcome_of_late(check.expires_at, now):
         _fail(session, state, check, presence.MISSED, now)
-    elif not presence.is_right(check.answer, given):
+    elif not presence.is_right_answer(check.kind, check.prompt.get("choices") or [], check.answer, given):
         _fail(session, state, check, presence.WRONG, now)
     else:
         check.outcome, check.resolved_at = presence.ANSWERED, now
@@ -287,10 +300,12 @@ def record_beat(session: Session, user_id: int, lesson_id: int, now: datetime, *
         flags = automation.with_flag(flags, automation.PERIODIC)
     if automation.never_scrolled(sitting.scrollable, sitting.max_scroll, sitting.credited_seconds):
         flags = automation.with_flag(flags, automation.NO_SCROLL)
+    # Another lesson beating lately *while this sitting was going on* (not a host who just went on to the next lesson).
     others = list(session.scalars(
         select(LessonSession).where(
             LessonSession.user_id == user_id, LessonSession.lesson_id != lesson_id,
-            LessonSession.last_beat_at >= now - timedelta(seconds=automation.PARALLEL_SECONDS))
+            LessonSession.last_beat_at >= now - timedelta(seconds=automation.PARALLEL_SECONDS),
+            LessonSession.last_beat_at > sitting.started_at)
     ))  # fmt: skip
     if others:
         flags = automation.with_flag(flags, automation.PARALLEL)

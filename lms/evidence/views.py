@@ -110,8 +110,14 @@ def _minutes(seconds: int) -> int:
 def check_json(check: PresenceCheck, now: datetime) -> dict:
     """A presence check as the lesson page shows it: the prompt in the reader's language, never the answer."""
     params = check.prompt["params"]
-    text = (_("Tap the number %(n)s.", n=params["n"]) if check.kind == presence.TAP
-            else _("What is %(a)s + %(b)s? Type the number.", a=params["a"], b=params["b"]))  # fmt: skip
+    if check.kind == presence.TAP:
+        text = _("Tap the number %(n)s.", n=params["n"])
+    elif check.kind == presence.LESSON:
+        text = _("A question from this lesson: %(q)s Tap the right answer.", q=params["q"])
+    elif check.kind == presence.HEADING:
+        text = _("Which of these headings is in the lesson you are reading? Tap it.")
+    else:
+        text = _("What is %(a)s + %(b)s? Type the number.", a=params["a"], b=params["b"])
     return {"id": check.id, "kind": check.kind, "text": text, "choices": check.prompt["choices"],
             "expires_in": max(0, int((check.expires_at - now).total_seconds())),
             "url": url_for("evidence.answer_check", check_id=check.id)}  # fmt: skip
@@ -238,6 +244,7 @@ def org_identity_checks(org_slug: str):
     checks = identities.checks_of_users(session, identities.org_host_ids(session, g.org.id))
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_({c.user_id for c in checks})))}
     return render_template("evidence/identity_checks.html", org=g.org, checks=checks, users=users, form=ConfirmForm(),
+                           identity_labels=identity.LABELS,
                            image_url=lambda c: url_for("evidence.org_snapshot", org_slug=org_slug, check_id=c.id),
                            review_url=lambda c: url_for("evidence.org_not_host", org_slug=org_slug, check_id=c.id))
 

@@ -1,5 +1,6 @@
 // Presence checks (在场确认) on a lesson page. The heartbeat's answer says when a check is due; this shows it as an
-// alert dialog, sends the host's answer and says what happened. The server keeps the right answer and the deadline.
+// alert dialog (a number to tap, a sum to type, or a question from the lesson with texts to tap), sends the host's
+// answer and says what happened. The server keeps the right answer and the deadline.
 (function () {
   "use strict";
   var dialog = document.getElementById("presence-dialog");
@@ -10,6 +11,7 @@
   var form = document.getElementById("presence-form");
   var input = document.getElementById("presence-answer");
   var timeLeft = document.getElementById("presence-time");
+  var note = document.getElementById("presence-note"); // why a check follows at once (the last one was missed)
   var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var current = null; // the check on screen
   var returnFocus = null;
@@ -34,6 +36,7 @@
 
   function close() {
     dialog.hidden = true;
+    if (note) { note.hidden = true; note.textContent = ""; }
     current = null;
     if (timer) { window.clearInterval(timer); timer = null; }
     if (returnFocus && returnFocus.focus) { returnFocus.focus(); }
@@ -64,6 +67,8 @@
     returnFocus = document.activeElement;
     text.textContent = check.text;
     choices.textContent = "";
+    // A question from the lesson offers texts, one per row; numbers sit two to a row.
+    choices.className = "presence-choices" + (check.kind === "lesson" || check.kind === "heading" ? " texts" : "");
     check.choices.forEach(function (value) {
       var button = document.createElement("button");
       button.type = "button";
@@ -104,6 +109,10 @@
     var presence = event.detail && event.detail.presence;
     if (!presence) { return; }
     if (presence.message) { say(presence.message); }
-    if (presence.check) { show(presence.check); } else if (current) { close(); }
+    if (presence.check) {
+      show(presence.check);
+      // The status line is behind the dialog: say inside it, too, why credit stopped.
+      if (presence.message && note) { note.textContent = presence.message; note.hidden = false; }
+    } else if (current) { close(); }
   });
 }());

@@ -27,6 +27,9 @@ class Clock:
 
 @pytest.fixture
 def studying(app, agency, monkeypatch):  # noqa: F811
+    """A host studying under checks every 15 minutes. These tests ask numbers only (tests/web/test_presence_questions.py
+    asks questions from the lesson)."""
+    monkeypatch.setattr(presence, "NUMBER_SHARE", 1.0)
     admin, ids = agency
     admin.post("/orgs/mcn-a/study-policy", {**FORM, "daily_max_minutes": "480"})  # a check every 15 minutes
     host = Browserish(app.test_client())

@@ -114,6 +114,15 @@ def test_the_bureau_sees_a_consented_snapshot_and_marks_not_the_host(app, audit_
     page = bureau.post(action, {}, form_page=url, follow_redirects=True).get_data(as_text=True)
     assert "Marked as not the host" in page and "Reviewed: not the host" in page
     assert "Flagged: a reviewer found that the person studying was not the host" in page
+    # The sealed record keeps what was true at issue; the page and the download add the later review, and the
+    # seal still holds (a reviewer's verdict is a legitimate change).
+    assert "Marked not the host after issue:" in page and "its 12 minute(s) no longer count" in page
+    assert "Flag for review: A reviewer found that the person studying was not the host" in page
+    assert "Sealed at issue and unchanged" in page
+    rows = list(csv.reader(io.StringIO(bureau.get(url + "/process.csv").data.decode("utf-8-sig"))))
+    review = [row for row in rows if row[2] == "复核"]
+    assert len(review) == 1 and review[0][5] == "-720" and "复核：非本人，学习时间已扣除" in review[0][4]
+    assert [row[4] for row in rows if row[2] == "在场确认"] == ["点数字 已回答", "点数字 错过"]
     with app.app_context():
         session = get_session()
         assert session.scalar(select(IdentityCheck)).review == "not_host"

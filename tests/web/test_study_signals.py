@@ -72,8 +72,20 @@ def test_two_lessons_beating_at_once_are_flagged_on_both(app, beats):
     beat, lessons = beats
     beat(0, visible=True, idle=0)
     beat(10000, lesson=lessons[1], visible=True, idle=0)
+    beat(10000, visible=True, idle=0)  # the first lesson beats on, interleaved with the second
     first, second = sessions(app)
     assert first.flags == ["parallel"] and second.flags == ["parallel"]
+
+
+def test_going_on_to_the_next_lesson_is_not_flagged(app, beats):
+    """A host who presses "Finish and go to the next lesson" leaves one lesson and beats on the next seconds later."""
+    beat, lessons = beats
+    for _ in range(4):
+        beat(30000, visible=True, idle=1, scroll=50, scrollable=True)
+    for _ in range(4):
+        beat(5000 if _ == 0 else 30000, lesson=lessons[1], visible=True, idle=1, scroll=50, scrollable=True)
+    first, second = sessions(app)
+    assert first.flags == [] and second.flags == []
 
 
 def test_a_long_gap_starts_a_new_session(app, beats):
