@@ -59,7 +59,7 @@ def test_a_phone_host_recovers_the_password_by_sms_code(app, live_server, phone,
     phone.locator("#code").fill("000000" if code != "000000" else "111111")
     phone.locator("#password").fill("brand new pass 9")
     phone.locator("main form [type=submit]").click()
-    assert "验证码不正确或已过期" in phone.locator("main").inner_text()
+    assert "验证码不正确、已过期或输错次数太多" in phone.locator("main").inner_text()
     assert axe_serious(phone) == []
     phone.screenshot(path=str(artifacts_dir / "host-sms-code-wrong-phone.png"), full_page=True)
     phone.locator("#code").fill(code)

@@ -44,6 +44,9 @@ def test_login_never_redirects_off_site(app, make_user, raw):
     web = Browserish(app.test_client())
     r = web.post(f"/account/login?next={raw}", {"login": "lin@example.com", "password": PASSWORD},
                  form_page="/account/login")
+    if "%00" in raw:  # a NUL anywhere in the query or a form is refused before any view
+        assert r.status_code == 400
+        return
     location = assert_stays_on_site(r, "http://localhost/account/login")
     if raw not in ON_SITE:
         assert location == "/", location  # the home page: the target was refused
@@ -52,6 +55,9 @@ def test_login_never_redirects_off_site(app, make_user, raw):
 @pytest.mark.parametrize("raw", BYPASSES)
 def test_language_switch_never_redirects_off_site(web, raw):
     r = web.post("/language", {"lang": "en", "next": unquote(raw)}, form_page="/")
+    if "%00" in raw:  # a NUL anywhere in the query or a form is refused before any view
+        assert r.status_code == 400
+        return
     location = assert_stays_on_site(r, "http://localhost/language")
     assert location == ON_SITE.get(raw, "/"), location
 
