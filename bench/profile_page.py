@@ -1,0 +1,65 @@
+"""One page's CPU time per request, and where it goes, in process (no server, no load generator).
+
+    .venv/bin/python bench/profile_page.py                       # every page: median CPU ms per request
+    .venv/bin/python bench/profile_page.py --profile lesson      # and a cProfile of the pages whose name has "lesson"
+
+The data set is bench/pages.py's (small unless sized by its flags; ``--database-url`` for PostgreSQL). CPU time of
+this process is the steady figure on a busy machine: other work barely changes it, unlike req/s under wrk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("LMS_BENCH_DATABASE_URL"))
+    parser.add_argument("--keep-data", action="store_true", help="use the data an earlier run made in this database")
+    parser.add_argument("--app-root", default=str(HERE.parent))
+    parser.add_argument("--profile", default="", help="profile the pages whose name contains this text")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--lines", type=int, default=45)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, args.app_root)
+    sys.path.insert(0, str(HERE))
+    tmp = Path(tempfile.mkdtemp(prefix="lms-profile-"))
+    os.environ.update({"BENCH_INSTANCE": str(tmp), "BENCH_APP_ROOT": args.app_root,
+                       "BENCH_DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"})  # fmt: skip
+    import pages as bench
+    from pages_app import bare, make_lms
+
+    app = make_lms()
+    data = bench.existing(app) if args.keep_data else bench.generate(app, bench.SMALL, 2026)
+    host = bench.host_session(app)
+    rows = [("bare Flask /hello", bench.cpu_ms(bare, "GET", "/hello", None, None, args.repeat), 0)]
+    for name, method, path, logged_in in bench.pages(data["number"], host):
+        body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
+        cookie = host["cookie"] if logged_in else None
+        queries = bench.count_queries(app, host, method, path, logged_in)
+        rows.append((name, bench.cpu_ms(app, method, path, cookie, body, args.repeat), queries))
+        if args.profile and args.profile in name:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            bench.cpu_ms(app, method, path, cookie, body, 50)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
+            print(f"\n=== {name} (70 requests)\n" + out.getvalue())
+    print("\n| page | CPU ms/request | % of bare by CPU | queries |\n|---|---|---|---|")
+    for name, ms, queries in rows:
+        print(f"| {name} | {ms:.2f} | {100 * rows[0][1] / ms:.1f} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
