@@ -30,6 +30,8 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=45)
+    parser.add_argument("--filter", default="", help="only functions whose file:line(name) matches this regex")
+    parser.add_argument("--queries", action="store_true", help="print the profiled pages' SQL statements")
     args = parser.parse_args(argv)
     sys.path.insert(0, args.app_root)
     sys.path.insert(0, str(HERE))
@@ -48,17 +50,42 @@ def main(argv=None) -> None:
         cookie = host["cookie"] if logged_in else None
         queries = bench.count_queries(app, host, method, path, logged_in)
         rows.append((name, bench.cpu_ms(app, method, path, cookie, body, args.repeat), queries))
+        if args.profile and args.profile in name and args.queries:
+            show_queries(app, host, method, path, logged_in, body)
         if args.profile and args.profile in name:
             profiler = cProfile.Profile()
             profiler.enable()
             bench.cpu_ms(app, method, path, cookie, body, 50)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), args.lines)
             print(f"\n=== {name} (70 requests)\n" + out.getvalue())
     print("\n| page | CPU ms/request | % of bare by CPU | queries |\n|---|---|---|---|")
     for name, ms, queries in rows:
         print(f"| {name} | {ms:.2f} | {100 * rows[0][1] / ms:.1f} | {queries} |")
+
+
+def show_queries(app, host, method, path, logged_in, body) -> None:
+    from sqlalchemy import event
+
+    engine = app.extensions["lms.db"].engine
+    client = host["client"] if logged_in else app.test_client()
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split())[:300])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        if method == "POST":
+            client.post(path, data=dict(pair.split("=", 1) for pair in body.split("&")))
+        else:
+            client.get(path, headers={"Accept-Language": "zh-CN"})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    print(f"\n=== {path}: {len(seen)} statements")
+    for number, statement in enumerate(seen, 1):
+        print(f"{number:2d}. {statement}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from lms import certnumbers
 from lms.accounts import identity
@@ -30,7 +30,8 @@ from lms.evidence import services as evidence
 from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import china_day
 from lms.orgs.models import Membership, Organisation, Role
-from lms.quizzes.services import QuizSettings, attempts_of, counted_score
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.services import QuizSettings, counted_score
 from lms.signals import certificate_issued
 from lms.transparency import witnessing
 from lms.trust.credentials import revoke_certificate, sign_certificate
@@ -65,17 +66,28 @@ class Completion:
         return round(sum(scores) / len(scores), 1) if scores else None
 
 
-def completion(session: Session, enrollment: Enrollment) -> Completion:
+def completion(session: Session, enrollment: Enrollment, study_seconds: int | None = None) -> Completion:
+    """``study_seconds``: the enrolment's verified seconds when the caller has them already (its lessons' sum)."""
     version = enrollment.version
-    seconds = session.scalar(
+    seconds = study_seconds if study_seconds is not None else session.scalar(
         select(func.coalesce(func.sum(StudyTime.seconds), 0))
         .join(Lesson, StudyTime.lesson_id == Lesson.id)
         .where(StudyTime.user_id == enrollment.user_id, Lesson.version_id == version.id)
-    )
+    )  # fmt: skip
+    # The quizzes without their question banks, and every attempt at them in one query (not one per quiz).
+    found = list(session.scalars(select(Quiz).where(Quiz.version_id == version.id).order_by(Quiz.key)
+                                 .options(defer(Quiz.questions))))  # fmt: skip
+    attempts: dict[int, list[QuizAttempt]] = {quiz.id: [] for quiz in found}
+    if found:
+        for attempt in session.scalars(
+            select(QuizAttempt).where(QuizAttempt.user_id == enrollment.user_id, QuizAttempt.quiz_id.in_(attempts))
+            .order_by(QuizAttempt.quiz_id, QuizAttempt.number).options(defer(QuizAttempt.paper))
+        ):  # fmt: skip
+            attempts[attempt.quiz_id].append(attempt)
     quizzes = []
-    for quiz in session.scalars(select(Quiz).where(Quiz.version_id == version.id).order_by(Quiz.key)):
+    for quiz in found:
         settings = QuizSettings.of(quiz)
-        score = counted_score(attempts_of(session, enrollment.user_id, quiz.id), settings.grade)
+        score = counted_score(attempts[quiz.id], settings.grade)
         quizzes.append((quiz, score, score is not None and score >= settings.pass_mark))
     user = session.get(User, enrollment.user_id)
     return Completion(
@@ -98,8 +110,10 @@ def certificate_for(session: Session, enrollment_id: int) -> Certificate | None:
     )
 
 
-def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: datetime | None = None) -> Certificate | None:
+def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: datetime | None = None,
+              status: Completion | None = None) -> Certificate | None:
     """Issue the enrolment's certificate if the rule is met and none exists; safe to call as often as wanted.
+    ``status``: the enrolment's completion when the caller has just worked it out.
 
     The certificate, its signed credential, its status bit and its log entry are written together.
     """
@@ -107,7 +121,7 @@ def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: dateti
     existing = session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
     if existing is not None:
         return existing
-    status = completion(session, enrollment)
+    status = status or completion(session, enrollment)
     if not (status.awards_certificate and status.met and status.has_real_name):
         return None
     certificate = _frozen_record(session, enrollment, status, issuer_name, now or utcnow())

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.certificates.models import VALID, Certificate
 from lms.certificates.services import certificate_for, completion, try_issue
-from lms.catalogue.models import Lesson
+from lms.catalogue.outlines import version_outlines
 from lms.config import Config
 from lms.learning.models import Enrollment
-from lms.learning.services import StudyRules
+from lms.learning.services import CourseProgress, StudyRules
 
 
 @dataclass(frozen=True)
@@ -46,16 +45,21 @@ class Standing:
         return min(100, self.verified_minutes * 100 // self.required_minutes)
 
 
-def standing(session: Session, enrollment: Enrollment, rules: StudyRules, cfg: Config) -> Standing:
+def standing(session: Session, enrollment: Enrollment, rules: StudyRules, cfg: Config,
+             progress: CourseProgress | None = None) -> Standing:
     """The host's standing; issues the certificate first if the rule has been met since the last check (study
-    time keeps counting after the last lesson, so reaching it is noticed on the next page or heartbeat)."""
+    time keeps counting after the last lesson, so reaching it is noticed on the next page or heartbeat).
+
+    ``progress``: the enrolment's progress when the page has it already (its lessons' seconds and minutes)."""
     certificate = certificate_for(session, enrollment.id)
+    status = completion(session, enrollment, progress.seconds if progress is not None else None)
     if certificate is None and enrollment.version.certificate:
-        certificate = try_issue(session, enrollment, cfg)
-    status = completion(session, enrollment)
-    # Only the lessons' minutes: one small query rather than loading every lesson with its HTML.
-    lesson_minutes = session.scalars(select(Lesson.estimated_minutes).where(Lesson.version_id == enrollment.version_id))
-    minimums = sum(int(minutes * 60 * rules.completion_ratio) for minutes in lesson_minutes)
+        certificate = try_issue(session, enrollment, cfg, status=status)
+    # Only the lessons' minutes: from the page's progress, or the version's cached outline.
+    lessons = progress.lessons if progress is not None else None
+    minutes = [state.lesson.estimated_minutes for state in lessons] if lessons is not None else \
+        [line.estimated_minutes for line in version_outlines(session, [enrollment.version_id])[enrollment.version_id].lessons]
+    minimums = sum(int(m * 60 * rules.completion_ratio) for m in minutes)
     return Standing(
         verified_minutes=status.study_seconds // 60,
         required_minutes=status.required_seconds // 60,

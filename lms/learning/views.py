@@ -75,7 +75,7 @@ def lesson(slug: str, lesson_slug: str):
     policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
     cfg = current_app.config["LMS"]
-    standing = study_standing(session, enrollment, study_rules(), cfg)
+    standing = study_standing(session, enrollment, study_rules(), cfg, progress)
     session.commit()
     consented = identities.face_consent(session, current_user.id) is not None
     page = render_template(
