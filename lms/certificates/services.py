@@ -66,14 +66,22 @@ class Completion:
         return round(sum(scores) / len(scores), 1) if scores else None
 
 
-def completion(session: Session, enrollment: Enrollment, study_seconds: int | None = None) -> Completion:
-    """``study_seconds``: the enrolment's verified seconds when the caller has them already (its lessons' sum)."""
-    version = enrollment.version
-    seconds = study_seconds if study_seconds is not None else session.scalar(
+def completion_seconds(session: Session, enrollment: Enrollment) -> int:
+    """The verified study seconds on the lessons of the enrolment's version."""
+    return int(session.scalar(
         select(func.coalesce(func.sum(StudyTime.seconds), 0))
         .join(Lesson, StudyTime.lesson_id == Lesson.id)
-        .where(StudyTime.user_id == enrollment.user_id, Lesson.version_id == version.id)
-    )  # fmt: skip
+        .where(StudyTime.user_id == enrollment.user_id, Lesson.version_id == enrollment.version_id)
+    ) or 0)  # fmt: skip
+
+
+def completion(session: Session, enrollment: Enrollment, study_seconds: int | None = None,
+               check_identity: bool = True) -> Completion:
+    """``study_seconds``: the enrolment's verified seconds when the caller has them already (its lessons' sum).
+    ``check_identity=False`` skips the real-name check (``has_real_name`` is then False) for a caller that only
+    shows the minutes and quizzes, and issues nothing."""
+    version = enrollment.version
+    seconds = study_seconds if study_seconds is not None else completion_seconds(session, enrollment)
     # The quizzes without their question banks, and every attempt at them in one query (not one per quiz).
     found = list(session.scalars(select(Quiz).where(Quiz.version_id == version.id).order_by(Quiz.key)
                                  .options(defer(Quiz.questions))))  # fmt: skip
@@ -97,7 +105,7 @@ def completion(session: Session, enrollment: Enrollment, study_seconds: int | No
         quizzes=quizzes,
         # Data an organisation provided counts only once the holder has confirmed it, and a number another
         # account also claims only once a site admin has kept one owner.
-        has_real_name=user is not None and identity.is_settled(session, user),
+        has_real_name=check_identity and user is not None and identity.is_settled(session, user),
         awards_certificate=version.certificate,
     )
 

@@ -59,11 +59,13 @@ def enrollment_for(session: Session, user_id: int, course_id: int) -> Enrollment
 
 
 def enrollment_for_lesson(session: Session, user_id: int, lesson_id: int) -> Enrollment | None:
-    """The host's enrolment whose version holds this lesson (heartbeats for other lessons are refused)."""
+    """The host's enrolment whose version holds this lesson (heartbeats for other lessons are refused), with its
+    version (the heartbeat reads its certificate rule)."""
     return session.scalar(
         select(Enrollment)
         .join(Lesson, Lesson.version_id == Enrollment.version_id)
         .where(Enrollment.user_id == user_id, Lesson.id == lesson_id)
+        .options(joinedload(Enrollment.version))
     )
 
 
