@@ -60,9 +60,24 @@ def main(argv=None) -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), args.lines)
             print(f"\n=== {name} (70 requests)\n" + out.getvalue())
+            print(by_package(profiler))
     print("\n| page | CPU ms/request | % of bare by CPU | queries |\n|---|---|---|---|")
     for name, ms, queries in rows:
         print(f"| {name} | {ms:.2f} | {100 * rows[0][1] / ms:.1f} | {queries} |")
+
+
+def by_package(profiler) -> str:
+    """Own time (tottime) per library: where the CPU goes, whoever called it."""
+    import re
+
+    totals: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(profiler).stats.items():
+        match = re.search(r"site-packages/([^/]+)", filename)
+        key = match.group(1) if match else ("lms templates" if "/templates/" in filename else
+                                            "lms" if "/lms/" in filename else "stdlib/builtins")  # fmt: skip
+        totals[key] = totals.get(key, 0.0) + tottime
+    whole = sum(totals.values())
+    return "\n".join(f"{k:30s} {100 * v / whole:5.1f} %" for k, v in sorted(totals.items(), key=lambda kv: -kv[1])[:12])
 
 
 def show_queries(app, host, method, path, logged_in, body) -> None:
