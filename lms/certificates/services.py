@@ -200,16 +200,12 @@ def certificates_of(session: Session, user_id: int) -> list[Certificate]:
     return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc())))
 
 
-def find(session: Session, text: str, public: bool = False) -> tuple[certnumbers.NumberCheck, Certificate | None]:
-    """Look a number up after checking its check character, so a typo is named rather than 'unknown'.
-    ``public``: for :func:`public_record` only, without the signed credential and the skills (large JSON)."""
+def find(session: Session, text: str) -> tuple[certnumbers.NumberCheck, Certificate | None]:
+    """Look a number up after checking its check character, so a typo is named rather than 'unknown'."""
     checked = certnumbers.check(text)
     if not checked.ok:
         return checked, None
-    query = select(Certificate).where(Certificate.number == checked.normalised)
-    if public:
-        query = query.options(defer(Certificate.credential), defer(Certificate.skills))
-    return checked, session.scalar(query)
+    return checked, session.scalar(select(Certificate).where(Certificate.number == checked.normalised))
 
 
 def get_by_number(session: Session, text: str) -> Certificate:

@@ -152,7 +152,7 @@ def verify_badge():
 @limiter.limit("60 per minute")
 def verify(number: str):
     session = get_session()
-    checked, certificate = services.find(session, number[:60], public=True)
+    checked, certificate = services.find(session, number[:60])
     problem = None
     if not checked.ok:
         problem = NUMBER_PROBLEMS[checked.problem](checked, number)
@@ -187,7 +187,7 @@ def _audit_bureau_lookup(session, number: str, certificate) -> None:
 @limiter.limit("60 per minute")
 def api_certificate(number: str):
     session = get_session()
-    checked, certificate = services.find(session, number[:60], public=True)
+    checked, certificate = services.find(session, number[:60])
     if certificate is None:
         detail = "malformed certificate number: " + str(checked.problem) if not checked.ok else "unknown certificate number"
         return jsonify({"error": {"status": 404, "title": "Not found", "detail": detail}}), 404
