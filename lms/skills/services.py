@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, literal, or_, select, true, union_all
+from sqlalchemy import bindparam, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from lms import spreadsheets
@@ -140,10 +140,10 @@ def course_infos(session: Session) -> list[CourseInfo]:
     return cache.cached(cache.CATALOGUE, "course-infos", make)
 
 
-def evidence_version(session: Session, user_id: int) -> str:
-    """A digest of everything a host's T-profile is computed from (graded answers, completed lessons, rewrite
-    results, trainer assessments, chosen verticals), in one statement: it changes whenever any of them is added,
-    removed or changed, however it was written, so a profile cached under it is never stale."""
+def _evidence_version_statement():
+    """One statement of aggregates over every source of a host's T-profile (built once: building it costs more
+    than running it)."""
+    user_id = bindparam("user_id")
     answers = (
         select(func.count(QuizResponse.id), func.sum(QuizResponse.id), func.sum(QuizResponse.score),
                func.max(QuizResponse.graded_at), func.max(QuizAttempt.submitted_at))
@@ -158,10 +158,20 @@ def evidence_version(session: Session, user_id: int) -> str:
                          func.max(SkillAssessment.assessed_at)).where(SkillAssessment.user_id == user_id)
     settings = select(SkillSettings.updated_at).where(SkillSettings.user_id == user_id)
     parts = [q.subquery() for q in (answers, lessons, rewrites, assessments)]
-    row = session.execute(
+    return (
         select(*(c for part in parts for c in part.c), settings.scalar_subquery())
         .select_from(parts[0]).join(parts[1], true()).join(parts[2], true()).join(parts[3], true())
-    ).one()  # fmt: skip
+    )  # fmt: skip
+
+
+_EVIDENCE_VERSION = _evidence_version_statement()
+
+
+def evidence_version(session: Session, user_id: int) -> str:
+    """A digest of everything a host's T-profile is computed from (graded answers, completed lessons, rewrite
+    results, trainer assessments, chosen verticals), in one statement: it changes whenever any of them is added,
+    removed or changed, however it was written, so a profile cached under it is never stale."""
+    row = session.execute(_EVIDENCE_VERSION, {"user_id": user_id}).one()
     return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:24]
 
 
