@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -66,13 +66,30 @@ class Completion:
         return round(sum(scores) / len(scores), 1) if scores else None
 
 
+# Built once, with bound parameters: the course and lesson pages and every heartbeat run these, and building a
+# statement costs more CPU than running it.
+_COMPLETION_SECONDS = (
+    select(func.coalesce(func.sum(StudyTime.seconds), 0)).join(Lesson, StudyTime.lesson_id == Lesson.id)
+    .where(StudyTime.user_id == bindparam("user_id"), Lesson.version_id == bindparam("version_id"))
+)  # fmt: skip
+_VERSION_QUIZZES = (
+    select(Quiz).where(Quiz.version_id == bindparam("version_id")).order_by(Quiz.key).options(defer(Quiz.questions))
+)
+_QUIZ_ATTEMPTS = (
+    select(QuizAttempt)
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
+    .order_by(QuizAttempt.quiz_id, QuizAttempt.number).options(defer(QuizAttempt.paper))
+)  # fmt: skip
+_CURRENT_CERTIFICATE = (
+    select(Certificate).where(Certificate.enrollment_id == bindparam("enrollment_id"), Certificate.status != SUPERSEDED)
+    .order_by(Certificate.id.desc())
+)  # fmt: skip
+
+
 def completion_seconds(session: Session, enrollment: Enrollment) -> int:
     """The verified study seconds on the lessons of the enrolment's version."""
-    return int(session.scalar(
-        select(func.coalesce(func.sum(StudyTime.seconds), 0))
-        .join(Lesson, StudyTime.lesson_id == Lesson.id)
-        .where(StudyTime.user_id == enrollment.user_id, Lesson.version_id == enrollment.version_id)
-    ) or 0)  # fmt: skip
+    return int(session.scalar(_COMPLETION_SECONDS, {"user_id": enrollment.user_id, "version_id": enrollment.version_id})
+               or 0)  # fmt: skip
 
 
 def completion(session: Session, enrollment: Enrollment, study_seconds: int | None = None,
@@ -83,14 +100,10 @@ def completion(session: Session, enrollment: Enrollment, study_seconds: int | No
     version = enrollment.version
     seconds = study_seconds if study_seconds is not None else completion_seconds(session, enrollment)
     # The quizzes without their question banks, and every attempt at them in one query (not one per quiz).
-    found = list(session.scalars(select(Quiz).where(Quiz.version_id == version.id).order_by(Quiz.key)
-                                 .options(defer(Quiz.questions))))  # fmt: skip
+    found = list(session.scalars(_VERSION_QUIZZES, {"version_id": version.id}))
     attempts: dict[int, list[QuizAttempt]] = {quiz.id: [] for quiz in found}
     if found:
-        for attempt in session.scalars(
-            select(QuizAttempt).where(QuizAttempt.user_id == enrollment.user_id, QuizAttempt.quiz_id.in_(attempts))
-            .order_by(QuizAttempt.quiz_id, QuizAttempt.number).options(defer(QuizAttempt.paper))
-        ):  # fmt: skip
+        for attempt in session.scalars(_QUIZ_ATTEMPTS, {"user_id": enrollment.user_id, "quiz_ids": list(attempts)}):
             attempts[attempt.quiz_id].append(attempt)
     quizzes = []
     for quiz in found:
@@ -112,10 +125,7 @@ def completion(session: Session, enrollment: Enrollment, study_seconds: int | No
 
 def certificate_for(session: Session, enrollment_id: int) -> Certificate | None:
     """The current certificate of an enrolment (after re-issues, the newest one)."""
-    return session.scalar(
-        select(Certificate).where(Certificate.enrollment_id == enrollment_id, Certificate.status != SUPERSEDED)
-        .order_by(Certificate.id.desc())
-    )
+    return session.scalar(_CURRENT_CERTIFICATE, {"enrollment_id": enrollment_id})
 
 
 def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: datetime | None = None,

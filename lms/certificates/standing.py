@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.certificates.models import SUPERSEDED, VALID, Certificate
@@ -71,16 +71,21 @@ def standing(session: Session, enrollment: Enrollment, rules: StudyRules, cfg: C
     )
 
 
+_CURRENT_STATUS = (
+    select(Certificate.status)
+    .where(Certificate.enrollment_id == bindparam("enrollment_id"), Certificate.status != SUPERSEDED)
+    .order_by(Certificate.id.desc()).limit(1)
+)  # fmt: skip
+
+
 def beat_standing(session: Session, enrollment: Enrollment, cfg: Config, credited: int) -> tuple[int, bool]:
     """What a heartbeat answers: the verified minutes, and whether the certificate is issued (and valid).
 
     Two small queries on most beats. Only a beat that earned time can be what completes the rule (the lessons
     done and the study time reached), so only such a beat, with the rest of the rule within reach, works out the
     whole completion and tries to issue."""
-    status = session.scalar(  # the current certificate's status only, not its whole frozen record
-        select(Certificate.status).where(Certificate.enrollment_id == enrollment.id, Certificate.status != SUPERSEDED)
-        .order_by(Certificate.id.desc()).limit(1)
-    )  # fmt: skip
+    # The current certificate's status only, not its whole frozen record.
+    status = session.scalar(_CURRENT_STATUS, {"enrollment_id": enrollment.id})
     seconds = completion_seconds(session, enrollment)
     version = enrollment.version
     if (credited > 0 and status is None and version.certificate and enrollment.lessons_completed_at is not None
