@@ -8,7 +8,9 @@ Each cached thing belongs to a *topic*. A key is stored under its topic's curren
 changed a topic's rows drops the generation (after the commit, so no reader can fill the new generation from the
 old data), and the next reader starts a new one. Rows are noticed by type when the session flushes (see
 ``TOPICS``); writes that bypass the ORM's unit of work say so with :func:`changed`. Nothing personal is ever
-cached here: keys name public things, or the organisations whose courses a list shows.
+cached here under a shared key: keys name public things, or the organisations whose courses a list shows. What
+belongs to one person (their T-profile picture) is stored by :func:`personal` under their user id and a digest of
+its sources, and is only ever looked up for that same person.
 """
 
 from __future__ import annotations
@@ -114,6 +116,16 @@ def cached_many(topic: str, names: list, make: Callable[[list], dict]) -> dict:
         found.update(made)
     return found
 
+
+def personal(user_id: int, name: str, make: Callable[[], T]) -> T:
+    """One person's own value, made when missing. ``name`` must change whenever the value's sources do (a digest
+    of them); the key always starts with the user id, so no one else's lookup can ever reach it."""
+    key = f"user:{int(user_id)}:{name}"
+    found = _safely(lambda: cache.get(key), None)
+    if found is None:
+        found = make()
+        _safely(lambda: cache.set(key, found), None)
+    return found
 
 
 def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Response:

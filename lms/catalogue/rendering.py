@@ -114,6 +114,7 @@ def render_quiz_text(text: str, text_format: str, asset_prefix: str = "", inline
     return htmllib.escape(plain_text(html), quote=False) if _BLOCK.search(inner) else inner
 
 
+@lru_cache(maxsize=4096)  # quiz options are shown as plain text on every attempt page
 def plain_text(html: str) -> str:
     """The text of some HTML, without any markup (for a menu option or an accessible name)."""
     return htmllib.unescape(nh3.clean(html, tags=set())).strip()

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.catalogue import outlines
@@ -263,8 +263,20 @@ def _catalogue_query(org_ids: list[int], area: str | None, vertical: str | None,
     return stmt.order_by(CourseVersion.area, CourseVersion.level, Course.slug)
 
 
+#: Built once: the course and lesson pages ask on every request, and building a statement costs more than running it.
+_VISIBLE_BY_SLUG = (
+    select(Course, CourseVersion)
+    .join(CourseVersion, Course.current_version_id == CourseVersion.id)
+    .where(Course.slug == bindparam("slug"),
+           or_(Course.org_id.is_(None), Course.shared.is_(True),
+               Course.org_id.in_(bindparam("org_ids", expanding=True))))
+)  # fmt: skip
+
+
 def get_visible_course(session: Session, slug: str, org_ids: list[int]) -> tuple[Course, CourseVersion]:
-    row = session.execute(visible_courses_query(org_ids).where(Course.slug == slug)).first()
+    """The course (and its current version) if the user may see it: the shared catalogue, or one of their
+    organisations' own courses (the same rule as :func:`visible_courses_query`)."""
+    row = session.execute(_VISIBLE_BY_SLUG, {"slug": slug, "org_ids": list(org_ids)}).first()
     if row is None:
         raise NotFound("course not found")
     return row[0], row[1]

@@ -76,7 +76,7 @@ def course(slug: str):
             version = enrollment.version  # an enrolled host sees the version they study
             cfg = current_app.config["LMS"]
             rules = learning.StudyRules(completion_ratio=cfg.lesson_completion_ratio)
-            standing = study_standing(session, enrollment, rules, cfg)
+            standing = study_standing(session, enrollment, rules, cfg, progress)
             session.commit()  # a certificate the study time earned since the last page
 
     def context() -> dict:

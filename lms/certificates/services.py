@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from lms import certnumbers
 from lms.accounts import identity
@@ -30,7 +30,8 @@ from lms.evidence import services as evidence
 from lms.learning.models import Enrollment, StudyTime
 from lms.learning.studytime import china_day
 from lms.orgs.models import Membership, Organisation, Role
-from lms.quizzes.services import QuizSettings, attempts_of, counted_score
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.services import QuizSettings, counted_score
 from lms.signals import certificate_issued
 from lms.transparency import witnessing
 from lms.trust.credentials import revoke_certificate, sign_certificate
@@ -69,17 +70,49 @@ class Completion:
         return round(sum(scores) / len(scores), 1) if scores else None
 
 
-def completion(session: Session, enrollment: Enrollment) -> Completion:
+# Built once, with bound parameters: the course and lesson pages and every heartbeat run these, and building a
+# statement costs more CPU than running it.
+_COMPLETION_SECONDS = (
+    select(func.coalesce(func.sum(StudyTime.seconds), 0)).join(Lesson, StudyTime.lesson_id == Lesson.id)
+    .where(StudyTime.user_id == bindparam("user_id"), Lesson.version_id == bindparam("version_id"))
+)  # fmt: skip
+_VERSION_QUIZZES = (
+    select(Quiz).where(Quiz.version_id == bindparam("version_id")).order_by(Quiz.key).options(defer(Quiz.questions))
+)
+_QUIZ_ATTEMPTS = (
+    select(QuizAttempt)
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
+    .order_by(QuizAttempt.quiz_id, QuizAttempt.number).options(defer(QuizAttempt.paper))
+)  # fmt: skip
+_CURRENT_CERTIFICATE = (
+    select(Certificate).where(Certificate.enrollment_id == bindparam("enrollment_id"), Certificate.status != SUPERSEDED)
+    .order_by(Certificate.id.desc())
+)  # fmt: skip
+
+
+def completion_seconds(session: Session, enrollment: Enrollment) -> int:
+    """The verified study seconds on the lessons of the enrolment's version."""
+    return int(session.scalar(_COMPLETION_SECONDS, {"user_id": enrollment.user_id, "version_id": enrollment.version_id})
+               or 0)  # fmt: skip
+
+
+def completion(session: Session, enrollment: Enrollment, study_seconds: int | None = None,
+               check_identity: bool = True) -> Completion:
+    """``study_seconds``: the enrolment's verified seconds when the caller has them already (its lessons' sum).
+    ``check_identity=False`` skips the real-name check (``real_name`` is then MISSING) for a caller that only
+    shows the minutes and quizzes, and issues nothing."""
     version = enrollment.version
-    seconds = session.scalar(
-        select(func.coalesce(func.sum(StudyTime.seconds), 0))
-        .join(Lesson, StudyTime.lesson_id == Lesson.id)
-        .where(StudyTime.user_id == enrollment.user_id, Lesson.version_id == version.id)
-    )
+    seconds = study_seconds if study_seconds is not None else completion_seconds(session, enrollment)
+    # The quizzes without their question banks, and every attempt at them in one query (not one per quiz).
+    found = list(session.scalars(_VERSION_QUIZZES, {"version_id": version.id}))
+    attempts: dict[int, list[QuizAttempt]] = {quiz.id: [] for quiz in found}
+    if found:
+        for attempt in session.scalars(_QUIZ_ATTEMPTS, {"user_id": enrollment.user_id, "quiz_ids": list(attempts)}):
+            attempts[attempt.quiz_id].append(attempt)
     quizzes = []
-    for quiz in session.scalars(select(Quiz).where(Quiz.version_id == version.id).order_by(Quiz.key)):
+    for quiz in found:
         settings = QuizSettings.of(quiz)
-        score = counted_score(attempts_of(session, enrollment.user_id, quiz.id), settings.grade)
+        score = counted_score(attempts[quiz.id], settings.grade)
         quizzes.append((quiz, score, score is not None and score >= settings.pass_mark))
     user = session.get(User, enrollment.user_id)
     return Completion(
@@ -89,21 +122,20 @@ def completion(session: Session, enrollment: Enrollment) -> Completion:
         quizzes=quizzes,
         # Data an organisation provided counts only once the holder has confirmed it, and a number another
         # account also claims only once a site admin has kept one owner.
-        real_name=identity.real_name_state(session, user) if user is not None else identity.MISSING,
+        real_name=identity.real_name_state(session, user) if check_identity and user is not None else identity.MISSING,
         awards_certificate=version.certificate,
     )
 
 
 def certificate_for(session: Session, enrollment_id: int) -> Certificate | None:
     """The current certificate of an enrolment (after re-issues, the newest one)."""
-    return session.scalar(
-        select(Certificate).where(Certificate.enrollment_id == enrollment_id, Certificate.status != SUPERSEDED)
-        .order_by(Certificate.id.desc())
-    )
+    return session.scalar(_CURRENT_CERTIFICATE, {"enrollment_id": enrollment_id})
 
 
-def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: datetime | None = None) -> Certificate | None:
+def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: datetime | None = None,
+              status: Completion | None = None) -> Certificate | None:
     """Issue the enrolment's certificate if the rule is met and none exists; safe to call as often as wanted.
+    ``status``: the enrolment's completion when the caller has just worked it out.
 
     The certificate, its signed credential, its status bit and its log entry are written together.
     """
@@ -111,7 +143,7 @@ def try_issue(session: Session, enrollment: Enrollment, cfg: Config, now: dateti
     existing = session.scalar(select(Certificate).where(Certificate.issue_key == f"enrollment:{enrollment.id}"))
     if existing is not None:
         return existing
-    status = completion(session, enrollment)
+    status = status or completion(session, enrollment)
     if not (status.awards_certificate and status.met and status.has_real_name):
         return None
     certificate = _frozen_record(session, enrollment, status, issuer_name, now or utcnow())

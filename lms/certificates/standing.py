@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lms.certificates.models import VALID, Certificate
-from lms.certificates.services import certificate_for, completion, try_issue
-from lms.catalogue.models import Lesson
+from lms.certificates.models import SUPERSEDED, VALID, Certificate
+from lms.certificates.services import certificate_for, completion, completion_seconds, try_issue
+from lms.catalogue.outlines import version_outlines
 from lms.config import Config
 from lms.learning.models import Enrollment
-from lms.learning.services import StudyRules
+from lms.learning.services import CourseProgress, StudyRules
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,22 @@ class Standing:
         return min(100, self.verified_minutes * 100 // self.required_minutes)
 
 
-def standing(session: Session, enrollment: Enrollment, rules: StudyRules, cfg: Config) -> Standing:
+def standing(session: Session, enrollment: Enrollment, rules: StudyRules, cfg: Config,
+             progress: CourseProgress | None = None) -> Standing:
     """The host's standing; issues the certificate first if the rule has been met since the last check (study
-    time keeps counting after the last lesson, so reaching it is noticed on the next page or heartbeat)."""
+    time keeps counting after the last lesson, so reaching it is noticed on the next page or heartbeat).
+
+    ``progress``: the enrolment's progress when the page has it already (its lessons' seconds and minutes)."""
     certificate = certificate_for(session, enrollment.id)
-    if certificate is None and enrollment.version.certificate:
-        certificate = try_issue(session, enrollment, cfg)
-    status = completion(session, enrollment)
-    # Only the lessons' minutes: one small query rather than loading every lesson with its HTML.
-    lesson_minutes = session.scalars(select(Lesson.estimated_minutes).where(Lesson.version_id == enrollment.version_id))
-    minimums = sum(int(minutes * 60 * rules.completion_ratio) for minutes in lesson_minutes)
+    issuing = certificate is None and enrollment.version.certificate
+    status = completion(session, enrollment, progress.seconds if progress is not None else None, check_identity=issuing)
+    if issuing:
+        certificate = try_issue(session, enrollment, cfg, status=status)
+    # Only the lessons' minutes: from the page's progress, or the version's cached outline.
+    lessons = progress.lessons if progress is not None else None
+    minutes = [state.lesson.estimated_minutes for state in lessons] if lessons is not None else \
+        [line.estimated_minutes for line in version_outlines(session, [enrollment.version_id])[enrollment.version_id].lessons]
+    minimums = sum(int(m * 60 * rules.completion_ratio) for m in minutes)
     return Standing(
         verified_minutes=status.study_seconds // 60,
         required_minutes=status.required_seconds // 60,
@@ -63,3 +69,27 @@ def standing(session: Session, enrollment: Enrollment, rules: StudyRules, cfg: C
         awards_certificate=enrollment.version.certificate,
         certificate=certificate,
     )
+
+
+_CURRENT_STATUS = (
+    select(Certificate.status)
+    .where(Certificate.enrollment_id == bindparam("enrollment_id"), Certificate.status != SUPERSEDED)
+    .order_by(Certificate.id.desc()).limit(1)
+)  # fmt: skip
+
+
+def beat_standing(session: Session, enrollment: Enrollment, cfg: Config, credited: int) -> tuple[int, bool]:
+    """What a heartbeat answers: the verified minutes, and whether the certificate is issued (and valid).
+
+    Two small queries on most beats. Only a beat that earned time can be what completes the rule (the lessons
+    done and the study time reached), so only such a beat, with the rest of the rule within reach, works out the
+    whole completion and tries to issue."""
+    # The current certificate's status only, not its whole frozen record.
+    status = session.scalar(_CURRENT_STATUS, {"enrollment_id": enrollment.id})
+    seconds = completion_seconds(session, enrollment)
+    version = enrollment.version
+    if (credited > 0 and status is None and version.certificate and enrollment.lessons_completed_at is not None
+            and seconds >= version.required_minutes * 60):  # fmt: skip
+        issued = try_issue(session, enrollment, cfg, status=completion(session, enrollment, seconds))
+        status = issued.status if issued is not None else None
+    return seconds // 60, status == VALID

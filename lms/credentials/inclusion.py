@@ -16,7 +16,6 @@ from lms import certnumbers
 from lms.transparency import note
 from lms.transparency.entry import ISSUE, REISSUE, LogEntryError, entry_bytes, entry_leaf_hash, parse_entry
 
-from .dataintegrity import parse_date_time_stamp
 from .jcs import canonicalize
 
 __all__ = ["check_entry_inclusion", "check_inclusion", "credential_sha256", "expected_entry"]
@@ -35,6 +34,10 @@ def expected_entry(credential: dict[str, Any], logged: bytes | None) -> bytes:
         raise LogEntryError("the credential has no licenseNumber to find its log entry by")
     number = certnumbers.normalise(subject["licenseNumber"])
     digest = credential_sha256(credential)
+    # Here, not at the top: the module that parses the date also loads PyLD (about 9 MiB), which a page worker
+    # needs only when it signs or checks a credential; certificate services import this module at start.
+    from .dataintegrity import parse_date_time_stamp
+
     at = parse_date_time_stamp(credential.get("validFrom"))
     if logged is None:
         return entry_bytes(ISSUE, number, digest, at)

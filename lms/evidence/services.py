@@ -61,9 +61,11 @@ def org_policy(session: Session, org_id: int) -> Governing:
 
 
 def cohort_policy(session: Session, cohort: Cohort) -> Governing:
-    """The cohort's override, else its organisation's defaults."""
-    record = record_of(session, cohort_scope(cohort.id))
-    return governing_of(record) if record else org_policy(session, cohort.org_id)
+    """The cohort's override, else its organisation's defaults (both looked up in one query)."""
+    scopes = [cohort_scope(cohort.id), org_scope(cohort.org_id)]
+    records = {r.scope: r for r in session.scalars(select(StudyPolicyRecord).where(StudyPolicyRecord.scope.in_(scopes)))}
+    record = records.get(scopes[0]) or records.get(scopes[1])
+    return governing_of(record) if record else Governing(DEFAULT)
 
 
 def policy_for(session: Session, user_id: int, course_id: int) -> Governing:

@@ -23,7 +23,7 @@ from lms.catalogue.models import CourseVersion
 from lms.catalogue.outlines import lesson_page
 from lms.catalogue import services as catalogue
 from lms.catalogue.views import locale_code, user_org_ids
-from lms.certificates.standing import standing as study_standing
+from lms.certificates.standing import beat_standing, standing as study_standing
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.evidence import automation
@@ -75,7 +75,7 @@ def lesson(slug: str, lesson_slug: str):
     policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
     cfg = current_app.config["LMS"]
-    standing = study_standing(session, enrollment, study_rules(), cfg)
+    standing = study_standing(session, enrollment, study_rules(), cfg, progress)
     session.commit()
     consented = identities.face_consent(session, current_user.id) is not None
     page = render_template(
@@ -153,11 +153,10 @@ def heartbeat():
                          scrollable=payload.get("scrollable") is True)  # fmt: skip
     enrollment.last_active_at = now
     # Reaching the course's study time can be what completes the rule: the page announces the certificate.
-    now_standing = study_standing(session, enrollment, rules, current_app.config["LMS"])
+    course_minutes, issued = beat_standing(session, enrollment, current_app.config["LMS"], credited)
     session.commit()
     total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)
-    body = {"credited": credited, "lesson_seconds": total, "course_minutes": now_standing.verified_minutes,
-            "certificate": now_standing.issued is not None}
+    body = {"credited": credited, "lesson_seconds": total, "course_minutes": course_minutes, "certificate": issued}
     if gate.tracking:
         body["presence"] = presence_json(gate, now)
     return jsonify(body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,13 +22,16 @@ bp = Blueprint("notifications", __name__)
 @bp.app_context_processor
 def unread_notifications():
     def count() -> int:
-        """Called by the header only for a logged-in person: one indexed COUNT."""
+        """Called by the header only for a logged-in person: one indexed COUNT per page, however many places
+        (the top bar and the phone's tab bar) show it."""
         if not current_user.is_authenticated:
             return 0
-        try:
-            return services.unread_count(get_session(), current_user.id)
-        except SQLAlchemyError:  # an error page for a database failure still renders, without the count
-            return 0
+        if "unread_notifications" not in g:
+            try:
+                g.unread_notifications = services.unread_count(get_session(), current_user.id)
+            except SQLAlchemyError:  # an error page for a database failure still renders, without the count
+                g.unread_notifications = 0
+        return g.unread_notifications
 
     return {"unread_notifications": count}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -205,13 +205,17 @@ def is_expired(attempt: QuizAttempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at + DEADLINE_GRACE
 
 
+#: Built once (every attempt page and answer save runs it; building it costs more than running it).
+_ATTEMPT = (
+    select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))
+    .options(joinedload(QuizAttempt.quiz).joinedload(Quiz.version).joinedload(CourseVersion.course),
+             selectinload(QuizAttempt.responses))
+)  # fmt: skip
+
+
 def get_attempt(session: Session, attempt_id: int, user_id: int) -> QuizAttempt:
     # The attempt and review pages show its quiz, course and every response: loaded here, in two queries.
-    attempt = session.scalar(
-        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-        .options(joinedload(QuizAttempt.quiz).joinedload(Quiz.version).joinedload(CourseVersion.course),
-                 selectinload(QuizAttempt.responses))
-    )  # fmt: skip
+    attempt = session.scalar(_ATTEMPT, {"attempt_id": attempt_id})
     if attempt is None or attempt.user_id != user_id:
         raise NotFound(_l("There is no such attempt."))
     return attempt

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-import docx
-
 from lms.messages import N_
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -42,6 +40,8 @@ def read_docx(data: bytes) -> str:
             raise DocumentError(N_("the .docx unpacks to more than 20 MB; save the script as a smaller file"))
         if "word/document.xml" not in archive.namelist():
             raise DocumentError(N_("the file is not a valid .docx (Word) document"))
+    import docx  # python-docx and lxml (about 10 MiB per worker) load with the first .docx, not at start
+
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises many kinds for a broken package

@@ -48,13 +48,26 @@ def _folder(app: Flask) -> Path:
     return Path(app.static_folder or "")
 
 
+#: (static folder, filename) -> the file's path when it lies inside the folder, else None. Resolving a path walks
+#: every component of it on disk; a page asks for the same few names on every request.
+_inside: dict[tuple[str, str], Path | None] = {}
+
+
+def _static_path(folder: str, filename: str) -> Path | None:
+    key = (folder, filename)
+    if key not in _inside:
+        base = Path(folder)
+        path = base / filename
+        _inside[key] = path if path.resolve().is_relative_to(base.resolve()) else None
+    return _inside[key]
+
+
 def _add_digest(endpoint: str, values: dict) -> None:
     if endpoint != "static" or "filename" not in values:
         return
     filename = values["filename"]
-    folder = _folder(current_app)
-    path = folder / filename
-    if path.resolve().is_relative_to(folder.resolve()) and (digest := digest_of(path)):
+    path = _static_path(current_app.static_folder or "", filename)
+    if path is not None and (digest := digest_of(path)):
         values["filename"] = hashed_name(filename, digest)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
 from lms.catalogue.views import locale_code
-from lms.db import get_session
+from lms import cache
+from lms.db import get_session, utcnow
 from lms.catalogue.labels import skill_names
 from lms.learning import services as learning
 from lms.skills import services as skills_services
@@ -34,13 +35,25 @@ def home():
         show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)
         if show_learner:
             # The T-profile first: it is what a host comes back to see grow.
-            profile = skills_services.host_profile(session, current_user.id)
-            t_svg = render_t_svg(profile.profile, skill_names(), _("My T-profile"), skills_views.level_names())
-            shape_text = skills_views.SHAPE_TEXT[profile.profile.shape]()
+            t_svg, shape_text = _t_profile(session, current_user.id)
     return render_template(
         "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
         t_svg=t_svg, shape_text=shape_text,
     )
+
+
+def _t_profile(session, user_id: int) -> tuple[str, str]:
+    """The host's T-profile picture and shape, as of the start of this hour (evidence ages by the hour, not by the
+    request), cached for this host under a digest of its evidence: any new result shows at once."""
+    hour = utcnow().replace(minute=0, second=0, microsecond=0)
+    version = skills_services.evidence_version(session, user_id)
+
+    def make() -> tuple[str, str]:
+        profile = skills_services.host_profile(session, user_id, now=hour).profile
+        return (render_t_svg(profile, skill_names(), _("My T-profile"), skills_views.level_names()),
+                str(skills_views.SHAPE_TEXT[profile.shape]()))  # fmt: skip
+
+    return cache.personal(user_id, f"t-profile:{version}:{get_locale()}:{hour:%Y%m%d%H}", make)
 
 
 @bp.post("/language")

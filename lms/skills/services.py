@@ -7,13 +7,14 @@ three queries whatever the number of hosts.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, literal, or_, select, union_all
+from sqlalchemy import bindparam, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from lms import spreadsheets
@@ -137,6 +138,41 @@ def course_infos(session: Session) -> list[CourseInfo]:
         return [CourseInfo(slug, tuple(skills), vertical, level) for slug, skills, vertical, level in rows]
 
     return cache.cached(cache.CATALOGUE, "course-infos", make)
+
+
+def _evidence_version_statement():
+    """One statement of aggregates over every source of a host's T-profile (built once: building it costs more
+    than running it)."""
+    user_id = bindparam("user_id")
+    answers = (
+        select(func.count(QuizResponse.id), func.sum(QuizResponse.id), func.sum(QuizResponse.score),
+               func.max(QuizResponse.graded_at), func.max(QuizAttempt.submitted_at))
+        .join(QuizAttempt, QuizResponse.attempt_id == QuizAttempt.id)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.status == FINISHED, QuizResponse.score.is_not(None))
+    )  # fmt: skip
+    lessons = select(func.count(LessonProgress.id), func.sum(LessonProgress.id), func.max(LessonProgress.completed_at)) \
+        .where(LessonProgress.user_id == user_id, LessonProgress.completed_at.is_not(None))  # fmt: skip
+    rewrites = select(func.count(RewriteResult.id), func.sum(RewriteResult.id), func.max(RewriteResult.best_at),
+                      func.sum(case((RewriteResult.passed, 1), else_=0))).where(RewriteResult.user_id == user_id)
+    assessments = select(func.count(SkillAssessment.id), func.sum(SkillAssessment.id), func.sum(SkillAssessment.level),
+                         func.max(SkillAssessment.assessed_at)).where(SkillAssessment.user_id == user_id)
+    settings = select(SkillSettings.updated_at).where(SkillSettings.user_id == user_id)
+    parts = [q.subquery() for q in (answers, lessons, rewrites, assessments)]
+    return (
+        select(*(c for part in parts for c in part.c), settings.scalar_subquery())
+        .select_from(parts[0]).join(parts[1], true()).join(parts[2], true()).join(parts[3], true())
+    )  # fmt: skip
+
+
+_EVIDENCE_VERSION = _evidence_version_statement()
+
+
+def evidence_version(session: Session, user_id: int) -> str:
+    """A digest of everything a host's T-profile is computed from (graded answers, completed lessons, rewrite
+    results, trainer assessments, chosen verticals), in one statement: it changes whenever any of them is added,
+    removed or changed, however it was written, so a profile cached under it is never stale."""
+    row = session.execute(_EVIDENCE_VERSION, {"user_id": user_id}).one()
+    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:24]
 
 
 def host_profile(session: Session, user_id: int, now: datetime | None = None) -> HostProfile:

@@ -10,7 +10,6 @@ from lms.db import get_session, utcnow
 from lms.extensions import csrf, limiter
 from lms.security.access import PUBLIC, rule
 from lms.transparency.views import json_error
-from lms.certificates import checking
 from lms.trust import credentials, keys
 
 bp = Blueprint("trust", __name__)
@@ -68,6 +67,9 @@ def verify():
     if not data.strip():
         return json_error(400, "no credential: send it as the body (JSON, JWT, PNG or SVG) or as the multipart "
                                 "field 'credential'")  # fmt: skip
+    # Checking loads PyLD, jsonschema and JOSE (about 17 MiB per worker): on the first check, not at start.
+    from lms.certificates import checking
+
     try:
         result = checking.check_bytes(get_session(), _cfg(), data, did_text, now=utcnow())
     except checking.OutOfBoundsJSON as exc:

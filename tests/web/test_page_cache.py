@@ -14,10 +14,16 @@ from lms.certificates.models import VALID, Certificate
 from lms.certificates.services import revoke
 from lms.db import get_session
 from lms.demo import load_demo
+from lms.accounts.models import User
+from lms.orgs.models import Role
+from lms.orgs.services import add_member
 from lms.transparency import log
 from lms.trust import keys
 from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import EXAMPLE, make_private_to_new_org, sync
+from tests.web.test_certificates import study_and_pass
+from tests.web.test_catalogue import example  # noqa: F401 - fixture
+from tests.web.test_skills import browser_for, mcn  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -99,3 +105,42 @@ def test_checkpoint_status_list_and_keys_change_when_their_source_does(app, demo
     document = client.get("/.well-known/did.json").get_json()
     assert any(m["publicKeyMultibase"] == new_key.public_multibase for m in document["verificationMethod"])
     assert json.loads(did.data)["id"] == document["id"]
+
+
+def _t_profile(page: str) -> str:
+    return page.split('<div class="t-profile">', 1)[1].split("</div>", 1)[0]
+
+
+def test_a_hosts_t_profile_is_their_own_and_shows_each_new_result_at_once(app, mcn, make_user):
+    """The home page's T-profile picture is cached per host: never shown to another, redrawn on new evidence."""
+    from lms.skills import services as skills
+
+    make_user("second@example.com", "second")
+    with app.app_context():
+        session = get_session()
+        from lms.orgs.models import Organisation
+
+        org = session.scalar(select(Organisation).where(Organisation.slug == "mcn-a"))
+        second = session.scalar(select(User).where(User.email == "second@example.com"))
+        add_member(session, org=org, user=second, role=Role.LEARNER)
+        session.commit()
+    host, other = browser_for(app, "host@example.com"), browser_for(app, "second@example.com")
+    blank = _t_profile(host.get("/").get_data(as_text=True))
+    assert "Regulations and compliance" in blank and _t_profile(other.get("/").get_data(as_text=True)) == blank
+    study_and_pass(app, mcn["host@example.com"])  # lessons completed and quiz answers graded
+    studied = _t_profile(host.get("/").get_data(as_text=True))
+    assert studied != blank and studied.count("Not yet") < blank.count("Not yet")
+    assert _t_profile(other.get("/").get_data(as_text=True)) == blank  # the other host still sees their own
+    with app.app_context():  # a trainer's assessment, written by another person, shows on the host's next visit
+        session = get_session()
+        skills.assess(session, org_id=org.id, assessor_id=mcn["trainer@example.com"], host_id=mcn["host@example.com"],
+                      skill="compliance", level=3, note="")  # fmt: skip
+        session.commit()
+    assessed = _t_profile(host.get("/").get_data(as_text=True))
+    assert assessed != studied
+    host.post("/skills/verticals", {"vertical": ["beauty"]}, form_page="/skills/")
+    assert "Beauty" in _t_profile(host.get("/").get_data(as_text=True))
+    assert _t_profile(other.get("/").get_data(as_text=True)) == blank
+    chinese = browser_for(app, "host@example.com", "zh-CN")
+    chinese.post("/language", {"lang": "zh_CN"}, form_page="/")
+    assert "法规与合规" in _t_profile(chinese.get("/").get_data(as_text=True))
