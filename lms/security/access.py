@@ -9,7 +9,8 @@ Rules:
 - ``LOGIN``: any logged-in account.
 - ``SITE_ADMIN``: the site's operators.
 - ``org_roles(*roles)``: members of the organisation named by the ``org_slug`` URL part with one of those roles;
-  ``when={role: setting}`` also lets a role in while the organisation's boolean ``setting`` is on.
+  ``when={role: setting}`` also lets a role in while the organisation's boolean ``setting`` is on. A non-member gets
+  the 404 of an organisation that does not exist (no oracle for which slugs exist); a member without the role, 403.
 - ``DEV_OUTBOX``: only while mail goes to the development outbox (never in production).
 """
 
@@ -120,12 +121,15 @@ def _enforce_org(access_rule: Rule):
     membership = session.scalar(
         select(Membership).where(Membership.org_id == org.id, Membership.user_id == current_user.id)
     )
+    if membership is None and not current_user.is_site_admin:
+        # Not a member: the same answer as an organisation that does not exist, so no one learns which slugs exist.
+        abort(404)
     g.org = org
     g.membership = membership
     if current_user.is_site_admin:
         return None
-    if membership is None or not role_allowed(access_rule, org, membership.role.value):
-        abort(403)
+    if not role_allowed(access_rule, org, membership.role.value):
+        abort(403)  # a member without the role: tells them nothing they do not already know
     return None
 
 
