@@ -88,6 +88,9 @@ class Config:
     job_queue: str | None = None
     #: Bulk-check files larger than this many bytes are checked by a background job with a progress page.
     bulk_check_job_bytes: int = 200_000
+    #: How many different ID numbers one bureau may compare with one certificate's holder in any 24 hours, over
+    #: all its uploads, background checks and API calls (docs/privacy.md); further rows say "not checked".
+    bureau_id_tries_per_day: int = 3
     #: Host imports of more than this many hosts are created by a background job.
     host_import_job_rows: int = 300
     #: Course zips larger than this many bytes are imported by a background job.

@@ -48,7 +48,9 @@ def run_check(ctx: JobContext) -> str:
         raise JobFailed(exc.code, exc.message) from exc
     rows = list(parsed.rows)
     ctx.progress(0, len(rows))
-    results = services.check_rows(session, cipher, rows, progress=lambda done: ctx.progress(done, len(rows)))
+    results = services.check_rows(session, cipher, rows, org_id=job.org_id,
+                                  id_tries_per_day=ctx.app.config["LMS"].bureau_id_tries_per_day,
+                                  progress=lambda done: ctx.progress(done, len(rows)))
     check = services.record_and_audit(session, org_id=job.org_id, user_id=job.user_id, filename=job.label,
                                       results=results)  # fmt: skip
     return f"bulk_check:{check.id}"

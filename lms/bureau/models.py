@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -57,3 +57,28 @@ class BulkCheck(Base):
     #: The results as UTF-8 CSV (row, number, result, detail): never an ID number.
     results_csv: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IdTryAllowance(Base):
+    """One row per (bureau, certificate) whose holder a bureau compared ID numbers with: the row every check locks
+    (an update) before counting, so two concurrent checks cannot both pass the daily cap."""
+
+    __tablename__ = "bureau_id_allowances"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IdTry(Base):
+    """A different ID number a bureau compared with a certificate's holder, as the keyed lookup hash only (never
+    the number), and when it was last compared: at most ``bureau_id_tries_per_day`` in any 24 hours."""
+
+    __tablename__ = "bureau_id_tries"
+    __table_args__ = (UniqueConstraint("org_id", "certificate_id", "id_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    tried_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -11,6 +11,7 @@ import hmac
 import io
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Callable
 
 from flask_babel import gettext as _
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from lms import certnumbers, spreadsheets
 from lms.accounts import idcard
+from lms.bureau import idtries
 from lms.bureau.bulkfile import BulkRow
 from lms.bureau.models import ApiToken, AuditEvent, BulkCheck
 from lms.bureau.wording import problem_text
@@ -32,12 +34,15 @@ from lms.security.pii import PIICipher
 from lms.security.tokens import new_token, token_hash
 
 BATCH = 1000
-CHECK_COLUMNS = (Certificate.number, Certificate.status, Certificate.holder_name, Certificate.holder_id_hash,
+CHECK_COLUMNS = (Certificate.id, Certificate.number, Certificate.status, Certificate.holder_name, Certificate.holder_id_hash,
                  Certificate.revoked_category, Certificate.superseded_by_id, Certificate.course_title_zh,
                  Certificate.study_seconds)  # fmt: skip
 #: How many different ID numbers one file (or API call) may compare with one certificate's holder: a bureau
-#: checks a person once or twice, while every further try would narrow the number down (docs/privacy.md).
+#: checks a person once or twice, while every further try would narrow the number down (docs/privacy.md). Over
+#: all files and calls of 24 hours, ``Config.bureau_id_tries_per_day`` holds (lms/bureau/idtries.py).
 MAX_ID_TRIES = 3
+#: Why a row's ID number was not compared: this file's cap, or the bureau's cap of the last 24 hours.
+FILE_CAP, DAY_CAP = "file_cap", "day_cap"
 RESULTS = ("valid", "revoked", "superseded", "unknown", "name_mismatch", "id_mismatch", "malformed")
 RESULT_COLUMNS = ["row", "number", "name", "result", "detail"]  # as stored with a check
 
@@ -58,12 +63,15 @@ def _same_name(a: str, b: str) -> bool:
     return "".join(a.split()).casefold() == "".join(b.split()).casefold()
 
 
-def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow],
-               progress: Callable[[int], None] | None = None) -> list[RowResult]:
-    """Each row's result, in input order. Identity is checked before status: a valid certificate presented for
-    the wrong person is a mismatch, not a pass. ``progress`` hears the rows done after every batch."""
+def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow], *, org_id: int, id_tries_per_day: int,
+               now: datetime | None = None, progress: Callable[[int], None] | None = None) -> list[RowResult]:
+    """Each row's result, in input order, for the bureau ``org_id``. Identity is checked before status: a valid
+    certificate presented for the wrong person is a mismatch, not a pass. A row's ID number is compared only within
+    this file's cap and the bureau's daily cap per certificate (lms/bureau/idtries.py: the tries are committed on
+    a connection of their own, so ``session`` must have no write pending). ``progress`` hears the rows done after
+    every batch."""
     results: list[RowResult] = []
-    tried: dict[str, set[str]] = {}  # per certificate, the (hashed) ID numbers this file compared
+    tried: dict[int, set[str]] = {}  # per certificate, the (hashed) ID numbers this file compared
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
         wanted = {}
@@ -78,14 +86,40 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow],
         if replaced:
             found_rows = session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))
             superseding = {cid: num for cid, num in found_rows}
+        verdicts = _id_verdicts(session, cipher, batch, wanted, found, tried, org_id, id_tries_per_day, now)
         for row in batch:
-            results.append(replace(_result(row, wanted.get(row.row), found, superseding, cipher, tried), name=row.name))
+            results.append(replace(_result(row, wanted.get(row.row), found, superseding, verdicts, id_tries_per_day),
+                                   name=row.name))
         if progress is not None:
             progress(len(results))
     return results
 
 
-def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher, tried: dict[str, set[str]]) -> RowResult:
+def _id_verdicts(session: Session, cipher: PIICipher, batch: list[BulkRow], wanted: dict, found: dict,
+                 tried: dict[int, set[str]], org_id: int, per_day: int, now: datetime | None) -> dict[int, str]:
+    """For each row of ``batch`` whose ID number would be compared with a holder's: its lookup hash, or why it is
+    not compared (``FILE_CAP``, ``DAY_CAP``). Rows refused by this file's cap take none of the daily allowance."""
+    verdicts: dict[int, str] = {}
+    candidates: dict[int, tuple[int, str]] = {}
+    for row in batch:
+        certificate = found.get(wanted.get(row.row)) if not row.problems else None
+        if (certificate is None or not row.id_number or not _same_name(row.name, certificate.holder_name)
+                or idcard.validate(row.id_number) is not None):
+            continue
+        digest = cipher.lookup_hash(row.id_number)
+        ids = tried.setdefault(certificate.id, set())
+        if digest not in ids and len(ids) >= MAX_ID_TRIES:  # else a file could try every birth date
+            verdicts[row.row] = FILE_CAP
+            continue
+        ids.add(digest)
+        candidates[row.row] = (certificate.id, digest)
+    admitted = idtries.admit(session.get_bind(), org_id, list(candidates.values()), per_day, now)
+    for row_number, pair in candidates.items():
+        verdicts[row_number] = pair[1] if pair in admitted else DAY_CAP
+    return verdicts
+
+
+def _result(row: BulkRow, normalised, found, superseding, verdicts: dict[int, str], per_day: int) -> RowResult:
     shown = row.number.strip()
     if row.problems:
         return RowResult(row.row, shown, "malformed", "; ".join(problem_text(p) for p in row.problems))
@@ -106,12 +140,14 @@ def _result(row: BulkRow, normalised, found, superseding, cipher: PIICipher, tri
         problem = idcard.validate(row.id_number)
         if problem is not None:
             return RowResult(row.row, number, "malformed", _("the ID number is not valid (%(code)s)", code=problem.code))
-        digest = cipher.lookup_hash(row.id_number)
-        ids = tried.setdefault(normalised, set())
-        if digest not in ids and len(ids) >= MAX_ID_TRIES:  # else a file could try every birth date
+        digest = verdicts[row.row]
+        if digest == FILE_CAP:
             return RowResult(row.row, number, "malformed", _("ID number not checked: one file can try at most "
                                                              "%(n)d ID numbers per certificate", n=MAX_ID_TRIES))
-        ids.add(digest)
+        if digest == DAY_CAP:
+            return RowResult(row.row, number, "malformed", _("ID number not checked: at most %(n)d different ID "
+                                                             "numbers per certificate can be tried in 24 hours",
+                                                             n=per_day))
         if not certificate.holder_id_hash or not hmac.compare_digest(digest, certificate.holder_id_hash):
             return RowResult(row.row, number, "id_mismatch", _("the ID number does not match the certificate's holder"))
     if certificate.status == REVOKED:

@@ -75,7 +75,8 @@ def workspace(org_slug: str):
             session.commit()
             flash(FILE_PROBLEMS.get(exc.code, FILE_PROBLEMS["unreadable"])(exc), "error")
             return redirect(url_for("bureau.workspace", org_slug=org_slug))
-        results = services.check_rows(session, current_app.extensions["lms.pii"], list(parsed.rows))
+        results = services.check_rows(session, current_app.extensions["lms.pii"], list(parsed.rows), org_id=g.org.id,
+                                      id_tries_per_day=current_app.config["LMS"].bureau_id_tries_per_day)
         check = services.record_and_audit(session, org_id=g.org.id, user_id=current_user.id,
                                           filename=upload.filename, results=results)  # fmt: skip
         session.commit()
@@ -391,6 +392,7 @@ def api_bulk():
     token = _bearer_token(session)
     if token is None:
         return _unauthorised()
+    session.commit()  # the token's last use; and the ID-number allowance is counted on a connection of its own
     if request.mimetype == "application/json":
         try:
             rows = api_rows(request.get_data())
@@ -401,7 +403,8 @@ def api_bulk():
             rows = list(read_rows(request.get_data(), "upload.csv").rows)
         except BulkFileError as exc:
             return _api_error(400, str(exc))
-    results = services.check_rows(session, current_app.extensions["lms.pii"], rows)
+    results = services.check_rows(session, current_app.extensions["lms.pii"], rows, org_id=token.org_id,
+                                  id_tries_per_day=current_app.config["LMS"].bureau_id_tries_per_day)
     services.audit(session, org_id=token.org_id, token_id=token.id, action="api_bulk_check", rows=len(results),
                    detail={"summary": services.summary_of(results), "numbers": services.looked_up(results)})  # fmt: skip
     session.commit()

@@ -96,7 +96,10 @@ def test_ten_thousand_rows_of_every_kind(app, registry, encoding):
     rows, expected = every_kind(registry, 10_000)
     parsed = read_rows(as_csv(rows, encoding), "bureau.csv")
     with app.app_context():
-        results = services.check_rows(get_session(), app.extensions["lms.pii"], list(parsed.rows))
+        session = get_session()
+        bureau = orgs.create_organisation(session, name="示例市人社局", slug="city-bureau", kind="bureau")
+        results = services.check_rows(session, app.extensions["lms.pii"], list(parsed.rows), org_id=bureau.id,
+                                      id_tries_per_day=3)
     assert [r.result for r in results] == expected
     assert [r.row for r in results] == list(range(2, 10_002))
     assert all(VALID_ID not in r.detail and OTHER_ID not in r.detail for r in results)
