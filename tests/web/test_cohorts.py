@@ -124,8 +124,8 @@ def test_cohorts_are_private_to_their_organisation(app, mcn):
     assert trainer.post(url, {"action": "members", "host": [str(ids["stranger@example.com"])]}).status_code == 404
     other = Browserish(app.test_client())
     other.login("other@example.com", PASSWORD)
-    assert other.get(url).status_code == 403
-    assert other.get(url + ".csv").status_code == 403
+    assert other.get(url).status_code == 404
+    assert other.get(url + ".csv").status_code == 404
     with app.app_context():
         cohort_id = get_session().scalar(select(Cohort.id))
     assert other.get(f"/orgs/mcn-b/cohorts/{cohort_id}").status_code == 404

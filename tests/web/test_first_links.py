@@ -129,7 +129,7 @@ def test_another_organisation_sees_none_of_the_links(app, mcn):  # noqa: F811
     confirm(mcn, upload(mcn, GOOD_CSV.encode()).get_data(as_text=True))
     other = Browserish(app.test_client())
     other.login("otheradmin@example.com", PASSWORD)
-    assert other.get("/orgs/mcn-a/hosts/first-links.csv").status_code == 403
+    assert other.get("/orgs/mcn-a/hosts/first-links.csv").status_code == 404
     assert csv_rows(other.get("/orgs/mcn-b/hosts/first-links.csv").data)[1:] == []
     with app.app_context():
         import_id = get_session().scalar(select(HostImport.id))  # mcn-a's import: not one of mcn-b's

@@ -214,5 +214,5 @@ def test_another_bureau_cannot_see_the_job(queued_app, registry, bureau, make_us
     job_id = url.rsplit("/", 1)[1]
     assert other.get(f"/bureau/other-bureau/jobs/{job_id}").status_code == 404
     assert other.get(f"/bureau/other-bureau/jobs/{job_id}.json").status_code == 404
-    assert other.get(url).status_code == 403  # not a member of city-bureau at all
+    assert other.get(url).status_code == 404  # not a member of city-bureau at all
     assert "Large checks" not in other.get("/bureau/other-bureau/").get_data(as_text=True)

@@ -276,7 +276,7 @@ def test_essay_goes_to_the_trainers_queue_and_the_grade_finishes_the_attempt(app
     queue_a = trainer_a.get("/orgs/mcn-a/grading").get_data(as_text=True)
     assert "今天直播间下单比平时便宜二十元。" in queue_a
     # Another organisation's trainer sees nothing of it and cannot grade it.
-    assert trainer_b.get("/orgs/mcn-a/grading").status_code == 403
+    assert trainer_b.get("/orgs/mcn-a/grading").status_code == 404
     assert "便宜二十元" not in trainer_b.get("/orgs/mcn-b/grading").get_data(as_text=True)
     with app.app_context():
         from lms.quizzes.models import QuizResponse

@@ -81,4 +81,4 @@ def test_another_bureau_sees_nothing(app, submitted, make_user):
     link = page.split('href="/bureau/city-bureau/cohorts/')[1].split('"')[0]
     assert other.get(f"/bureau/other-bureau/cohorts/{link}").status_code == 404
     assert other.get(f"/bureau/other-bureau/cohorts/{link}/roster.csv").status_code == 404
-    assert other.get(f"/bureau/city-bureau/cohorts/{link}/roster.csv").status_code == 403
+    assert other.get(f"/bureau/city-bureau/cohorts/{link}/roster.csv").status_code == 404
