@@ -61,7 +61,7 @@ class BulkCheck(Base):
 
 class IdTryAllowance(Base):
     """One row per (bureau, certificate) whose holder a bureau compared ID numbers with: the row every check locks
-    (an update) before counting, so two concurrent checks cannot both pass the daily cap."""
+    before counting (lms/bureau/idtries.py), so two concurrent checks cannot both pass the daily cap."""
 
     __tablename__ = "bureau_id_allowances"
 
