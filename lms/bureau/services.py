@@ -67,8 +67,8 @@ def check_rows(session: Session, cipher: PIICipher, rows: list[BulkRow], *, org_
                now: datetime | None = None, progress: Callable[[int], None] | None = None) -> list[RowResult]:
     """Each row's result, in input order, for the bureau ``org_id``. Identity is checked before status: a valid
     certificate presented for the wrong person is a mismatch, not a pass. A row's ID number is compared only within
-    this file's cap and the bureau's daily cap per certificate (lms/bureau/idtries.py: the tries are committed on
-    a connection of their own, so ``session`` must have no write pending). ``progress`` hears the rows done after
+    this file's cap and the bureau's daily cap per certificate (lms/bureau/idtries.py: the tries are committed at once on
+    a connection of their own). ``progress`` hears the rows done after
     every batch."""
     results: list[RowResult] = []
     tried: dict[int, set[str]] = {}  # per certificate, the (hashed) ID numbers this file compared
@@ -113,7 +113,7 @@ def _id_verdicts(session: Session, cipher: PIICipher, batch: list[BulkRow], want
             continue
         ids.add(digest)
         candidates[row.row] = (certificate.id, digest)
-    admitted = idtries.admit(session.get_bind(), org_id, list(candidates.values()), per_day, now)
+    admitted = idtries.admit(session, org_id, list(candidates.values()), per_day, now)
     for row_number, pair in candidates.items():
         verdicts[row_number] = pair[1] if pair in admitted else DAY_CAP
     return verdicts

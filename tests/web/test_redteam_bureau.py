@@ -145,14 +145,14 @@ def test_another_bureau_has_its_own_allowance(app, registry, verifier):  # noqa:
 def test_concurrent_checks_cannot_both_pass_the_cap(app, registry, verifier, monkeypatch):  # noqa: F811
     """Two checks at once: while the first holds the certificate's allowance lock, the second waits for it and then
     sees the first's tries, so three different numbers pass, not four."""
-    engine = app.extensions["lms.db"].engine
+    sessions = app.extensions["lms.db"].session_factory
     with app.app_context():
         session = get_session()
         bureau_id = session.scalar(select(Organisation.id).where(Organisation.slug == "city-bureau"))
         certificate_id = session.scalar(select(Certificate.id).where(Certificate.number == registry["valid"].replace("-", "")))
     outcome = {}
     second = threading.Thread(target=lambda: outcome.update(
-        second=idtries.admit(engine, bureau_id, [(certificate_id, "c" * 64), (certificate_id, "d" * 64)], 3)))
+        second=idtries.admit(sessions(), bureau_id, [(certificate_id, "c" * 64), (certificate_id, "d" * 64)], 3)))
     lock = idtries._lock_allowances
 
     def lock_then_let_the_other_check_start(conn, *args):
@@ -163,7 +163,7 @@ def test_concurrent_checks_cannot_both_pass_the_cap(app, registry, verifier, mon
             second.join(0.5)  # the second check now waits for the lock (if it got that far: the outcome is the same)
 
     monkeypatch.setattr(idtries, "_lock_allowances", lock_then_let_the_other_check_start)
-    first = idtries.admit(engine, bureau_id, [(certificate_id, "a" * 64), (certificate_id, "b" * 64)], 3)
+    first = idtries.admit(sessions(), bureau_id, [(certificate_id, "a" * 64), (certificate_id, "b" * 64)], 3)
     second.join(30)
     assert len(first) == 2 and len(outcome["second"]) == 1
     with app.app_context():
