@@ -168,3 +168,22 @@ def test_concurrent_checks_cannot_both_pass_the_cap(app, registry, verifier, mon
     assert len(first) == 2 and len(outcome["second"]) == 1
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(IdTry)) == 3
+
+
+def test_a_check_in_a_session_that_already_wrote_still_counts_its_tries(app, registry, verifier):  # noqa: F811
+    """A caller that wrote before checking (on SQLite it then holds the only write lock) neither waits for itself
+    nor loses the count: the tries are recorded, and the cap still holds within the same session."""
+    from lms.bureau.bulkrows import BulkRow
+
+    with app.app_context():
+        session = get_session()
+        bureau_id = session.scalar(select(Organisation.id).where(Organisation.slug == "city-bureau"))
+        services.audit(session, org_id=bureau_id, action="bulk_check_queued")
+        session.flush()
+        rows = [BulkRow(i + 2, registry["valid"], "林小美", guess(f"1950010{i + 1}")) for i in range(3)]
+        rows.append(BulkRow(5, registry["valid"], "林小美", VALID_ID))
+        first = services.check_rows(session, app.extensions["lms.pii"], rows[:2], org_id=bureau_id, id_tries_per_day=3)
+        second = services.check_rows(session, app.extensions["lms.pii"], rows[2:], org_id=bureau_id, id_tries_per_day=3)
+        session.commit()
+        assert [r.result for r in first + second] == ["id_mismatch"] * 3 + ["malformed"]
+        assert session.scalar(select(func.count()).select_from(IdTry)) == 3
