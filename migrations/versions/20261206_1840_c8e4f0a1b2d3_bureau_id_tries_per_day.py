@@ -1,7 +1,7 @@
 """a bureau compares at most a few different ID numbers per certificate in any 24 hours (keyed hashes only)
 
 Revision ID: c8e4f0a1b2d3
-Revises: b5d1e2f3a4c6
+Revises: e5b1c7d2a9f4
 Create Date: 2026-12-06 18:40:00
 """
 
@@ -12,7 +12,7 @@ import lms.db
 
 
 revision = 'c8e4f0a1b2d3'
-down_revision = 'b5d1e2f3a4c6'
+down_revision = 'e5b1c7d2a9f4'
 branch_labels = None
 depends_on = None
 
