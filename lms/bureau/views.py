@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
-from lms.accounts.realname import decrypt_id_number
-from lms.bureau import audit_subsidy, bulkjob, process_files, required_policy, services, wording
-from lms.certificates.textlayout import find_cjk_font_file
+from lms.bureau import audit_subsidy, bulkjob, process_files, processjob, required_policy, services, wording
+from lms.bureau import processjob_pages as process_pages
 from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence_services
 from lms.evidence.forms import StudyPolicyForm
@@ -305,20 +304,21 @@ def process_record(org_slug: str, submission_id: int, fmt: str, user_id: int | N
     """培训过程记录 of the consenting hosts (or of one): sessions, minutes per day and class hour, presence checks,
     identity checks, quizzes, certificates; the JSON file carries the seals' log proofs for ``lms verify``."""
     session = get_session()
-    submission = audit_subsidy.submission_for(session, g.org.id, submission_id)
-    board, hosts = audit_subsidy.audit_view(session, submission)
-    views = audit_subsidy.process_views(session, board, hosts)
+    submission, board, views = processjob.bureau_views(session, g.org.id, submission_id)
     if user_id is not None:
         views = [view for view in views if view.host.id == user_id]
         if not views:
             raise NotFound(_("No process record of this host in the submitted cohort."))
     name = f"process-record-{submission.cohort_id}" + (f"-{user_id}" if user_id is not None else "") + f".{fmt}"
+    hosts = sorted({view.host.id for view in views})
+    if fmt == "pdf" and user_id is None and len(views) > processjob.DIRECT_HOSTS:
+        job = processjob.queue_pdf(session, processjob.BUREAU_KIND, org_id=g.org.id, user_id=current_user.id,
+                                   label=board.cohort.name[:200], args={"submission": submission.id, "hosts": hosts,
+                                   "cohort": submission.cohort_id, "locale": str(get_locale() or "zh_CN")})  # fmt: skip
+        session.commit()  # the job reaches the queue with this commit
+        return redirect(url_for("bureau.process_pdf_job", org_slug=org_slug, job_id=job.id))
     if fmt == "pdf":
-        cipher = current_app.extensions["lms.pii"]
-        body = process_files.process_pdf(session, views, title=f"培训过程记录 · {board.cohort.name}",
-                                         id_number=lambda host: decrypt_id_number(cipher, host),
-                                         judge=required_policy.judge_for(session, submission),
-                                         cjk_font_path=find_cjk_font_file())  # fmt: skip
+        body = processjob.bureau_pdf(session, current_app.extensions["lms.pii"], submission, board, views)
     elif fmt == "json":
         body = process_files.process_json(session, views)
     else:
@@ -326,9 +326,51 @@ def process_record(org_slug: str, submission_id: int, fmt: str, user_id: int | N
         body = audit_subsidy.process_csv(rows) if fmt == "csv" else audit_subsidy.process_xlsx(rows)
     services.audit(session, org_id=g.org.id, user_id=current_user.id, action=f"process_record_exported_{fmt}",
                    rows=len(views), detail={"submission": submission.id, "full_id_numbers": fmt == "pdf",
-                                            "hosts": sorted({view.host.id for view in views})})  # fmt: skip
+                                            "hosts": hosts})  # fmt: skip
     session.commit()
     return _attachment(body, fmt, name)
+
+
+def _process_pdf_urls(org_slug: str, job) -> dict:
+    return {"download_url": url_for("bureau.process_pdf_download", org_slug=org_slug, job_id=job.id),
+            "status_url": url_for("bureau.process_pdf_job_status", org_slug=org_slug, job_id=job.id),
+            "page_url": url_for("bureau.process_pdf_job", org_slug=org_slug, job_id=job.id),
+            "start_url": url_for("bureau.process_record", org_slug=org_slug, submission_id=job.args["submission"],
+                                 fmt="pdf"),
+            "back_url": url_for("bureau.submitted_cohort", org_slug=org_slug, submission_id=job.args["submission"])}
+
+
+@bp.get("/bureau/<org_slug>/process-pdfs/<int:job_id>")
+@rule(VERIFIERS)
+def process_pdf_job(org_slug: str, job_id: int):
+    """A large cohort's process-record PDF while a worker prepares it, then its download."""
+    found = jobs.get_job(get_session(), g.org.id, job_id, processjob.BUREAU_KIND)
+    return process_pages.page(found, org=g.org, title=_("Process record PDF · %(cohort)s", cohort=found.label),
+                              **_process_pdf_urls(org_slug, found))  # fmt: skip
+
+
+@bp.get("/bureau/<org_slug>/process-pdfs/<int:job_id>.json")
+@rule(VERIFIERS)
+def process_pdf_job_status(org_slug: str, job_id: int):
+    found = jobs.get_job(get_session(), g.org.id, job_id, processjob.BUREAU_KIND)
+    return process_pages.status_json(found, _process_pdf_urls(org_slug, found)["download_url"])
+
+
+@bp.get("/bureau/<org_slug>/process-pdfs/<int:job_id>/process.pdf")
+@rule(VERIFIERS)
+def process_pdf_download(org_slug: str, job_id: int):
+    """The prepared PDF (full ID numbers): audit-logged like the one rendered at once."""
+    session = get_session()
+    found = jobs.get_job(session, g.org.id, job_id, processjob.BUREAU_KIND)
+    if not processjob.ready(found):
+        return redirect(url_for("bureau.process_pdf_job", org_slug=org_slug, job_id=found.id))
+    body = processjob.stored_pdf(current_app.extensions["lms.pii"], found)
+    hosts = found.args.get("hosts", [])
+    services.audit(session, org_id=g.org.id, user_id=current_user.id, action="process_record_exported_pdf",
+                   rows=len(hosts), detail={"submission": found.args["submission"], "full_id_numbers": True,
+                                            "hosts": hosts, "job": found.id})  # fmt: skip
+    session.commit()
+    return _attachment(body, "pdf", f"process-record-{found.args['cohort']}.pdf")
 
 
 @bp.get("/bureau/<org_slug>/cohorts/<int:submission_id>/roster.<any(csv, xlsx):fmt>")

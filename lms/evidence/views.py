@@ -8,6 +8,7 @@ import binascii
 from datetime import datetime
 
 from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,12 +16,13 @@ from sqlalchemy import select
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
 from lms.bounds import BadJSON, parse_json, whole_number
-from lms.bureau import audit_subsidy, process_files, required_policy
-from lms.certificates.textlayout import find_cjk_font_file
+from lms.bureau import audit_subsidy, processjob, required_policy
+from lms.bureau import processjob_pages as process_pages
 from lms.cohorts import services as cohorts
 from lms.db import get_session, utcnow
 from lms.errors import Conflict, NotFound
 from lms.evidence import identity, presence, services
+from lms.jobs import services as jobs
 from lms.evidence import identity_services as identities
 from lms.evidence.forms import StudyPolicyForm
 from lms.evidence.models import IdentityCheck, PresenceCheck
@@ -81,14 +83,51 @@ def cohort_policy(org_slug: str, cohort_id: int):
 def cohort_process_pdf(org_slug: str, cohort_id: int, user_id: int | None = None):
     """The process record (培训过程记录) of the cohort's hosts, or of one, as a PDF with masked ID numbers."""
     session = get_session()
-    cohort = cohorts.get_cohort(session, g.org.id, cohort_id)
-    views = [v for v in process_files.cohort_views(session, cohort) if user_id is None or v.host.id == user_id]
+    cohort, views = processjob.org_views(session, g.org.id, cohort_id)
+    views = [v for v in views if user_id is None or v.host.id == user_id]
     if user_id is not None and not views:
         raise NotFound(_("No process record of this host in the cohort."))
-    body = process_files.process_pdf(session, views, title=f"培训过程记录 · {cohort.name}", cjk_font_path=find_cjk_font_file(),
-                                     id_number=lambda host: host.real_name.id_number_masked if host.real_name else "")  # fmt: skip
+    if user_id is None and len(views) > processjob.DIRECT_HOSTS:
+        job = processjob.queue_pdf(session, processjob.ORG_KIND, org_id=g.org.id, user_id=current_user.id,
+                                   label=cohort.name[:200], args={"cohort": cohort.id, "locale": str(get_locale() or "zh_CN")})  # fmt: skip
+        session.commit()  # the job reaches the queue with this commit
+        return redirect(url_for("evidence.process_pdf_job", org_slug=org_slug, job_id=job.id))
     name = f"process-record-{cohort.id}" + (f"-{user_id}" if user_id is not None else "") + ".pdf"
-    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return process_pages.pdf_response(processjob.org_pdf(session, cohort, views), name)
+
+
+def _process_pdf_urls(org_slug: str, job) -> dict:
+    return {"download_url": url_for("evidence.process_pdf_download", org_slug=org_slug, job_id=job.id),
+            "status_url": url_for("evidence.process_pdf_job_status", org_slug=org_slug, job_id=job.id),
+            "page_url": url_for("evidence.process_pdf_job", org_slug=org_slug, job_id=job.id),
+            "start_url": url_for("evidence.cohort_process_pdf", org_slug=org_slug, cohort_id=job.args["cohort"]),
+            "back_url": url_for("cohorts.cohort", org_slug=org_slug, cohort_id=job.args["cohort"])}
+
+
+@bp.get("/orgs/<org_slug>/process-pdfs/<int:job_id>")
+@rule(ORG_ADMIN)
+def process_pdf_job(org_slug: str, job_id: int):
+    """A large cohort's process-record PDF (masked ID numbers) while a worker prepares it, then its download."""
+    found = jobs.get_job(get_session(), g.org.id, job_id, processjob.ORG_KIND)
+    return process_pages.page(found, org=g.org, title=_("Process record PDF · %(cohort)s", cohort=found.label),
+                              **_process_pdf_urls(org_slug, found))  # fmt: skip
+
+
+@bp.get("/orgs/<org_slug>/process-pdfs/<int:job_id>.json")
+@rule(ORG_ADMIN)
+def process_pdf_job_status(org_slug: str, job_id: int):
+    found = jobs.get_job(get_session(), g.org.id, job_id, processjob.ORG_KIND)
+    return process_pages.status_json(found, _process_pdf_urls(org_slug, found)["download_url"])
+
+
+@bp.get("/orgs/<org_slug>/process-pdfs/<int:job_id>/process.pdf")
+@rule(ORG_ADMIN)
+def process_pdf_download(org_slug: str, job_id: int):
+    found = jobs.get_job(get_session(), g.org.id, job_id, processjob.ORG_KIND)
+    if not processjob.ready(found):
+        return redirect(url_for("evidence.process_pdf_job", org_slug=org_slug, job_id=found.id))
+    body = processjob.stored_pdf(current_app.extensions["lms.pii"], found)
+    return process_pages.pdf_response(body, f"process-record-{found.args['cohort']}.pdf")
 
 
 @bp.post("/orgs/<org_slug>/cohorts/<int:cohort_id>/study-policy/reset")
