@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.bureau import audit_subsidy, bulkjob, process_files, processjob, required_policy, services, wording
-from lms.bureau import processjob_pages as process_pages
+from lms.bureau import processjob_views as process_pages
 from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence_services
 from lms.evidence.forms import StudyPolicyForm

@@ -17,7 +17,7 @@ from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
 from lms.bounds import BadJSON, parse_json, whole_number
 from lms.bureau import audit_subsidy, processjob, required_policy
-from lms.bureau import processjob_pages as process_pages
+from lms.bureau import processjob_views as process_pages
 from lms.cohorts import services as cohorts
 from lms.db import get_session, utcnow
 from lms.errors import Conflict, NotFound
