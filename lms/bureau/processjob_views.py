@@ -11,7 +11,8 @@ from lms.jobs.models import DONE, FAILED, QUEUED, Job
 from lms.site.templating import china_time
 
 
-def status(job: Job, download_url: str) -> dict:
+def status(job: Job, ready_url: str) -> dict:
+    """``result_url``: where the poller goes once the PDF is ready (the job page, which then offers the download)."""
     message = None
     if job.state == FAILED:
         message = error_message(job)
@@ -29,7 +30,7 @@ def status(job: Job, download_url: str) -> dict:
             _("Preparing the PDF…")
     return {"state": job.state, "done": job.progress_done, "total": job.progress_total, "percent": jobs.percent(job),
             "label": label, "message": message,
-            "result_url": download_url if processjob.ready(job) else None}  # fmt: skip
+            "result_url": ready_url if processjob.ready(job) else None}  # fmt: skip
 
 
 def error_message(job: Job) -> str:
@@ -42,12 +43,12 @@ def error_message(job: Job) -> str:
 def page(job: Job, *, org, title: str, download_url: str, status_url: str, page_url: str, start_url: str,
          back_url: str) -> str:  # fmt: skip
     return render_template("bureau/process_job.html", org=org, job=job, title=title,
-                           status=status(job, download_url), download_url=download_url, status_url=status_url,
+                           status=status(job, page_url), download_url=download_url, status_url=status_url,
                            page_url=page_url, start_url=start_url, back_url=back_url)  # fmt: skip
 
 
-def status_json(job: Job, download_url: str) -> Response:
-    response = jsonify(status(job, download_url))
+def status_json(job: Job, page_url: str) -> Response:
+    response = jsonify(status(job, page_url))
     response.headers["Cache-Control"] = "no-store"
     return response
 

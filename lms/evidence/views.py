@@ -117,7 +117,7 @@ def process_pdf_job(org_slug: str, job_id: int):
 @rule(ORG_ADMIN)
 def process_pdf_job_status(org_slug: str, job_id: int):
     found = jobs.get_job(get_session(), g.org.id, job_id, processjob.ORG_KIND)
-    return process_pages.status_json(found, _process_pdf_urls(org_slug, found)["download_url"])
+    return process_pages.status_json(found, _process_pdf_urls(org_slug, found)["page_url"])
 
 
 @bp.get("/orgs/<org_slug>/process-pdfs/<int:job_id>/process.pdf")

@@ -63,7 +63,7 @@ def test_the_bureau_s_large_cohort_pdf_is_prepared_by_a_worker_then_downloaded(
 
     assert drain(queued_app) == 1
     status = bureau.get(job_url + ".json").get_json()
-    assert status["state"] == "done" and status["result_url"] == job_url + "/process.pdf"
+    assert status["state"] == "done" and status["result_url"] == job_url  # the page, which offers the download
     page = bureau.get(job_url).get_data(as_text=True)
     assert "The PDF is ready." in page and f'href="{job_url}/process.pdf" download>Download the PDF</a>' in page
     assert "js/job-progress." not in page
@@ -88,7 +88,7 @@ def test_the_bureau_s_large_cohort_pdf_is_prepared_by_a_worker_then_downloaded(
 
 
 def test_the_organisation_admin_s_large_cohort_pdf_has_masked_id_numbers(
-        app, audit_page, mcn, every_cohort_is_large, make_user, tmp_path):  # noqa: F811
+        app, audit_page, mcn, every_cohort_is_large, make_user, monkeypatch, tmp_path):  # noqa: F811
     admin = org_admin(app, make_user)
     url = cohort_url(admin)
     asked = admin.get(url + "/process.pdf")  # jobs run at the commit here: the page offers the file at once
@@ -105,7 +105,7 @@ def test_the_organisation_admin_s_large_cohort_pdf_has_masked_id_numbers(
     other.login("verifier@example.com", PASSWORD)
     assert other.get(f"/bureau/city-bureau/process-pdfs/{job.id}").status_code == 404
     # A cohort with few hosts is still rendered at once.
-    processjob.DIRECT_HOSTS = 20
+    monkeypatch.setattr(processjob, "DIRECT_HOSTS", 20)
     direct = admin.get(url + "/process.pdf")
     assert direct.mimetype == "application/pdf" and "林小美" in pdf_text(direct.data, tmp_path)
 
