@@ -107,7 +107,9 @@ def render_org_copy(ctx: JobContext) -> str:
 
 def ready(job: Job) -> bool:
     """Whether the finished PDF is still kept."""
-    return job.state == DONE and job.payload is not None and job.finished_at is not None and utcnow() - job.finished_at < KEEP
+    if job.state != DONE or job.payload is None or job.finished_at is None:
+        return False
+    return utcnow() - job.finished_at < KEEP
 
 
 def stored_pdf(cipher: PIICipher, job: Job) -> bytes:

@@ -89,7 +89,8 @@ def cohort_process_pdf(org_slug: str, cohort_id: int, user_id: int | None = None
         raise NotFound(_("No process record of this host in the cohort."))
     if user_id is None and len(views) > processjob.DIRECT_HOSTS:
         job = processjob.queue_pdf(session, processjob.ORG_KIND, org_id=g.org.id, user_id=current_user.id,
-                                   label=cohort.name[:200], args={"cohort": cohort.id, "locale": str(get_locale() or "zh_CN")})  # fmt: skip
+                                   label=cohort.name[:200],
+                                   args={"cohort": cohort.id, "locale": str(get_locale() or "zh_CN")})  # fmt: skip
         session.commit()  # the job reaches the queue with this commit
         return redirect(url_for("evidence.process_pdf_job", org_slug=org_slug, job_id=job.id))
     name = f"process-record-{cohort.id}" + (f"-{user_id}" if user_id is not None else "") + ".pdf"

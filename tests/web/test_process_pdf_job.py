@@ -70,7 +70,8 @@ def test_the_bureau_s_large_cohort_pdf_is_prepared_by_a_worker_then_downloaded(
     job = pdf_job(queued_app)
     assert job.payload is not None and not job.payload.startswith(b"%PDF") and VALID_ID.encode() not in job.payload
     response = bureau.get(job_url + "/process.pdf")
-    assert response.mimetype == "application/pdf" and 'filename="process-record-' in response.headers["Content-Disposition"]
+    assert response.mimetype == "application/pdf"
+    assert 'filename="process-record-' in response.headers["Content-Disposition"]
     text = pdf_text(response.data, tmp_path)
     assert "培训过程记录" in text and "林小美" in text and VALID_ID in text
     [event] = exports(queued_app)
@@ -120,7 +121,8 @@ def test_the_pdf_is_kept_for_an_hour(app, audit_page, every_cohort_is_large):  #
         session.commit()
     assert bureau.get(job_url + "/process.pdf").headers["Location"] == job_url
     page = bureau.get(job_url).get_data(as_text=True)
-    assert "that hour has passed. Prepare it again." in page and f'href="{url}/process.pdf">Prepare the PDF again</a>' in page
+    assert "that hour has passed. Prepare it again." in page
+    assert f'href="{url}/process.pdf">Prepare the PDF again</a>' in page
     assert bureau.get(job_url + ".json").get_json()["result_url"] is None
     with app.app_context():
         session = get_session()
