@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms import certnumbers, spreadsheets
+from lms import certnumbers
 from lms.accounts import idcard
 from lms.bureau import idtries
 from lms.bureau.bulkfile import BulkRow
