@@ -222,20 +222,24 @@ def test_two_processes_issuing_at_once_leave_a_consistent_log(app, example, make
     text, _signers = note.open_note(client.get("/log/checkpoint").get_data(as_text=True), {verifier.name: verifier})
     checkpoint = note.Checkpoint.parse(text)
     entries = json.loads(client.get("/api/v1/log/entries?start=0&end=100").data)["entries"]
-    assert checkpoint.size == 20 and [e["index"] for e in entries] == list(range(20))
-    assert rebuild_root(base64.b64decode(e["data"]) for e in entries) == (20, checkpoint.root_hash)
+    # Each certificate has two entries: its issue, then its process record's seal.
+    assert checkpoint.size == 40 and [e["index"] for e in entries] == list(range(40))
+    assert rebuild_root(base64.b64decode(e["data"]) for e in entries) == (40, checkpoint.root_hash)
+    parsed = [parse_entry(base64.b64decode(e["data"])) for e in entries]
+    assert sorted(entry.kind for entry in parsed) == ["issue"] * 20 + ["process"] * 20
     with app.app_context():
         certificates = get_session().scalars(select(Certificate)).all()
-        assert len(certificates) == 20 and sorted(c.log_index for c in certificates) == list(range(20))
+        assert len(certificates) == 20 and len({c.log_index for c in certificates}) == 20
+        assert all(parsed[c.log_index].kind == "issue" and parsed[c.log_index].number == c.number for c in certificates)
         assert len({c.status_index for c in certificates}) == 20
-        numbers_in_log = {parse_entry(base64.b64decode(e["data"])).number for e in entries}
-        assert numbers_in_log == {c.number for c in certificates}
+        for kind in ("issue", "process"):
+            assert {entry.number for entry in parsed if entry.kind == kind} == {c.number for c in certificates}
     for certificate in certificates:
         proof = note.parse_proof(client.get(f"/api/v1/certificates/{certificate.number}/proof").get_data(as_text=True))
-        assert merkle.verify_inclusion(merkle.leaf_hash(proof.extra), proof.index, 20, list(proof.hashes), checkpoint.root_hash)
-    consistency = json.loads(client.get("/api/v1/log/consistency?first=7&second=20").data)
+        assert merkle.verify_inclusion(merkle.leaf_hash(proof.extra), proof.index, 40, list(proof.hashes), checkpoint.root_hash)
+    consistency = json.loads(client.get("/api/v1/log/consistency?first=7&second=40").data)
     earlier = rebuild_root(base64.b64decode(e["data"]) for e in entries[:7])[1]
-    assert merkle.verify_consistency(7, 20, earlier, checkpoint.root_hash,
+    assert merkle.verify_consistency(7, 40, earlier, checkpoint.root_hash,
                                    [base64.b64decode(h) for h in consistency["proof"]])
     assert checks(post(app, json.loads(certificates[0].credential)))["verified"] is True
 
