@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache as _once, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
     from lms.resources import shipped
 
     cfg = (config or Config.from_env()).resolved()
-    app = Flask(
+    app = _flask_class()(
         __name__,
         instance_path=cfg.instance_path,
         static_folder=str(shipped("static")),
@@ -40,6 +41,32 @@ def create_app(config: Config | None = None) -> Flask:
     _register_blueprints(app)
     _register_shell_and_cli(app)
     return app
+
+
+@_once
+def _flask_class() -> type[Flask]:
+    from types import FunctionType, MethodType
+
+    from flask import Flask
+
+    class LMSFlask(Flask):
+        """Flask asks ``inspect`` whether each hook and view is a coroutine on every request (ten times a request
+        here); the answer never changes, so it is kept. Only plain functions and bound methods, at most a few
+        hundred: the hooks and views of this app."""
+
+        _sync: dict
+
+        def ensure_sync(self, func):
+            known = self.__dict__.setdefault("_sync", {})
+            try:
+                return known[func]
+            except (KeyError, TypeError):
+                made = super().ensure_sync(func)
+                if isinstance(func, (FunctionType, MethodType, partial)) and len(known) < 512:
+                    known[func] = made
+                return made
+
+    return LMSFlask
 
 
 def _configure_flask(app: Flask, cfg: Config) -> None:
@@ -79,7 +106,6 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms.i18n import select_locale
     from lms.jobs import queue as jobs_queue
     from lms.security import access, headers, ratelimit
-    from lms.security.forms import reject_nul_characters, reject_undecodable_forms
     from lms.security.pii import PIICipher
     from lms.sms.services import sender_for
 
@@ -91,13 +117,12 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     app.extensions["lms.pii"] = PIICipher(cfg.pii_key)
     app.extensions["lms.sms"] = sender_for(cfg)
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
-    ratelimit.init_app(app)  # and with the limits' storage gone, the guarded forms are refused, not left open
-    # Before CSRF, so that an unreadable body is named as such, not as a missing token.
-    app.before_request(reject_undecodable_forms)
-    app.before_request(reject_nul_characters)
+    ratelimit.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    # One hook after the limiter: guarded forms fail closed without the limits' storage, unreadable bodies and NULs
+    # get a 400 (named as such, not as a missing CSRF token), then CSRF, then the access rule.
     access.init_app(app)
     register_error_handlers(app)
 

@@ -133,8 +133,37 @@ def _enforce_org(access_rule: Rule):
     return None
 
 
+_NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def guard():
+    """``before_request``, the one hook after the rate limiter (each hook Flask calls costs on every request), in the
+    order that matters: the guarded forms fail closed without the limits' storage; an unreadable or NUL-carrying
+    body or query gets a clear 400 before CSRF would call it a missing token; CSRF; then the endpoint's rule."""
+    from lms.security.forms import reject_nul_characters, reject_undecodable_forms
+    from lms.security.ratelimit import fail_closed
+
+    if request.method in _NO_BODY:
+        query = request.environ.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:  # a NUL in a query value can only be spelt so
+            reject_nul_characters()
+        return enforce()
+    refused = fail_closed()
+    if refused is not None:
+        return refused
+    reject_undecodable_forms()
+    reject_nul_characters()
+    config = current_app.config
+    if config["WTF_CSRF_ENABLED"] and config["WTF_CSRF_CHECK_DEFAULT"]:
+        current_app.extensions["csrf"].protect(apply_exemptions=True)
+    return enforce()
+
+
 def init_app(app: Flask) -> None:
-    app.before_request(enforce)
+    """After ``csrf.init_app``: :func:`guard` takes the place of Flask-WTF's own hook (same check, same order)."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks[:] = [f for f in hooks if not (f.__name__ == "csrf_protect" and f.__module__ == "flask_wtf.csrf")]
+    hooks.append(guard)
 
 
 def declare(app: Flask, endpoint: str, access_rule: Rule) -> None:

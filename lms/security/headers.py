@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
-import secrets
 
 from flask import Flask, g, request
 from flask.logging import default_handler
@@ -41,24 +41,40 @@ def configure_logging(app: Flask) -> None:
         logger.propagate = False
 
 
+#: Set on every response, replacing a view's own value.
+_FORCED = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+#: Set unless the view set its own (a lesson page that takes consented identity snapshots sets camera=(self)).
+_DEFAULTS = (("Content-Security-Policy", CSP), ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+
+
+def new_request_id(environ: dict) -> str:
+    """Keep a proxy's id when it looks sane, so one id follows a request through the stack. Otherwise a random one:
+    ``random`` (reseeded in each forked worker) is enough for telling requests apart and needs no system call."""
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    return incoming if incoming and _REQUEST_ID.fullmatch(incoming) else "%016x" % random.getrandbits(64)
+
+
 def init_app(app: Flask) -> None:
+    forced = _FORCED + ((_HSTS,) if app.config["LMS"].is_production else ())
+    forced_names = frozenset(name.lower() for name, _value in forced) | {"x-request-id"}
+
     @app.before_request
     def assign_request_id():
-        # Keep a proxy's id when it looks sane, so one id follows a request through the stack.
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+        g.request_id = new_request_id(request.environ)
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        # A lesson page that takes consented identity snapshots sets camera=(self) itself; every other page: none.
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["LMS"].is_production:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        response.headers["X-Request-ID"] = g.get("request_id", "-")
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Built once above and added in one call: this runs for every response, error pages included.
+        headers = response.headers
+        present = {name.lower() for name, _value in headers}
+        request_id = ("X-Request-ID", g.get("request_id", "-"))
+        if present.isdisjoint(forced_names):
+            headers.extend((*forced, request_id))
+        else:
+            for name, value in (*forced, request_id):
+                headers[name] = value
+        headers.extend([(name, value) for name, value in _DEFAULTS if name.lower() not in present])
+        if "cache-control" not in present and request.endpoint != "static":
+            headers.add("Cache-Control", "no-store")
         return response

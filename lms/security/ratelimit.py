@@ -47,7 +47,7 @@ def storage_state(app: Flask) -> str:
 
 
 def fail_closed():
-    """``before_request``: refuse the guarded POSTs while the limits cannot be counted."""
+    """Called by ``lms.security.access.guard`` before every request: refuse the guarded POSTs while the limits cannot be counted."""
     if request.method != "POST" or request.endpoint not in FAIL_CLOSED:
         return None
     if not current_app.config.get("RATELIMIT_ENABLED", True) or storage_state(current_app) != "unreachable":
@@ -59,6 +59,5 @@ def fail_closed():
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(fail_closed)
     if app.config["LMS"].is_production:
         storage_state(app)  # at start-up: an unreachable Redis is logged at once, not at the first login
