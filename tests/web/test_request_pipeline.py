@@ -1,0 +1,117 @@
+"""What every request passes through: one guard hook (fail-closed forms, body checks, CSRF, access rule) and the
+security headers on every kind of response, built once per app."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_config
+
+FORCED = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+
+
+def _assert_secure(response, cache_control: str | None = "no-store") -> None:
+    for name, value in FORCED.items():
+        assert response.headers.getlist(name) == [value], name
+    assert len(response.headers.getlist("Content-Security-Policy")) == 1
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
+    assert len(response.headers.getlist("X-Request-ID")) == 1 and len(response.headers["X-Request-ID"]) >= 8
+    if cache_control:
+        assert response.headers.getlist("Cache-Control") == [cache_control]
+
+
+def test_headers_on_pages_errors_api_errors_and_cached_documents(app):
+    client = app.test_client()
+    _assert_secure(client.get("/account/login"))
+    _assert_secure(client.get("/no/such/page"))  # 404 page
+    _assert_secure(client.get("/api/v1/nothing"))  # JSON error
+    _assert_secure(client.post("/account/login", data={}), "no-store")  # CSRF refusal (400)
+    _assert_secure(client.get("/healthz"))
+    first = client.get("/.well-known/did.json")
+    _assert_secure(first, "no-cache")  # the view's own cache policy is kept
+    again = client.get("/.well-known/did.json")  # from the shared cache
+    _assert_secure(again, "no-cache")
+    assert again.data == first.data
+    not_modified = client.get("/.well-known/did.json", headers={"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304
+    _assert_secure(not_modified, "no-cache")
+
+
+def test_static_files_keep_their_cache_policy(app):
+    r = app.test_client().get("/static/css/site.css")
+    _assert_secure(r, cache_control=None)
+    assert "no-store" not in r.headers.get("Cache-Control", "")
+
+
+def test_a_views_own_header_values_are_kept_or_replaced_as_before(app):
+    from flask import Response
+
+    from lms.security.access import PUBLIC, rule
+
+    def own():
+        return Response("x", headers={"Permissions-Policy": "camera=(self)", "X-Frame-Options": "SAMEORIGIN",
+                                      "X-Request-ID": "from-the-view", "Cache-Control": "private"})  # fmt: skip
+
+    app.add_url_rule("/own-headers", "own_headers", rule(PUBLIC)(own))
+    r = app.test_client().get("/own-headers", headers={"X-Request-ID": "proxy-id-1234"})
+    assert r.headers.getlist("Permissions-Policy") == ["camera=(self)"]  # a view may widen it (identity snapshots)
+    assert r.headers.getlist("X-Frame-Options") == ["DENY"]  # never weakened by a view
+    assert r.headers.getlist("X-Request-ID") == ["proxy-id-1234"]
+    assert r.headers.getlist("Cache-Control") == ["private"]
+
+
+def test_request_ids_differ_and_a_newline_is_not_kept(app):
+    client = app.test_client()
+    ids = {client.get("/healthz").headers["X-Request-ID"] for _ in range(20)}
+    assert len(ids) == 20
+    kept = client.get("/healthz", environ_base={"HTTP_X_REQUEST_ID": "abcdefgh\n"}).headers["X-Request-ID"]
+    assert kept != "abcdefgh\n" and "\n" not in kept
+
+
+def test_one_guard_hook_does_what_the_four_did(app):
+    from lms.security.access import guard
+
+    hooks = app.before_request_funcs[None]
+    names = [getattr(f, "__name__", repr(f)) for f in hooks]
+    assert "csrf_protect" not in names  # Flask-WTF's own hook is replaced by the guard, not run twice
+    assert names == ["assign_request_id", "guard"] and hooks[-1] is guard  # rate limits are off in tests
+    client = app.test_client()
+    # CSRF: a POST without a token is refused; an exempt API (JSON, no cookies needed) is not.
+    assert client.post("/account/login", data={"login": "a", "password": "b"}).status_code == 400
+    api = client.post("/api/v1/verify", data=b"{}", content_type="application/json")
+    assert api.is_json and b"CSRF" not in api.data
+    # The body checks still come before CSRF: named as such, not as a missing token.
+    r = client.post("/account/login", data=b"login=%ff", content_type="application/x-www-form-urlencoded",
+                    headers={"Accept-Language": "en"})
+    assert r.status_code == 400 and "not valid UTF-8" in r.get_data(as_text=True)
+    r = client.get("/courses/?q=a%00b", headers={"Accept-Language": "en"})
+    assert r.status_code == 400 and "not valid text" in r.get_data(as_text=True)
+    r = client.head("/courses/?q=%00")
+    assert r.status_code == 400
+    # The access rule still runs after all that for GET and POST.
+    assert client.get("/learning/").status_code == 302
+    assert client.get("/admin/organisations").status_code == 302
+    assert client.post("/admin/organisations", data={}).status_code == 400  # CSRF before the rule, as before
+
+
+def test_with_rate_limits_on_the_limiter_runs_between_the_request_id_and_the_guard(database_url, tmp_path,
+                                                                                  app_factory):
+    app = app_factory(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
+    names = [getattr(f, "__name__", repr(f)) for f in app.before_request_funcs[None]]
+    assert names == ["assign_request_id", "_check_request_limit", "guard"]
+
+
+def test_csrf_switch_is_still_honoured(database_url, tmp_path, app_factory):
+    app = app_factory(make_config(database_url, tmp_path, flask={"WTF_CSRF_ENABLED": False}))
+    r = app.test_client().post("/account/login", data={"login": "nobody@example.com", "password": "x" * 12},
+                               headers={"Accept-Language": "en"})  # fmt: skip
+    assert r.status_code == 200 and "CSRF" not in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/account/login"])
+def test_hooks_and_views_are_not_re_inspected_each_request(app, path):
+    # ensure_sync's answer is kept per function: the same object comes back, and the page still works.
+    hooks = app.before_request_funcs[None]
+    assert all(app.ensure_sync(f) is app.ensure_sync(f) for f in hooks)
+    assert app.test_client().get(path).status_code == 200
