@@ -54,13 +54,20 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        kwargs: dict = {"future": True, "pool_pre_ping": True}
+        # A ping (SELECT 1) on every checkout is a round trip per request. SQLite has nothing to lose; psycopg's
+        # connections are checked without one (see _closed_by_server); other drivers keep the ping.
+        checked_locally = url.startswith("postgresql+psycopg:")
+        kwargs: dict = {"future": True, "pool_pre_ping": not (url.startswith("sqlite") or checked_locally)}
         if url.startswith("sqlite"):
             # Several threads (the dev server, browser tests) share one SQLite file.
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        if checked_locally:
+            kwargs["pool_recycle"] = 1800  # a firewall or pooler that drops idle connections silently sends nothing
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        if checked_locally:
+            event.listen(self.engine, "checkout", _closed_by_server)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory, scopefunc=_scope_id)
 
@@ -74,6 +81,28 @@ def _scope_id() -> int:
 
     ctx = flask_globals._cv_app.get(None)
     return id(ctx)
+
+
+def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
+    """Pool checkout without a round trip: an idle connection has nothing to read unless the server wrote to it,
+    and a server that ends a connection (pg_terminate_backend, a restart, idle_session_timeout) writes its FATAL
+    message and closes. Reading that (without blocking) tells a dead connection from a live one; the pool then
+    replaces it with a new one (DisconnectionError), so the request goes on as if nothing happened."""
+    import select
+
+    from sqlalchemy.exc import DisconnectionError
+
+    pgconn = dbapi_connection.pgconn
+    for _ in range(4):  # the message, then the end of the stream: a few reads at most
+        try:
+            if not select.select([pgconn.socket], [], [], 0)[0]:
+                return  # nothing pending: alive
+            pgconn.consume_input()  # a notice or parameter change is harmless; a closed stream raises
+        except Exception as exc:  # noqa: BLE001 - any failure to read means the connection is unusable
+            raise DisconnectionError("the server closed this connection") from exc
+        if pgconn.status != 0:  # CONNECTION_OK
+            raise DisconnectionError("the connection is no longer usable")
+    raise DisconnectionError("the server keeps writing to an idle connection")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -115,3 +115,43 @@ def test_hooks_and_views_are_not_re_inspected_each_request(app, path):
     hooks = app.before_request_funcs[None]
     assert all(app.ensure_sync(f) is app.ensure_sync(f) for f in hooks)
     assert app.test_client().get(path).status_code == 200
+
+
+@pytest.mark.postgres
+def test_a_request_after_the_server_killed_the_connection_still_works(app, database_url):
+    """No ping per checkout any more: a connection the server ended is noticed from what it wrote (its FATAL message
+    and the end of the stream) and replaced before the request uses it."""
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["database"] == "ok"
+    engine = app.extensions["lms.db"].engine
+    with engine.connect() as conn:  # the pooled connection the next request will get
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    killer = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with killer.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+        for _ in range(50):  # the backend is gone once it no longer shows
+            if not conn.execute(text("SELECT 1 FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).first():
+                break
+            time.sleep(0.05)
+    killer.dispose()
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.get_json()["database"] == "ok"
+    assert client.get("/courses/").status_code == 200
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+
+
+@pytest.mark.postgres
+def test_pool_checks_connections_without_a_round_trip(app):
+    from sqlalchemy import event
+
+    engine = app.extensions["lms.db"].engine
+    assert engine.pool._pre_ping is False
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    app.test_client().get("/healthz")
+    assert seen == ["SELECT 1"]  # the health check's own statement, no ping before it
