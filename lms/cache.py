@@ -4,9 +4,9 @@ or appended: catalogue cards and course outlines, the DID document, the status l
 Flask-Caching on Redis when ``LMS_REDIS_URL`` is set (production requires it), otherwise files in the instance
 folder, which every worker of one machine shares: a revocation seen by one worker is seen by all, at once.
 
-Each cached thing belongs to a *topic*. A key is stored under its topic's current generation; a commit that
+Each cached thing belongs to a *topic*. A value is stored with its topic's current generation; a commit that
 changed a topic's rows drops the generation (after the commit, so no reader can fill the new generation from the
-old data), and the next reader starts a new one. Rows are noticed by type when the session flushes (see
+old data), and the next reader starts a new one: a value of an older generation no longer counts. Rows are noticed by type when the session flushes (see
 ``TOPICS``); writes that bypass the ORM's unit of work say so with :func:`changed`. Nothing personal is ever
 cached here under a shared key: keys name public things, or the organisations whose courses a list shows. What
 belongs to one person (their T-profile picture) is stored by :func:`personal` under their user id and a digest of
@@ -86,13 +86,10 @@ def _generation_key(topic: str) -> str:
     return "gen:" + topic
 
 
-def _generation(topic: str) -> str | None:
+def _start_generation(topic: str) -> str | None:
     key = _generation_key(topic)
-    current = cache.get(key)
-    if current is None:
-        cache.add(key, secrets.token_hex(8))  # of two workers starting one at once, the first wins
-        current = cache.get(key)
-    return current
+    cache.add(key, secrets.token_hex(8))  # of two workers starting one at once, the first wins
+    return cache.get(key)
 
 
 def cached(topic: str, name: str, make: Callable[[], T]) -> T:
@@ -101,10 +98,16 @@ def cached(topic: str, name: str, make: Callable[[], T]) -> T:
 
 
 def cached_many(topic: str, names: list, make: Callable[[list], dict]) -> dict:
-    """Like :func:`cached` for several names at once; ``make`` gets the missing names and returns a dict."""
+    """Like :func:`cached` for several names at once; ``make`` gets the missing names and returns a dict.
+
+    The topic's generation and the values come in one read (one round trip to Redis): each value is stored with
+    the generation it was made in and counts only while that is still the topic's current one."""
     def look_up() -> tuple[str | None, list]:
-        gen = _generation(topic)
-        return gen, cache.get_many(*(f"{topic}:{gen}:{n}" for n in names)) if gen and names else []
+        got = cache.get_many(_generation_key(topic), *(f"{topic}:{n}" for n in names))
+        gen = got[0]
+        if gen is None:
+            return _start_generation(topic), [None] * len(names)
+        return gen, [v[1] if type(v) is tuple and len(v) == 2 and v[0] == gen else None for v in got[1:]]
 
     gen, values = _safely(look_up, (None, []))
     found = {n: v for n, v in zip(names, values) if v is not None}
@@ -112,7 +115,7 @@ def cached_many(topic: str, names: list, make: Callable[[list], dict]) -> dict:
     if missing:
         made = make(missing)
         if gen:
-            _safely(lambda: cache.set_many({f"{topic}:{gen}:{n}": v for n, v in made.items()}), None)
+            _safely(lambda: cache.set_many({f"{topic}:{n}": (gen, v) for n, v in made.items()}), None)
         found.update(made)
     return found
 
