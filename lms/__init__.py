@@ -28,6 +28,9 @@ def create_app(config: Config | None = None) -> Flask:
         template_folder="templates",
     )
     _configure_flask(app, cfg)
+    from lms.security.sessions import SessionInterface
+
+    app.session_interface = SessionInterface()
     if cfg.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

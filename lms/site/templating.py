@@ -48,6 +48,20 @@ def quiz_plain(text: str | None, question) -> str:
     return plain_text(render_quiz_text(text, question.format))
 
 
+class _CsrfOnlyForm:
+    """What the header's buttons (log out) need of a form: its hidden CSRF field, the same markup a ConfirmForm's
+    ``hidden_tag()`` gives, without building a WTForms form on every page."""
+
+    @staticmethod
+    def hidden_tag() -> Markup:
+        from flask_wtf.csrf import generate_csrf
+
+        return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">') % generate_csrf()
+
+
+_NAV_FORM = _CsrfOnlyForm()
+
+
 def init_app(app: Flask) -> None:
     from lms.bureau.wording import policy_summary
     from lms.certnumbers import format as format_number
@@ -62,8 +76,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def common():
-        from lms.accounts.forms import ConfirmForm
-
         locale = str(get_locale() or "zh_CN")
         # Flask-Babel looks the translations up again for every string of a page (pages have 30 to 60); the
         # page's own lookup, once, does the same at a fraction of the cost. Jinja's i18n tags and ``_()`` resolve
@@ -76,6 +88,6 @@ def init_app(app: Flask) -> None:
             "current_locale": locale,
             "html_lang": html_lang(locale),
             "request_id": g.get("request_id", "-"),
-            "nav_form": ConfirmForm(formdata=None),
+            "nav_form": _NAV_FORM,
             "current_path": request.full_path if request.query_string else request.path,
         }
