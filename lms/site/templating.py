@@ -48,6 +48,53 @@ def quiz_plain(text: str | None, question) -> str:
     return plain_text(render_quiz_text(text, question.format))
 
 
+def N_(text: str) -> str:  # marks a message for extraction; translated per language below
+    return text
+
+
+#: The fixed words of the header, tab bar and footer (base.html), translated once per language instead of one
+#: gettext call each on every page. The same messages as before, so the same translations.
+_CHROME_TEXT = {
+    "brand": N_("Host Academy"), "skip": N_("Skip to content"), "main": N_("Main"), "home": N_("Home"),
+    "courses": N_("Courses"), "organisations": N_("Organisations"), "identity_reviews": N_("Identity reviews"),
+    "self_check_switch": N_("Self-check switch"), "t_profile": N_("My T-profile"), "my_learning": N_("My learning"),
+    "certificates": N_("Certificates"), "script_check": N_("Script check"), "wellbeing": N_("Wellbeing self-check"),
+    "notifications": N_("Notifications"), "unread": N_("unread"), "my_account": N_("My account"),
+    "log_out": N_("Log out"), "log_in": N_("Log in"), "register": N_("Register"),
+    "check_certificate": N_("Check a certificate"), "sections": N_("Sections"), "learning": N_("Learning"),
+    "me": N_("Me"), "footer": N_("Training in digital skills for live-streaming hosts."),
+}  # fmt: skip
+#: The header's links that take no arguments: the same for everyone, built once per application and script root.
+_CHROME_ENDPOINTS = {
+    "home": "site.home", "set_language": "site.set_language", "catalogue": "catalogue.index",
+    "admin_organisations": "orgs.admin_organisations", "identity_reviews": "identity_reviews.index",
+    "wellbeing_admin": "wellbeing.admin", "t_profile": "skills.profile", "learning": "learning.dashboard",
+    "certificates": "certificates.mine", "script_check": "scriptcheck.check", "wellbeing": "wellbeing.index",
+    "notifications": "notifications.index", "account": "accounts.account", "logout": "accounts.logout",
+    "login": "accounts.login", "register": "accounts.register", "verify": "certificates.verify_form",
+}  # fmt: skip
+
+
+def _chrome_text(locale: str, translations) -> dict:
+    found = _chrome_texts.get(locale)
+    if found is None:
+        # Markup, as Jinja's own gettext gives: the translators' text is shown as it is, like before.
+        found = _chrome_texts[locale] = {k: Markup(translations.ugettext(v)) for k, v in _CHROME_TEXT.items()}
+    return found
+
+
+def _chrome_urls(app: Flask) -> dict:
+    key = (id(app), request.script_root)
+    found = _chrome_url_cache.get(key)
+    if found is None:
+        found = _chrome_url_cache[key] = {k: url_for(v) for k, v in _CHROME_ENDPOINTS.items()}
+    return found
+
+
+_chrome_texts: dict[str, dict] = {}
+_chrome_url_cache: dict[tuple, dict] = {}
+
+
 class _CsrfOnlyForm:
     """What the header's buttons (log out) need of a form: its hidden CSRF field, the same markup a ConfirmForm's
     ``hidden_tag()`` gives, without building a WTForms form on every page."""
@@ -89,5 +136,7 @@ def init_app(app: Flask) -> None:
             "html_lang": html_lang(locale),
             "request_id": g.get("request_id", "-"),
             "nav_form": _NAV_FORM,
+            "nav_text": _chrome_text(locale, translations),
+            "nav_url": _chrome_urls(app),
             "current_path": request.full_path if request.query_string else request.path,
         }
