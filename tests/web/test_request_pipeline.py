@@ -155,3 +155,40 @@ def test_pool_checks_connections_without_a_round_trip(app):
     event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
     app.test_client().get("/healthz")
     assert seen == ["SELECT 1"]  # the health check's own statement, no ping before it
+
+
+def _nav(html: str) -> str:
+    import re
+
+    return re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
+
+
+def test_the_prebuilt_header_follows_each_persons_language_and_shows_only_their_own_things(app, make_user):
+    """The header's words and links are built once per language; what is personal (organisations, unread counts,
+    the CSRF token) is still each person's own."""
+    from lms.orgs.models import Membership, Organisation, OrgKind, Role
+    from lms.db import get_session
+    from tests.conftest import PASSWORD, Browserish
+
+    trainer_id = make_user("trainer@example.com", name="培训师")
+    make_user("host2@example.com", name="主播二号")
+    with app.app_context():
+        session = get_session()
+        org = Organisation(slug="acme-mcn", name="Acme 机构", kind=OrgKind.MCN)
+        session.add(org)
+        session.flush()
+        session.add(Membership(org_id=org.id, user_id=trainer_id, role=Role.TRAINER))
+        session.commit()
+    zh, en = Browserish(app.test_client(), language="zh-CN"), Browserish(app.test_client(), language="en")
+    zh.login("trainer@example.com", PASSWORD)
+    en.login("host2@example.com", PASSWORD)
+    for _ in range(2):  # the second round comes from the prebuilt header
+        trainer, host = _nav(zh.get("/").get_data(as_text=True)), _nav(en.get("/").get_data(as_text=True))
+        assert "Acme 机构" in trainer and "/orgs/acme-mcn" in trainer and "退出登录" in trainer
+        assert "Acme 机构" not in host and "acme-mcn" not in host
+        assert "My learning" in host and "Log out" in host and "退出" not in host
+        anonymous = _nav(app.test_client().get("/", headers={"Accept-Language": "en"}).get_data(as_text=True))
+        assert "Log in" in anonymous and "Log out" not in anonymous and "Acme" not in anonymous
+    tokens = {b.client.get("/").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1][:40]
+              for b in (zh, en)}  # fmt: skip
+    assert len(tokens) == 2  # each session's own CSRF token in the logout form
