@@ -163,14 +163,18 @@ def look_up(topics: tuple[str, ...], name: str) -> Lookup:
     return _safely(read, _MISS)
 
 
-def keep(topics: tuple[str, ...], name: str, found: Lookup, value: Any) -> None:
-    """Store what was made after ``found`` missed. Only under generations read *before* the value's sources were:
-    a commit in between dropped one of them, so the value can never be seen. When a generation was missing, it is
-    started now and the value is not kept (the next reader keeps one), so a miss writes little."""
+def started(topics: tuple[str, ...]) -> Lookup:
+    """A miss whose generations are current (started now where missing): read the value's sources after this."""
+    generations = _safely(lambda: tuple(_generation(t) for t in topics), None)
+    return Lookup(False, None, generations if generations and all(generations) else None)
+
+
+def keep(name: str, found: Lookup, value: Any) -> None:
+    """Store what was made after ``found`` missed, under the generations read *before* the value's sources were: a
+    commit in between dropped one of them, so a value made from the old rows can never be seen. Nothing is stored
+    when a generation was missing (see :func:`started`)."""
     if found.generations is not None:
         _safely(lambda: cache.set("v:" + name, (found.generations, value)), None)
-    else:
-        _safely(lambda: [_generation(t) for t in topics], None)
 
 
 def fresh(topics: tuple[str, ...], name: str, make: Callable[[], T]) -> T:
@@ -179,11 +183,9 @@ def fresh(topics: tuple[str, ...], name: str, make: Callable[[], T]) -> T:
     if found.hit:
         return found.value
     if found.generations is None:  # start the generations before reading the sources
-        found = Lookup(False, None, _safely(lambda: tuple(_generation(t) for t in topics), None))
-        if found.generations is not None and not all(found.generations):
-            found = _MISS
+        found = started(topics)
     value = make()
-    keep(topics, name, found, value)
+    keep(name, found, value)
     return value
 
 

@@ -170,6 +170,22 @@ def _sees_public_record_only() -> bool:
         m.role not in (Role.ORG_ADMIN, Role.BUREAU_VERIFIER) for m in current_user.memberships)
 
 
+def _answer(key, found, make):
+    """A certificate's cached public answer, or ``make(session)`` -> (certificate, answer) made and kept. The first
+    reader after a change (a generation missing) starts the generations and reads again, so the answer it keeps
+    cannot predate the change. An unknown number writes nothing to the cache."""
+    session = get_session()
+    certificate, answer = make(session)
+    if certificate is not None and key is not None and found is not None:
+        if found.generations is None:
+            found = cache.started(key[0])
+            session.expire_all()
+            certificate, answer = make(session)
+        if certificate is not None:
+            cache.keep(key[1], found, answer)
+    return certificate, answer
+
+
 @bp.get("/verify/<number>")
 @rule(PUBLIC)
 @limiter.limit("60 per minute")
@@ -180,24 +196,23 @@ def verify(number: str):
     key = _certificate_key(checked, "page") if shared else None
     found = cache.look_up(*key) if key else None
     if found is not None and found.hit:
-        verdict = Markup(found.value)
-    else:
+        return render_template("certificates/verify.html", number=number, verdict=Markup(found.value))
+
+    def make(session):
         # Unknown and malformed numbers take the same way as before: never cached, so none crowd the cache out.
-        session = get_session()
         checked, certificate = services.find(session, number)
         problem = NUMBER_PROBLEMS[checked.problem](checked, number) if not checked.ok else None
         record = services.public_record(session, certificate) if certificate else None
         can_manage = bool(certificate and not shared and services.can_manage(session, current_user, certificate))
         witnessed = services.witnesses_covering(session, certificate.log_index) if certificate else []
-        _audit_bureau_lookup(session, number, certificate)
-        verdict = Markup(render_template(
+        return certificate, render_template(
             "certificates/_verdict.html", checked=checked, problem=problem, certificate=certificate, record=record,
-            locale=locale_code(), can_manage=can_manage, witnessed=witnessed))  # fmt: skip
-        if certificate is None:
-            return render_template("certificates/verify.html", number=number, verdict=verdict), 404
-        if key and found is not None:
-            cache.keep(*key, found, str(verdict))
-    return render_template("certificates/verify.html", number=number, verdict=verdict)
+            locale=locale_code(), can_manage=can_manage, witnessed=witnessed)  # fmt: skip
+
+    certificate, verdict = _answer(key, found, make)
+    _audit_bureau_lookup(get_session(), number, certificate)
+    page = render_template("certificates/verify.html", number=number, verdict=Markup(verdict))
+    return page, 200 if certificate else 404
 
 
 def _audit_bureau_lookup(session, number: str, certificate) -> None:
@@ -226,15 +241,18 @@ def api_certificate(number: str):
     if found is not None and found.hit:
         etag, body = found.value
     else:
-        session = get_session()
-        checked, certificate = services.find(session, number)
+        def make(session):
+            _checked, certificate = services.find(session, number)
+            if certificate is None:
+                return None, None
+            body = jsonify(services.public_record(session, certificate)).get_data(as_text=True)
+            return certificate, (hashlib.sha256(body.encode()).hexdigest()[:32], body)
+
+        certificate, answer = _answer(key, found, make)
         if certificate is None:
             detail = "malformed certificate number: " + str(checked.problem) if not checked.ok else "unknown certificate number"
             return jsonify({"error": {"status": 404, "title": "Not found", "detail": detail}}), 404
-        body = jsonify(services.public_record(session, certificate)).get_data(as_text=True)
-        etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-        if key and found is not None:
-            cache.keep(*key, found, (etag, body))
+        etag, body = answer
     # no-cache: a client may keep the answer but asks each time (a 304 costs no database), so a revocation shows
     # at once. The revocation label follows the language (Accept-Language, or the choice in the cookie).
     response = Response(body, mimetype="application/json",
