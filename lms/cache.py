@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TypeVar
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_caching import Cache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -199,6 +200,30 @@ def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Resp
     response = Response(body, mimetype=mimetype, headers={"Cache-Control": "no-cache"})
     response.set_etag(etag)
     return response.make_conditional(request)
+
+
+def visitor_page(content: str, render: Callable[[], str]) -> Response:
+    """A page for a visitor who is not logged in whose own part is ``content`` (cached, saying its language): a
+    client that has it gets a 304 without rendering. The page also carries the session's CSRF token, so the tag
+    covers that token and the hour (a kept copy is at most an hour old, its token well within its time limit), and
+    the copy is ``private``. Pending flash messages are always rendered."""
+    if "_flashes" in session:
+        return make_response(render())
+    tag = _visitor_tag(content)
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+    else:
+        response = make_response(render())
+        tag = _visitor_tag(content)  # the token rendering made, for a first visit
+    response.set_etag(tag, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def _visitor_tag(content: str) -> str:
+    parts = (content, str(session.get("csrf_token", "")), str(int(time.time() // 3600)), request.full_path)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
 def _tagged(body: str | None) -> tuple[str, str] | None:

@@ -60,6 +60,9 @@ def index():
         listing = _fragment(f"listing:{sorted(org_ids)}:{area}:{vertical}", "catalogue/_listing.html", context)
     else:
         listing = Markup(render_template("catalogue/_listing.html", locale=locale_code(), **context()))
+    if not current_user.is_authenticated:
+        return cache.visitor_page(f"{get_locale()}\0{listing}",
+                                  lambda: render_template("catalogue/index.html", listing=listing))  # fmt: skip
     return render_template("catalogue/index.html", listing=listing)
 
 
@@ -86,8 +89,9 @@ def _public_course(slug: str) -> tuple[str, Markup, Markup]:
 def course(slug: str):
     if not current_user.is_authenticated:  # no query on a warm cache
         title, facts, outline_html = _public_course(slug)
-        return render_template("catalogue/course.html", page_title=title, progress=None, form=None, facts=facts,
-                               outline_html=outline_html, standing=None, locale=locale_code())  # fmt: skip
+        return cache.visitor_page(f"{get_locale()}\0{title}\0{facts}\0{outline_html}", lambda: render_template(
+            "catalogue/course.html", page_title=title, progress=None, form=None, facts=facts,
+            outline_html=outline_html, standing=None, locale=locale_code()))  # fmt: skip
     session = get_session()
     found, version = services.get_visible_course(session, slug, user_org_ids())
     progress = standing = None

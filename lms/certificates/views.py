@@ -196,7 +196,7 @@ def verify(number: str):
     key = _certificate_key(checked, "page") if shared else None
     found = cache.look_up(*key) if key else None
     if found is not None and found.hit:
-        return render_template("certificates/verify.html", number=number, verdict=Markup(found.value))
+        return _shared_page(number, found.value)
 
     def make(session):
         # Unknown and malformed numbers take the same way as before: never cached, so none crowd the cache out.
@@ -211,8 +211,18 @@ def verify(number: str):
 
     certificate, verdict = _answer(key, found, make)
     _audit_bureau_lookup(get_session(), number, certificate)
-    page = render_template("certificates/verify.html", number=number, verdict=Markup(verdict))
-    return page, 200 if certificate else 404
+    if certificate is not None and shared:
+        return _shared_page(number, verdict)
+    return render_template("certificates/verify.html", number=number, verdict=Markup(verdict)), 404 if certificate is None else 200
+
+
+def _shared_page(number: str, verdict: str):
+    def render() -> str:
+        return render_template("certificates/verify.html", number=number, verdict=Markup(verdict))
+
+    if current_user.is_authenticated:  # their menu is on the page: made each time, never kept by the browser
+        return render()
+    return cache.visitor_page(f"{get_locale()}\0{verdict}", render)
 
 
 def _audit_bureau_lookup(session, number: str, certificate) -> None:

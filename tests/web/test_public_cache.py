@@ -146,3 +146,69 @@ def test_an_unknown_number_answers_as_before_and_is_never_cached(app, graduate):
         for kind in ("page", "api"):
             for locale in ("en", "zh_Hans_CN", "zh_CN"):
                 assert cache.cache.get(f"v:verify:{kind}:{normalised}:{locale}") is None
+
+
+def test_a_visitors_pages_answer_304_until_their_content_changes(app, example, graduate, make_user):  # noqa: F811
+    """Catalogue, course page and check page: a visitor's browser may keep them (private, never shared) and gets a
+    304 while nothing changed; a publish or a revocation makes the next answer the new page."""
+    _user_id, number = graduate
+    visitor = app.test_client()
+    paths = ("/courses/", "/courses/first-live-room", f"/verify/{number}")
+    tags = {}
+    for path in paths:
+        first = warm(visitor, path)
+        assert first.headers["Cache-Control"] == "private, no-cache" and "public" not in first.headers["Cache-Control"]
+        assert {"Cookie", "Accept-Language"} <= set(first.vary)
+        tags[path] = first.headers["ETag"]
+        again = visitor.get(path, headers={**EN, "If-None-Match": tags[path]})
+        assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tags[path]
+        # Another visitor's page carries another session's CSRF token: the tag is not theirs.
+        assert app.test_client().get(path, headers={**EN, "If-None-Match": tags[path]}).status_code == 200
+    make_user("member@example.com", "成员")
+    member = Browserish(app.test_client())
+    member.login("member@example.com", PASSWORD)
+    for path in paths:  # nor a logged-in user's, whose menu is on the page
+        answer = member.client.get(path, headers={**EN, "If-None-Match": tags[path]})
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    yaml = example / "first-live-room" / "course.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("a checklist", "the list"), encoding="utf-8")
+    with app.app_context():
+        from lms.catalogue.loader import load_catalogue
+        from lms.catalogue.services import sync_catalogue
+        from tests.web.test_catalogue import SKILLS
+
+        session = get_session()
+        sync_catalogue(session, load_catalogue(example, SKILLS))
+        revoke(session, _certificate(app, number), None, "测试：信息有误，撤销。", app.config["LMS"])
+        session.commit()
+    for path in paths:
+        changed = visitor.get(path, headers={**EN, "If-None-Match": tags[path]})
+        assert changed.status_code == 200 and changed.headers["ETag"] != tags[path]
+        text = changed.get_data(as_text=True)
+        assert ("Revoked" in text) if path.startswith("/verify") else ("first live stream: the list" in text)
+
+
+def test_the_logged_in_catalogue_is_per_set_of_organisations_and_never_crosses(app, example, make_user):  # noqa: F811
+    from lms.accounts.models import User
+    from lms.catalogue.models import Course
+
+    make_user("a@example.com", "甲")
+    make_user("b@example.com", "乙")
+    with app.app_context():
+        session = get_session()
+        users = {u.email: u for u in session.scalars(select(User))}
+        org_a = orgs.create_organisation(session, name="MCN A", slug="mcn-a", kind="mcn")
+        org_b = orgs.create_organisation(session, name="MCN B", slug="mcn-b", kind="mcn")
+        orgs.add_member(session, org=org_a, user=users["a@example.com"], role=Role.LEARNER)
+        orgs.add_member(session, org=org_b, user=users["b@example.com"], role=Role.LEARNER)
+        session.scalar(select(Course)).org_id = org_a.id  # the only course: MCN A's own
+        session.commit()
+    a, b = Browserish(app.test_client()), Browserish(app.test_client())
+    a.login("a@example.com", PASSWORD)
+    b.login("b@example.com", PASSWORD)
+    for _ in range(3):  # each fills the cache in turn, then reads it warm
+        assert "first live stream" in a.get("/courses/").get_data(as_text=True)
+        assert "first live stream" not in b.get("/courses/").get_data(as_text=True)
+        assert "first live stream" not in warm(app.test_client(), "/courses/").get_data(as_text=True)
+        assert b.get("/courses/first-live-room").status_code == 404
+        assert app.test_client().get("/courses/first-live-room").status_code == 404
