@@ -21,8 +21,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TypeVar
 
-from flask import Flask, Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_caching import Cache
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -202,19 +203,43 @@ def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Resp
     return response.make_conditional(request)
 
 
-def visitor_page(content: str, render: Callable[[], str]) -> Response:
-    """A page for a visitor who is not logged in whose own part is ``content`` (cached, saying its language): a
-    client that has it gets a 304 without rendering. The page also carries the session's CSRF token, so the tag
-    covers that token and the hour (a kept copy is at most an hour old, its token well within its time limit), and
-    the copy is ``private``. Pending flash messages are always rendered."""
+def visitor_page(topics: tuple[str, ...], name: str, render: Callable[[dict], str]) -> Response:
+    """A whole page for a visitor who is not logged in, kept under ``name`` (which must say the path and the
+    language) until one of ``topics`` changes. ``render(extra)`` renders it with ``extra`` added to the context.
+    Pending flash messages are always rendered."""
     if "_flashes" in session:
-        return make_response(render())
-    tag = _visitor_tag(content)
+        return make_response(render({}))
+    found = look_up(topics, name)
+    if found.hit:
+        return visitor_answer(found.value)
+    if found.generations is None:
+        found = started(topics)
+    page = marked(render)
+    if page[0] is not None:
+        keep(name, found, page)
+    return visitor_answer(page)
+
+
+def marked(render: Callable[[dict], str]) -> tuple[str | None, str]:
+    """(marker, page): the page rendered with a marker where the session's CSRF token goes, the only personal
+    thing on a visitor's page. The marker is None when a real token went into the page (not to be kept)."""
+    marker = "csrf-marker-" + secrets.token_hex(16)
+    body = render({"csrf_token": lambda: marker})
+    real = g.get("csrf_token")  # made by a form on the way, perhaps
+    return (None if real and real in body else marker), body
+
+
+def visitor_answer(page: tuple[str | None, str]) -> Response:
+    """A kept visitor's page with the visitor's own CSRF token in it; a client that has it gets a 304 without
+    that. The tag covers the token and the hour (a kept copy is at most an hour old, its token well within its
+    time limit); the copy is ``private``."""
+    marker, body = page
+    tag = _visitor_tag(body)
     if request.if_none_match.contains_weak(tag):
         response = Response(status=304)
     else:
-        response = make_response(render())
-        tag = _visitor_tag(content)  # the token rendering made, for a first visit
+        response = Response(body.replace(marker, generate_csrf()) if marker else body, mimetype="text/html")
+        tag = _visitor_tag(body)  # with the token a first visit's session got just now
     response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))

@@ -56,14 +56,24 @@ def index():
 
     # The same for everyone in the same organisations. Searches are made each time (any text can be asked;
     # caching them would only crowd the cache out).
-    if not query and (vertical is None or vertical in vertical_labels()):
-        listing = _fragment(f"listing:{sorted(org_ids)}:{area}:{vertical}", "catalogue/_listing.html", context)
-    else:
-        listing = Markup(render_template("catalogue/_listing.html", locale=locale_code(), **context()))
-    if not current_user.is_authenticated:
-        return cache.visitor_page(f"{get_locale()}\0{listing}",
-                                  lambda: render_template("catalogue/index.html", listing=listing))  # fmt: skip
-    return render_template("catalogue/index.html", listing=listing)
+    listed = not query and (vertical is None or vertical in vertical_labels())
+
+    def listing() -> Markup:
+        if listed:
+            return _fragment(f"listing:{sorted(org_ids)}:{area}:{vertical}", "catalogue/_listing.html", context)
+        return Markup(render_template("catalogue/_listing.html", locale=locale_code(), **context()))
+
+    # A visitor's whole page, for the few addresses of the catalogue's own links (no other query can fill it).
+    if not current_user.is_authenticated and listed and _own_link(request.args):
+        return cache.visitor_page((cache.CATALOGUE,), f"catalogue:page:{request.full_path}:{get_locale()}",
+                                  lambda extra: render_template("catalogue/index.html", listing=listing(), **extra))
+    return render_template("catalogue/index.html", listing=listing())
+
+
+def _own_link(args) -> bool:
+    """An address the catalogue's own links make (an area, a vertical), so no other query fills the cache."""
+    return (set(args) <= {"area", "vertical"} and all(len(v) == 1 for v in args.listvalues())
+            and args.get("area", "") in ("", *AREA_LABELS) and args.get("vertical", "") in ("", *vertical_labels()))
 
 
 def _public_course(slug: str) -> tuple[str, Markup, Markup]:
@@ -88,10 +98,14 @@ def _public_course(slug: str) -> tuple[str, Markup, Markup]:
 @rule(PUBLIC)
 def course(slug: str):
     if not current_user.is_authenticated:  # no query on a warm cache
-        title, facts, outline_html = _public_course(slug)
-        return cache.visitor_page(f"{get_locale()}\0{title}\0{facts}\0{outline_html}", lambda: render_template(
-            "catalogue/course.html", page_title=title, progress=None, form=None, facts=facts,
-            outline_html=outline_html, standing=None, locale=locale_code()))  # fmt: skip
+        def render(extra: dict) -> str:
+            title, facts, outline_html = _public_course(slug)
+            return render_template("catalogue/course.html", page_title=title, progress=None, form=None, facts=facts,
+                                   outline_html=outline_html, standing=None, locale=locale_code(), **extra)  # fmt: skip
+
+        if request.query_string:  # only the course's own address is kept whole
+            return render({})
+        return cache.visitor_page((cache.CATALOGUE,), f"catalogue:page:course:{slug}:{get_locale()}", render)
     session = get_session()
     found, version = services.get_visible_course(session, slug, user_org_ids())
     progress = standing = None

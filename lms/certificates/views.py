@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import session as http_session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
@@ -181,7 +182,7 @@ def _answer(key, found, make):
             found = cache.started(key[0])
             session.expire_all()
             certificate, answer = make(session)
-        if certificate is not None:
+        if certificate is not None and answer[0] is not None:  # (a page with a real CSRF token: not kept)
             cache.keep(key[1], found, answer)
     return certificate, answer
 
@@ -193,10 +194,13 @@ def verify(number: str):
     number = number[:60]
     checked = certnumbers.check(number)
     shared = checked.ok and _sees_public_record_only()
-    key = _certificate_key(checked, "page") if shared else None
+    # A visitor at the number's own address gets the whole page kept (cache.visitor_page), others the verdict.
+    whole = (shared and not current_user.is_authenticated and not request.query_string
+             and "_flashes" not in http_session and number == certnumbers.format(checked.normalised))  # fmt: skip
+    key = _certificate_key(checked, "whole" if whole else "verdict") if shared else None
     found = cache.look_up(*key) if key else None
     if found is not None and found.hit:
-        return _shared_page(number, found.value)
+        return cache.visitor_answer(found.value) if whole else _page(number, found.value[1])
 
     def make(session):
         # Unknown and malformed numbers take the same way as before: never cached, so none crowd the cache out.
@@ -205,24 +209,22 @@ def verify(number: str):
         record = services.public_record(session, certificate) if certificate else None
         can_manage = bool(certificate and not shared and services.can_manage(session, current_user, certificate))
         witnessed = services.witnesses_covering(session, certificate.log_index) if certificate else []
-        return certificate, render_template(
+        verdict = render_template(
             "certificates/_verdict.html", checked=checked, problem=problem, certificate=certificate, record=record,
             locale=locale_code(), can_manage=can_manage, witnessed=witnessed)  # fmt: skip
+        if whole and certificate is not None:
+            return certificate, cache.marked(lambda extra: _page(number, verdict, **extra))
+        return certificate, ("verdict", verdict)
 
-    certificate, verdict = _answer(key, found, make)
+    certificate, answer = _answer(key, found, make)
     _audit_bureau_lookup(get_session(), number, certificate)
-    if certificate is not None and shared:
-        return _shared_page(number, verdict)
-    return render_template("certificates/verify.html", number=number, verdict=Markup(verdict)), 404 if certificate is None else 200
+    if certificate is None:
+        return _page(number, answer[1]), 404
+    return cache.visitor_answer(answer) if whole else _page(number, answer[1])
 
 
-def _shared_page(number: str, verdict: str):
-    def render() -> str:
-        return render_template("certificates/verify.html", number=number, verdict=Markup(verdict))
-
-    if current_user.is_authenticated:  # their menu is on the page: made each time, never kept by the browser
-        return render()
-    return cache.visitor_page(f"{get_locale()}\0{verdict}", render)
+def _page(number: str, verdict: str, **extra) -> str:
+    return render_template("certificates/verify.html", number=number, verdict=Markup(verdict), **extra)
 
 
 def _audit_bureau_lookup(session, number: str, certificate) -> None:

@@ -143,7 +143,7 @@ def test_an_unknown_number_answers_as_before_and_is_never_cached(app, graduate):
     assert typo.status_code == 404 and typo.get_json()["error"]["detail"].startswith("malformed certificate number")
     normalised = certnumbers.normalise(unknown)
     with app.app_context():
-        for kind in ("page", "api"):
+        for kind in ("whole", "verdict", "api"):
             for locale in ("en", "zh_Hans_CN", "zh_CN"):
                 assert cache.cache.get(f"v:verify:{kind}:{normalised}:{locale}") is None
 
