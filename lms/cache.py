@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Callable, Iterable, TypeVar
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, TypeVar
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_caching import Cache
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -28,6 +31,8 @@ CATALOGUE = "catalogue"
 KEYS = "keys"
 STATUS = "status"
 LOG = "log"
+#: Bureaus' cosignatures of the log, their keys and organisations' names: who a certificate page says witnessed it.
+WITNESS = "witness"
 
 #: How long a cached value may live at most (seconds); a missed invalidation can never outlive this.
 TIMEOUT = 600
@@ -39,8 +44,15 @@ T = TypeVar("T")
 
 def _topics_of(instances: Iterable[object]) -> set[str]:
     """The topics of changed rows: tables say which cached topic they feed by a ``cache_topic`` class attribute
-    (so this module, low in the layers, imports no feature package)."""
-    return {topic for obj in instances if (topic := getattr(type(obj), "cache_topic", None))}
+    (so this module, low in the layers, imports no feature package); a table whose rows each have their own
+    cached values (a certificate's page) names a row's topic by a ``cache_row_topic`` method."""
+    topics = set()
+    for obj in instances:
+        if topic := getattr(type(obj), "cache_topic", None):
+            topics.add(topic)
+        if row_topic := getattr(type(obj), "cache_row_topic", None):
+            topics.add(row_topic(obj))
+    return topics
 
 
 def changed(session: Session, *topics: str) -> None:
@@ -131,16 +143,115 @@ def personal(user_id: int, name: str, make: Callable[[], T]) -> T:
     return found
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What :func:`look_up` found: ``hit`` and its value, and the topics' generations as read (None: one is missing)."""
+
+    hit: bool
+    value: Any
+    generations: tuple | None
+
+
+_MISS = Lookup(False, None, None)
+
+
+def look_up(topics: tuple[str, ...], name: str) -> Lookup:
+    """``name``'s value if it was made while each topic had its current generation: ONE cache round trip (the
+    generations and the value in one get_many), where :func:`cached` takes two or three."""
+    def read() -> Lookup:
+        *gens, stored = cache.get_many(*(_generation_key(t) for t in topics), "v:" + name)
+        generations = tuple(gens) if all(gens) else None
+        if generations is not None and stored is not None and stored[0] == generations:
+            return Lookup(True, stored[1], generations)
+        return Lookup(False, None, generations)
+
+    return _safely(read, _MISS)
+
+
+def started(topics: tuple[str, ...]) -> Lookup:
+    """A miss whose generations are current (started now where missing): read the value's sources after this."""
+    generations = _safely(lambda: tuple(_generation(t) for t in topics), None)
+    return Lookup(False, None, generations if generations and all(generations) else None)
+
+
+def keep(name: str, found: Lookup, value: Any) -> None:
+    """Store what was made after ``found`` missed, under the generations read *before* the value's sources were: a
+    commit in between dropped one of them, so a value made from the old rows can never be seen. Nothing is stored
+    when a generation was missing (see :func:`started`)."""
+    if found.generations is not None:
+        _safely(lambda: cache.set("v:" + name, (found.generations, value)), None)
+
+
+def fresh(topics: tuple[str, ...], name: str, make: Callable[[], T]) -> T:
+    """:func:`cached` in one round trip when the value is there (see :func:`look_up`)."""
+    found = look_up(topics, name)
+    if found.hit:
+        return found.value
+    if found.generations is None:  # start the generations before reading the sources
+        found = started(topics)
+    value = make()
+    keep(name, found, value)
+    return value
+
+
 def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Response:
     """A public document from the shared cache (made when missing), with an ETag: a client that has it gets a 304.
     ``no-cache``: clients ask again each time, so a revocation or a new checkpoint is seen at once."""
-    found = cached(topic, "document", lambda: _tagged(make()))
+    found = fresh((topic,), topic + ":document", lambda: _tagged(make()))
     if found is None:
         return Response("the log is empty\n", status=404, mimetype="text/plain")
     etag, body = found
     response = Response(body, mimetype=mimetype, headers={"Cache-Control": "no-cache"})
     response.set_etag(etag)
     return response.make_conditional(request)
+
+
+def visitor_page(topics: tuple[str, ...], name: str, render: Callable[[dict], str]) -> Response:
+    """A whole page for a visitor who is not logged in, kept under ``name`` (which must say the path and the
+    language) until one of ``topics`` changes. ``render(extra)`` renders it with ``extra`` added to the context.
+    Pending flash messages are always rendered."""
+    if "_flashes" in session:
+        return make_response(render({}))
+    found = look_up(topics, name)
+    if found.hit:
+        return visitor_answer(found.value)
+    if found.generations is None:
+        found = started(topics)
+    page = marked(render)
+    if page[0] is not None:
+        keep(name, found, page)
+    return visitor_answer(page)
+
+
+def marked(render: Callable[[dict], str]) -> tuple[str | None, str]:
+    """(marker, page): the page rendered with a marker where the session's CSRF token goes, the only personal
+    thing on a visitor's page. The marker is None when a real token went into the page (not to be kept)."""
+    marker = "csrf-marker-" + secrets.token_hex(16)
+    body = render({"csrf_token": lambda: marker})
+    real = g.get("csrf_token")  # made by a form on the way, perhaps
+    return (None if real and real in body else marker), body
+
+
+def visitor_answer(page: tuple[str | None, str]) -> Response:
+    """A kept visitor's page with the visitor's own CSRF token in it; a client that has it gets a 304 without
+    that. The tag covers the token and the hour (a kept copy is at most an hour old, its token well within its
+    time limit); the copy is ``private``."""
+    marker, body = page
+    tag = _visitor_tag(body)
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+    else:
+        response = Response(body.replace(marker, generate_csrf()) if marker else body, mimetype="text/html")
+        tag = _visitor_tag(body)  # with the token a first visit's session got just now
+    response.set_etag(tag, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def _visitor_tag(content: str) -> str:
+    parts = (content, str(session.get("csrf_token", "")), str(int(time.time() // 3600)), request.full_path)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
 def _tagged(body: str | None) -> tuple[str, str] | None:

@@ -38,8 +38,8 @@ def _fragment(name: str, template: str, context: Callable[[], dict]) -> Markup:
     until a course is published, synced or shared. ``name`` must say everything the part depends on;
     ``context`` is called only when the part is not cached."""
     locale = str(get_locale())
-    return cache.cached(cache.CATALOGUE, f"{name}:{locale}",
-                        lambda: Markup(render_template(template, locale=locale_code(), **context())))  # fmt: skip
+    return cache.fresh((cache.CATALOGUE,), f"catalogue:{name}:{locale}",
+                       lambda: Markup(render_template(template, locale=locale_code(), **context())))  # fmt: skip
 
 
 @bp.get("/courses/")
@@ -56,16 +56,56 @@ def index():
 
     # The same for everyone in the same organisations. Searches are made each time (any text can be asked;
     # caching them would only crowd the cache out).
-    if not query and (vertical is None or vertical in vertical_labels()):
-        listing = _fragment(f"listing:{sorted(org_ids)}:{area}:{vertical}", "catalogue/_listing.html", context)
-    else:
-        listing = Markup(render_template("catalogue/_listing.html", locale=locale_code(), **context()))
-    return render_template("catalogue/index.html", listing=listing)
+    listed = not query and (vertical is None or vertical in vertical_labels())
+
+    def listing() -> Markup:
+        if listed:
+            return _fragment(f"listing:{sorted(org_ids)}:{area}:{vertical}", "catalogue/_listing.html", context)
+        return Markup(render_template("catalogue/_listing.html", locale=locale_code(), **context()))
+
+    # A visitor's whole page, for the few addresses of the catalogue's own links (no other query can fill it).
+    if not current_user.is_authenticated and listed and _own_link(request.args):
+        return cache.visitor_page((cache.CATALOGUE,), f"catalogue:page:{request.full_path}:{get_locale()}",
+                                  lambda extra: render_template("catalogue/index.html", listing=listing(), **extra))
+    return render_template("catalogue/index.html", listing=listing())
+
+
+def _own_link(args) -> bool:
+    """An address the catalogue's own links make (an area, a vertical), so no other query fills the cache."""
+    return (set(args) <= {"area", "vertical"} and all(len(v) == 1 for v in args.listvalues())
+            and args.get("area", "") in ("", *AREA_LABELS) and args.get("vertical", "") in ("", *vertical_labels()))
+
+
+def _public_course(slug: str) -> tuple[str, Markup, Markup]:
+    """What a visitor who is not logged in sees of a course (title, facts, outline): made once per language until a
+    course is published, synced or shared. An unknown or private slug raises NotFound and is never cached."""
+    def make() -> tuple[str, Markup, Markup]:
+        session = get_session()
+        _found, version = services.get_visible_course(session, slug, [])
+        context = dict(version=version, area_labels=AREA_LABELS, vertical_labels=vertical_labels(),
+                       level_labels=LEVEL_LABELS, locale=locale_code())  # fmt: skip
+        titles = services.course_titles(session, version.prerequisites) if version.prerequisites else {}
+        facts = render_template("catalogue/_course_facts.html", skill_names=skill_names(), prerequisites=titles,
+                                **context)  # fmt: skip
+        outline = render_template("catalogue/_course_outline.html", progress=None,
+                                  outline=version_outlines(session, [version.id])[version.id], **context)  # fmt: skip
+        return version.title(locale_code()), Markup(facts), Markup(outline)
+
+    return cache.fresh((cache.CATALOGUE,), f"catalogue:course:{slug}:{get_locale()}", make)
 
 
 @bp.get("/courses/<slug>")
 @rule(PUBLIC)
 def course(slug: str):
+    if not current_user.is_authenticated:  # no query on a warm cache
+        def render(extra: dict) -> str:
+            title, facts, outline_html = _public_course(slug)
+            return render_template("catalogue/course.html", page_title=title, progress=None, form=None, facts=facts,
+                                   outline_html=outline_html, standing=None, locale=locale_code(), **extra)  # fmt: skip
+
+        if request.query_string:  # only the course's own address is kept whole
+            return render({})
+        return cache.visitor_page((cache.CATALOGUE,), f"catalogue:page:course:{slug}:{get_locale()}", render)
     session = get_session()
     found, version = services.get_visible_course(session, slug, user_org_ids())
     progress = standing = None
@@ -94,7 +134,8 @@ def course(slug: str):
                                               **{**context(), "progress": progress}))  # fmt: skip
     else:
         outline_html = _fragment(f"outline:{version.id}", "catalogue/_course_outline.html", context)
-    return render_template("catalogue/course.html", course=found, version=version, progress=progress,
+    return render_template("catalogue/course.html", page_title=version.title(locale_code()), course=found,
+                           version=version, progress=progress,
                            form=ConfirmForm(), facts=facts, outline_html=outline_html, standing=standing,
                            locale=locale_code())
 

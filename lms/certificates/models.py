@@ -16,6 +16,11 @@ SUPERSEDED = "superseded"
 REVOCATION_CATEGORIES = ("incorrect", "misconduct", "duplicate", "other")
 
 
+def certificate_topic(number: str) -> str:
+    """The cache topic of one certificate (its number as stored, without hyphens)."""
+    return "certificate:" + number
+
+
 class Certificate(Base):
     __tablename__ = "certificates"
 
@@ -72,6 +77,10 @@ class Certificate(Base):
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+
+    def cache_row_topic(self) -> str:
+        """lms.cache: a change of this row drops what is cached of it (its verify page and API answer)."""
+        return certificate_topic(self.number)
 
     @property
     def hours(self) -> float:

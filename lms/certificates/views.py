@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import session as http_session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
-from lms import certnumbers
+from lms import cache, certnumbers
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
 from lms.certificates import pdfjob, services
+from lms.certificates.models import certificate_topic
 from lms.certificates.openapi import OPENAPI
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.extensions import limiter
 from lms.learning import services as learning
 from lms.learning.studytime import china_day
+from lms.orgs.models import Role
 from lms.security.access import LOGIN, PUBLIC, rule
 
 bp = Blueprint("certificates", __name__)
@@ -112,7 +119,7 @@ def verify_form():
     number = (request.args.get("number") or "").strip()
     if number:
         return redirect(url_for("certificates.verify", number=number[:60]))
-    return render_template("certificates/verify.html", checked=None, certificate=None, record=None, number="")
+    return render_template("certificates/verify.html", verdict=None, number="")
 
 
 @bp.route("/verify/badge", methods=["GET", "POST"])
@@ -148,24 +155,76 @@ def verify_badge():
                            check_names=CHECK_NAMES), status  # fmt: skip
 
 
+def _certificate_key(checked, kind: str) -> tuple[tuple[str, ...], str]:
+    """Cache topics and name of one certificate's public answer: dropped when its row changes (revoke, re-issue,
+    log entry) or when a bureau cosigns the log; per language (a revocation's label is translated)."""
+    topics = (certificate_topic(checked.normalised), cache.WITNESS)
+    return topics, f"verify:{kind}:{checked.normalised}:{get_locale()}"
+
+
+def _sees_public_record_only() -> bool:
+    """Anyone who may not manage a certificate and whose look-ups are not audited sees the same page: anonymous
+    visitors, hosts, trainers. Site admins, organisation admins and bureau verifiers get it made for them."""
+    if not current_user.is_authenticated:
+        return True
+    return not current_user.is_site_admin and all(
+        m.role not in (Role.ORG_ADMIN, Role.BUREAU_VERIFIER) for m in current_user.memberships)
+
+
+def _answer(key, found, make):
+    """A certificate's cached public answer, or ``make(session)`` -> (certificate, answer) made and kept. The first
+    reader after a change (a generation missing) starts the generations and reads again, so the answer it keeps
+    cannot predate the change. An unknown number writes nothing to the cache."""
+    session = get_session()
+    certificate, answer = make(session)
+    if certificate is not None and key is not None and found is not None:
+        if found.generations is None:
+            found = cache.started(key[0])
+            session.expire_all()
+            certificate, answer = make(session)
+        if certificate is not None and answer[0] is not None:  # (a page with a real CSRF token: not kept)
+            cache.keep(key[1], found, answer)
+    return certificate, answer
+
+
 @bp.get("/verify/<number>")
 @rule(PUBLIC)
 @limiter.limit("60 per minute")
 def verify(number: str):
-    session = get_session()
-    checked, certificate = services.find(session, number[:60])
-    problem = None
-    if not checked.ok:
-        problem = NUMBER_PROBLEMS[checked.problem](checked, number)
-    record = services.public_record(session, certificate) if certificate else None
-    status = 200 if certificate else 404
-    can_manage = bool(certificate and current_user.is_authenticated and services.can_manage(session, current_user, certificate))
-    witnessed = services.witnesses_covering(session, certificate.log_index) if certificate else []
-    _audit_bureau_lookup(session, number, certificate)
-    return render_template(
-        "certificates/verify.html", number=number[:60], checked=checked, problem=problem,
-        certificate=certificate, record=record, locale=locale_code(), can_manage=can_manage, witnessed=witnessed,
-    ), status  # fmt: skip
+    number = number[:60]
+    checked = certnumbers.check(number)
+    shared = checked.ok and _sees_public_record_only()
+    # A visitor at the number's own address gets the whole page kept (cache.visitor_page), others the verdict.
+    whole = (shared and not current_user.is_authenticated and not request.query_string
+             and "_flashes" not in http_session and number == certnumbers.format(checked.normalised))  # fmt: skip
+    key = _certificate_key(checked, "whole" if whole else "verdict") if shared else None
+    found = cache.look_up(*key) if key else None
+    if found is not None and found.hit:
+        return cache.visitor_answer(found.value) if whole else _page(number, found.value[1])
+
+    def make(session):
+        # Unknown and malformed numbers take the same way as before: never cached, so none crowd the cache out.
+        checked, certificate = services.find(session, number)
+        problem = NUMBER_PROBLEMS[checked.problem](checked, number) if not checked.ok else None
+        record = services.public_record(session, certificate) if certificate else None
+        can_manage = bool(certificate and not shared and services.can_manage(session, current_user, certificate))
+        witnessed = services.witnesses_covering(session, certificate.log_index) if certificate else []
+        verdict = render_template(
+            "certificates/_verdict.html", checked=checked, problem=problem, certificate=certificate, record=record,
+            locale=locale_code(), can_manage=can_manage, witnessed=witnessed)  # fmt: skip
+        if whole and certificate is not None:
+            return certificate, cache.marked(lambda extra: _page(number, verdict, **extra))
+        return certificate, ("verdict", verdict)
+
+    certificate, answer = _answer(key, found, make)
+    _audit_bureau_lookup(get_session(), number, certificate)
+    if certificate is None:
+        return _page(number, answer[1]), 404
+    return cache.visitor_answer(answer) if whole else _page(number, answer[1])
+
+
+def _page(number: str, verdict: str, **extra) -> str:
+    return render_template("certificates/verify.html", number=number, verdict=Markup(verdict), **extra)
 
 
 def _audit_bureau_lookup(session, number: str, certificate) -> None:
@@ -173,7 +232,7 @@ def _audit_bureau_lookup(session, number: str, certificate) -> None:
     if not current_user.is_authenticated:
         return
     from lms.bureau.services import audit
-    from lms.orgs.models import OrgKind, Role
+    from lms.orgs.models import OrgKind
 
     for membership in current_user.memberships:
         if membership.org.kind == OrgKind.BUREAU and membership.role in (Role.BUREAU_VERIFIER, Role.ORG_ADMIN):
@@ -187,12 +246,31 @@ def _audit_bureau_lookup(session, number: str, certificate) -> None:
 @rule(PUBLIC)
 @limiter.limit("60 per minute")
 def api_certificate(number: str):
-    session = get_session()
-    checked, certificate = services.find(session, number[:60])
-    if certificate is None:
-        detail = "malformed certificate number: " + str(checked.problem) if not checked.ok else "unknown certificate number"
-        return jsonify({"error": {"status": 404, "title": "Not found", "detail": detail}}), 404
-    return jsonify(services.public_record(session, certificate))
+    number = number[:60]
+    checked = certnumbers.check(number)
+    key = _certificate_key(checked, "api") if checked.ok else None
+    found = cache.look_up(*key) if key else None
+    if found is not None and found.hit:
+        etag, body = found.value
+    else:
+        def make(session):
+            _checked, certificate = services.find(session, number)
+            if certificate is None:
+                return None, None
+            body = jsonify(services.public_record(session, certificate)).get_data(as_text=True)
+            return certificate, (hashlib.sha256(body.encode()).hexdigest()[:32], body)
+
+        certificate, answer = _answer(key, found, make)
+        if certificate is None:
+            detail = "malformed certificate number: " + str(checked.problem) if not checked.ok else "unknown certificate number"
+            return jsonify({"error": {"status": 404, "title": "Not found", "detail": detail}}), 404
+        etag, body = answer
+    # no-cache: a client may keep the answer but asks each time (a 304 costs no database), so a revocation shows
+    # at once. The revocation label follows the language (Accept-Language, or the choice in the cookie).
+    response = Response(body, mimetype="application/json",
+                        headers={"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"})  # fmt: skip
+    response.set_etag(etag)
+    return response.make_conditional(request)
 
 
 @bp.get("/api/openapi.json")

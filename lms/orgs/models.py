@@ -38,6 +38,7 @@ def _enum(cls, name: str) -> Enum:
 
 class Organisation(Base):
     __tablename__ = "organisations"
+    cache_topic = "witness"  # lms.cache: a certificate page names its witnessing bureaus
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)

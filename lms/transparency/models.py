@@ -48,6 +48,7 @@ class WitnessKey(Base):
     """A bureau's witness key (C2SP vkey, cosignature type 0x04): cosignatures made with it are accepted."""
 
     __tablename__ = "witness_keys"
+    cache_topic = "witness"  # lms.cache: who a certificate page says witnessed the log
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
@@ -59,6 +60,7 @@ class Cosignature(Base):
     """A bureau's statement that it checked the log up to this size: a verified C2SP cosignature."""
 
     __tablename__ = "cosignatures"
+    cache_topic = "witness"  # lms.cache: who a certificate page says witnessed the log
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)

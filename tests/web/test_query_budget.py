@@ -41,13 +41,13 @@ BUDGETS = {
     "healthz": 1,
     "catalogue": 0,
     "catalogue, logged in": 2,
-    "course page": 1,
+    "course page": 0,  # cached for visitors per language until a course is published, synced or shared
     "course page, enrolled": 9,  # + the study standing (certificate rule) shown to an enrolled host
     "did.json": 0,
     "status list": 0,
     "log checkpoint": 0,
-    "verify": 2,
-    "api certificate": 1,
+    "verify": 0,  # cached per certificate and language until it changes or a bureau cosigns
+    "api certificate": 0,
     "host home": 6,  # the T-profile picture: one digest of the host's evidence when cached
     "my learning": 5,
     "lesson page": 12,  # + study evidence (policy, consent) and the study standing
