@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from lms.accounts.models import ConsentRecord
 from lms.catalogue.models import Course, CourseVersion
-from lms.catalogue.outlines import LessonPage, lesson_page, version_outlines
+from lms.catalogue.outlines import LessonPage, outline_and_lesson
 from lms.certificates.models import SUPERSEDED, VALID, Certificate
 from lms.certificates.standing import Standing, standing as full_standing
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
@@ -129,10 +129,10 @@ def lesson_view(session: Session, *, user_id: int, org_ids: list[int], slug: str
         return None
     enrollment_id, course_id, version_id, last_lesson_id, last_active_at, lessons_completed_at, course_slug, \
         title_zh, title_en, awards, required_minutes, certificate_status, consented = row[:13]  # fmt: skip
-    current = lesson_page(session, version_id, lesson_slug)
+    outline, current = outline_and_lesson(session, version_id, lesson_slug)
     if current is None:
         raise NotFound(_l("This lesson does not exist in your version of the course."))
-    lines = version_outlines(session, [version_id])[version_id].lessons
+    lines = outline.lessons
     states, opened = learning.lesson_states(session, user_id, lines)
     learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
                             last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
