@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import (
     Blueprint,
     Response,
@@ -13,7 +15,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
+from markupsafe import Markup
 from flask_login import current_user
 
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.models import CourseVersion
 from lms.catalogue import services as catalogue
+from lms.catalogue.outlines import LessonLine, LessonPage
 from lms.catalogue.views import locale_code, user_org_ids
 from lms.certificates.lessonpage import lesson_view
 from lms.certificates.standing import beat_standing
@@ -70,16 +74,29 @@ def lesson(slug: str, lesson_slug: str):
         return redirect(url_for("catalogue.course", slug=slug))
     session.commit()
     locale = locale_code()
+    parts = _lesson_parts(str(get_locale()), request.script_root, view.course_slug, view.course_title(locale),
+                          view.lesson, view.previous, view.next, cfg.heartbeat_seconds, view.standing.required_minutes)
     page = render_template(
-        "learning/lesson.html", view=view, lesson=view.lesson, progress=view.progress, standing=view.standing,
-        state=view.state, previous=view.previous, next=view.next, locale=locale, course_slug=view.course_slug,
-        course_title=view.course_title(locale), heartbeat_seconds=cfg.heartbeat_seconds, policy=view.policy,
-        identity_unmet=view.identity_unmet, identity_consented=view.consented, required_seconds=view.required_seconds,
+        "learning/lesson.html", parts=parts, lesson=view.lesson, progress=view.progress, standing=view.standing,
+        state=view.state, locale=locale, policy=view.policy, identity_unmet=view.identity_unmet,
+        identity_consented=view.consented, required_seconds=view.required_seconds,
     )  # fmt: skip
     response = current_app.make_response(page)
     if view.consented and (view.policy.identity_at_start or view.policy.identity_random):
         response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
     return response
+
+
+@lru_cache(maxsize=128)
+def _lesson_parts(babel_locale: str, script_root: str, course_slug: str, course_title: str, lesson: LessonPage,
+                  previous: LessonLine | None, next: LessonLine | None, heartbeat_seconds: int,
+                  required_minutes: int) -> tuple[Markup, ...]:
+    """What the lesson page shows every host alike, rendered once per process: the arguments are everything it
+    depends on (the lesson's own text included), so a new version or setting is a new entry, never a stale one."""
+    html = render_template("learning/_lesson_parts.html", course_slug=course_slug, course_title=course_title,
+                           lesson=lesson, previous=previous, next=next, heartbeat_seconds=heartbeat_seconds,
+                           required_minutes=required_minutes, locale=locale_code())  # fmt: skip
+    return tuple(Markup(part) for part in html.split("<!--part-->"))
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/finish")
