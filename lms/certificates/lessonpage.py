@@ -106,7 +106,8 @@ _cohort_policy = aliased(StudyPolicyRecord)
 _org_policy = aliased(StudyPolicyRecord)
 _POLICY_COLUMNS = ("scope", "version", *FIELDS)
 _LESSON_PAGE = (
-    select(_pick, *(getattr(_cohort_policy, n) for n in _POLICY_COLUMNS), *(getattr(_org_policy, n) for n in _POLICY_COLUMNS))
+    select(_pick, *(getattr(_cohort_policy, n) for n in _POLICY_COLUMNS),
+           *(getattr(_org_policy, n) for n in _POLICY_COLUMNS))
     .outerjoin(_cohort_policy, _cohort_policy.scope == literal("cohort:", String) + cast(_pick.c.cohort_id, String))
     .outerjoin(_org_policy, _org_policy.scope == literal("org:", String)
                + cast(func.coalesce(_pick.c.cohort_org_id, _pick.c.agency_id), String))
@@ -124,7 +125,9 @@ def lesson_view(session: Session, *, user_id: int, org_ids: list[int], slug: str
                 rules: learning.StudyRules, cfg: Config) -> LessonView | None:
     """The lesson page of a host enrolled on a course they may see (None when not enrolled or not visible);
     records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits."""
-    row = session.execute(_LESSON_PAGE, {"user_id": user_id, "slug": slug, "org_ids": list(org_ids)}).first()
+    # Plain columns: straight on the connection, past the ORM's statement handling.
+    params = {"user_id": user_id, "slug": slug, "org_ids": list(org_ids)}
+    row = session.connection().execute(_LESSON_PAGE, params).first()
     if row is None:
         return None
     enrollment_id, course_id, version_id, last_lesson_id, last_active_at, lessons_completed_at, course_slug, \
@@ -163,8 +166,9 @@ def _standing(session: Session, progress: learning.CourseProgress, rules: learni
     which tries to issue."""
     seconds = progress.seconds
     if awards and certificate_status is None and lessons_completed_at is not None and seconds >= required_minutes * 60:
-        enrollment = session.scalar(select(Enrollment).where(Enrollment.id == progress.enrollment.id)
-                                    .options(joinedload(Enrollment.course), joinedload(Enrollment.version)))  # fmt: skip
+        enrollment = session.scalar(
+            select(Enrollment).where(Enrollment.id == progress.enrollment.id)
+            .options(joinedload(Enrollment.course), joinedload(Enrollment.version)))  # fmt: skip
         return full_standing(session, enrollment, rules, cfg, progress)  # type: ignore[arg-type]
     minimums = sum(int(state.lesson.estimated_minutes * 60 * rules.completion_ratio) for state in progress.lessons)
     return PageStanding(verified_minutes=seconds // 60, required_minutes=required_minutes,

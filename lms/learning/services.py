@@ -370,7 +370,7 @@ def lesson_states(session: Session, user_id: int, lines: tuple[LessonLine, ...] 
     seconds: dict[int, int] = {}
     flags: dict[int, tuple[bool, bool]] = {}
     if lines:
-        for lesson_id, spent, opened, completed, reached in session.execute(
+        for lesson_id, spent, opened, completed, reached in session.connection().execute(
                 _LESSON_STATES, {"user_id": user_id, "lesson_ids": [line.id for line in lines]}):
             if opened:
                 flags[lesson_id] = (bool(completed), bool(reached))
