@@ -142,3 +142,18 @@ def lesson_page(session: Session, version_id: int, slug: str) -> LessonPage | No
         return None if row is None else LessonPage(*row[:7], tuple(tuple(h) for h in row[7]))
 
     return cache.cached(cache.CATALOGUE, f"lesson:{version_id}:{slug}", make)
+
+
+def outline_and_lesson(session: Session, version_id: int, slug: str) -> tuple[Outline, LessonPage | None]:
+    """:func:`version_outlines` and :func:`lesson_page` for one version in one cache round trip (the lesson page
+    needs both on every request)."""
+    outline_key, lesson_key = f"outline:{version_id}", f"lesson:{version_id}:{slug}"
+
+    def make(missing: list) -> dict:
+        made = _load_outlines(session, [version_id]) if outline_key in missing else {}
+        if lesson_key in missing:
+            made[lesson_key] = lesson_page(session, version_id, slug)
+        return made
+
+    found = cache.cached_many(cache.CATALOGUE, [outline_key, lesson_key], make)
+    return found[outline_key], found[lesson_key]

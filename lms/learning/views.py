@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import (
     Blueprint,
     Response,
@@ -13,17 +15,19 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
+from markupsafe import Markup
 from flask_login import current_user
 
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.models import CourseVersion
-from lms.catalogue.outlines import lesson_page
 from lms.catalogue import services as catalogue
+from lms.catalogue.outlines import LessonLine, LessonPage
 from lms.catalogue.views import locale_code, user_org_ids
-from lms.certificates.standing import beat_standing, standing as study_standing
+from lms.certificates.lessonpage import lesson_view
+from lms.certificates.standing import beat_standing
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.evidence import automation
@@ -62,35 +66,37 @@ def _enrollment_or_none(slug: str) -> Enrollment | None:
 @rule(LOGIN)
 def lesson(slug: str, lesson_slug: str):
     session = get_session()
-    enrollment = _enrollment_or_none(slug)
-    if enrollment is None:
+    cfg = current_app.config["LMS"]
+    view = lesson_view(session, user_id=current_user.id, org_ids=user_org_ids(), slug=slug, lesson_slug=lesson_slug,
+                       rules=study_rules(), cfg=cfg)  # fmt: skip
+    if view is None:
         flash(_("Enrol on the course to read its lessons."), "info")
         return redirect(url_for("catalogue.course", slug=slug))
-    current = lesson_page(session, enrollment.version_id, lesson_slug)
-    if current is None:
-        raise NotFound(_("This lesson does not exist in your version of the course."))
-    progress = services.course_progress(session, enrollment)
-    services.open_lesson(session, enrollment, current, opened=current.id in progress.opened)
     session.commit()
-    policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
-    index = next(i for i, s in enumerate(progress.lessons) if s.lesson.id == current.id)
-    cfg = current_app.config["LMS"]
-    standing = study_standing(session, enrollment, study_rules(), cfg, progress)
-    session.commit()
-    consented = identities.face_consent(session, current_user.id) is not None
+    locale = locale_code()
+    parts = _lesson_parts(str(get_locale()), request.script_root, view.course_slug, view.course_title(locale),
+                          view.lesson, view.previous, view.next, cfg.heartbeat_seconds, view.standing.required_minutes)
     page = render_template(
-        "learning/lesson.html", enrollment=enrollment, lesson=current, progress=progress, standing=standing,
-        state=progress.lessons[index],
-        previous=progress.lessons[index - 1].lesson if index > 0 else None,
-        next=progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
-        form=ConfirmForm(), locale=locale_code(), heartbeat_seconds=cfg.heartbeat_seconds, policy=policy,
-        identity_unmet=identity_unmet(session, policy),
-        identity_consented=consented, required_seconds=study_rules().required_seconds(current),
+        "learning/lesson.html", parts=parts, lesson=view.lesson, progress=view.progress, standing=view.standing,
+        state=view.state, locale=locale, policy=view.policy, identity_unmet=view.identity_unmet,
+        identity_consented=view.consented, required_seconds=view.required_seconds,
     )  # fmt: skip
     response = current_app.make_response(page)
-    if consented and (policy.identity_at_start or policy.identity_random):
+    if view.consented and (view.policy.identity_at_start or view.policy.identity_random):
         response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
     return response
+
+
+@lru_cache(maxsize=128)
+def _lesson_parts(babel_locale: str, script_root: str, course_slug: str, course_title: str, lesson: LessonPage,
+                  previous: LessonLine | None, next: LessonLine | None, heartbeat_seconds: int,
+                  required_minutes: int) -> tuple[Markup, ...]:
+    """What the lesson page shows every host alike, rendered once per process: the arguments are everything it
+    depends on (the lesson's own text included), so a new version or setting is a new entry, never a stale one."""
+    html = render_template("learning/_lesson_parts.html", course_slug=course_slug, course_title=course_title,
+                           lesson=lesson, previous=previous, next=next, heartbeat_seconds=heartbeat_seconds,
+                           required_minutes=required_minutes, locale=locale_code())  # fmt: skip
+    return tuple(Markup(part) for part in html.split("<!--part-->"))
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/finish")

@@ -50,7 +50,7 @@ BUDGETS = {
     "api certificate": 0,
     "host home": 6,  # the T-profile picture: one digest of the host's evidence when cached
     "my learning": 5,
-    "lesson page": 12,  # + study evidence (policy, consent) and the study standing
+    "lesson page": 4,  # user, enrolment + standing inputs + policy + consent, the lessons' figures, notifications
     "quiz attempt page": 4,
     "answer save": 3,
     "heartbeat, page opened": 13,  # clock, lesson session, the course's minutes and certificate

@@ -1,0 +1,176 @@
+"""What the lesson page shows a host, in two plain statements: the enrolment with its course, version, certificate
+status, face-image consent and governing study policy; then the host's figures on the version's lessons.
+
+The lesson and the version's outline come from the shared cache (lms.catalogue.outlines). Nothing personal is
+cached: every figure the page shows about the host (progress, standing, policy, consent) is read at each request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, bindparam, cast, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from lms.accounts.models import ConsentRecord
+from lms.catalogue.models import Course, CourseVersion
+from lms.catalogue.outlines import LessonPage, outline_and_lesson
+from lms.certificates.models import SUPERSEDED, VALID, Certificate
+from lms.certificates.standing import Standing, standing as full_standing
+from lms.cohorts.models import Cohort, CohortCourse, CohortMember
+from lms.config import Config
+from lms.errors import NotFound
+from lms.evidence.identity_services import FACE_PURPOSE, FACE_VERSION
+from lms.evidence.models import StudyPolicyRecord
+from lms.evidence.policy import DEFAULT, StudyPolicy
+from lms.evidence.services import FIELDS, Governing
+from lms.learning import services as learning
+from lms.learning.models import Enrollment
+from lms.orgs.models import Membership, OrgKind, Organisation, Role
+
+
+@dataclass(frozen=True)
+class PageStanding(Standing):
+    """A standing whose certificate is known by its status only (the page announces a valid one, nothing more)."""
+
+    valid: bool = False
+
+    @property
+    def issued(self) -> bool:  # type: ignore[override]
+        return self.valid
+
+
+@dataclass(frozen=True)
+class LessonView:
+    course_slug: str
+    course_title_zh: str
+    course_title_en: str
+    lesson: LessonPage
+    progress: learning.CourseProgress
+    state: learning.LessonState
+    previous: object | None
+    next: object | None
+    standing: Standing
+    policy: StudyPolicy
+    consented: bool
+    identity_unmet: bool
+    required_seconds: int
+
+    def course_title(self, locale: str) -> str:
+        return self.course_title_en if locale == "en" else self.course_title_zh
+
+
+# Built once (building a statement costs more than running it). The policy is the newest cohort's (holding the
+# host and the course) override, else that cohort's organisation's, else the host's agency's: as
+# lms.evidence.services.policy_for decides it.
+_current = aliased(CourseVersion)
+_studied = aliased(CourseVersion)
+
+
+def _newest_cohort(column):
+    return (select(column).join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == bindparam("user_id"), CohortCourse.course_id == Course.id)
+            .order_by(Cohort.id.desc()).limit(1).scalar_subquery())  # fmt: skip
+
+
+_pick = (
+    select(
+        Enrollment.id.label("enrollment_id"), Enrollment.course_id, Enrollment.version_id, Enrollment.last_lesson_id,
+        Enrollment.last_active_at, Enrollment.lessons_completed_at, Course.slug,
+        _studied.title_zh, _studied.title_en, _studied.certificate, _studied.required_minutes,
+        select(Certificate.status).where(Certificate.enrollment_id == Enrollment.id, Certificate.status != SUPERSEDED)
+        .order_by(Certificate.id.desc()).limit(1).scalar_subquery().label("certificate_status"),
+        select(ConsentRecord.id).where(ConsentRecord.user_id == bindparam("user_id"),
+                                       ConsentRecord.purpose == FACE_PURPOSE, ConsentRecord.version == FACE_VERSION,
+                                       ConsentRecord.withdrawn_at.is_(None)).exists().label("consented"),
+        _newest_cohort(Cohort.id).label("cohort_id"),
+        _newest_cohort(Cohort.org_id).label("cohort_org_id"),
+        select(Membership.org_id).join(Organisation, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == bindparam("user_id"), Membership.role == Role.LEARNER,
+               Organisation.kind == OrgKind.MCN)
+        .order_by(Membership.id).limit(1).scalar_subquery().label("agency_id"),
+    )
+    .select_from(Course)
+    .join(_current, Course.current_version_id == _current.id)
+    .join(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == bindparam("user_id")))
+    .join(_studied, _studied.id == Enrollment.version_id)
+    .where(Course.slug == bindparam("slug"),
+           or_(Course.org_id.is_(None), Course.shared.is_(True),
+               Course.org_id.in_(bindparam("org_ids", expanding=True))))
+    .subquery()
+)  # fmt: skip
+_cohort_policy = aliased(StudyPolicyRecord)
+_org_policy = aliased(StudyPolicyRecord)
+_POLICY_COLUMNS = ("scope", "version", *FIELDS)
+_LESSON_PAGE = (
+    select(_pick, *(getattr(_cohort_policy, n) for n in _POLICY_COLUMNS),
+           *(getattr(_org_policy, n) for n in _POLICY_COLUMNS))
+    .outerjoin(_cohort_policy, _cohort_policy.scope == literal("cohort:", String) + cast(_pick.c.cohort_id, String))
+    .outerjoin(_org_policy, _org_policy.scope == literal("org:", String)
+               + cast(func.coalesce(_pick.c.cohort_org_id, _pick.c.agency_id), String))
+)  # fmt: skip
+_WIDTH = len(_pick.c)
+
+
+def _governing(values: tuple) -> Governing | None:
+    if values[0] is None:
+        return None
+    return Governing(StudyPolicy(**dict(zip(FIELDS, values[2:]))), values[0], values[1])
+
+
+def lesson_view(session: Session, *, user_id: int, org_ids: list[int], slug: str, lesson_slug: str,
+                rules: learning.StudyRules, cfg: Config) -> LessonView | None:
+    """The lesson page of a host enrolled on a course they may see (None when not enrolled or not visible);
+    records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits."""
+    # Plain columns: straight on the connection, past the ORM's statement handling.
+    params = {"user_id": user_id, "slug": slug, "org_ids": list(org_ids)}
+    row = session.connection().execute(_LESSON_PAGE, params).first()
+    if row is None:
+        return None
+    enrollment_id, course_id, version_id, last_lesson_id, last_active_at, lessons_completed_at, course_slug, \
+        title_zh, title_en, awards, required_minutes, certificate_status, consented = row[:13]  # fmt: skip
+    outline, current = outline_and_lesson(session, version_id, lesson_slug)
+    if current is None:
+        raise NotFound(_l("This lesson does not exist in your version of the course."))
+    lines = outline.lessons
+    states, opened = learning.lesson_states(session, user_id, lines)
+    learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
+                            last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
+    enrollment = Enrollment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,
+                            last_lesson_id=current.id, lessons_completed_at=lessons_completed_at)  # not in the session
+    progress = learning.CourseProgress(enrollment=enrollment, lessons=states, opened=opened)
+    standing = _standing(session, progress, rules, cfg, awards=bool(awards), required_minutes=required_minutes,
+                         certificate_status=certificate_status, lessons_completed_at=lessons_completed_at)
+    width = len(_POLICY_COLUMNS)
+    governing = _governing(row[_WIDTH:_WIDTH + width]) or _governing(row[_WIDTH + width:]) or Governing(DEFAULT)
+    policy = governing.policy
+    requires = (policy.identity_at_start or policy.identity_random) and cfg.identity_provider != "none"
+    index = next(i for i, s in enumerate(states) if s.lesson.id == current.id)
+    return LessonView(
+        course_slug=course_slug, course_title_zh=title_zh, course_title_en=title_en, lesson=current, progress=progress,
+        state=states[index], previous=states[index - 1].lesson if index > 0 else None,
+        next=states[index + 1].lesson if index + 1 < len(states) else None, standing=standing, policy=policy,
+        consented=bool(consented), identity_unmet=bool(requires) and not consented,
+        required_seconds=rules.required_seconds(current),  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _standing(session: Session, progress: learning.CourseProgress, rules: learning.StudyRules, cfg: Config, *,
+              awards: bool, required_minutes: int, certificate_status: str | None,
+              lessons_completed_at: datetime | None) -> Standing:
+    """As lms.certificates.standing.standing works it out, from the figures at hand. Only when the rule may have
+    been met since the last check (lessons done, time reached, no certificate yet) does it take the full path,
+    which tries to issue."""
+    seconds = progress.seconds
+    if awards and certificate_status is None and lessons_completed_at is not None and seconds >= required_minutes * 60:
+        enrollment = session.scalar(
+            select(Enrollment).where(Enrollment.id == progress.enrollment.id)
+            .options(joinedload(Enrollment.course), joinedload(Enrollment.version)))  # fmt: skip
+        return full_standing(session, enrollment, rules, cfg, progress)  # type: ignore[arg-type]
+    minimums = sum(int(state.lesson.estimated_minutes * 60 * rules.completion_ratio) for state in progress.lessons)
+    return PageStanding(verified_minutes=seconds // 60, required_minutes=required_minutes,
+                        lesson_minimum_minutes=(minimums + 59) // 60, awards_certificate=awards, certificate=None,
+                        valid=certificate_status == VALID)  # fmt: skip
