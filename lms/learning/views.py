@@ -171,8 +171,7 @@ def identity_unmet(session, policy) -> bool:
 @bp.get("/learning/")
 @rule(LOGIN)
 def dashboard():
-    session = get_session()
-    progresses = services.course_progresses(session, services.enrollments_of(session, current_user.id))
+    progresses = services.course_summaries(get_session(), current_user.id)
     return render_template("learning/dashboard.html", progresses=progresses, locale=locale_code())
 
 

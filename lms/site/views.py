@@ -30,7 +30,7 @@ def home():
     if current_user.is_authenticated:
         memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
         session = get_session()
-        progresses = learning.course_progresses(session, learning.enrollments_of(session, current_user.id)[:3])
+        progresses = learning.course_summaries(session, current_user.id, limit=3)
         # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
         show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)
         if show_learner:
