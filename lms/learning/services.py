@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -19,6 +19,7 @@ from lms.errors import NotFound, ValidationFailed
 from lms.learning.models import Enrollment, LessonProgress, StudyClock, StudyTime
 from lms.learning.studytime import cap_to_daily_max, credit
 from lms.signals import enrollment_progressed
+from lms.skills import services as skills_services
 
 
 @dataclass(frozen=True)
@@ -461,22 +462,51 @@ def _course_summaries_statement(limited: bool):
     )  # fmt: skip
     inner = (inner.limit(bindparam("limit")) if limited else inner).subquery()
     shown = Lesson.__table__.alias("resume")
+    # The last two columns only order the rows (and say, as NULL, "no enrolment" in the home page's outer join).
     return (
         select(inner.c.slug, inner.c.title_zh, inner.c.title_en, inner.c.lesson_count, inner.c.completed_count,
-               inner.c.seconds, shown.c.slug, shown.c.title_zh, shown.c.title_en)
+               inner.c.seconds, shown.c.slug.label("resume_slug"), shown.c.title_zh.label("resume_title_zh"),
+               shown.c.title_en.label("resume_title_en"), inner.c.last_active_at, inner.c.id)
         .outerjoin(shown, shown.c.id == inner.c.resume_id)
         .order_by(inner.c.last_active_at.desc().nulls_last(), inner.c.id)
     )  # fmt: skip
 
 
 _COURSE_SUMMARIES = _course_summaries_statement(limited=False)
-_FIRST_COURSE_SUMMARIES = _course_summaries_statement(limited=True)
+_SUMMARY_FIELDS = len(fields(CourseSummary))
 
 
-def course_summaries(session: Session, user_id: int, limit: int | None = None) -> list[CourseSummary]:
-    """The host's enrolments, most recently active first (at most ``limit``), in one statement."""
-    if limit is None:
-        rows = session.execute(_COURSE_SUMMARIES, {"user_id": user_id})
-    else:
-        rows = session.execute(_FIRST_COURSE_SUMMARIES, {"user_id": user_id, "limit": limit})
-    return [CourseSummary(*row) for row in rows]
+def course_summaries(session: Session, user_id: int) -> list[CourseSummary]:
+    """The host's enrolments, most recently active first, in one statement."""
+    return [CourseSummary(*row[:_SUMMARY_FIELDS]) for row in session.execute(_COURSE_SUMMARIES, {"user_id": user_id})]
+
+
+def _home_statement():
+    """The home page's two reads in one statement: the row of the host's T-profile evidence (see
+    lms.skills.services.evidence_version), joined to each of the host's first courses (or to nothing)."""
+    evidence = skills_services.evidence_statement().subquery("evidence")
+    courses = _course_summaries_statement(limited=True).subquery("courses")
+    return (
+        select(*evidence.c, *courses.c).select_from(evidence).outerjoin(courses, true())
+        .order_by(courses.c.last_active_at.desc().nulls_last(), courses.c.id)
+    )  # fmt: skip
+
+
+_HOME = _home_statement()
+
+
+@dataclass(frozen=True)
+class HostHome:
+    courses: list[CourseSummary]
+    #: A digest of the host's T-profile evidence: the key of their cached picture.
+    evidence_version: str
+
+
+def host_home(session: Session, user_id: int, courses: int = 3) -> HostHome:
+    """The host's ``courses`` most recently active enrolments and their evidence digest, in one statement."""
+    rows = session.execute(_HOME, {"user_id": user_id, "limit": courses}).all()
+    width = len(rows[0]) - _SUMMARY_FIELDS - 2
+    return HostHome(
+        [CourseSummary(*row[width:width + _SUMMARY_FIELDS]) for row in rows if row[-1] is not None],
+        skills_services.evidence_digest(tuple(rows[0][:width])),
+    )  # fmt: skip

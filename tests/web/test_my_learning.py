@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms.catalogue.models import Lesson
 from lms.db import get_session
 from lms.learning import services
+from lms.skills import services as skills
 from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 
@@ -43,7 +44,10 @@ def agrees_with_course_progress(app, user_id: int) -> None:
         session = get_session()
         summaries = services.course_summaries(session, user_id)
         progresses = services.course_progresses(session, services.enrollments_of(session, user_id))
-        assert services.course_summaries(session, user_id, limit=1) == summaries[:1]
+        for first in (1, 3):
+            home = services.host_home(session, user_id, courses=first)
+            assert home.courses == summaries[:first]
+            assert home.evidence_version == skills.evidence_version(session, user_id)
         assert [
             (s.course_slug, s.title_en, s.lesson_count, s.completed_count, s.seconds, s.percent, s.resume_slug,
              s.resume_title("en"), s.resume_title("zh_CN"))
@@ -104,3 +108,31 @@ def test_the_pages_show_only_the_hosts_own_courses_in_their_language(app, host, 
     page = chinese.get("/learning/").get_data(as_text=True)
     assert "第一次开播：准备清单" in page and "开播前要准备什么" in page
     assert "第一次开播：准备清单" in _continue_link(chinese.get("/").get_data(as_text=True))
+
+
+def test_several_courses_most_recently_active_first_and_home_shows_three(app, example, web, make_user):  # noqa: F811
+    """Four more copies of the example course: "my learning" lists all five, the latest studied first; the home
+    page the first three, in the same order."""
+    import shutil
+
+    from tests.web.test_catalogue import sync
+
+    for index in range(4):
+        target = example / f"copy-{index}"
+        shutil.copytree(example / "first-live-room", target)
+        yaml = target / "course.yaml"
+        text = yaml.read_text(encoding="utf-8").replace("id: first-live-room", f"id: copy-{index}")
+        yaml.write_text(text.replace("Your first live stream: a checklist", f"Copy number {index}"), encoding="utf-8")
+    sync(app, example)
+    user_id = make_user("host@example.com")
+    web.login("host@example.com", PASSWORD)
+    for slug in ("first-live-room", "copy-0", "copy-1", "copy-2", "copy-3"):
+        web.post(f"/courses/{slug}/enrol", {}, form_page=f"/courses/{slug}")
+    for slug in ("copy-2", "first-live-room", "copy-0"):  # opened in this order: copy-0 is the latest
+        web.get(f"/courses/{slug}/lessons/words-to-avoid")
+    titles = ["Copy number 0", "Your first live stream: a checklist", "Copy number 2", "Copy number 1", "Copy number 3"]
+    learning = web.get("/learning/").get_data(as_text=True)
+    assert sorted(titles, key=learning.index) == titles  # never opened: in the order of enrolment
+    home = _continue_link(web.get("/").get_data(as_text=True))
+    assert sorted(titles[:3], key=home.index) == titles[:3] and "Copy number 1" not in home
+    agrees_with_course_progress(app, user_id)
