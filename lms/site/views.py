@@ -11,7 +11,7 @@ from lms.catalogue.views import locale_code
 from lms import cache
 from lms.db import get_session, utcnow
 from lms.catalogue.labels import skill_names
-from lms.learning import services as learning
+from lms.learning import summaries
 from lms.skills import services as skills_services
 from lms.skills import views as skills_views
 from lms.skills.tsvg import render_t_svg
@@ -30,7 +30,7 @@ def home():
     if current_user.is_authenticated:
         memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
         session = get_session()
-        mine = learning.host_home(session, current_user.id)
+        mine = summaries.host_home(session, current_user.id)
         progresses = mine.courses
         # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
         show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)

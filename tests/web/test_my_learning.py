@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from lms.catalogue.models import Lesson
 from lms.db import get_session
-from lms.learning import services
+from lms.learning import services, summaries
 from lms.skills import services as skills
 from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
@@ -42,16 +42,16 @@ def agrees_with_course_progress(app, user_id: int) -> None:
     """The one-statement summaries say what the per-lesson progress says, course by course."""
     with app.app_context():
         session = get_session()
-        summaries = services.course_summaries(session, user_id)
+        shown = summaries.course_summaries(session, user_id)
         progresses = services.course_progresses(session, services.enrollments_of(session, user_id))
         for first in (1, 3):
-            home = services.host_home(session, user_id, courses=first)
-            assert home.courses == summaries[:first]
+            home = summaries.host_home(session, user_id, courses=first)
+            assert home.courses == shown[:first]
             assert home.evidence_version == skills.evidence_version(session, user_id)
         assert [
             (s.course_slug, s.title_en, s.lesson_count, s.completed_count, s.seconds, s.percent, s.resume_slug,
              s.resume_title("en"), s.resume_title("zh_CN"))
-            for s in summaries
+            for s in shown
         ] == [
             (p.enrollment.course.slug, p.enrollment.version.title_en, len(p.lessons), p.completed_count, p.seconds,
              p.percent, p.resume_lesson.slug, p.resume_lesson.title_en, p.resume_lesson.title_zh)

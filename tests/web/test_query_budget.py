@@ -48,8 +48,8 @@ BUDGETS = {
     "log checkpoint": 0,
     "verify": 2,
     "api certificate": 1,
-    "host home": 6,  # the T-profile picture: one digest of the host's evidence when cached
-    "my learning": 5,
+    "host home": 3,  # user, the host's first courses with the T-profile evidence digest in one, notifications
+    "my learning": 3,  # user, the host's courses with progress and minutes in one, notifications
     "lesson page": 12,  # + study evidence (policy, consent) and the study standing
     "quiz attempt page": 4,
     "answer save": 3,
