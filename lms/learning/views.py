@@ -34,7 +34,7 @@ from lms.evidence import automation
 from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence
 from lms.evidence.views import presence_json
-from lms.learning import services
+from lms.learning import services, summaries
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
 from lms.bounds import BadJSON, parse_json, whole_number
@@ -177,8 +177,7 @@ def identity_unmet(session, policy) -> bool:
 @bp.get("/learning/")
 @rule(LOGIN)
 def dashboard():
-    session = get_session()
-    progresses = services.course_progresses(session, services.enrollments_of(session, current_user.id))
+    progresses = summaries.course_summaries(get_session(), current_user.id)
     return render_template("learning/dashboard.html", progresses=progresses, locale=locale_code())
 
 

@@ -11,7 +11,7 @@ from lms.catalogue.views import locale_code
 from lms import cache
 from lms.db import get_session, utcnow
 from lms.catalogue.labels import skill_names
-from lms.learning import services as learning
+from lms.learning import summaries
 from lms.skills import services as skills_services
 from lms.skills import views as skills_views
 from lms.skills.tsvg import render_t_svg
@@ -30,23 +30,23 @@ def home():
     if current_user.is_authenticated:
         memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
         session = get_session()
-        progresses = learning.course_progresses(session, learning.enrollments_of(session, current_user.id)[:3])
+        mine = summaries.host_home(session, current_user.id)
+        progresses = mine.courses
         # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
         show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)
         if show_learner:
             # The T-profile first: it is what a host comes back to see grow.
-            t_svg, shape_text = _t_profile(session, current_user.id)
+            t_svg, shape_text = _t_profile(session, current_user.id, mine.evidence_version)
     return render_template(
         "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
         t_svg=t_svg, shape_text=shape_text,
     )
 
 
-def _t_profile(session, user_id: int) -> tuple[str, str]:
+def _t_profile(session, user_id: int, version: str) -> tuple[str, str]:
     """The host's T-profile picture and shape, as of the start of this hour (evidence ages by the hour, not by the
-    request), cached for this host under a digest of its evidence: any new result shows at once."""
+    request), cached for this host under ``version``, a digest of its evidence: any new result shows at once."""
     hour = utcnow().replace(minute=0, second=0, microsecond=0)
-    version = skills_services.evidence_version(session, user_id)
 
     def make() -> tuple[str, str]:
         profile = skills_services.host_profile(session, user_id, now=hour).profile

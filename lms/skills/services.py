@@ -171,8 +171,17 @@ def evidence_version(session: Session, user_id: int) -> str:
     """A digest of everything a host's T-profile is computed from (graded answers, completed lessons, rewrite
     results, trainer assessments, chosen verticals), in one statement: it changes whenever any of them is added,
     removed or changed, however it was written, so a profile cached under it is never stale."""
-    row = session.execute(_EVIDENCE_VERSION, {"user_id": user_id}).one()
-    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:24]
+    return evidence_digest(tuple(session.execute(_EVIDENCE_VERSION, {"user_id": user_id}).one()))
+
+
+def evidence_digest(values: tuple) -> str:
+    """The digest of a row of the evidence statement (the home page reads that row with the host's courses)."""
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:24]
+
+
+def evidence_statement():
+    """The evidence statement (bound parameter ``user_id``), for a page that reads it within a larger one."""
+    return _EVIDENCE_VERSION
 
 
 def host_profile(session: Session, user_id: int, now: datetime | None = None) -> HostProfile:

@@ -48,8 +48,8 @@ BUDGETS = {
     "log checkpoint": 0,
     "verify": 0,  # cached per certificate and language until it changes or a bureau cosigns
     "api certificate": 0,
-    "host home": 6,  # the T-profile picture: one digest of the host's evidence when cached
-    "my learning": 5,
+    "host home": 3,  # user, the host's first courses with the T-profile evidence digest in one, notifications
+    "my learning": 3,  # user, the host's courses with progress and minutes in one, notifications
     "lesson page": 4,  # user, enrolment + standing inputs + policy + consent, the lessons' figures, notifications
     "quiz attempt page": 4,
     "answer save": 3,
