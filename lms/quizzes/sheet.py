@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from lms.catalogue.models import Course, CourseVersion, Quiz
 from lms.catalogue.rendering import plain_text, render_quiz_text
+from lms.quizzes.filling import CONTROL
 from lms.quizzes.gift import Question, from_dict
 from lms.quizzes.models import IN_PROGRESS, QuizAttempt, QuizResponse
 from lms.quizzes.paper import PaperItem, matching_answers, paper_from_json
@@ -72,7 +73,6 @@ class ShownQuestion:
     answers_plain: tuple[str, ...]  # ordering: the items' accessible names
     pairs: tuple[Markup, ...]  # matching: the question side of every pair
     choices: tuple[str, ...]  # matching: the right-hand column (distinct answers), as plain text
-    choice_values: tuple[str, ...]  # matching: the same as stored, what a saved answer names
     asked: tuple[int, ...]  # matching: the pairs asked (the others are distractors)
 
 
@@ -80,11 +80,12 @@ def _html(text: str | None, fmt: str, prefix: str, inline: bool = False) -> Mark
     if not text:
         return Markup("")
     # lms.site.templating.quiz_text gives the same: most texts show no image, and then need no prefix
-    return Markup(render_quiz_text(text, fmt, prefix if "../assets/" in text else "", inline))
+    html = render_quiz_text(text, fmt, prefix if "../assets/" in text else "", inline)
+    return Markup(html.translate(CONTROL))  # never a character lms.quizzes.filling marks answers with
 
 
 def _plain(text: str, fmt: str) -> str:
-    return text if fmt == "plain" else plain_text(render_quiz_text(text, fmt))
+    return (text if fmt == "plain" else plain_text(render_quiz_text(text, fmt))).translate(CONTROL)
 
 
 def _shown(question: Question, prefix: str) -> ShownQuestion:
@@ -97,7 +98,6 @@ def _shown(question: Question, prefix: str) -> ShownQuestion:
         answers_plain=tuple(_plain(a.text, fmt) for a in question.answers) if question.type == "ordering" else (),
         pairs=tuple(_html(p.question, p.format or fmt, prefix, inline=True) for p in question.pairs) if matching else (),
         choices=tuple(_plain(c, fmt) for c in matching_answers(question)) if matching else (),
-        choice_values=tuple(matching_answers(question)) if matching else (),
         asked=tuple(i for i, p in enumerate(question.pairs) if p.question) if matching else (),
     )
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from dataclasses import replace
+
+from flask import (Blueprint, abort, flash, get_template_attribute, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
@@ -15,7 +20,8 @@ from lms.learning import services as learning
 from lms.quizzes.reviewing import review_shown
 from lms.quizzes import services
 from lms.quizzes import sheet as sheets
-from lms.quizzes.answers import answers_from_form, ordering_positions
+from lms.quizzes.answers import answers_from_form
+from lms.quizzes.filling import Marks, answer_fill
 from lms.quizzes.models import IN_PROGRESS
 from lms.security.access import LOGIN, rule
 from lms.bounds import whole_number
@@ -92,22 +98,47 @@ def _review_context(attempt) -> dict:
     }  # fmt: skip
 
 
+#: (quiz version, asset address, language, immediate feedback, position, paper item) -> that question's HTML with
+#: markers where answers go (lms.quizzes.filling): the same for every host whose paper holds it there.
+BLANK_QUESTIONS: sheets.Lru[tuple, str] = sheets.Lru(2048)
+
+
+def _order(order: list[int] | None) -> tuple[int, ...] | None:
+    return None if order is None else tuple(order)
+
+
+def _questions(sheet: sheets.Sheet, prefix: str, immediate: bool, problems: dict[int, str],
+               drafts: dict[int, list[str]]) -> list[Markup]:
+    """Each question's HTML with this host's answers: rendered once without them, then filled in per request."""
+    macro = get_template_attribute("quizzes/_question.html", "question_form")
+    language = str(get_locale())
+    shown = []
+    for item in sheet.items(prefix):
+        saved = item.response.response if item.response else None
+        fill = answer_fill(item.question, item.paper_item, item.position, saved, drafts.get(item.position))
+        problem = problems.get(item.position)
+        if problem or (item.response is not None and item.response.score is not None):
+            shown.append(macro(item, immediate, fill, problem, prefix))  # a refused input, or checked: as it is
+            continue
+        key = (sheet.bank_key, prefix, language, immediate, item.position, item.paper_item.question_index,
+               _order(item.option_order), _order(item.answer_order))  # fmt: skip
+        blank = BLANK_QUESTIONS.get(key, lambda: str(macro(replace(item, response=None), immediate, Marks, None, prefix)))
+        shown.append(fill.into(blank))
+    return shown
+
+
 def _sheet_context(sheet: sheets.Sheet, problems: dict[int, str] | None = None,
                    drafts: dict[int, list[str]] | None = None) -> dict:
     """What the page of an open attempt shows; ``problems`` and ``drafts``: input refused on the last save."""
-    drafts = drafts or {}
     # the address of an asset "x" of this version, less the "x": what every image of it starts with
     prefix = url_for("catalogue.asset", slug=sheet.course_slug, number=sheet.version_number, name="x")[:-1]
     remaining = None
     if sheet.deadline_at is not None:
         remaining = max(0, int((sheet.deadline_at - utcnow()).total_seconds()))
-    return {
-        "attempt": sheet, "items": sheet.items(prefix), "asset_prefix": prefix, "remaining": remaining,
-        "settings": services.QuizSettings.from_stored(sheet.settings, sheet.certificate_quiz),
-        "locale": locale_code(), "problems": problems or {},
-        "ordering_positions": lambda item: ordering_positions(
-            item.paper_item, item.response.response if item.response else None, drafts.get(item.position)),
-    }  # fmt: skip
+    settings = services.QuizSettings.from_stored(sheet.settings, sheet.certificate_quiz)
+    questions = _questions(sheet, prefix, settings.feedback == "immediate", problems or {}, drafts or {})
+    return {"attempt": sheet, "questions": questions, "remaining": remaining, "settings": settings,
+            "locale": locale_code()}  # fmt: skip
 
 
 @bp.get("/quiz-attempts/<int:attempt_id>")
