@@ -51,8 +51,8 @@ BUDGETS = {
     "host home": 6,  # the T-profile picture: one digest of the host's evidence when cached
     "my learning": 5,
     "lesson page": 12,  # + study evidence (policy, consent) and the study standing
-    "quiz attempt page": 4,
-    "answer save": 3,
+    "quiz attempt page": 3,
+    "answer save": 2,
     "heartbeat, page opened": 13,  # clock, lesson session, the course's minutes and certificate
 }
 
