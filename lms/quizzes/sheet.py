@@ -258,4 +258,5 @@ def upsert_answers(session: Session, attempt_id: int, paper: tuple[PaperItem, ..
         set_={"response": insert.excluded.response, "saved_at": insert.excluded.saved_at},
         where=QuizResponse.score.is_(None) & still_open,
     )
-    return session.connection().execute(statement).rowcount
+    # RETURNING, not rowcount: drivers disagree on the rowcount of an upsert; a locked answer returns no row
+    return len(session.connection().execute(statement.returning(QuizResponse.position)).all())
