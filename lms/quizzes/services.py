@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -23,6 +23,7 @@ from lms.learning.models import Enrollment
 from lms.quizzes.gift import Question, from_dict
 from lms.quizzes.grading import InvalidResponse, grade
 from lms.quizzes.models import FINISHED, IN_PROGRESS, NEEDS_GRADING, QuizAttempt, QuizResponse
+from lms.quizzes.sheet import bank_of
 from lms.signals import attempt_submitted, enrollment_progressed
 from lms.quizzes.paper import PaperItem, draw_paper, paper_from_json, paper_to_json
 
@@ -54,8 +55,10 @@ class QuizSettings:
 
     @classmethod
     def of(cls, quiz: Quiz) -> "QuizSettings":
-        s = quiz.settings
-        certificate_quiz = bool(quiz.required and quiz.version is not None and quiz.version.certificate)
+        return cls.from_stored(quiz.settings, bool(quiz.required and quiz.version is not None and quiz.version.certificate))
+
+    @classmethod
+    def from_stored(cls, s: dict, certificate_quiz: bool) -> "QuizSettings":
         safe = "after_passing" if certificate_quiz else "immediately"
         return cls(
             review_marks=s.get("review_marks", "immediately"),
@@ -77,7 +80,9 @@ class QuizSettings:
 
 
 def questions_of(quiz: Quiz) -> list[Question]:
-    return [from_dict(q) for q in quiz.questions]
+    if "version" in inspect(quiz).unloaded:  # no content hash at hand: parse
+        return [from_dict(q) for q in quiz.questions]
+    return list(bank_of((quiz.id, quiz.key, quiz.version.content_hash), lambda: quiz.questions))
 
 
 def quiz_of(session: Session, enrollment: Enrollment, key: str) -> Quiz:

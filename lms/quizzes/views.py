@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from dataclasses import replace
+
+from flask import (Blueprint, abort, flash, g, get_template_attribute, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
@@ -14,7 +19,9 @@ from lms.errors import DomainError, NotFound
 from lms.learning import services as learning
 from lms.quizzes.reviewing import review_shown
 from lms.quizzes import services
-from lms.quizzes.answers import answers_from_form, asked_pairs, matching_choices, ordering_positions
+from lms.quizzes import sheet as sheets
+from lms.quizzes.answers import answers_from_form
+from lms.quizzes.filling import Marks, answer_fill
 from lms.quizzes.models import IN_PROGRESS
 from lms.security.access import LOGIN, rule
 from lms.bounds import whole_number
@@ -78,57 +85,101 @@ def _own_attempt(attempt_id: int):
         abort(404)
 
 
-def _context(attempt, problems: dict[int, str] | None = None, drafts: dict[int, list[str]] | None = None):
-    """What the attempt and review pages show; ``problems`` and ``drafts``: input refused on the last save."""
-    drafts = drafts or {}
+def _review_context(attempt) -> dict:
+    """What the review of a submitted attempt shows."""
     quiz = attempt.quiz
-    course = quiz.version.course
-    items = services.review_items(attempt)
-    now = utcnow()
-    remaining = None
-    if attempt.deadline_at is not None and attempt.status == IN_PROGRESS:
-        remaining = max(0, int((attempt.deadline_at - now).total_seconds()))
     settings = services.QuizSettings.of(quiz)
-    shown = None
-    if attempt.status != IN_PROGRESS:
-        state = services.quiz_state(get_session(), attempt.user_id, quiz, now)
-        shown = review_shown(settings, passed=state.passed, last_attempt_done=bool(
-            settings.attempts and state.open_attempt is None and len(state.attempts) >= settings.attempts))
+    state = services.quiz_state(get_session(), attempt.user_id, quiz, utcnow())
+    shown = review_shown(settings, passed=state.passed, last_attempt_done=bool(
+        settings.attempts and state.open_attempt is None and len(state.attempts) >= settings.attempts))
     return {
-        "attempt": attempt, "quiz": quiz, "course": course, "items": items, "remaining": remaining, "shown": shown,
-        "settings": settings, "form": ConfirmForm(), "locale": locale_code(),
-        "matching_choices": matching_choices, "asked_pairs": asked_pairs, "problems": problems or {},
-        "ordering_positions": lambda item: ordering_positions(
-            item.paper_item, item.response.response if item.response else None, drafts.get(item.position)),
+        "attempt": attempt, "quiz": quiz, "course": quiz.version.course, "items": services.review_items(attempt),
+        "shown": shown, "settings": settings, "form": ConfirmForm(), "locale": locale_code(),
     }  # fmt: skip
+
+
+#: (quiz version, asset address, language, immediate feedback, position, paper item) -> that question's HTML with
+#: markers where answers go (lms.quizzes.filling): the same for every host whose paper holds it there.
+BLANK_QUESTIONS: sheets.Lru[tuple, str] = sheets.Lru(2048)
+
+
+def _order(order: list[int] | None) -> tuple[int, ...] | None:
+    return None if order is None else tuple(order)
+
+
+def _questions(sheet: sheets.Sheet, prefix: str, immediate: bool, problems: dict[int, str],
+               drafts: dict[int, list[str]]) -> list[Markup]:
+    """Each question's HTML with this host's answers: rendered once without them, then filled in per request."""
+    macro = get_template_attribute("quizzes/_question.html", "question_form")
+    language = str(get_locale())
+    shown = []
+    for item in sheet.items(prefix):
+        saved = item.response.response if item.response else None
+        fill = answer_fill(item.question, item.paper_item, item.position, saved, drafts.get(item.position))
+        problem = problems.get(item.position)
+        if problem or (item.response is not None and item.response.score is not None):
+            shown.append(macro(item, immediate, fill, problem, prefix))  # a refused input, or checked: as it is
+            continue
+        key = (sheet.bank_key, prefix, language, immediate, item.position, item.paper_item.question_index,
+               _order(item.option_order), _order(item.answer_order))  # fmt: skip
+        blank = BLANK_QUESTIONS.get(key, lambda: str(macro(replace(item, response=None), immediate, Marks, None, prefix)))
+        shown.append(fill.into(blank))
+    return shown
+
+
+def _sheet_context(sheet: sheets.Sheet, problems: dict[int, str] | None = None,
+                   drafts: dict[int, list[str]] | None = None) -> dict:
+    """What the page of an open attempt shows; ``problems`` and ``drafts``: input refused on the last save."""
+    # the address of an asset "x" of this version, less the "x": what every image of it starts with
+    prefix = url_for("catalogue.asset", slug=sheet.course_slug, number=sheet.version_number, name="x")[:-1]
+    remaining = None
+    if sheet.deadline_at is not None:
+        remaining = max(0, int((sheet.deadline_at - utcnow()).total_seconds()))
+    settings = services.QuizSettings.from_stored(sheet.settings, sheet.certificate_quiz)
+    questions = _questions(sheet, prefix, settings.feedback == "immediate", problems or {}, drafts or {})
+    return {"attempt": sheet, "questions": questions, "remaining": remaining, "settings": settings,
+            "locale": locale_code()}  # fmt: skip
 
 
 @bp.get("/quiz-attempts/<int:attempt_id>")
 @rule(LOGIN)
 def attempt(attempt_id: int):
-    found = _own_attempt(attempt_id)
     session = get_session()
+    sheet = sheets.load_sheet(session, attempt_id, current_user.id)
+    if sheet is None:
+        abort(404)  # none, or another host's: the same answer
+    if sheets.is_open(sheet, utcnow(), services.DEADLINE_GRACE):
+        return render_template("quizzes/attempt.html", **_sheet_context(sheet))
+    found = _own_attempt(attempt_id)  # submitted, or its time is up: the review needs the whole attempt
     if found.status == IN_PROGRESS and services.is_expired(found, utcnow()):
         services.finish_attempt(session, found, utcnow())
         session.commit()
         flash(_("Time is up: your attempt was submitted with the answers saved before the limit."), "info")
-    template = "quizzes/attempt.html" if found.status == IN_PROGRESS else "quizzes/review.html"
-    return render_template(template, **_context(found))
+    if found.status == IN_PROGRESS:  # reopened meanwhile (not by this app): show it again
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    return render_template("quizzes/review.html", **_review_context(found))
 
 
 def _paper(found):
     return [(item.question, item.paper_item) for item in services.review_items(found)]
 
 
-def _autosave(session, found, sent):
+def _autosave(attempt_id: int):
     """The attempt page saves itself a few seconds after each change and when it is hidden, so a closed phone tab
     or a lost connection loses no answer. Nothing is checked or submitted; an answer that cannot be stored yet (an
-    ordering with a gap) waits for the host's own save, which marks it."""
-    try:
-        saved = services.save_answers(session, found, sent.answers, utcnow())
-    except services.QuizClosed:
-        session.rollback()
+    ordering with a gap) waits for the host's own save, which marks it. One statement reads the paper (only the
+    host's own attempt), one stores every answer."""
+    session = get_session()
+    paper = sheets.paper_of(session, attempt_id, current_user.id)
+    if paper is None:
+        abort(404)
+    if not g.get("csrf_valid"):  # what ConfirmForm checks (CSRFProtect checked the token), without building it
+        abort(400)
+    sent = answers_from_form(paper.pairs(), request.form)
+    now = utcnow()
+    if not sheets.is_open(paper, now, services.DEADLINE_GRACE):
         return jsonify(closed=True), 409  # the page reloads and shows why
+    saved = sheets.upsert_answers(session, attempt_id, paper.items, sent.answers, now)
     session.commit()
     return jsonify(saved=saved, problems=sorted(sent.problems))
 
@@ -136,6 +187,8 @@ def _autosave(session, found, sent):
 @bp.post("/quiz-attempts/<int:attempt_id>/save")
 @rule(LOGIN)
 def save(attempt_id: int):
+    if request.form.get("autosave") == "1" and "finish" not in request.form:
+        return _autosave(attempt_id)
     found = _own_attempt(attempt_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -146,8 +199,6 @@ def save(attempt_id: int):
     finishing = "finish" in request.form
     check = request.form.get("check", "")
     position = whole_number(check, high=10_000)
-    if request.form.get("autosave") == "1" and not finishing:
-        return _autosave(session, found, sent)
     try:
         if sent.problems:
             # Keep what can be kept, submit and check nothing, and ask again where the input cannot be an answer.
@@ -157,7 +208,8 @@ def save(attempt_id: int):
                 flash(_("Not submitted yet: correct the marked questions, then submit again."), "error")
             else:
                 flash(_("Some answers could not be saved: see the marked questions."), "error")
-            return render_template("quizzes/attempt.html", **_context(found, sent.problems, sent.drafts)), 400
+            sheet = sheets.load_sheet(session, attempt_id, current_user.id)
+            return render_template("quizzes/attempt.html", **_sheet_context(sheet, sent.problems, sent.drafts)), 400
         if finishing:
             services.finish_attempt(session, found, utcnow(), answers)
         elif position is not None and services.QuizSettings.of(found.quiz).feedback == "immediate":

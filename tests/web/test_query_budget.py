@@ -51,8 +51,8 @@ BUDGETS = {
     "host home": 3,  # user, the host's first courses with the T-profile evidence digest in one, notifications
     "my learning": 3,  # user, the host's courses with progress and minutes in one, notifications
     "lesson page": 4,  # user, enrolment + standing inputs + policy + consent, the lessons' figures, notifications
-    "quiz attempt page": 4,
-    "answer save": 3,
+    "quiz attempt page": 3,
+    "answer save": 2,
     "heartbeat, page opened": 13,  # clock, lesson session, the course's minutes and certificate
 }
 
