@@ -29,7 +29,6 @@ from typing import Any, Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld import jsonld
 
 from .contexts import PinnedDocumentLoader
 from .jcs import JcsError
@@ -122,6 +121,8 @@ def _check_rdf_safe(node: Any, path: str) -> None:
         return
     if not isinstance(node, dict):
         return
+    from pyld import jsonld  # PyLD (with requests and lxml) loads with the first rdfc proof, not at start
+
     for key, value in node.items():
         if key in ("@id", "@type"):
             for v in value if isinstance(value, list) else [value]:
@@ -147,6 +148,8 @@ def _check_rdf_safe(node: Any, path: str) -> None:
 def _rdfc(document: dict[str, Any], loader: PinnedDocumentLoader, strict: bool) -> bytes:
     def dropped(prop: str | None) -> None:
         raise UndefinedTermError(f"property {prop!r} is not defined by any @context and would not be signed")
+
+    from pyld import jsonld  # PyLD (with requests and lxml) loads with the first rdfc proof, not at start
 
     try:
         processor = jsonld.JsonLdProcessor(on_property_dropped=dropped if strict else jsonld.noop)
