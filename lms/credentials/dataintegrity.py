@@ -25,15 +25,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any, Literal
 
 from .contexts import PinnedDocumentLoader
 from .jcs import JcsError
 from .jcs import canonicalize as jcs_canonicalize
 from .multikey import MultikeyError, multibase_decode, multibase_encode
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "EDDSA_JCS_2022",
@@ -59,7 +59,7 @@ PROOF_TYPE = "DataIntegrityProof"
 # Tolerated difference between the signer's and the verifier's clocks when checking `created`.
 CLOCK_SKEW = timedelta(minutes=5)
 
-KeyResolver = Callable[[str], Ed25519PublicKey | None]
+KeyResolver = Callable[[str], "Ed25519PublicKey | None"]
 
 # PyLD's own test for an absolute IRI: values failing it are dropped on conversion to RDF.
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:\S*$")
@@ -334,6 +334,9 @@ def _verify_one(
         transformed = canonical_document(unsecured, suite, document_loader=loader, strict=strict)
     except ProofError as exc:
         return fail(str(exc))
+    # cryptography (~6 MiB per worker) loads with the first key use, not at start
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key.verify(signature, hash_data(config, transformed))
     except InvalidSignature:
