@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from lms.accounts.realname import decrypt_id_number
 from lms.bureau import audit_subsidy, process_files, required_policy
 from lms.bureau.audit_subsidy import ProcessView
-from lms.certificates.textlayout import find_cjk_font_file
 from lms.cohorts import services as cohorts
 from lms.db import utcnow
 from lms.errors import NotFound
@@ -46,6 +45,8 @@ def bureau_views(session: Session, bureau_org_id: int, submission_id: int):
 
 
 def bureau_pdf(session: Session, cipher: PIICipher, submission, board, views: Sequence[ProcessView]) -> bytes:
+    from lms.certificates.textlayout import find_cjk_font_file  # ReportLab and Pillow: loaded on first use
+
     return process_files.process_pdf(session, views, title=f"培训过程记录 · {board.cohort.name}",
                                      id_number=lambda host: decrypt_id_number(cipher, host),
                                      judge=required_policy.judge_for(session, submission),
@@ -58,6 +59,8 @@ def org_views(session: Session, org_id: int, cohort_id: int):
 
 
 def org_pdf(session: Session, cohort, views: Sequence[ProcessView]) -> bytes:
+    from lms.certificates.textlayout import find_cjk_font_file  # ReportLab and Pillow: loaded on first use
+
     return process_files.process_pdf(session, views, title=f"培训过程记录 · {cohort.name}", cjk_font_path=find_cjk_font_file(),
                                      id_number=lambda host: host.real_name.id_number_masked if host.real_name else "")  # fmt: skip
 

@@ -17,10 +17,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyld.context_resolver import ContextResolver
-from pyld.documentloader.base import DocumentLoader, RemoteDocument
+if TYPE_CHECKING:
+    from pyld.documentloader.base import RemoteDocument
 
 __all__ = [
     "ACCEPTED_URLS",
@@ -117,7 +117,9 @@ class ContextIntegrityError(ContextLoadError):
     """A pinned context file is missing or its bytes do not match the recorded SHA-256."""
 
 
-class PinnedDocumentLoader(DocumentLoader):
+# A plain callable, PyLD's loader contract: subclassing its DocumentLoader ABC would load all of PyLD (requests,
+# lxml: ~10 MiB per worker) with the constants above, which every credential page needs and PyLD does not.
+class PinnedDocumentLoader:
     """Serves `urls` (each must be in `pins`) from `directory`, checking every file's SHA-256 on first use."""
 
     def __init__(
@@ -174,4 +176,6 @@ class PinnedDocumentLoader(DocumentLoader):
 
     def jsonld_options(self) -> dict[str, Any]:
         """PyLD options for one operation: this loader plus a resolver whose cache nothing else shares."""
+        from pyld.context_resolver import ContextResolver
+
         return {"documentLoader": self, "contextResolver": ContextResolver({}, self)}

@@ -25,16 +25,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld import jsonld
+from typing import TYPE_CHECKING, Any, Literal
 
 from .contexts import PinnedDocumentLoader
 from .jcs import JcsError
 from .jcs import canonicalize as jcs_canonicalize
 from .multikey import MultikeyError, multibase_decode, multibase_encode
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "EDDSA_JCS_2022",
@@ -60,7 +59,7 @@ PROOF_TYPE = "DataIntegrityProof"
 # Tolerated difference between the signer's and the verifier's clocks when checking `created`.
 CLOCK_SKEW = timedelta(minutes=5)
 
-KeyResolver = Callable[[str], Ed25519PublicKey | None]
+KeyResolver = Callable[[str], "Ed25519PublicKey | None"]
 
 # PyLD's own test for an absolute IRI: values failing it are dropped on conversion to RDF.
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:\S*$")
@@ -122,6 +121,8 @@ def _check_rdf_safe(node: Any, path: str) -> None:
         return
     if not isinstance(node, dict):
         return
+    from pyld import jsonld  # PyLD (with requests and lxml) loads with the first rdfc proof, not at start
+
     for key, value in node.items():
         if key in ("@id", "@type"):
             for v in value if isinstance(value, list) else [value]:
@@ -147,6 +148,8 @@ def _check_rdf_safe(node: Any, path: str) -> None:
 def _rdfc(document: dict[str, Any], loader: PinnedDocumentLoader, strict: bool) -> bytes:
     def dropped(prop: str | None) -> None:
         raise UndefinedTermError(f"property {prop!r} is not defined by any @context and would not be signed")
+
+    from pyld import jsonld  # PyLD (with requests and lxml) loads with the first rdfc proof, not at start
 
     try:
         processor = jsonld.JsonLdProcessor(on_property_dropped=dropped if strict else jsonld.noop)
@@ -331,6 +334,9 @@ def _verify_one(
         transformed = canonical_document(unsecured, suite, document_loader=loader, strict=strict)
     except ProofError as exc:
         return fail(str(exc))
+    # cryptography (~6 MiB per worker) loads with the first key use, not at start
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key.verify(signature, hash_data(config, transformed))
     except InvalidSignature:

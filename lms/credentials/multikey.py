@@ -9,14 +9,17 @@ base58btc is a dozen lines, so it lives here rather than in a dependency.
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "MultikeyError",
     "base58btc_decode",
     "base58btc_encode",
     "decode_public_key",
+    "public_key_bytes",
     "decode_secret_key",
     "did_key_verification_method",
     "encode_public_key",
@@ -83,15 +86,27 @@ def _split(value: str, header: bytes, what: str) -> bytes:
 
 
 def encode_public_key(key: Ed25519PublicKey) -> str:
+    # cryptography (~6 MiB per worker) loads with the first key use, not at start
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return multibase_encode(ED25519_PUB_HEADER + raw)
 
 
 def decode_public_key(value: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(_split(value, ED25519_PUB_HEADER, "public"))
 
 
+def public_key_bytes(value: str) -> bytes:
+    """The 32 raw bytes of an Ed25519 public Multikey: all a C2SP vkey needs, without loading cryptography."""
+    return _split(value, ED25519_PUB_HEADER, "public")
+
+
 def encode_secret_key(key: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     seed = key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
@@ -99,6 +114,8 @@ def encode_secret_key(key: Ed25519PrivateKey) -> str:
 
 
 def decode_secret_key(value: str) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(_split(value, ED25519_PRIV_HEADER, "secret"))
 
 

@@ -7,7 +7,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-import segno
 
 from lms.accounts.forms import ConfirmForm
 from lms.cohorts import services as cohorts
@@ -60,6 +59,8 @@ def may_renew_links() -> bool:
 
 def qr_svg(link: str) -> Markup:
     """A first link as a QR code (inline SVG: no script, no style), for the printable sheet of the import result."""
+    import segno  # loaded with the first printed sheet, not in every worker at start
+
     return Markup(segno.make(link, micro=False).svg_inline(scale=3, svgclass="qr"))
 
 

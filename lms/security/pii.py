@@ -12,10 +12,11 @@ import base64
 import hashlib
 import hmac
 import os
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 _VERSION = b"\x01"
 
@@ -36,8 +37,18 @@ class PIICipher:
             raise PIIKeyError("LMS_PII_KEY is not valid base64") from exc
         if len(master) < 32:
             raise PIIKeyError("LMS_PII_KEY must decode to at least 32 bytes")
-        self._aead = AESGCM(_derive(master, b"lms pii aes-256-gcm v1"))
-        self._mac_key = _derive(master, b"lms pii lookup hmac v1")
+        self._master = master
+
+    # Derived on first use: cryptography (~6 MiB per worker) loads with the first identifier, not at start.
+    @cached_property
+    def _aead(self) -> AESGCM:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        return AESGCM(_derive(self._master, b"lms pii aes-256-gcm v1"))
+
+    @cached_property
+    def _mac_key(self) -> bytes:
+        return _derive(self._master, b"lms pii lookup hmac v1")
 
     def encrypt(self, plaintext: str, *, context: str) -> bytes:
         nonce = os.urandom(12)
@@ -58,4 +69,7 @@ class PIICipher:
 
 
 def _derive(master: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)

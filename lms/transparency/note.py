@@ -24,10 +24,7 @@ import re
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from typing import TYPE_CHECKING
 
 from .merkle import HASH_SIZE, verify_inclusion
 
@@ -61,14 +58,21 @@ class PolicyError(NoteError):
     """Well-formed and signed, but not what the caller requires (origin, quorum, time, inclusion)."""
 
 
-PublicKey = Ed25519PublicKey | bytes
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+    PublicKey = Ed25519PublicKey | bytes
 
 
 def _raw(key: PublicKey) -> bytes:
-    if isinstance(key, Ed25519PublicKey):
-        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     if isinstance(key, bytes) and len(key) == 32:
         return key
+    # cryptography (~6 MiB per worker) loads with the first key object, not at start
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    if isinstance(key, Ed25519PublicKey):
+        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     raise TypeError("an Ed25519 public key or its 32 raw bytes is needed")
 
 
@@ -234,8 +238,9 @@ class VerifiedSignature:
     timestamp: int | None  # cosignatures only
 
 
-KeySpec = PublicKey | Verifier
-Verifiers = Mapping[str, KeySpec | Sequence[KeySpec]]
+if TYPE_CHECKING:
+    KeySpec = PublicKey | Verifier
+    Verifiers = Mapping[str, KeySpec | Sequence[KeySpec]]
 
 
 def _index(verifiers: Verifiers) -> dict[tuple[str, bytes], Verifier]:
@@ -258,6 +263,10 @@ def _index(verifiers: Verifiers) -> dict[tuple[str, bytes], Verifier]:
 
 def open_note_detailed(signed: str | bytes, verifiers: Verifiers) -> tuple[str, list[VerifiedSignature]]:
     """:func:`open_note`, returning each verified key once with its type and cosignature time."""
+    # cryptography (~6 MiB per worker) loads with the first key use, not at start
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     text, signatures = split_note(signed)
     known = _index(verifiers)
     verified: dict[tuple[str, bytes], VerifiedSignature] = {}

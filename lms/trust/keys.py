@@ -8,26 +8,32 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.config import Config
-from lms.credentials.multikey import decode_public_key, encode_public_key
+from lms.credentials.multikey import decode_public_key, encode_public_key, public_key_bytes
 from lms.db import utcnow
 from lms.transparency import note
 from lms.transparency.identity import log_service, origin
 from lms.trust.models import SigningKey
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 PURPOSES = ("credential", "log")
 
 
 def _aead(cfg: Config) -> AESGCM:
+    # cryptography (~6 MiB per worker) loads with the first key use, not at start
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     master = base64.b64decode(cfg.signing_key_secret or "")
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lms signing keys v1").derive(master)
     return AESGCM(key)
@@ -36,12 +42,16 @@ def _aead(cfg: Config) -> AESGCM:
 def _seal(cfg: Config, private: Ed25519PrivateKey, public_multibase: str) -> bytes:
     import os
 
+    from cryptography.hazmat.primitives import serialization
+
     raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
     nonce = os.urandom(12)
     return b"\x01" + nonce + _aead(cfg).encrypt(nonce, raw, public_multibase.encode())
 
 
 def _open(cfg: Config, record: SigningKey) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     blob = record.private_ciphertext
     raw = _aead(cfg).decrypt(blob[1:13], blob[13:], record.public_multibase.encode())
     return Ed25519PrivateKey.from_private_bytes(raw)
@@ -50,6 +60,8 @@ def _open(cfg: Config, record: SigningKey) -> Ed25519PrivateKey:
 def create_key(session: Session, cfg: Config, purpose: str) -> SigningKey:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown key purpose {purpose!r}")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     public = encode_public_key(private.public_key())
     record = SigningKey(purpose=purpose, public_multibase=public, private_ciphertext=_seal(cfg, private, public))
@@ -120,7 +132,7 @@ def did_document(session: Session, cfg: Config) -> dict:
             # Full precision: a proof created (whole seconds) in the second the key retired still verifies.
             method["expires"] = r.retired_at.isoformat().replace("+00:00", "Z")
         methods.append(method)
-    log_vkeys = [note.vkey(origin(cfg), decode_public_key(r.public_multibase)) for r in records if r.purpose == "log"]
+    log_vkeys = [note.vkey(origin(cfg), public_key_bytes(r.public_multibase)) for r in records if r.purpose == "log"]
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
