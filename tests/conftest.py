@@ -30,6 +30,58 @@ settings.register_profile("lms", deadline=None, database=None, derandomize=True,
 settings.load_profile("lms")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2id at its smallest cost for this test process only: a production hash (64 MiB, 3 passes, 4 lanes) costs
+    ~0.2 s of CPU, and the suite hashes or verifies a password hundreds of times. Same algorithm and code path (the
+    hashes still start with $argon2id$, wrong passwords still fail); servers started as subprocesses keep the
+    production cost. First it checks that production's parameters are still RFC 9106's."""
+    from argon2 import PasswordHasher, profiles
+
+    from lms.security import passwords
+
+    production = passwords._hasher
+    assert (production.type, production.time_cost, production.memory_cost, production.parallelism) == (
+        profiles.RFC_9106_LOW_MEMORY.type, profiles.RFC_9106_LOW_MEMORY.time_cost,
+        profiles.RFC_9106_LOW_MEMORY.memory_cost, profiles.RFC_9106_LOW_MEMORY.parallelism,
+    ), "production password hashing is no longer RFC 9106's profile"  # fmt: skip
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    saved = passwords._hasher, passwords._DUMMY_HASH
+    passwords._hasher, passwords._DUMMY_HASH = cheap, cheap.hash("not-a-real-password-6f1c0e")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = saved
+
+
+def _reuse_url_builders() -> None:
+    """Every test builds its own app, and ~90% of create_app's CPU is Werkzeug compiling (ast + compile) the same
+    URL-builder functions for the same 160 rules again. The compiled function reads everything through its rule
+    argument, so one compiled per rule text and shape is reused by later apps: same URLs, same app per test.
+    Pinned to the Werkzeug versions whose _compile_builder was read; others simply compile as usual."""
+    from importlib.metadata import version
+
+    from werkzeug.routing.rules import Rule
+
+    if not version("werkzeug").startswith("3.1.") or getattr(Rule, "_lms_reused", False):
+        return
+    original = Rule._compile_builder
+    compiled: dict = {}
+
+    def compile_builder(self, append_unknown=True):
+        defaults = self.defaults or {}
+        if any(dynamic and data in defaults for dynamic, data in self._trace):
+            return original(self, append_unknown)  # a default resolved through a converter: not shared
+        key = (self.rule, tuple(self._trace), tuple(defaults), append_unknown)
+        if key not in compiled:
+            compiled[key] = original(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = compile_builder
+    Rule._lms_reused = True
+
+
+_reuse_url_builders()
+
+
 def require_program(name: str, package: str) -> str:
     """The path of an outside program a test needs; without it the test is skipped with the command that installs
     it, except in CI (CI=true), where a missing program fails the test."""
