@@ -6,11 +6,11 @@ folder, which every worker of one machine shares: a revocation seen by one worke
 
 Each cached thing belongs to a *topic*. A value is stored with its topic's current generation; a commit that
 changed a topic's rows drops the generation (after the commit, so no reader can fill the new generation from the
-old data), and the next reader starts a new one: a value of an older generation no longer counts. Rows are noticed by type when the session flushes (see
-``TOPICS``); writes that bypass the ORM's unit of work say so with :func:`changed`. Nothing personal is ever
-cached here under a shared key: keys name public things, or the organisations whose courses a list shows. What
-belongs to one person (their T-profile picture) is stored by :func:`personal` under their user id and a digest of
-its sources, and is only ever looked up for that same person.
+old data), and the next reader starts a new one: a value of an older generation no longer counts. Rows are noticed
+by type when the session flushes (see ``TOPICS``); writes that bypass the ORM's unit of work say so with
+:func:`changed`. Nothing personal is ever cached here under a shared key: keys name public things, or the
+organisations whose courses a list shows. What belongs to one person (their T-profile picture) is stored by
+:func:`personal` under their user id and a digest of its sources, and is only ever looked up for that same person.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def attach_error(form: FlaskForm, field_name: str | None, message) -> bool:
 
 
 def reject_undecodable_forms():
-    """``before_request`` (registered before CSRF): a urlencoded body that is not UTF-8 gets a clear 400.
+    """Called by ``lms.security.access.guard`` before CSRF: a urlencoded body that is not UTF-8 gets a clear 400.
 
     Werkzeug silently drops such fields, which would surface as a confusing "missing field" or CSRF error.
     """
@@ -53,7 +53,7 @@ def reject_undecodable_forms():
 
 
 def reject_nul_characters():
-    """``before_request``, after :func:`reject_undecodable_forms`: a NUL character in the query or a form field gets
+    """Called by ``lms.security.access.guard`` after :func:`reject_undecodable_forms`: a NUL character in the query or a form field gets
     a clear 400. No text on the site holds one, and PostgreSQL refuses it in any text column, so a field read straight
     from the request would otherwise surface as "database unavailable"."""
     from flask import abort, g, request

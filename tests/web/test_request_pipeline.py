@@ -192,3 +192,24 @@ def test_the_prebuilt_header_follows_each_persons_language_and_shows_only_their_
     tokens = {b.client.get("/").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1][:40]
               for b in (zh, en)}  # fmt: skip
     assert len(tokens) == 2  # each session's own CSRF token in the logout form
+
+
+def test_session_cookies_still_signed_checked_and_rotatable(app, make_user):
+    """One serializer per key set: a tampered cookie is an empty session, a new SECRET_KEY with the old one as a
+    fallback keeps people logged in, and without the fallback they are logged out."""
+    from tests.conftest import PASSWORD, Browserish
+
+    make_user("host@example.com")
+    web = Browserish(app.test_client())
+    web.login("host@example.com", PASSWORD)
+    assert web.get("/learning/").status_code == 200
+    cookie = web.client.get_cookie("session")
+    tampered = app.test_client()
+    tampered.set_cookie("session", cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB"))
+    assert tampered.get("/learning/").status_code == 302  # bad signature: nobody
+    old_key = app.secret_key
+    app.config["SECRET_KEY"] = "a-new-key-" + "y" * 40
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert web.get("/learning/").status_code == 200
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert web.get("/learning/").status_code == 302
