@@ -69,11 +69,18 @@ _current = aliased(CourseVersion)
 _studied = aliased(CourseVersion)
 
 
-def _newest_cohort(column):
+def _newest_cohort(column, course_id):
     return (select(column).join(CohortMember, CohortMember.cohort_id == Cohort.id)
             .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
-            .where(CohortMember.user_id == bindparam("user_id"), CohortCourse.course_id == Course.id)
+            .where(CohortMember.user_id == bindparam("user_id"), CohortCourse.course_id == course_id)
             .order_by(Cohort.id.desc()).limit(1).scalar_subquery())  # fmt: skip
+
+
+_AGENCY = (
+    select(Membership.org_id).join(Organisation, Membership.org_id == Organisation.id)
+    .where(Membership.user_id == bindparam("user_id"), Membership.role == Role.LEARNER, Organisation.kind == OrgKind.MCN)
+    .order_by(Membership.id).limit(1).scalar_subquery()
+)  # fmt: skip
 
 
 _pick = (
@@ -86,12 +93,9 @@ _pick = (
         select(ConsentRecord.id).where(ConsentRecord.user_id == bindparam("user_id"),
                                        ConsentRecord.purpose == FACE_PURPOSE, ConsentRecord.version == FACE_VERSION,
                                        ConsentRecord.withdrawn_at.is_(None)).exists().label("consented"),
-        _newest_cohort(Cohort.id).label("cohort_id"),
-        _newest_cohort(Cohort.org_id).label("cohort_org_id"),
-        select(Membership.org_id).join(Organisation, Membership.org_id == Organisation.id)
-        .where(Membership.user_id == bindparam("user_id"), Membership.role == Role.LEARNER,
-               Organisation.kind == OrgKind.MCN)
-        .order_by(Membership.id).limit(1).scalar_subquery().label("agency_id"),
+        _newest_cohort(Cohort.id, Course.id).label("cohort_id"),
+        _newest_cohort(Cohort.org_id, Course.id).label("cohort_org_id"),
+        _AGENCY.label("agency_id"),
     )
     .select_from(Course)
     .join(_current, Course.current_version_id == _current.id)
@@ -102,16 +106,27 @@ _pick = (
                Course.org_id.in_(bindparam("org_ids", expanding=True))))
     .subquery()
 )  # fmt: skip
-_cohort_policy = aliased(StudyPolicyRecord)
-_org_policy = aliased(StudyPolicyRecord)
 _POLICY_COLUMNS = ("scope", "version", *FIELDS)
-_LESSON_PAGE = (
-    select(_pick, *(getattr(_cohort_policy, n) for n in _POLICY_COLUMNS),
-           *(getattr(_org_policy, n) for n in _POLICY_COLUMNS))
-    .outerjoin(_cohort_policy, _cohort_policy.scope == literal("cohort:", String) + cast(_pick.c.cohort_id, String))
-    .outerjoin(_org_policy, _org_policy.scope == literal("org:", String)
-               + cast(func.coalesce(_pick.c.cohort_org_id, _pick.c.agency_id), String))
-)  # fmt: skip
+
+
+def _with_policies(pick):
+    """``pick`` (cohort_id, cohort_org_id, agency_id among its columns) and both candidate policies' columns."""
+    cohort_policy, org_policy = aliased(StudyPolicyRecord), aliased(StudyPolicyRecord)
+    return (
+        select(pick, *(getattr(cohort_policy, n) for n in _POLICY_COLUMNS),
+               *(getattr(org_policy, n) for n in _POLICY_COLUMNS))
+        .outerjoin(cohort_policy, cohort_policy.scope == literal("cohort:", String) + cast(pick.c.cohort_id, String))
+        .outerjoin(org_policy, org_policy.scope == literal("org:", String)
+                   + cast(func.coalesce(pick.c.cohort_org_id, pick.c.agency_id), String))
+    )  # fmt: skip
+
+
+_LESSON_PAGE = _with_policies(_pick)
+_POLICY_FOR = _with_policies(select(
+    _newest_cohort(Cohort.id, bindparam("course_id")).label("cohort_id"),
+    _newest_cohort(Cohort.org_id, bindparam("course_id")).label("cohort_org_id"),
+    _AGENCY.label("agency_id"),
+).subquery())
 _WIDTH = len(_pick.c)
 
 
@@ -119,6 +134,17 @@ def _governing(values: tuple) -> Governing | None:
     if values[0] is None:
         return None
     return Governing(StudyPolicy(**dict(zip(FIELDS, values[2:]))), values[0], values[1])
+
+
+def _policy_of(columns: tuple) -> Governing:
+    width = len(_POLICY_COLUMNS)
+    return _governing(columns[:width]) or _governing(columns[width:]) or Governing(DEFAULT)
+
+
+def governing_for(session: Session, user_id: int, course_id: int) -> Governing:
+    """lms.evidence.services.policy_for in one statement (the heartbeat asks on every beat)."""
+    row = session.connection().execute(_POLICY_FOR, {"user_id": user_id, "course_id": course_id}).one()
+    return _policy_of(tuple(row[3:]))
 
 
 def lesson_view(session: Session, *, user_id: int, org_ids: list[int], slug: str, lesson_slug: str,
@@ -144,9 +170,7 @@ def lesson_view(session: Session, *, user_id: int, org_ids: list[int], slug: str
     progress = learning.CourseProgress(enrollment=enrollment, lessons=states, opened=opened)
     standing = _standing(session, progress, rules, cfg, awards=bool(awards), required_minutes=required_minutes,
                          certificate_status=certificate_status, lessons_completed_at=lessons_completed_at)
-    width = len(_POLICY_COLUMNS)
-    governing = _governing(row[_WIDTH:_WIDTH + width]) or _governing(row[_WIDTH + width:]) or Governing(DEFAULT)
-    policy = governing.policy
+    policy = _policy_of(tuple(row[_WIDTH:])).policy
     requires = (policy.identity_at_start or policy.identity_random) and cfg.identity_provider != "none"
     index = next(i for i, s in enumerate(states) if s.lesson.id == current.id)
     return LessonView(

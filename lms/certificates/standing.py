@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.certificates.models import SUPERSEDED, VALID, Certificate
-from lms.certificates.services import certificate_for, completion, completion_seconds, try_issue
+from lms.certificates.services import certificate_for, completion, try_issue
 from lms.catalogue.outlines import version_outlines
 from lms.config import Config
-from lms.learning.models import Enrollment
+from lms.catalogue.models import Lesson
+from lms.learning.models import Enrollment, StudyTime
 from lms.learning.services import CourseProgress, StudyRules
 
 
@@ -78,18 +79,30 @@ _CURRENT_STATUS = (
 )  # fmt: skip
 
 
-def beat_standing(session: Session, enrollment: Enrollment, cfg: Config, credited: int) -> tuple[int, bool]:
-    """What a heartbeat answers: the verified minutes, and whether the certificate is issued (and valid).
+# What a heartbeat answers, in one statement: the certificate's status, the version's and the lesson's seconds.
+_BEAT_FIGURES = select(
+    _CURRENT_STATUS.scalar_subquery(),
+    select(func.coalesce(func.sum(StudyTime.seconds), 0)).join(Lesson, StudyTime.lesson_id == Lesson.id)
+    .where(StudyTime.user_id == bindparam("user_id"), Lesson.version_id == bindparam("version_id")).scalar_subquery(),
+    select(func.coalesce(func.sum(StudyTime.seconds), 0))
+    .where(StudyTime.user_id == bindparam("user_id"), StudyTime.lesson_id == bindparam("lesson_id")).scalar_subquery(),
+)  # fmt: skip
 
-    Two small queries on most beats. Only a beat that earned time can be what completes the rule (the lessons
-    done and the study time reached), so only such a beat, with the rest of the rule within reach, works out the
-    whole completion and tries to issue."""
-    # The current certificate's status only, not its whole frozen record.
-    status = session.scalar(_CURRENT_STATUS, {"enrollment_id": enrollment.id})
-    seconds = completion_seconds(session, enrollment)
+
+def beat_figures(session: Session, enrollment: Enrollment, cfg: Config, credited: int, lesson_id: int
+                 ) -> tuple[int, bool, int]:
+    """What a heartbeat answers: the verified minutes, whether the certificate is issued (and valid), and the
+    lesson's verified seconds; one statement on most beats.
+
+    Only a beat that earned time can be what completes the rule (the lessons done and the study time reached), so
+    only such a beat, with the rest of the rule within reach, works out the whole completion and tries to issue."""
+    status, seconds, lesson_seconds = session.execute(_BEAT_FIGURES, {
+        "enrollment_id": enrollment.id, "user_id": enrollment.user_id, "version_id": enrollment.version_id,
+        "lesson_id": lesson_id}).one()  # fmt: skip
+    seconds = int(seconds or 0)
     version = enrollment.version
     if (credited > 0 and status is None and version.certificate and enrollment.lessons_completed_at is not None
             and seconds >= version.required_minutes * 60):  # fmt: skip
         issued = try_issue(session, enrollment, cfg, status=completion(session, enrollment, seconds))
         status = issued.status if issued is not None else None
-    return seconds // 60, status == VALID
+    return seconds // 60, status == VALID, int(lesson_seconds or 0)

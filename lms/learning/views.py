@@ -26,8 +26,8 @@ from lms.catalogue.models import CourseVersion
 from lms.catalogue import services as catalogue
 from lms.catalogue.outlines import LessonLine, LessonPage
 from lms.catalogue.views import locale_code, user_org_ids
-from lms.certificates.lessonpage import lesson_view
-from lms.certificates.standing import beat_standing
+from lms.certificates.lessonpage import governing_for, lesson_view
+from lms.certificates.standing import beat_figures
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.evidence import automation
@@ -141,7 +141,7 @@ def heartbeat():
     enrollment = services.enrollment_for_lesson(session, current_user.id, lesson_id)
     if enrollment is None:
         return jsonify({"error": {"status": 404, "detail": "no such lesson in your courses"}}), 404
-    policy = evidence.policy_for(session, current_user.id, enrollment.course_id).policy
+    policy = governing_for(session, current_user.id, enrollment.course_id).policy
     now = utcnow()
     gate = evidence.before_beat(session, current_user.id, lesson_id, policy, now)
     rules = study_rules(policy.daily_max_seconds)
@@ -159,9 +159,8 @@ def heartbeat():
                          scrollable=payload.get("scrollable") is True)  # fmt: skip
     enrollment.last_active_at = now
     # Reaching the course's study time can be what completes the rule: the page announces the certificate.
-    course_minutes, issued = beat_standing(session, enrollment, current_app.config["LMS"], credited)
+    course_minutes, issued, total = beat_figures(session, enrollment, current_app.config["LMS"], credited, lesson_id)
     session.commit()
-    total = services.lesson_seconds(session, current_user.id, [lesson_id]).get(lesson_id, 0)
     body = {"credited": credited, "lesson_seconds": total, "course_minutes": course_minutes, "certificate": issued}
     if gate.tracking:
         body["presence"] = presence_json(gate, now)

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from lms.catalogue.models import Course, Lesson
-from lms.certificates.lessonpage import lesson_view
+from lms.certificates.lessonpage import governing_for, lesson_view
 from lms.certificates.models import REVOKED, Certificate
 from lms.certificates.standing import standing as full_standing
 from lms.cohorts import services as cohorts
@@ -45,7 +45,9 @@ def view_and_services(app, user_id: int, org_id: int):
         view = lesson_view(session, user_id=user_id, org_ids=[org_id], slug="first-live-room",
                            lesson_slug="before-you-start", rules=RULES, cfg=cfg)  # fmt: skip
         course_id = session.scalar(select(Course.id))
-        policy = evidence.policy_for(session, user_id, course_id).policy
+        governing = evidence.policy_for(session, user_id, course_id)
+        assert governing_for(session, user_id, course_id) == governing  # the heartbeat's one statement agrees
+        policy = governing.policy
         enrollment = learning.enrollment_for(session, user_id, course_id)
         progress = learning.course_progress(session, enrollment)
         standing = full_standing(session, enrollment, RULES, cfg, progress)

@@ -53,7 +53,7 @@ BUDGETS = {
     "lesson page": 4,  # user, enrolment + standing inputs + policy + consent, the lessons' figures, notifications
     "quiz attempt page": 3,
     "answer save": 2,
-    "heartbeat, page opened": 13,  # clock, lesson session, the course's minutes and certificate
+    "heartbeat, page opened": 10,  # clock, lesson session, one for the policy, one for the minutes and certificate
 }
 
 
