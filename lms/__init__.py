@@ -76,7 +76,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms import cache, db
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, limiter, login_manager
-    from lms.i18n import select_locale
+    from lms.i18n import selected_locale
     from lms.jobs import queue as jobs_queue
     from lms.security import access, headers, ratelimit
     from lms.security.forms import reject_nul_characters, reject_undecodable_forms
@@ -96,7 +96,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     app.before_request(reject_undecodable_forms)
     app.before_request(reject_nul_characters)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=selected_locale)
     login_manager.init_app(app)
     access.init_app(app)
     register_error_handlers(app)
