@@ -106,7 +106,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     from lms import cache, db
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, limiter, login_manager
-    from lms.i18n import select_locale
+    from lms.i18n import selected_locale
     from lms.jobs import queue as jobs_queue
     from lms.security import access, headers, ratelimit
     from lms.security.pii import PIICipher
@@ -122,7 +122,7 @@ def _register_extensions(app: Flask, cfg: Config) -> None:
     limiter.init_app(app)  # before CSRF: a flood is answered 429 before any form is looked at
     ratelimit.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=selected_locale)
     login_manager.init_app(app)
     # One hook after the limiter: guarded forms fail closed without the limits' storage, unreadable bodies and NULs
     # get a 400 (named as such, not as a missing CSRF token), then CSRF, then the access rule.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_translations
 from flask_login import current_user
@@ -11,6 +12,9 @@ from lms.messages import Msg, localize
 #: Supported UI languages: Babel identifier -> (BCP 47 tag for HTML, own name for the switch).
 LANGUAGES: dict[str, tuple[str, str]] = {"zh_CN": ("zh-CN", "中文"), "en": ("en", "English")}
 LANGUAGE_COOKIE = "lms_lang"
+# What Locale.parse gives for each language, built without it: parse loads Babel's global data (alias and
+# likely-subtag tables, ~3 MiB per worker) on every worker's first request. tests/unit/test_start_memory.py checks.
+LOCALES: dict[str, Locale] = {"zh_CN": Locale("zh", "CN", script="Hans"), "en": Locale("en")}
 
 
 def normalise_locale(value: str | None) -> str | None:
@@ -42,6 +46,12 @@ def select_locale() -> str:
         if found:
             return found
     return current_app.config["LMS"].default_locale
+
+
+def selected_locale() -> Locale:
+    """Flask-Babel's locale selector: :func:`select_locale` as a ready Locale (a string would be parsed)."""
+    chosen = select_locale()
+    return LOCALES.get(chosen) or Locale.parse(chosen)
 
 
 def html_lang(locale: str) -> str:

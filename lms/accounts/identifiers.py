@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -23,6 +21,9 @@ class BadIdentifier(ValueError):
 def parse_identifier(raw: str) -> LoginIdentifier:
     text = raw.strip()
     if "@" in text:
+        # email-validator (with idna) loads with the first address typed, not in every worker at start
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             email = validate_email(text, check_deliverability=False).normalized
         except EmailNotValidError as exc:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -26,7 +25,11 @@ WINDOW = timedelta(hours=24)
 
 
 def _lock_allowances(conn: Connection, org_id: int, certificate_ids: list[int], now: datetime) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # Only the site's own dialect is imported (the other one is ~0.7 MiB per worker for nothing).
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql as dialect
+    else:
+        from sqlalchemy.dialects import sqlite as dialect
     rows = [{"org_id": org_id, "certificate_id": cid, "touched_at": now} for cid in certificate_ids]
     conn.execute(dialect.insert(IdTryAllowance).values(rows).on_conflict_do_nothing())
     conn.execute(select(IdTryAllowance.certificate_id)

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
@@ -54,6 +52,10 @@ def render_markdown(
     anchor_prefix: str = "",
 ) -> RenderedLesson:
     """Render lesson markdown; ``asset_url`` and ``lesson_url`` turn relative links into site addresses."""
+    # Python-Markdown loads with the first lesson rendered (courses are rendered when loaded), not in every worker.
+    import markdown
+    from markdown.extensions.toc import slugify_unicode
+
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "admonition", "toc", "sane_lists", "fenced_code"],
         extension_configs={

@@ -1,0 +1,80 @@
+"""Worker memory (issue #16): every gunicorn worker imports the app, so a library that only some requests need is
+imported on first use, not at start. Each of these costs MiBs per worker: cryptography ~6, PyLD (with requests and
+lxml) ~10, ReportLab and Pillow ~5, Babel's global data ~3, openpyxl ~12, python-docx ~7, huey ~18."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from babel import Locale
+
+from lms.i18n import LANGUAGES, LOCALES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ON_FIRST_USE = ("cryptography.hazmat", "pyld", "requests", "lxml", "reportlab", "PIL", "segno", "markdown",
+                "email_validator", "openpyxl", "docx", "jsonschema", "joserfc", "huey")  # fmt: skip
+
+# Builds the app the way a worker does, serves some pages, prints the heavy modules loaded and whether Babel's
+# global data (aliases and likely subtags) was read.
+SCRIPT = """
+import base64, sys
+from lms import create_app
+from lms.config import Config
+from lms.models import Base
+
+folder = sys.argv[1]
+app = create_app(Config(instance_path=folder, database_url=f"sqlite:///{folder}/lms.sqlite3", secret_key="x" * 48,
+                        pii_key=base64.b64encode(b"k" * 32).decode(),
+                        signing_key_secret=base64.b64encode(b"s" * 32).decode(), base_url="http://localhost"))
+Base.metadata.create_all(app.extensions["lms.db"].engine)
+if sys.argv[2] == "keys":
+    from lms.db import get_session
+    from lms.trust import keys
+
+    with app.app_context():
+        keys.ensure_keys(get_session(), app.config["LMS"])
+        get_session().commit()
+    sys.exit()
+client = app.test_client()
+for path in sys.argv[2:]:
+    for language in ("zh-CN", "en"):
+        status = client.get(path, headers={"Accept-Language": language}).status_code
+        assert status == 200, (path, status)
+import babel.core
+
+loaded = [m for m in sys.modules if m.split(".")[0] in PREFIXES or m.startswith("cryptography.hazmat")]
+print(repr((sorted(loaded), babel.core._global_data is not None)))
+"""
+
+
+def run(folder: Path, *args: str) -> tuple[list[str], bool]:
+    code = SCRIPT.replace("PREFIXES", repr({m for m in ON_FIRST_USE if "." not in m}))
+    result = subprocess.run([sys.executable, "-c", code, str(folder), *args], capture_output=True, text=True,
+                            timeout=120, cwd=str(ROOT))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return ast.literal_eval(result.stdout.strip().splitlines()[-1]) if args[0] != "keys" else ([], False)
+
+
+def test_the_app_starts_and_serves_pages_without_the_libraries_only_some_requests_need(tmp_path):
+    loaded, babel_global_data = run(tmp_path, "/healthz", "/courses/", "/account/login")
+    assert loaded == []
+    assert not babel_global_data
+
+
+def test_the_did_document_is_served_without_cryptography(tmp_path):
+    # The keys exist (made by another process, as on a running site): publishing them needs only their bytes.
+    run(tmp_path, "keys")
+    loaded, _ = run(tmp_path, "/.well-known/did.json")
+    assert loaded == []
+
+
+def test_the_prebuilt_locales_are_what_babel_would_parse():
+    # Flask-Babel gets these instead of parsing the selector's string each request; they must be the same.
+    assert set(LOCALES) == set(LANGUAGES)
+    for identifier, locale in LOCALES.items():
+        parsed = Locale.parse(identifier)
+        assert locale == parsed and str(locale) == str(parsed) and locale.script == parsed.script
