@@ -170,7 +170,11 @@ def look_up(topics: tuple[str, ...], name: str) -> Lookup:
 
 def started(topics: tuple[str, ...]) -> Lookup:
     """A miss whose generations are current (started now where missing): read the value's sources after this."""
-    generations = _safely(lambda: tuple(_generation(t) for t in topics), None)
+    def current() -> tuple:
+        got = cache.get_many(*(_generation_key(t) for t in topics))
+        return tuple(gen if gen is not None else _start_generation(t) for t, gen in zip(topics, got))
+
+    generations = _safely(current, None)
     return Lookup(False, None, generations if generations and all(generations) else None)
 
 
