@@ -37,6 +37,7 @@ from lms.evidence.views import presence_json
 from lms.learning import services, summaries
 from lms.learning.models import Enrollment
 from lms.security.access import LOGIN, rule
+from lms.site.links import link
 from lms.bounds import BadJSON, parse_json, whole_number
 
 bp = Blueprint("learning", __name__)
@@ -177,7 +178,7 @@ def identity_unmet(session, policy) -> bool:
 @rule(LOGIN)
 def dashboard():
     progresses = summaries.course_summaries(get_session(), current_user.id)
-    return render_template("learning/dashboard.html", progresses=progresses, locale=locale_code())
+    return render_template("learning/dashboard.html", progresses=progresses, locale=locale_code(), link=link)
 
 
 @bp.get("/learning/record")

@@ -21,6 +21,7 @@ from lms.security.access import PUBLIC, rule
 from lms.security.ratelimit import storage_state
 from lms.security.redirects import safe_next
 from lms.site import bp
+from lms.site.links import link
 
 
 @bp.get("/")
@@ -39,7 +40,7 @@ def home():
             t_svg, shape_text = _t_profile(session, current_user.id, mine.evidence_version)
     return render_template(
         "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
-        t_svg=t_svg, shape_text=shape_text,
+        t_svg=t_svg, shape_text=shape_text, link=link,
     )
 
 

@@ -136,3 +136,17 @@ def test_several_courses_most_recently_active_first_and_home_shows_three(app, ex
     home = _continue_link(web.get("/").get_data(as_text=True))
     assert sorted(titles[:3], key=home.index) == titles[:3] and "Copy number 1" not in home
     agrees_with_course_progress(app, user_id)
+
+
+def test_links_built_once_are_those_url_for_builds_for_each_mount_point_and_argument(app):
+    from flask import url_for
+
+    from lms.site.links import link
+
+    for root in ("", "/academy"):
+        for slug, lesson in (("first-live-room", "words-to-avoid"), ("copy-1", "before-you-start")):
+            with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": root}):
+                built = [link("learning.lesson", slug=slug, lesson_slug=lesson), link("catalogue.course", slug=slug)]
+                assert built == [url_for("learning.lesson", slug=slug, lesson_slug=lesson),
+                                 url_for("catalogue.course", slug=slug)]  # fmt: skip
+                assert built[0].startswith(f"{root}/courses/{slug}/") and link("site.home") == f"{root}/"
