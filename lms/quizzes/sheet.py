@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from threading import Lock
 from typing import Callable, Generic, Hashable, TypeVar
 
 from markupsafe import Markup, escape
@@ -35,17 +36,19 @@ class Lru(Generic[K, V]):
     """A small bounded map, least recently used out first (a worker keeps a few quiz versions, not all)."""
 
     def __init__(self, size: int) -> None:
-        self.size, self.items = size, OrderedDict[K, V]()
+        self.size, self.items, self.lock = size, OrderedDict[K, V](), Lock()
 
     def get(self, key: K, make: Callable[[], V]) -> V:
-        try:
-            self.items.move_to_end(key)
-            return self.items[key]
-        except KeyError:
-            value = self.items[key] = make()
+        with self.lock:  # a threaded server: two requests may fill it at once
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()  # outside the lock: making it may take a while (and the same value twice is harmless)
+        with self.lock:
+            self.items[key] = value
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
-            return value
+        return value
 
     def clear(self) -> None:
         self.items.clear()
