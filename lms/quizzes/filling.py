@@ -48,6 +48,15 @@ class Fill:
     def value(self, key: str) -> Markup:
         return escape(self.values.get(key, ""))
 
+    @classmethod
+    def merged(cls, fills: list["Fill"]) -> "Fill":
+        """Several questions' answers at once (their keys start with the question's name)."""
+        whole = cls()
+        for fill in fills:
+            whole.keys |= fill.keys
+            whole.values.update(fill.values)
+        return whole
+
     def into(self, html: str) -> Markup:
         """``html`` rendered with :class:`Marks`, with this answer in it."""
 

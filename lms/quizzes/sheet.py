@@ -150,6 +150,7 @@ class Sheet:
     status: str
     deadline_at: datetime | None
     paper: tuple[PaperItem, ...]
+    paper_text: str  # as stored: what the paper's rendered questions are kept by
     bank_key: tuple
     bank: tuple[Question, ...]
     title_zh: str
@@ -193,7 +194,8 @@ def load_sheet(session: Session, attempt_id: int, user_id: int) -> Sheet | None:
      content_hash, certificate, slug, *_response) = rows[0]  # fmt: skip
     bank_key = (quiz_id, key, content_hash)
     return Sheet(
-        id=attempt_id, number=number, status=status, deadline_at=deadline_at, paper=_paper(paper), bank_key=bank_key,
+        id=attempt_id, number=number, status=status, deadline_at=deadline_at, paper=_paper(paper), paper_text=paper,
+        bank_key=bank_key,
         bank=bank_of(bank_key, _stored_questions(session, quiz_id)), title_zh=title_zh, title_en=title_en,
         settings=json.loads(settings), certificate_quiz=bool(required and certificate), course_slug=slug,
         version_number=version_number,
