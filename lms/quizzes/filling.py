@@ -86,7 +86,7 @@ def answer_fill(question: Question, item: PaperItem, position: int, saved: objec
         fill.keys.update(f"{name}_{k}={chosen}" for k, chosen in enumerate(positions) if chosen)
     elif kind == "matching" and isinstance(saved, dict):
         choices = matching_answers(question)
+        shown = item.answer_order or list(range(len(choices)))
         for pair_index, chosen in saved.items():
-            fill.keys.update(f"{name}_{pair_index}={k}" for k, index in enumerate(item.answer_order or range(len(choices)))
-                             if choices[index] == chosen)  # fmt: skip
+            fill.keys.update(f"{name}_{pair_index}={k}" for k, index in enumerate(shown) if choices[index] == chosen)
     return fill

@@ -99,7 +99,7 @@ def _shown(question: Question, prefix: str) -> ShownQuestion:
         text=_html(question.text, fmt, prefix),
         answers=tuple(_html(a.text, a.format or fmt, prefix, inline=True) for a in question.answers) if listed else (),
         answers_plain=tuple(_plain(a.text, fmt) for a in question.answers) if question.type == "ordering" else (),
-        pairs=tuple(_html(p.question, p.format or fmt, prefix, inline=True) for p in question.pairs) if matching else (),
+        pairs=tuple(_html(p.question, p.format or fmt, prefix, True) for p in question.pairs) if matching else (),
         choices=tuple(_plain(c, fmt) for c in matching_answers(question)) if matching else (),
         asked=tuple(i for i, p in enumerate(question.pairs) if p.question) if matching else (),
     )

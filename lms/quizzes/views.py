@@ -121,7 +121,8 @@ def _questions(sheet: sheets.Sheet, prefix: str, immediate: bool, problems: dict
     def blank(item: sheets.Item) -> str:
         key = (sheet.bank_key, prefix, language, immediate, item.position, item.paper_item.question_index,
                _order(item.option_order), _order(item.answer_order))  # fmt: skip
-        return BLANK_QUESTIONS.get(key, lambda: str(macro(replace(item, response=None), immediate, Marks, None, prefix)))
+        return BLANK_QUESTIONS.get(key, lambda: str(macro(replace(item, response=None), immediate, Marks, None,
+                                                          prefix)))
 
     def as_it_is(item: sheets.Item) -> bool:  # a refused input, or a checked answer with its feedback
         return item.position in problems or (item.response is not None and item.response.score is not None)
