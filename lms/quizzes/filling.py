@@ -48,6 +48,15 @@ class Fill:
     def value(self, key: str) -> Markup:
         return escape(self.values.get(key, ""))
 
+    @classmethod
+    def merged(cls, fills: list["Fill"]) -> "Fill":
+        """Several questions' answers at once (their keys start with the question's name)."""
+        whole = cls()
+        for fill in fills:
+            whole.keys |= fill.keys
+            whole.values.update(fill.values)
+        return whole
+
     def into(self, html: str) -> Markup:
         """``html`` rendered with :class:`Marks`, with this answer in it."""
 
@@ -77,7 +86,7 @@ def answer_fill(question: Question, item: PaperItem, position: int, saved: objec
         fill.keys.update(f"{name}_{k}={chosen}" for k, chosen in enumerate(positions) if chosen)
     elif kind == "matching" and isinstance(saved, dict):
         choices = matching_answers(question)
+        shown = item.answer_order or list(range(len(choices)))
         for pair_index, chosen in saved.items():
-            fill.keys.update(f"{name}_{pair_index}={k}" for k, index in enumerate(item.answer_order or range(len(choices)))
-                             if choices[index] == chosen)  # fmt: skip
+            fill.keys.update(f"{name}_{pair_index}={k}" for k, index in enumerate(shown) if choices[index] == chosen)
     return fill

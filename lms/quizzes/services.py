@@ -55,7 +55,8 @@ class QuizSettings:
 
     @classmethod
     def of(cls, quiz: Quiz) -> "QuizSettings":
-        return cls.from_stored(quiz.settings, bool(quiz.required and quiz.version is not None and quiz.version.certificate))
+        certificate_quiz = bool(quiz.required and quiz.version is not None and quiz.version.certificate)
+        return cls.from_stored(quiz.settings, certificate_quiz)
 
     @classmethod
     def from_stored(cls, s: dict, certificate_quiz: bool) -> "QuizSettings":

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from threading import Lock
 from typing import Callable, Generic, Hashable, TypeVar
 
 from markupsafe import Markup, escape
@@ -35,17 +36,19 @@ class Lru(Generic[K, V]):
     """A small bounded map, least recently used out first (a worker keeps a few quiz versions, not all)."""
 
     def __init__(self, size: int) -> None:
-        self.size, self.items = size, OrderedDict[K, V]()
+        self.size, self.items, self.lock = size, OrderedDict[K, V](), Lock()
 
     def get(self, key: K, make: Callable[[], V]) -> V:
-        try:
-            self.items.move_to_end(key)
-            return self.items[key]
-        except KeyError:
-            value = self.items[key] = make()
+        with self.lock:  # a threaded server: two requests may fill it at once
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()  # outside the lock: making it may take a while (and the same value twice is harmless)
+        with self.lock:
+            self.items[key] = value
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
-            return value
+        return value
 
     def clear(self) -> None:
         self.items.clear()
@@ -96,7 +99,7 @@ def _shown(question: Question, prefix: str) -> ShownQuestion:
         text=_html(question.text, fmt, prefix),
         answers=tuple(_html(a.text, a.format or fmt, prefix, inline=True) for a in question.answers) if listed else (),
         answers_plain=tuple(_plain(a.text, fmt) for a in question.answers) if question.type == "ordering" else (),
-        pairs=tuple(_html(p.question, p.format or fmt, prefix, inline=True) for p in question.pairs) if matching else (),
+        pairs=tuple(_html(p.question, p.format or fmt, prefix, True) for p in question.pairs) if matching else (),
         choices=tuple(_plain(c, fmt) for c in matching_answers(question)) if matching else (),
         asked=tuple(i for i, p in enumerate(question.pairs) if p.question) if matching else (),
     )
@@ -147,6 +150,7 @@ class Sheet:
     status: str
     deadline_at: datetime | None
     paper: tuple[PaperItem, ...]
+    paper_text: str  # as stored: what the paper's rendered questions are kept by
     bank_key: tuple
     bank: tuple[Question, ...]
     title_zh: str
@@ -190,7 +194,8 @@ def load_sheet(session: Session, attempt_id: int, user_id: int) -> Sheet | None:
      content_hash, certificate, slug, *_response) = rows[0]  # fmt: skip
     bank_key = (quiz_id, key, content_hash)
     return Sheet(
-        id=attempt_id, number=number, status=status, deadline_at=deadline_at, paper=_paper(paper), bank_key=bank_key,
+        id=attempt_id, number=number, status=status, deadline_at=deadline_at, paper=_paper(paper), paper_text=paper,
+        bank_key=bank_key,
         bank=bank_of(bank_key, _stored_questions(session, quiz_id)), title_zh=title_zh, title_en=title_en,
         settings=json.loads(settings), certificate_quiz=bool(required and certificate), course_slug=slug,
         version_number=version_number,

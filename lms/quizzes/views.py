@@ -21,7 +21,7 @@ from lms.quizzes.reviewing import review_shown
 from lms.quizzes import services
 from lms.quizzes import sheet as sheets
 from lms.quizzes.answers import answers_from_form
-from lms.quizzes.filling import Marks, answer_fill
+from lms.quizzes.filling import Fill, Marks, answer_fill
 from lms.quizzes.models import IN_PROGRESS
 from lms.security.access import LOGIN, rule
 from lms.bounds import whole_number
@@ -101,6 +101,8 @@ def _review_context(attempt) -> dict:
 #: (quiz version, asset address, language, immediate feedback, position, paper item) -> that question's HTML with
 #: markers where answers go (lms.quizzes.filling): the same for every host whose paper holds it there.
 BLANK_QUESTIONS: sheets.Lru[tuple, str] = sheets.Lru(2048)
+#: The same for a whole paper (an attempt's page without answers).
+BLANK_PAPERS: sheets.Lru[tuple, str] = sheets.Lru(256)
 
 
 def _order(order: list[int] | None) -> tuple[int, ...] | None:
@@ -112,19 +114,25 @@ def _questions(sheet: sheets.Sheet, prefix: str, immediate: bool, problems: dict
     """Each question's HTML with this host's answers: rendered once without them, then filled in per request."""
     macro = get_template_attribute("quizzes/_question.html", "question_form")
     language = str(get_locale())
-    shown = []
-    for item in sheet.items(prefix):
-        saved = item.response.response if item.response else None
-        fill = answer_fill(item.question, item.paper_item, item.position, saved, drafts.get(item.position))
-        problem = problems.get(item.position)
-        if problem or (item.response is not None and item.response.score is not None):
-            shown.append(macro(item, immediate, fill, problem, prefix))  # a refused input, or checked: as it is
-            continue
+    items = sheet.items(prefix)
+    fills = [answer_fill(item.question, item.paper_item, item.position, item.response.response if item.response
+                         else None, drafts.get(item.position)) for item in items]  # fmt: skip
+
+    def blank(item: sheets.Item) -> str:
         key = (sheet.bank_key, prefix, language, immediate, item.position, item.paper_item.question_index,
                _order(item.option_order), _order(item.answer_order))  # fmt: skip
-        blank = BLANK_QUESTIONS.get(key, lambda: str(macro(replace(item, response=None), immediate, Marks, None, prefix)))
-        shown.append(fill.into(blank))
-    return shown
+        return BLANK_QUESTIONS.get(key, lambda: str(macro(replace(item, response=None), immediate, Marks, None,
+                                                          prefix)))
+
+    def as_it_is(item: sheets.Item) -> bool:  # a refused input, or a checked answer with its feedback
+        return item.position in problems or (item.response is not None and item.response.score is not None)
+
+    if not any(as_it_is(item) for item in items):  # the usual page: the whole paper at once
+        whole = BLANK_PAPERS.get((sheet.bank_key, prefix, language, immediate, sheet.paper_text),
+                                 lambda: "".join(blank(item) for item in items))  # fmt: skip
+        return [Fill.merged(fills).into(whole)]  # keys name their question: q3-2, q4_1=2
+    return [macro(item, immediate, fill, problems.get(item.position), prefix) if as_it_is(item)
+            else fill.into(blank(item)) for item, fill in zip(items, fills)]  # fmt: skip
 
 
 def _sheet_context(sheet: sheets.Sheet, problems: dict[int, str] | None = None,
