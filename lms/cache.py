@@ -234,8 +234,7 @@ def visitor_answer(page: tuple[str | None, str]) -> Response:
     that. The tag covers the token and the hour (a kept copy is at most an hour old, its token well within its
     time limit); the copy is ``private``."""
     marker, body = page
-    tag = _visitor_tag(body)
-    if request.if_none_match.contains_weak(tag):
+    if request.if_none_match and request.if_none_match.contains_weak(tag := _visitor_tag(body)):
         response = Response(status=304)
     else:
         response = Response(body.replace(marker, generate_csrf()) if marker else body, mimetype="text/html")
