@@ -198,9 +198,18 @@ def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Resp
     if found is None:
         return Response("the log is empty\n", status=404, mimetype="text/plain")
     etag, body = found
-    response = Response(body, mimetype=mimetype, headers={"Cache-Control": "no-cache"})
+    return tagged_response(etag, body, mimetype, {"Cache-Control": "no-cache"})
+
+
+def tagged_response(etag: str, body: str, mimetype: str, headers: dict) -> Response:
+    """``body`` with its strong ETag, or a 304 for a client that has it (only If-None-Match counts: no dates, no
+    ranges, so werkzeug's make_conditional is not needed)."""
+    if request.if_none_match and request.if_none_match.contains(etag):
+        response = Response(status=304, headers=headers)
+    else:
+        response = Response(body, mimetype=mimetype, headers=headers)
     response.set_etag(etag)
-    return response.make_conditional(request)
+    return response
 
 
 def visitor_page(topics: tuple[str, ...], name: str, render: Callable[[dict], str]) -> Response:
