@@ -205,9 +205,18 @@ def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Resp
     if found is None:
         return Response("the log is empty\n", status=404, mimetype="text/plain")
     etag, body = found
-    response = Response(body, mimetype=mimetype, headers={"Cache-Control": "no-cache"})
+    return tagged_response(etag, body, mimetype, {"Cache-Control": "no-cache"})
+
+
+def tagged_response(etag: str, body: str, mimetype: str, headers: dict) -> Response:
+    """``body`` with its strong ETag, or a 304 for a client that has it (only If-None-Match counts: no dates, no
+    ranges, so werkzeug's make_conditional is not needed)."""
+    if request.if_none_match and request.if_none_match.contains(etag):
+        response = Response(status=304, headers=headers)
+    else:
+        response = Response(body, mimetype=mimetype, headers=headers)
     response.set_etag(etag)
-    return response.make_conditional(request)
+    return response
 
 
 def visitor_page(topics: tuple[str, ...], name: str, render: Callable[[dict], str]) -> Response:
@@ -227,34 +236,33 @@ def visitor_page(topics: tuple[str, ...], name: str, render: Callable[[dict], st
     return visitor_answer(page)
 
 
-def marked(render: Callable[[dict], str]) -> tuple[str | None, str]:
-    """(marker, page): the page rendered with a marker where the session's CSRF token goes, the only personal
+def marked(render: Callable[[dict], str]) -> tuple[str | None, str, str]:
+    """(marker, page, its digest): the page rendered with a marker where the session's CSRF token goes, the only personal
     thing on a visitor's page. The marker is None when a real token went into the page (not to be kept)."""
     marker = "csrf-marker-" + secrets.token_hex(16)
     body = render({"csrf_token": lambda: marker})
     real = g.get("csrf_token")  # made by a form on the way, perhaps
-    return (None if real and real in body else marker), body
+    return (None if real and real in body else marker), body, hashlib.sha256(body.encode()).hexdigest()
 
 
-def visitor_answer(page: tuple[str | None, str]) -> Response:
+def visitor_answer(page: tuple[str | None, str, str]) -> Response:
     """A kept visitor's page with the visitor's own CSRF token in it; a client that has it gets a 304 without
     that. The tag covers the token and the hour (a kept copy is at most an hour old, its token well within its
     time limit); the copy is ``private``."""
-    marker, body = page
-    tag = _visitor_tag(body)
-    if request.if_none_match.contains_weak(tag):
+    marker, body, digest = page
+    if request.if_none_match and request.if_none_match.contains_weak(tag := _visitor_tag(digest)):
         response = Response(status=304)
     else:
         response = Response(body.replace(marker, generate_csrf()) if marker else body, mimetype="text/html")
-        tag = _visitor_tag(body)  # with the token a first visit's session got just now
+        tag = _visitor_tag(digest)  # with the token a first visit's session got just now
     response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
     return response
 
 
-def _visitor_tag(content: str) -> str:
-    parts = (content, str(session.get("csrf_token", "")), str(int(time.time() // 3600)), request.full_path)
+def _visitor_tag(digest: str) -> str:
+    parts = (digest, str(session.get("csrf_token", "")), str(int(time.time() // 3600)), request.full_path)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 

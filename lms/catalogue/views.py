@@ -72,7 +72,7 @@ def index():
 
 def _own_link(args) -> bool:
     """An address the catalogue's own links make (an area, a vertical), so no other query fills the cache."""
-    return (set(args) <= {"area", "vertical"} and all(len(v) == 1 for v in args.listvalues())
+    return not args or (set(args) <= {"area", "vertical"} and all(len(v) == 1 for v in args.listvalues())
             and args.get("area", "") in ("", *AREA_LABELS) and args.get("vertical", "") in ("", *vertical_labels()))
 
 

@@ -267,10 +267,8 @@ def api_certificate(number: str):
         etag, body = answer
     # no-cache: a client may keep the answer but asks each time (a 304 costs no database), so a revocation shows
     # at once. The revocation label follows the language (Accept-Language, or the choice in the cookie).
-    response = Response(body, mimetype="application/json",
-                        headers={"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"})  # fmt: skip
-    response.set_etag(etag)
-    return response.make_conditional(request)
+    return cache.tagged_response(etag, body, "application/json",
+                                 {"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"})  # fmt: skip
 
 
 @bp.get("/api/openapi.json")
