@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from lms import create_app
@@ -133,6 +134,46 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for all the apps of this test process. Each test's app has its own
+    Jinja environment, and compiling a page's templates again for each test cost more CPU than most tests' own work.
+    Jinja checks each entry against the template source's checksum; entries are also keyed by the environment's
+    compile-time settings, so an app configured differently compiles its own."""
+
+    def __init__(self) -> None:
+        self.store: dict[tuple, bytes] = {}
+
+    @staticmethod
+    def settings(env) -> tuple:
+        same = lambda f: getattr(f, "__func__", f)  # noqa: E731 - each app's bound method, one function
+        return (tuple(sorted(env.extensions)), same(env.autoescape), env.optimized, same(env.finalize), env.is_async,
+                env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                env.line_comment_prefix)  # fmt: skip
+
+    def for_env(self, env) -> BytecodeCache:
+        store, settings = self.store, self.settings(env)
+
+        class Keyed(BytecodeCache):
+            def load_bytecode(self, bucket):
+                if (data := store.get((settings, bucket.key))) is not None:
+                    bucket.bytecode_from_string(data)
+
+            def dump_bytecode(self, bucket):
+                store[(settings, bucket.key)] = bucket.bytecode_to_string()
+
+        return Keyed()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
+def share_compiled_templates(application):
+    application.jinja_env.bytecode_cache = _COMPILED_TEMPLATES.for_env(application.jinja_env)
+    return application
+
+
 def make_config(database_url: str, instance: Path, **overrides) -> Config:
     flask = {"TESTING": True, "RATELIMIT_ENABLED": False}
     flask.update(overrides.pop("flask", {}))
@@ -163,7 +204,7 @@ def empty_database(app) -> None:
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    application = create_app(make_config(database_url, tmp_path / "instance"))
+    application = share_compiled_templates(create_app(make_config(database_url, tmp_path / "instance")))
     yield application
     application.extensions["lms.db"].session.remove()
     empty_database(application)
@@ -176,7 +217,7 @@ def app_factory():
     made = []
 
     def build(config: Config):
-        application = create_app(config)
+        application = share_compiled_templates(create_app(config))
         made.append(application)
         return application
 
