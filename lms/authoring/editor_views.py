@@ -38,9 +38,10 @@ from lms.catalogue.loader import ASSET_TYPES, MAX_ASSET_BYTES
 from lms.catalogue.rendering import render_markdown, render_quiz_text
 from lms.db import get_session
 from lms.i18n import error_text
-from lms.quizzes.answers import asked_pairs, matching_choices
+from lms.quizzes.filling import Fill
 from lms.quizzes.gift import GiftError, parse
 from lms.quizzes.questions import TEXT_FORMATS
+from lms.quizzes.sheet import shown_question
 from lms.security.access import rule
 from lms.bounds import BadJSON, parse_json, whole_number
 
@@ -400,21 +401,21 @@ def quiz_preview(org_slug: str, slug: str, quiz_id: str):
         questions = parse(files[gift_path].decode("utf-8", "replace"), filename=gift_path)
     except GiftError:
         questions = None  # the quiz page lists the errors; the preview says where to fix them
-    items = [PreviewItem(i, q) for i, q in enumerate(questions or [])]
+    images = _draft_images(org_slug, slug)
+    items = [PreviewItem(i, q, images) for i, q in enumerate(questions or [])]
     return render_template("authoring/quiz_preview.html", org=g.org, draft_slug=slug, quiz_id=quiz_id, items=items,
-                           broken=questions is None, quiz={"version": _draft_images(org_slug, slug)},
-                           matching_choices=matching_choices, asked_pairs=asked_pairs,
-                           ordering_positions=lambda item: [""] * len(item.question.answers),
+                           broken=questions is None, quiz={"version": images}, images=images, no_answer=Fill(),
                            kind_labels=dict(QUESTION_KINDS))  # fmt: skip
 
 
 class PreviewItem:
     """A question laid out as on a paper, in the file's order, with nothing answered yet."""
 
-    def __init__(self, position: int, question) -> None:
+    def __init__(self, position: int, question, images: str) -> None:
         self.position, self.question, self.response, self.answer_order = position, question, None, None
-        shown = question.type in ("multichoice", "multiresponse", "ordering")
-        self.option_order = list(range(len(question.answers))) if shown else None
+        listed = question.type in ("multichoice", "multiresponse", "ordering")
+        self.option_order = list(range(len(question.answers))) if listed else None
+        self.shown = shown_question(question, images)  # the texts as the attempt page renders them
 
 
 def _save_gift(found, files: dict[str, bytes], gift_path: str, form: GiftForm) -> list | None:

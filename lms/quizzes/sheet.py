@@ -105,6 +105,11 @@ def _shown(question: Question, prefix: str) -> ShownQuestion:
     )
 
 
+def shown_question(question: Question, prefix: str) -> ShownQuestion:
+    """One question's texts as an attempt page shows them (the editor's preview of a draft: not kept)."""
+    return _shown(question, prefix)
+
+
 def shown_of(bank_key: tuple, bank: tuple[Question, ...], prefix: str) -> tuple[ShownQuestion, ...]:
     """Every question's HTML, rendered once per quiz version (and asset address) and process."""
     return SHOWN.get((bank_key, prefix), lambda: tuple(_shown(q, prefix) for q in bank))
