@@ -95,7 +95,9 @@ def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
     pgconn = dbapi_connection.pgconn
     for _ in range(4):  # the message, then the end of the stream: a few reads at most
         try:
-            if not select.select([pgconn.socket], [], [], 0)[0]:
+            poller = select.poll()  # not select.select: it fails on descriptors past 1024 (busy processes)
+            poller.register(pgconn.socket, select.POLLIN)
+            if not poller.poll(0):
                 return  # nothing pending: alive
             pgconn.consume_input()  # a notice or parameter change is harmless; a closed stream raises
         except Exception as exc:  # noqa: BLE001 - any failure to read means the connection is unusable
