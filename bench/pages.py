@@ -37,6 +37,9 @@ LARGE = {"hosts": 100_000, "certificates": 1_000_000, "cohorts": 2_000, "log_ent
 SMALL = {"hosts": 1_000, "certificates": 1_000, "cohorts": 20, "log_entries": 1_000}
 CHUNK = 10_000
 HOST = "host@demo.example.com"
+#: Every request of the bench says it comes from this browser: the one the host logged in with (Flask-Login marks a
+#: session not fresh, and so re-signs its cookie, when a request's browser differs from the login's).
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) lms-bench"
 
 
 def parse_args(argv=None):
@@ -204,7 +207,7 @@ def host_session(app) -> dict:
     from lms.demo import DEMO_COURSE, DEMO_PASSWORD
 
     client = app.test_client()
-    headers = {"Accept-Language": "zh-CN"}
+    headers = {"Accept-Language": "zh-CN", "User-Agent": BROWSER}
 
     def token(page: str) -> str:
         return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -267,8 +270,8 @@ def count_queries(app, host: dict, method: str, path: str, logged_in: bool) -> i
 
     def fetch():
         if method == "POST":
-            return client.post(path, data={"csrf_token": host["csrf"], "autosave": "1"})
-        return client.get(path, headers={"Accept-Language": "zh-CN"})
+            return client.post(path, data={"csrf_token": host["csrf"], "autosave": "1"}, headers={"User-Agent": BROWSER})
+        return client.get(path, headers={"Accept-Language": "zh-CN", "User-Agent": BROWSER})
 
     fetch()  # warm: caches filled, first opening recorded
     event.listen(engine, "before_cursor_execute", seen)
@@ -289,7 +292,7 @@ def cpu_ms(app, method: str, path: str, cookie: str | None, body: str | None, re
 
     from werkzeug.test import EnvironBuilder
 
-    headers = {"Accept-Language": "zh-CN", **({"Cookie": cookie} if cookie else {})}
+    headers = {"Accept-Language": "zh-CN", "User-Agent": BROWSER, **({"Cookie": cookie} if cookie else {})}
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     base = EnvironBuilder(path=path, method=method, headers=headers, data=body or None,
@@ -349,7 +352,7 @@ def worker_rss_mib(master: int) -> list[float]:
 
 def drive(port: int, method: str, path: str, cookie: str | None, body: str | None, duration: str) -> dict:
     lua = None
-    args = ["wrk", "-t2", "-c16", f"-d{duration}", "--latency"]
+    args = ["wrk", "-t2", "-c16", f"-d{duration}", "--latency", "-H", f"User-Agent: {BROWSER}"]
     if cookie or body:
         script = "wrk.method = %s\n" % json.dumps(method)
         if cookie:
