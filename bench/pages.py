@@ -297,6 +297,7 @@ def cpu_ms(app, method: str, path: str, cookie: str | None, body: str | None, re
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     base = EnvironBuilder(path=path, method=method, headers=headers, data=body or None,
                           base_url="http://127.0.0.1").get_environ()  # fmt: skip
+    base["REMOTE_ADDR"] = "127.0.0.1"  # as from wrk: the address the host logged in from
     payload = (body or "").encode()
 
     def one() -> float:
