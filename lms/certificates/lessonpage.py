@@ -103,7 +103,7 @@ _pick = (
     .join(_studied, _studied.id == Enrollment.version_id)
     .where(Course.slug == bindparam("slug"),
            or_(Course.org_id.is_(None), Course.shared.is_(True),
-               Course.org_id.in_(bindparam("org_ids", expanding=True))))
+               Course.org_id.in_(select(Membership.org_id).where(Membership.user_id == bindparam("user_id")))))
     .subquery()
 )  # fmt: skip
 _POLICY_COLUMNS = ("scope", "version", *FIELDS)
@@ -147,12 +147,12 @@ def governing_for(session: Session, user_id: int, course_id: int) -> Governing:
     return _policy_of(tuple(row[3:]))
 
 
-def lesson_view(session: Session, *, user_id: int, org_ids: list[int], slug: str, lesson_slug: str,
+def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
                 rules: learning.StudyRules, cfg: Config) -> LessonView | None:
     """The lesson page of a host enrolled on a course they may see (None when not enrolled or not visible);
     records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits."""
     # Plain columns: straight on the connection, past the ORM's statement handling.
-    params = {"user_id": user_id, "slug": slug, "org_ids": list(org_ids)}
+    params = {"user_id": user_id, "slug": slug}  # visible: public, shared, or of one of the host's organisations
     row = session.connection().execute(_LESSON_PAGE, params).first()
     if row is None:
         return None
@@ -162,7 +162,7 @@ def lesson_view(session: Session, *, user_id: int, org_ids: list[int], slug: str
     if current is None:
         raise NotFound(_l("This lesson does not exist in your version of the course."))
     lines = outline.lessons
-    states, opened = learning.lesson_states(session, user_id, lines)
+    states, opened = learning.lesson_states(session, user_id, version_id, lines)
     learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
                             last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
     enrollment = Enrollment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,

@@ -353,17 +353,19 @@ def course_progresses(session: Session, enrollments: list[Enrollment]) -> list[C
 _LESSON_STATES = union_all(
     select(StudyTime.lesson_id, func.sum(StudyTime.seconds), literal_column("0"), literal_column("0"),
            literal_column("0"))
-    .where(StudyTime.user_id == bindparam("user_id"), StudyTime.lesson_id.in_(bindparam("lesson_ids", expanding=True)))
+    .join(Lesson, Lesson.id == StudyTime.lesson_id)
+    .where(StudyTime.user_id == bindparam("user_id"), Lesson.version_id == bindparam("version_id"))
     .group_by(StudyTime.lesson_id),
     select(LessonProgress.lesson_id, literal_column("0"), literal_column("1"),
            case((LessonProgress.completed_at.is_not(None), 1), else_=0),
            case((LessonProgress.reached_end_at.is_not(None), 1), else_=0))
-    .where(LessonProgress.user_id == bindparam("user_id"),
-           LessonProgress.lesson_id.in_(bindparam("lesson_ids", expanding=True))),
+    .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+    .where(LessonProgress.user_id == bindparam("user_id"), Lesson.version_id == bindparam("version_id")),
 )  # fmt: skip
+# The lessons by their version, not an IN list: an expanding parameter is compiled into new SQL on every call.
 
 
-def lesson_states(session: Session, user_id: int, lines: tuple[LessonLine, ...] | list[LessonLine]
+def lesson_states(session: Session, user_id: int, version_id: int, lines: tuple[LessonLine, ...] | list[LessonLine]
                   ) -> tuple[list[LessonState], set[int]]:
     """The host's state on each of these lessons and the ids of those opened: what :func:`course_progress` gives
     for one enrolment, in one plain statement (no ORM objects)."""
@@ -371,7 +373,7 @@ def lesson_states(session: Session, user_id: int, lines: tuple[LessonLine, ...] 
     flags: dict[int, tuple[bool, bool]] = {}
     if lines:
         for lesson_id, spent, opened, completed, reached in session.connection().execute(
-                _LESSON_STATES, {"user_id": user_id, "lesson_ids": [line.id for line in lines]}):
+                _LESSON_STATES, {"user_id": user_id, "version_id": version_id}):
             if opened:
                 flags[lesson_id] = (bool(completed), bool(reached))
             else:

@@ -68,7 +68,7 @@ def _enrollment_or_none(slug: str) -> Enrollment | None:
 def lesson(slug: str, lesson_slug: str):
     session = get_session()
     cfg = current_app.config["LMS"]
-    view = lesson_view(session, user_id=current_user.id, org_ids=user_org_ids(), slug=slug, lesson_slug=lesson_slug,
+    view = lesson_view(session, user_id=current_user.id, slug=slug, lesson_slug=lesson_slug,
                        rules=study_rules(), cfg=cfg)  # fmt: skip
     if view is None:
         flash(_("Enrol on the course to read its lessons."), "info")

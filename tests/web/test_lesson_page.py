@@ -42,7 +42,7 @@ def view_and_services(app, user_id: int, org_id: int):
     with app.app_context(), app.test_request_context():
         session = get_session()
         cfg = current_app.config["LMS"]
-        view = lesson_view(session, user_id=user_id, org_ids=[org_id], slug="first-live-room",
+        view = lesson_view(session, user_id=user_id, slug="first-live-room",
                            lesson_slug="before-you-start", rules=RULES, cfg=cfg)  # fmt: skip
         course_id = session.scalar(select(Course.id))
         governing = evidence.policy_for(session, user_id, course_id)
