@@ -68,11 +68,43 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if checked_locally:
             event.listen(self.engine, "checkout", _closed_by_server)
+            event.listen(self.engine, "before_cursor_execute", _note_writes)
+            event.listen(self.engine, "commit", _forget_writes)
+            event.listen(self.engine, "rollback", _forget_writes)
+        # psycopg forgets its prepared statements (the saved query plans) on every ROLLBACK: see remove().
+        self.ends_reads_with_commit = checked_locally
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory, scopefunc=_scope_id)
 
     def remove(self, exc: BaseException | None = None) -> None:
+        """End the request's session. A transaction that only read ends with COMMIT rather than ROLLBACK (the
+        same for a read): psycopg drops its prepared statements on ROLLBACK, and PostgreSQL would plan every
+        query of every page again (5 ms for the lesson page's). Anything written and not committed is still
+        rolled back."""
+        if self.ends_reads_with_commit and exc is None and self.session.registry.has():
+            session = self.session()
+            transaction = session.get_transaction()
+            try:
+                if transaction is not None and transaction.is_active and not (session.new or session.dirty or session.deleted):
+                    connection = session.connection()
+                    if not connection.invalidated and not connection.info.get(_WROTE):
+                        session.commit()
+            except Exception:  # noqa: BLE001 - a connection gone bad: the session's close below rolls back as ever
+                pass
         self.session.remove()
+
+
+_WROTE = "lms.wrote"
+
+
+def _note_writes(conn, _cursor, statement: str, _params, _context, _many) -> None:
+    """Mark a transaction that ran anything but a SELECT (it will be rolled back unless the code commits it)."""
+    if not statement.lstrip()[:6].upper() == "SELECT":
+        conn.info[_WROTE] = True
+
+
+def _forget_writes(conn) -> None:
+    conn.info.pop(_WROTE, None)
 
 
 def _scope_id() -> int:

@@ -137,6 +137,9 @@ def test_a_request_after_the_server_killed_the_connection_still_works(app, datab
             if not conn.execute(text("SELECT 1 FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).first():
                 break
             time.sleep(0.05)
+    # The backend leaves pg_stat_activity a moment before its process exits and closes the socket: until then the
+    # connection still looks alive to anyone (a ping included). The case under test is a connection already closed.
+    time.sleep(0.5)
     killer.dispose()
     r = client.get("/healthz")
     assert r.status_code == 200 and r.get_json()["database"] == "ok"
@@ -213,3 +216,27 @@ def test_session_cookies_still_signed_checked_and_rotatable(app, make_user):
     assert web.get("/learning/").status_code == 200
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert web.get("/learning/").status_code == 302
+
+
+@pytest.mark.postgres
+def test_a_request_that_only_read_keeps_the_saved_query_plans_and_one_that_wrote_is_rolled_back(app):
+    """psycopg drops its prepared statements on ROLLBACK, so a request that only read ends with COMMIT (the same for
+    a read); one that wrote without committing is still rolled back, exception or not."""
+    from sqlalchemy import select, text
+
+    from lms.accounts.models import User
+    from lms.db import get_session
+
+    database = app.extensions["lms.db"]
+    for _ in range(8):  # psycopg prepares a statement on its 6th run on a connection
+        with app.test_request_context("/"):
+            get_session().execute(select(User.id).where(User.id == 1)).all()
+            app.do_teardown_appcontext()
+    with database.engine.connect() as conn:  # the one pooled connection the requests used
+        assert conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one() >= 1
+    with app.test_request_context("/"):
+        get_session().execute(text("CREATE TEMP TABLE IF NOT EXISTS kept (n int)"))
+        get_session().execute(text("INSERT INTO kept VALUES (1)"))
+        app.do_teardown_appcontext()  # no exception, no commit: the write must not stay
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT to_regclass('pg_temp.kept')")).scalar_one() is None
