@@ -7,7 +7,8 @@ from datetime import datetime
 from flask import Blueprint, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.accounts import services as account_services
@@ -37,13 +38,21 @@ def unread_for_header(viewer) -> int:
 _CHANGED = "lms_notifications_changed"
 
 
-def _notifications_changed(_mapper, _connection, _target) -> None:
+def _notifications_changed(*_args) -> None:
     if has_request_context():
         g.setdefault(_CHANGED, True)
 
 
+def _bulk_change(state: ORMExecuteState) -> None:
+    """``mark_all_read`` is one UPDATE statement: no row events for it."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is _NOTIFICATIONS:
+        _notifications_changed()
+
+
+_NOTIFICATIONS = inspect(Notification)
 event.listen(Notification, "after_insert", _notifications_changed)
 event.listen(Notification, "after_update", _notifications_changed)
+event.listen(Session, "do_orm_execute", _bulk_change)
 
 
 def _china_time(moment: datetime) -> str:
