@@ -13,6 +13,7 @@ from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
+from lms.accounts.viewer import Viewer
 from lms.i18n import LANGUAGES, html_lang, localized
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -122,7 +123,9 @@ class Chrome(NamedTuple):
     is_host: bool
 
 
-_TOKEN = "@@csrf-token@@"  # where the logout form's CSRF token goes; the rest is the same for everyone alike
+#: Where the logout form's CSRF token goes (the rest is the same for everyone alike). A raw "<" no escaped value
+#: (an organisation's name) can contain: the split finds this place and no other.
+_TOKEN = Markup("<@csrf-token@>")
 
 
 def _tab_of(endpoint: str) -> str | None:
@@ -160,6 +163,12 @@ def logged_in_chrome(app: Flask, locale: str, translations) -> Chrome | None:
     viewer = current_user._get_current_object()
     if not viewer.is_authenticated:
         return None
+    if not isinstance(viewer, Viewer):  # the ORM account login_user() was given in this request (pages redirect)
+        from lms.accounts.views import load_user
+
+        viewer = load_user(viewer.get_id())
+        if viewer is None:
+            return None
     _chrome_text(locale, translations)  # the words of this language are ready for _chrome
     is_host = viewer.is_host
     return _chrome(id(app), request.script_root, locale, viewer.is_site_admin, viewer.org_links,

@@ -229,7 +229,7 @@ def test_the_kept_header_is_keyed_by_everything_it_shows_and_never_shows_another
     with app.app_context():
         session = get_session()
         orgs = {slug: Organisation(slug=slug, name=name, kind=OrgKind.MCN)
-                for slug, name in [("mcn-x", "X 机构"), ("mcn-y", "Y 机构")]}
+                for slug, name in [("mcn-x", "X 机构 <@csrf-token@> & Co"), ("mcn-y", "Y 机构")]}
         session.add_all(orgs.values())
         session.flush()
         session.add_all([Membership(org_id=orgs["mcn-x"].id, user_id=ids["a@example.com"], role=Role.TRAINER),
@@ -251,7 +251,7 @@ def test_the_kept_header_is_keyed_by_everything_it_shows_and_never_shows_another
     for _ in range(2):  # the second round comes from the kept header
         a, _, _ = header("a@example.com")
         b, _, _ = header("b@example.com")
-        assert "X 机构" in a and "/orgs/mcn-x" in a and "Y 机构" not in a and "mcn-y" not in a
+        assert "X 机构 &lt;@csrf-token@&gt; &amp; Co" in a and "/orgs/mcn-x" in a and "Y 机构" not in a and "mcn-y" not in a
         assert "Y 机构" in b and "/orgs/mcn-y" in b and "X 机构" not in b and "mcn-x" not in b
         assert 'data-testid="unread-count">1<' in a and 'data-testid="unread-count">1<' in b
         host1, tabs1, _ = header("host1@example.com", "/learning/")
