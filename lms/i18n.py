@@ -35,8 +35,9 @@ def select_locale() -> str:
         return "en"  # CLI output (operators) is in English, like the command help
     if getattr(g, "forced_locale", None):
         return g.forced_locale
-    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
-        return current_user.locale
+    user = current_user._get_current_object()  # one proxy read: the viewer (lms.accounts.viewer) or anonymous
+    if user.is_authenticated and user.locale in LANGUAGES:
+        return user.locale
     chosen = normalise_locale(request.cookies.get(LANGUAGE_COOKIE))
     if chosen:
         return chosen

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.accounts import identity
+from lms.accounts import identity, services
 from lms.accounts.forms import ConfirmForm
 from lms.bureau.services import site_audit_events
 from lms.db import get_session
@@ -33,7 +33,8 @@ def resolve(conflict_id: int):
     if form.validate_on_submit():
         session = get_session()
         try:
-            identity.resolve(session, conflict_id, keep=request.form.get("keep", ""), by=current_user)
+            identity.resolve(session, conflict_id, keep=request.form.get("keep", ""),
+                             by=services.account(session, current_user))
         except DomainError as exc:
             session.rollback()
             flash(str(exc.message), "error")

@@ -4,16 +4,16 @@ the caller (one request or CLI command) commits once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_identifier
-from lms.accounts.models import LoginLockout, PasswordResetToken, SignIn, User
+from lms.accounts.models import LoginLockout, PasswordResetToken, RealNameProfile, SignIn, User
+from lms.accounts.viewer import Viewer, viewer_from_rows
 from lms.config import Config
 from lms.db import utcnow
 from lms.errors import Conflict, DomainError, ValidationFailed
@@ -219,29 +219,54 @@ def reset_password(session: Session, *, token: str, new_password: str) -> User:
     return user
 
 
-@cache
-def _logged_in_user():
-    """The header and the access rules read the memberships and their organisations on every page: one query,
-    built once (building it costs more than running it)."""
-    from lms.orgs.models import Membership  # orgs builds on accounts
+def viewer_statement(unread: ColumnElement[int]) -> Select:
+    """Everything every page reads of the logged-in person, as plain columns in one statement: the account, whether
+    a real-name profile exists, ``unread`` (a scalar subquery on ``User.id``, given by notifications, which sit
+    above accounts) and each membership with its organisation (LEFT JOIN: one row without memberships). Build it
+    once (building costs more than running it)."""
+    from lms.orgs.models import Membership, Organisation  # orgs builds on accounts
 
+    has_real_name = exists().where(RealNameProfile.user_id == User.id)
     return (
-        select(User).where(User.id == bindparam("user_id"))
-        .options(joinedload(User.memberships).joinedload(Membership.org), joinedload(User.real_name))
+        select(User.id, User.session_version, User.display_name, User.is_site_admin, User.locale,
+               has_real_name.label("has_real_name"), unread.label("unread"),
+               Membership.org_id, Membership.role, Organisation.slug, Organisation.name, Organisation.kind)
+        .select_from(User)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == Membership.org_id)
+        .where(User.id == bindparam("user_id"))
+        .order_by(Membership.id)
     )  # fmt: skip
 
 
-def load_user_by_session_id(session: Session, session_id: str) -> User | None:
-    """Flask-Login's loader: ``id:version``; a stale version (password changed since) loads nobody."""
+def load_viewer(session: Session, statement: Select, session_id: str) -> Viewer | None:
+    """Flask-Login's loader: ``id:version`` from the signed session; a stale version (password changed or logged
+    out since) loads nobody. ``statement`` is :func:`viewer_statement`'s."""
     user_id, _, version = session_id.partition(":")
     user_number, version_number = whole_number(user_id), whole_number(version)
     if user_number is None or version_number is None:
         return None
-    user = session.execute(_logged_in_user(), {"user_id": user_number}).unique().scalar_one_or_none()
-    if user is None or user.session_version != version_number:
+    # On the session's connection, past the ORM's execution layer: plain rows, half the CPU of session.execute.
+    viewer = viewer_from_rows(session.connection().execute(statement, {"user_id": user_number}).all())
+    if viewer is None or viewer.session_version != version_number:
         return None
+    return viewer
+
+
+def account(session: Session, viewer: Viewer) -> User:
+    """The logged-in person's ORM account, for the views that change it or show more than the viewer holds."""
+    user = session.get(User, viewer.id)
+    assert user is not None  # the viewer was read from this row at the start of the request
     return user
 
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Log out every session of the account (signed cookies: a copy of one must not keep working)."""
+    session.execute(update(User).where(User.id == user_id).values(session_version=User.session_version + 1))
+
+
+def set_locale(session: Session, user_id: int, locale: str) -> None:
+    session.execute(update(User).where(User.id == user_id).values(locale=locale))
 
 
 def set_notification_mails(session: Session, user: User, on: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
@@ -37,7 +38,15 @@ from lms.sms.services import SmsNotSent
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    return services.load_user_by_session_id(get_session(), session_id)
+    return services.load_viewer(get_session(), _viewer_statement(), session_id)
+
+
+@cache
+def _viewer_statement():
+    from lms.accounts.models import User
+    from lms.notifications.services import unread_count_of  # the header's badge, in the same statement
+
+    return services.viewer_statement(unread_count_of(User.id))
 
 
 login_manager.login_view = "accounts.login"
@@ -125,7 +134,7 @@ def logout():
         if current_user.is_authenticated:
             # Sessions are signed cookies: a copy of this one must not keep working after logging out, so every
             # session of the account (this and other devices) ends.
-            current_user.session_version += 1
+            services.end_sessions(get_session(), current_user.id)
             get_session().commit()
         logout_user()
         flash(_("You have logged out."), "success")
@@ -135,8 +144,10 @@ def logout():
 @bp.get("/")
 @rule(LOGIN)
 def account():
-    consent = realname.current_consent(get_session(), current_user)
-    return render_template("accounts/account.html", consent=consent, confirm=ConfirmForm())
+    session = get_session()
+    user = services.account(session, current_user)
+    consent = realname.current_consent(session, user)
+    return render_template("accounts/account.html", user=user, consent=consent, confirm=ConfirmForm())
 
 
 @bp.post("/notification-mails")
@@ -146,7 +157,7 @@ def notification_mails():
     if form.validate_on_submit():
         session = get_session()
         on = request.form.get("mails") == "on"
-        services.set_notification_mails(session, current_user, on)
+        services.set_notification_mails(session, services.account(session, current_user), on)
         session.commit()
         flash(_("Notifications will also be mailed to you.") if on
               else _("Notifications will no longer be mailed to you; you still find them on the notifications page."),
@@ -160,17 +171,16 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         session = get_session()
+        user = services.account(session, current_user)
         try:
-            services.change_password(
-                session, current_user, current=form.current_password.data, new=form.new_password.data
-            )
+            services.change_password(session, user, current=form.current_password.data, new=form.new_password.data)
         except DomainError as exc:
             session.rollback()
             _show(form, exc)
         else:
             session.commit()
-            # The session version changed: renew this session only (the object, not the proxy).
-            login_user(current_user._get_current_object())
+            # The session version changed: renew this session only, with the account's new version.
+            login_user(user)
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form), 200 if not form.errors else 400
@@ -314,7 +324,9 @@ REAL_NAME_LIMIT = "10 per hour;30 per day"
 @limiter.limit(REAL_NAME_LIMIT, methods=["POST"], key_func=_account_key)
 def real_name():
     form = RealNameForm()
-    on_file = current_user.real_name
+    session = get_session()
+    user = services.account(session, current_user)
+    on_file = user.real_name
     if on_file is not None:
         # Changing only the name should not mean typing the number again.
         form.id_number.description = _("Leave empty to keep %(masked)s.", masked=on_file.id_number_masked)
@@ -330,25 +342,24 @@ def real_name():
                 attach_error(form, name, problem)
         valid = valid and not any(f.errors for f in (form.legal_name, form.id_number, form.consent))
     if valid:
-        session = get_session()
-        number = typed or realname.decrypt_id_number(_cipher(), current_user)
+        number = typed or realname.decrypt_id_number(_cipher(), user)
         try:
-            _save_real_name(session, number, form)
+            _save_real_name(session, user, number, form)
         except DomainError as exc:
             session.rollback()
             _show(form, exc)
         else:
             flash(_("Your real-name information has been saved."), "success")
             return redirect(url_for("accounts.account"))
-    return _real_name_page(form)
+    return _real_name_page(user, form)
 
 
-def _save_real_name(session, number: str, form) -> None:
+def _save_real_name(session, user, number: str, form) -> None:
     """Save and commit. Another account saving the same number at the same moment wins the unique lookup hash:
     then save again, and the number goes to an identity review like any number already held (no error, no hint)."""
     for last_try in (False, True):
         try:
-            realname.save_real_name(session, _cipher(), current_user, legal_name=form.legal_name.data,
+            realname.save_real_name(session, _cipher(), user, legal_name=form.legal_name.data,
                                     id_number=number, consent=form.consent.data)  # fmt: skip
             session.commit()
             return
@@ -358,8 +369,8 @@ def _save_real_name(session, number: str, form) -> None:
                 raise
 
 
-def _real_name_page(form, confirm_form=None):
-    profile = current_user.real_name
+def _real_name_page(user, form, confirm_form=None):
+    profile = user.real_name
     provided = profile if profile is not None and not profile.confirmed else None
     status = 200 if not (form.errors or (confirm_form and confirm_form.errors)) else 400
     return render_template(
@@ -376,15 +387,16 @@ def confirm_real_name():
     if not form.validate_on_submit():
         return redirect(url_for("accounts.real_name"))
     session = get_session()
+    user = services.account(session, current_user)
     try:
-        realname.confirm_provided_real_name(session, current_user, consent=form.consent.data)
+        realname.confirm_provided_real_name(session, user, consent=form.consent.data)
     except DomainError as exc:
         session.rollback()
         if exc.field is None:
             flash(str(exc.message), "error")
             return redirect(url_for("accounts.real_name"))
         attach_error(form, exc.field, exc.message)
-        return _real_name_page(RealNameForm(formdata=None), form)
+        return _real_name_page(user, RealNameForm(formdata=None), form)
     session.commit()
     flash(_("Your real-name information is confirmed."), "success")
     return redirect(url_for("accounts.account"))
@@ -396,7 +408,7 @@ def delete_real_name():
     form = ConfirmForm()
     if form.validate_on_submit():
         session = get_session()
-        realname.delete_real_name(session, current_user)
+        realname.delete_real_name(session, services.account(session, current_user))
         session.commit()
         flash(_("Your real-name information has been deleted and your consent withdrawn."), "success")
     return redirect(url_for("accounts.account"))
@@ -407,7 +419,9 @@ def delete_real_name():
 def my_data():
     from lms.privacy import export_person  # gathers from every feature, so it lives above them
 
-    data = export_person(get_session(), _cipher(), current_user, current_app.config["LMS"].instruments_dir)
+    session = get_session()
+    data = export_person(session, _cipher(), services.account(session, current_user),
+                         current_app.config["LMS"].instruments_dir)  # fmt: skip
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,

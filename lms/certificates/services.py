@@ -114,7 +114,8 @@ def completion(session: Session, enrollment: Enrollment, study_seconds: int | No
         settings = QuizSettings.of(quiz)
         score = counted_score(attempts[quiz.id], settings.grade)
         quizzes.append((quiz, score, score is not None and score >= settings.pass_mark))
-    user = session.get(User, enrollment.user_id)
+    # Only when asked: the page that skips the check has no other use for the account row.
+    user = session.get(User, enrollment.user_id) if check_identity else None
     return Completion(
         lessons_done=enrollment.lessons_completed_at is not None,
         study_seconds=int(seconds or 0),

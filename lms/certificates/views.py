@@ -13,6 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms import cache, certnumbers
+from lms.accounts import services as account_services
 from lms.accounts.forms import ConfirmForm
 from lms.catalogue.views import locale_code
 from lms.certificates import pdfjob, services
@@ -291,13 +292,14 @@ def manage(number: str):
         action = request.form.get("action")
         try:
             if action == "revoke":
-                services.revoke(session, certificate, current_user, request.form.get("reason", ""), _cfg(),
+                services.revoke(session, certificate, account_services.account(session, current_user),
+                                request.form.get("reason", ""), _cfg(),
                                 category=request.form.get("category", ""))
                 pdfjob.queue_render(session, certificate)
                 message = _("The certificate is revoked. Everyone who checks it now sees that.")
                 target = certificate
             elif action == "reissue":
-                target = services.reissue(session, certificate, current_user, _cfg())
+                target = services.reissue(session, certificate, account_services.account(session, current_user), _cfg())
                 pdfjob.queue_render(session, target)
                 message = _("Re-issued under a new number; the old one now shows as superseded.")
             else:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -241,6 +241,12 @@ def retry_mails(session: Session, cfg: Config, now: datetime) -> tuple[int, int]
 #: Built once: every logged-in page asks (the header's count), and building a statement costs more than running it.
 _UNREAD = select(func.count(Notification.id)).where(
     Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))  # fmt: skip
+
+
+def unread_count_of(user_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """The unread count as a scalar subquery on ``user_id`` (a column): the header's badge, read with the viewer."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()  # fmt: skip
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -6,6 +6,7 @@ from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms.accounts import services as account_services
 from lms.accounts.forms import ConfirmForm
 from lms.db import get_session
 from lms.errors import DomainError, NotFound
@@ -37,7 +38,7 @@ def _send_invitation(session, org, email: str, role: str):
         org=org,
         email=email,
         role=role,
-        invited_by=current_user,
+        invited_by=account_services.account(session, current_user),
         link_for=lambda token: cfg.base_url.rstrip("/") + url_for("orgs.invitation", token=token),
         subject=_("Invitation to %(org)s", org=org.name),
         body=_invitation_mail,
@@ -140,7 +141,7 @@ def accept_invitation(token: str):
         return redirect(url_for("orgs.invitation", token=token))
     session = get_session()
     try:
-        membership = services.accept_invitation(session, token=token, user=current_user)
+        membership = services.accept_invitation(session, token=token, user=account_services.account(session, current_user))
     except DomainError as exc:
         session.rollback()
         flash(str(exc.message), "error")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale, get_translations
+from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
+from lms.accounts.viewer import Viewer
 from lms.i18n import LANGUAGES, html_lang, localized
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -109,6 +113,69 @@ class _CsrfOnlyForm:
 _NAV_FORM = _CsrfOnlyForm()
 
 
+class Chrome(NamedTuple):
+    """The logged-in header (base.html) as finished HTML: ``nav_head`` + the page's CSRF token + ``nav_tail`` is the
+    main menu; ``tabs`` the phone's tab bar of a host."""
+
+    nav_head: Markup
+    nav_tail: Markup
+    tabs: Markup
+    is_host: bool
+
+
+#: Where the logout form's CSRF token goes (the rest is the same for everyone alike). A raw "<" no escaped value
+#: (an organisation's name) can contain: the split finds this place and no other.
+_TOKEN = Markup("<@csrf-token@>")
+
+
+def _tab_of(endpoint: str) -> str | None:
+    """The tab bar's section of a page."""
+    if endpoint == "site.home":
+        return "home"
+    if endpoint.startswith("catalogue."):
+        return "courses"
+    if endpoint.startswith(("learning.", "quizzes.")):
+        return "learning"
+    if endpoint.startswith(("accounts.", "certificates.mine", "notifications.", "skills.", "scriptcheck.")):
+        return "me"
+    return None
+
+
+@lru_cache(maxsize=512)
+def _chrome(app_key: int, script_root: str, locale: str, is_admin: bool, org_links: tuple[tuple[str, str], ...],
+            learner_links: bool, is_host: bool, unread: int, tab: str | None) -> Chrome:
+    """Built once per process for each combination of what it shows (the arguments are the key: nothing else of
+    the person is in it). ``app_key`` and ``script_root`` fix the links, ``locale`` the words."""
+    app = current_app._get_current_object()
+    macros = app.jinja_env.get_template("_chrome.html").module
+    text, urls = _chrome_texts[locale], _chrome_urls(app)
+    orgs = tuple((url_for("orgs.organisation", org_slug=slug), name) for slug, name in org_links)
+    head, _, tail = str(macros.nav(text, urls, is_admin, orgs, learner_links, unread, _TOKEN)).partition(_TOKEN)
+    tabs = Markup(macros.tabs(text, urls, unread, tab)) if is_host else Markup("")
+    return Chrome(Markup(head), Markup(tail), tabs, is_host)
+
+
+def logged_in_chrome(app: Flask, locale: str, translations) -> Chrome | None:
+    """The header of the person logged in, None for a visitor: one lookup per page, no proxy reads in the
+    template. The unread count is the viewer's (read with the account), see unread_for_header."""
+    from lms.notifications.views import unread_for_header  # the site shell puts the features together
+
+    viewer = current_user._get_current_object()
+    if not viewer.is_authenticated:
+        return None
+    if not isinstance(viewer, Viewer):  # the ORM account login_user() was given in this request (pages redirect)
+        from lms.accounts.views import load_user
+
+        viewer = load_user(viewer.get_id())
+        if viewer is None:
+            return None
+    _chrome_text(locale, translations)  # the words of this language are ready for _chrome
+    is_host = viewer.is_host
+    return _chrome(id(app), request.script_root, locale, viewer.is_site_admin, viewer.org_links,
+                   viewer.shows_learner_links, is_host, unread_for_header(viewer),
+                   _tab_of(request.endpoint or "") if is_host else None)  # fmt: skip
+
+
 def init_app(app: Flask) -> None:
     from lms.bureau.wording import policy_summary
     from lms.certnumbers import format as format_number
@@ -139,4 +206,5 @@ def init_app(app: Flask) -> None:
             "nav_text": _chrome_text(locale, translations),
             "nav_url": _chrome_urls(app),
             "current_path": request.full_path if request.query_string else request.path,
+            "logged_in_chrome": lambda: logged_in_chrome(app, locale, translations),
         }

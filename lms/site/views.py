@@ -7,6 +7,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from lms.accounts import services as account_services
 from lms.catalogue.views import locale_code
 from lms import cache
 from lms.db import get_session, utcnow
@@ -28,18 +29,19 @@ from lms.site.links import link
 @rule(PUBLIC)
 def home():
     memberships, progresses, t_svg, shape_text = [], [], None, None
-    if current_user.is_authenticated:
-        memberships = sorted(current_user.memberships, key=lambda m: m.org.name)
+    viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    if viewer is not None:
+        memberships = sorted(viewer.memberships, key=lambda m: m.org.name)
         session = get_session()
-        mine = summaries.host_home(session, current_user.id)
+        mine = summaries.host_home(session, viewer.id)
         progresses = mine.courses
         # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
         show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)
         if show_learner:
             # The T-profile first: it is what a host comes back to see grow.
-            t_svg, shape_text = _t_profile(session, current_user.id, mine.evidence_version)
+            t_svg, shape_text = _t_profile(session, viewer.id, mine.evidence_version)
     return render_template(
-        "site/home.html", memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
+        "site/home.html", viewer=viewer, memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
         t_svg=t_svg, shape_text=shape_text, link=link,
     )
 
@@ -66,8 +68,9 @@ def set_language():
     if chosen not in LANGUAGES:
         return redirect(target)
     if current_user.is_authenticated:
-        current_user.locale = chosen
-        get_session().commit()
+        session = get_session()
+        account_services.set_locale(session, current_user.id, chosen)
+        session.commit()
     response = redirect(target)
     response.set_cookie(
         LANGUAGE_COOKIE,

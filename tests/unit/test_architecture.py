@@ -28,7 +28,7 @@ PURE_LOG_MODULES = ("lms.transparency", "lms.transparency.merkle", "lms.transpar
 
 #: Pure modules inside feature packages: they import no Flask or database and only other pure modules.
 PURE_FEATURE_MODULES = (
-    "lms.accounts.idcard", "lms.accounts.identifiers",
+    "lms.accounts.idcard", "lms.accounts.identifiers", "lms.accounts.viewer",
     "lms.authoring.coursezip", "lms.authoring.folder", "lms.authoring.questions",
     "lms.bureau.bulkfile", "lms.bureau.bulkrows", "lms.bureau.columns", "lms.bureau.csvfile", "lms.bureau.results",
     "lms.bureau.rows", "lms.bureau.xlsxfile",

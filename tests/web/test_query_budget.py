@@ -40,18 +40,18 @@ N = 2
 BUDGETS = {
     "healthz": 1,
     "catalogue": 0,
-    "catalogue, logged in": 2,
+    "catalogue, logged in": 1,  # the viewer (account, memberships, unread count: lms.accounts.services.viewer_statement)
     "course page": 0,  # cached for visitors per language until a course is published, synced or shared
-    "course page, enrolled": 9,  # + the study standing (certificate rule) shown to an enrolled host
+    "course page, enrolled": 8,  # + the study standing (certificate rule) shown to an enrolled host
     "did.json": 0,
     "status list": 0,
     "log checkpoint": 0,
     "verify": 0,  # cached per certificate and language until it changes or a bureau cosigns
     "api certificate": 0,
-    "host home": 3,  # user, the host's first courses with the T-profile evidence digest in one, notifications
-    "my learning": 3,  # user, the host's courses with progress and minutes in one, notifications
-    "lesson page": 4,  # user, enrolment + standing inputs + policy + consent, the lessons' figures, notifications
-    "quiz attempt page": 3,
+    "host home": 2,  # viewer, the host's first courses with the T-profile evidence digest in one
+    "my learning": 2,  # viewer, the host's courses with progress and minutes in one
+    "lesson page": 3,  # viewer, enrolment + standing inputs + policy + consent, the lessons' figures
+    "quiz attempt page": 2,  # viewer, the attempt's sheet
     "answer save": 2,
     "heartbeat, page opened": 10,  # clock, lesson session, one for the policy, one for the minutes and certificate
 }

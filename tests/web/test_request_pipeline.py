@@ -197,6 +197,127 @@ def test_the_prebuilt_header_follows_each_persons_language_and_shows_only_their_
     assert len(tokens) == 2  # each session's own CSRF token in the logout form
 
 
+def _tabs(html: str) -> str:
+    import re
+
+    found = re.search(r'<nav class="tab-bar".*?</nav>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def _notify(app, user_id: int, subject: str) -> None:
+    from lms.accounts.models import User
+    from lms.db import get_session
+    from lms.notifications import services
+
+    with app.app_context():
+        session = get_session()
+        services.notify(session, app.config["LMS"], session.get(User, user_id), "certificate_issued", subject,
+                        {"course": {"zh": "课", "en": "Course"}, "number": "ABCDE-FGHJK-LMNP1"}, "/certificates/")
+        session.commit()
+
+
+def test_the_kept_header_is_keyed_by_everything_it_shows_and_never_shows_another_persons(app, make_user):
+    """The logged-in header is kept per combination of what it shows: people alike in everything but their
+    organisations or unread counts each see their own, a change shows at once, and each page carries its own
+    session's CSRF token (the same one in the meta tag, the language switch and the logout form)."""
+    from lms.db import get_session
+    from lms.orgs.models import Membership, Organisation, OrgKind, Role
+    from tests.conftest import PASSWORD, Browserish
+
+    ids = {email: make_user(email, name=name) for email, name in [
+        ("a@example.com", "甲"), ("b@example.com", "乙"), ("host1@example.com", "主播一"), ("host2@example.com", "主播二")]}
+    with app.app_context():
+        session = get_session()
+        orgs = {slug: Organisation(slug=slug, name=name, kind=OrgKind.MCN)
+                for slug, name in [("mcn-x", "X 机构 <@csrf-token@> & Co"), ("mcn-y", "Y 机构")]}
+        session.add_all(orgs.values())
+        session.flush()
+        session.add_all([Membership(org_id=orgs["mcn-x"].id, user_id=ids["a@example.com"], role=Role.TRAINER),
+                         Membership(org_id=orgs["mcn-y"].id, user_id=ids["b@example.com"], role=Role.TRAINER),
+                         Membership(org_id=orgs["mcn-x"].id, user_id=ids["host1@example.com"], role=Role.LEARNER)])
+        session.commit()
+    for email in ("a@example.com", "b@example.com", "host1@example.com"):
+        _notify(app, ids[email], "certificate:1")
+    _notify(app, ids["host1@example.com"], "certificate:2")
+    people = {}
+    for email in ids:
+        people[email] = Browserish(app.test_client(), language="zh-CN")
+        people[email].login(email, PASSWORD)
+
+    def header(email: str, path: str = "/") -> tuple[str, str, str]:
+        html = people[email].get(path).get_data(as_text=True)
+        return _nav(html), _tabs(html), html
+
+    for _ in range(2):  # the second round comes from the kept header
+        a, _, _ = header("a@example.com")
+        b, _, _ = header("b@example.com")
+        assert "X 机构 &lt;@csrf-token@&gt; &amp; Co" in a and "/orgs/mcn-x" in a and "Y 机构" not in a and "mcn-y" not in a
+        assert "Y 机构" in b and "/orgs/mcn-y" in b and "X 机构" not in b and "mcn-x" not in b
+        assert 'data-testid="unread-count">1<' in a and 'data-testid="unread-count">1<' in b
+        host1, tabs1, _ = header("host1@example.com", "/learning/")
+        host2, tabs2, _ = header("host2@example.com", "/learning/")
+        assert "mcn-x" not in host1 and "我的学习" in host1  # a learner's organisation is no header link
+        assert 'data-testid="unread-count">2<' in host1 and 'class="badge">2<' in tabs1
+        assert "unread-count" not in host2 and "badge" not in tabs2 and tabs2
+        assert 'aria-current="page">学习<' in tabs1.replace("\n", "")
+    _, tabs_home, _ = header("host2@example.com", "/")
+    assert 'aria-current="page">首页<' in tabs_home
+    # A new notification or one marked read shows on the very next page, for that person only.
+    _notify(app, ids["a@example.com"], "certificate:3")
+    assert 'data-testid="unread-count">2<' in header("a@example.com")[0]
+    assert 'data-testid="unread-count">1<' in header("b@example.com")[0]
+    for email, browser in people.items():
+        html = browser.get("/").get_data(as_text=True)
+        meta = html.split('<meta name="csrf-token" content="')[1].split('"')[0]
+        assert html.count(f'value="{meta}"') == 2  # the language switch and the logout form
+        assert meta == browser.client.get("/").get_data(as_text=True).split('name="csrf_token" value="')[1][:len(meta)]
+    tokens = {b.client.get("/").get_data(as_text=True).split('<meta name="csrf-token" content="')[1].split('"')[0]
+              for b in people.values()}  # fmt: skip
+    assert len(tokens) == len(people)
+
+
+def test_a_page_that_changes_the_unread_count_before_rendering_shows_the_new_count(app, make_user):
+    """The badge comes with the account at the start of the request; a page that notifies or marks read on the
+    way (a certificate earned while opening a page) shows the count as it is when it renders."""
+    from flask import render_template_string
+    from flask_login import current_user
+
+    from lms.accounts.models import User
+    from lms.db import get_session
+    from lms.notifications import services
+    from lms.security.access import LOGIN, rule
+    from tests.conftest import PASSWORD, Browserish
+
+    @rule(LOGIN)
+    def notifying():
+        session = get_session()
+        services.notify(session, app.config["LMS"], session.get(User, current_user.id), "certificate_issued",
+                        "certificate:9", {"course": {"zh": "课", "en": "Course"}, "number": "ABCDE-FGHJK-LMNP1"},
+                        "/certificates/")  # fmt: skip
+        session.commit()
+        return render_template_string('{% extends "base.html" %}{% block content %}done{% endblock %}')
+
+    @rule(LOGIN)
+    def marking():
+        session = get_session()
+        services.mark_all_read(session, current_user.id)
+        for notification in services.latest(session, current_user.id):
+            services.mark_read(session, current_user.id, notification.id)
+        session.commit()
+        return render_template_string('{% extends "base.html" %}{% block content %}done{% endblock %}')
+
+    app.add_url_rule("/test/notifying", "test_notifying", notifying)
+    app.add_url_rule("/test/marking", "test_marking", marking)
+    make_user("host@example.com")
+    web = Browserish(app.test_client(), language="en")
+    web.login("host@example.com", PASSWORD)
+    assert "unread-count" not in _nav(web.get("/").get_data(as_text=True))
+    page = web.get("/test/notifying").get_data(as_text=True)
+    assert "done" in page and 'data-testid="unread-count">1<' in _nav(page)
+    page = web.get("/test/marking").get_data(as_text=True)
+    assert "done" in page and "unread-count" not in _nav(page)
+
+
 def test_session_cookies_still_signed_checked_and_rotatable(app, make_user):
     """One serializer per key set: a tampered cookie is an empty session, a new SECRET_KEY with the old one as a
     fallback keeps people logged in, and without the fallback they are logged out."""
