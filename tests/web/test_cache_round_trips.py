@@ -59,9 +59,9 @@ def test_a_value_written_late_from_old_data_is_not_served(app):
         cache.changed(session, cache.STATUS)
         session.commit()  # a revocation: the generation is dropped
         # A reader that read the old generation before the commit stores what it made from the old rows after it.
-        cache.cache.set(cache.STATUS + ":document", (old_generation, "v1 (stale)"))
+        cache.cache.set(cache.STATUS + ":document", cache._pack(old_generation, "v1 (stale)"))
         assert cache.cached(cache.STATUS, "document", lambda: "v2") == "v2"
         assert cache.cached(cache.STATUS, "document", lambda: pytest.fail("made again")) == "v2"
         # and the same late write after the new value: still not served
-        cache.cache.set(cache.STATUS + ":document", (old_generation, "v1 (stale)"))
+        cache.cache.set(cache.STATUS + ":document", cache._pack(old_generation, "v1 (stale)"))
         assert cache.cached(cache.STATUS, "document", lambda: "v2 again") == "v2 again"
