@@ -160,6 +160,24 @@ def test_pool_checks_connections_without_a_round_trip(app):
     assert seen == ["SELECT 1"]  # the health check's own statement, no ping before it
 
 
+@pytest.mark.postgres
+def test_healthz_asks_the_database_in_one_round_trip(app):
+    """No BEGIN and COMMIT around the health check's SELECT 1 (autocommit), and the pooled connection goes back to
+    transactions for the next request."""
+    from sqlalchemy import event
+
+    engine = app.extensions["lms.db"].engine
+    sent: list[tuple[str, bool]] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, *args: sent.append((args[1], conn.connection.dbapi_connection.autocommit)))
+    r = app.test_client().get("/healthz")
+    assert r.get_json() == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert sent == [("SELECT 1", True)]
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection.autocommit is False
+        assert conn.exec_driver_sql("SELECT 1").scalar_one() == 1
+
+
 def _nav(html: str) -> str:
     import re
 
