@@ -140,7 +140,10 @@ def _unpack(raw: object, stamp: bytes) -> object:
         return data
     if kind == b"s":
         return data.decode()
-    return pickle.loads(data) if kind == b"p" else _NOT_FOUND
+    try:
+        return pickle.loads(data) if kind == b"p" else _NOT_FOUND
+    except Exception:  # noqa: BLE001 - e.g. a class renamed since it was kept: made again, and kept anew
+        return _NOT_FOUND
 
 
 def _stamp(generations: tuple) -> bytes:
