@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/profile_page.py                       # every page: median CPU ms per request
     .venv/bin/python bench/profile_page.py --profile lesson      # and a cProfile of the pages whose name has "lesson"
+    .venv/bin/python bench/profile_page.py --database-url postgresql+psycopg://... --redis-url redis://127.0.0.1:6379/10 \
+        --only healthz,verify,api,did,status,checkpoint             # production's stores, the public pages only
 
-The data set is bench/pages.py's (small unless sized by its flags; ``--database-url`` for PostgreSQL). CPU time of
+The data set is bench/pages.py's (small unless sized by its flags; ``--database-url`` for PostgreSQL, ``--redis-url``
+for the shared cache on Redis as in production: the public pages answer from it). CPU time of
 this process is the steady figure on a busy machine: other work barely changes it, unlike req/s under wrk.
 """
 
@@ -16,6 +19,7 @@ import os
 import pstats
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -24,11 +28,16 @@ HERE = Path(__file__).resolve().parent
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("LMS_BENCH_DATABASE_URL"))
+    parser.add_argument("--redis-url", default=os.environ.get("LMS_BENCH_REDIS_URL"),
+                        help="the shared cache on Redis (default: files in a temporary instance folder)")
+    parser.add_argument("--only", default="", help="comma-separated parts of page names: only those pages")
     parser.add_argument("--keep-data", action="store_true", help="use the data an earlier run made in this database")
     parser.add_argument("--app-root", default=str(HERE.parent))
     parser.add_argument("--profile", default="", help="profile the pages whose name contains this text")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--wall", action="store_true",
+                        help="profile wall time (waits for the database and Redis included); default: this process's CPU")
     parser.add_argument("--lines", type=int, default=45)
     parser.add_argument("--filter", default="", help="only functions whose file:line(name) matches this regex")
     parser.add_argument("--queries", action="store_true", help="print the profiled pages' SQL statements")
@@ -37,7 +46,8 @@ def main(argv=None) -> None:
     sys.path.insert(0, str(HERE))
     tmp = Path(tempfile.mkdtemp(prefix="lms-profile-"))
     os.environ.update({"BENCH_INSTANCE": str(tmp), "BENCH_APP_ROOT": args.app_root,
-                       "BENCH_DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"})  # fmt: skip
+                       "BENCH_DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
+                       "BENCH_REDIS_URL": args.redis_url or ""})  # fmt: skip
     import pages as bench
     from pages_app import bare, make_lms
 
@@ -45,7 +55,10 @@ def main(argv=None) -> None:
     data = bench.existing(app) if args.keep_data else bench.generate(app, bench.SMALL, 2026)
     host = bench.host_session(app)
     rows = [("bare Flask /hello", bench.cpu_ms(bare, "GET", "/hello", None, None, args.repeat), 0)]
+    wanted = [part for part in args.only.split(",") if part]
     for name, method, path, logged_in in bench.pages(data["number"], host):
+        if wanted and not any(part in name for part in wanted):
+            continue
         body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
         cookie = host["cookie"] if logged_in else None
         queries = bench.count_queries(app, host, method, path, logged_in)
@@ -53,7 +66,9 @@ def main(argv=None) -> None:
         if args.profile and args.profile in name and args.queries:
             show_queries(app, host, method, path, logged_in, body)
         if args.profile and args.profile in name:
-            profiler = cProfile.Profile()
+            # CPU time by default: on a shared machine, wall time mostly measures waiting (for PostgreSQL, Redis
+            # or a core), which the CPU table above leaves out too.
+            profiler = cProfile.Profile() if args.wall else cProfile.Profile(time.process_time)
             profiler.enable()
             bench.cpu_ms(app, method, path, cookie, body, 50)
             profiler.disable()

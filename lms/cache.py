@@ -1,8 +1,11 @@
 """A shared cache for what is the same for everyone and changes only when something is published, synced, signed
 or appended: catalogue cards and course outlines, the DID document, the status list, the log checkpoint.
 
-Flask-Caching on Redis when ``LMS_REDIS_URL`` is set (production requires it), otherwise files in the instance
-folder, which every worker of one machine shares: a revocation seen by one worker is seen by all, at once.
+Redis when ``LMS_REDIS_URL`` is set (production requires it), otherwise Flask-Caching's files in the instance folder,
+which every worker of one machine shares: a revocation seen by one worker is seen by all, at once. The public pages
+answer from here on every request, so the Redis reads skip the layers of a general client (one MGET on a pooled
+connection, the hiredis parser) and values are bytes with a one-letter type: a kept response body is sent as it
+was stored, nothing is unpickled or encoded again (see :func:`_pack`).
 
 Each cached thing belongs to a *topic*. A value is stored with its topic's current generation; a commit that
 changed a topic's rows drops the generation (after the commit, so no reader can fill the new generation from the
@@ -16,6 +19,7 @@ organisations whose courses a list shows. What belongs to one person (their T-pr
 from __future__ import annotations
 
 import hashlib
+import pickle
 import secrets
 import time
 from dataclasses import dataclass
@@ -38,8 +42,112 @@ WITNESS = "witness"
 TIMEOUT = 600
 _PENDING = "lms.cache.changed"
 
+#: Files in the instance folder when there is no Redis (development, tests); see _FileStore.
 cache = Cache()
 T = TypeVar("T")
+_EXTENSION = "lms.cache"
+
+
+class _RedisStore:
+    """The cache in Redis, spoken to directly: a warm public page costs one MGET. redis-py's client adds some 20 us
+    of CPU per command (command lookup, retries, response callbacks) and cachelib's unpickling more; the reads here
+    take a pooled connection (the pool checks the process id, so forked workers never share a socket), send and
+    read. Writes happen on misses and changes only, and go through the client."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        # Short socket timeouts: a Redis that hangs makes pages slower by at most this, then "not cached".
+        self.client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self.pool = self.client.connection_pool
+        self.prefix = prefix
+
+    def get_many(self, keys: list[str]) -> list:
+        connection = self.pool.get_connection()
+        try:
+            connection.send_command("MGET", *[self.prefix + key for key in keys])
+            return connection.read_response()
+        except BaseException:
+            connection.disconnect()  # a half-read answer must never be read by the next command
+            raise
+        finally:
+            self.pool.release(connection)
+
+    def set_many(self, values: dict[str, bytes]) -> None:
+        with self.client.pipeline(transaction=False) as pipe:
+            for key, value in values.items():
+                pipe.set(self.prefix + key, value, ex=TIMEOUT)
+            pipe.execute()
+
+    def add(self, key: str, value: bytes) -> None:
+        self.client.set(self.prefix + key, value, ex=TIMEOUT, nx=True)
+
+    def delete_many(self, keys: list[str]) -> None:
+        self.client.delete(*[self.prefix + key for key in keys])
+
+
+class _FileStore:
+    """Flask-Caching's files (``cache``): the same interface as :class:`_RedisStore`."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def get_many(self, keys: list[str]) -> list:
+        return self.backend.get_many(*keys)
+
+    def set_many(self, values: dict[str, bytes]) -> None:
+        self.backend.set_many(values)
+
+    def add(self, key: str, value: bytes) -> None:
+        self.backend.add(key, value)
+
+    def delete_many(self, keys: list[str]) -> None:
+        self.backend.delete_many(*keys)
+
+
+def _store() -> _RedisStore | _FileStore:
+    return current_app.extensions[_EXTENSION]
+
+
+def _pack(stamp: bytes, value: object) -> bytes:
+    """``value`` with the stamp (the generations it was made in) in front: ``<length of stamp>:<stamp><type><data>``.
+    bytes and str are stored as they are, anything else pickled."""
+    if type(value) is bytes:
+        kind, data = b"b", value
+    elif type(value) is str:
+        kind, data = b"s", value.encode()
+    else:
+        kind, data = b"p", pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return b"%d:%s%s%s" % (len(stamp), stamp, kind, data)
+
+
+_NOT_FOUND = object()
+
+
+def _unpack(raw: object, stamp: bytes) -> object:
+    """The value packed in ``raw`` if it was made under ``stamp``, else ``_NOT_FOUND`` (missing, of an older
+    generation, or written by an older version of this module: a miss, and soon overwritten)."""
+    if type(raw) is not bytes:
+        return _NOT_FOUND
+    colon = raw.find(b":", 0, 8)
+    if colon < 1 or not raw[:colon].isdigit():
+        return _NOT_FOUND
+    start = colon + 1 + int(raw[:colon])
+    if raw[colon + 1:start] != stamp:
+        return _NOT_FOUND
+    kind, data = raw[start:start + 1], raw[start + 1:]
+    if kind == b"b":
+        return data
+    if kind == b"s":
+        return data.decode()
+    try:
+        return pickle.loads(data) if kind == b"p" else _NOT_FOUND
+    except Exception:  # noqa: BLE001 - e.g. a class renamed since it was kept: made again, and kept anew
+        return _NOT_FOUND
+
+
+def _stamp(generations: tuple) -> bytes:
+    return b"\n".join(generations)
 
 
 def _topics_of(instances: Iterable[object]) -> set[str]:
@@ -69,7 +177,7 @@ def _after_flush(session: Session, _flush_context) -> None:
 def _after_commit(session: Session) -> None:
     topics = session.info.pop(_PENDING, None)
     if topics:
-        _safely(lambda: cache.delete_many(*(_generation_key(t) for t in topics)), None)
+        _safely(lambda: _store().delete_many([_generation_key(t) for t in topics]), None)
 
 
 def _safely(call: Callable[[], T], fallback: T) -> T:
@@ -82,13 +190,14 @@ def _safely(call: Callable[[], T], fallback: T) -> T:
 
 
 def init_app(app: Flask, redis_url: str | None, instance_path: str, database_url: str) -> None:
-    if redis_url:
-        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
-    else:
-        config = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": instance_path + "/cache", "CACHE_THRESHOLD": 5000}
     # Sites (or test runs) sharing one Redis never see each other's values: the prefix names the database.
     prefix = "lms:" + hashlib.sha256(database_url.encode()).hexdigest()[:12] + ":"
-    cache.init_app(app, config={**config, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
+    if redis_url:
+        app.extensions[_EXTENSION] = _RedisStore(redis_url, prefix)
+    else:
+        config = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": instance_path + "/cache", "CACHE_THRESHOLD": 5000}
+        cache.init_app(app, config={**config, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
+        app.extensions[_EXTENSION] = _FileStore(app.extensions["cache"][cache])
     factory = app.extensions["lms.db"].session_factory
     event.listen(factory, "after_flush", _after_flush)
     event.listen(factory, "after_commit", _after_commit)
@@ -98,10 +207,11 @@ def _generation_key(topic: str) -> str:
     return "gen:" + topic
 
 
-def _start_generation(topic: str) -> str | None:
+def _start_generation(topic: str) -> bytes | None:
     key = _generation_key(topic)
-    cache.add(key, secrets.token_hex(8))  # of two workers starting one at once, the first wins
-    return cache.get(key)
+    store = _store()
+    store.add(key, secrets.token_hex(8).encode())  # of two workers starting one at once, the first wins
+    return store.get_many([key])[0]
 
 
 def cached(topic: str, name: str, make: Callable[[], T]) -> T:
@@ -114,20 +224,19 @@ def cached_many(topic: str, names: list, make: Callable[[list], dict]) -> dict:
 
     The topic's generation and the values come in one read (one round trip to Redis): each value is stored with
     the generation it was made in and counts only while that is still the topic's current one."""
-    def look_up() -> tuple[str | None, list]:
-        got = cache.get_many(_generation_key(topic), *(f"{topic}:{n}" for n in names))
-        gen = got[0]
+    def look_up() -> tuple[bytes | None, list]:
+        gen, *values = _store().get_many([_generation_key(topic), *(f"{topic}:{n}" for n in names)])
         if gen is None:
-            return _start_generation(topic), [None] * len(names)
-        return gen, [v[1] if type(v) is tuple and len(v) == 2 and v[0] == gen else None for v in got[1:]]
+            return _start_generation(topic), []
+        return gen, [_unpack(v, gen) for v in values]
 
     gen, values = _safely(look_up, (None, []))
-    found = {n: v for n, v in zip(names, values) if v is not None}
+    found = {n: v for n, v in zip(names, values) if v is not _NOT_FOUND}
     missing = [n for n in names if n not in found]
     if missing:
         made = make(missing)
         if gen:
-            _safely(lambda: cache.set_many({f"{topic}:{n}": (gen, v) for n, v in made.items()}), None)
+            _safely(lambda: _store().set_many({f"{topic}:{n}": _pack(gen, v) for n, v in made.items()}), None)
         found.update(made)
     return found
 
@@ -136,10 +245,10 @@ def personal(user_id: int, name: str, make: Callable[[], T]) -> T:
     """One person's own value, made when missing. ``name`` must change whenever the value's sources do (a digest
     of them); the key always starts with the user id, so no one else's lookup can ever reach it."""
     key = f"user:{int(user_id)}:{name}"
-    found = _safely(lambda: cache.get(key), None)
-    if found is None:
+    found = _safely(lambda: _unpack(_store().get_many([key])[0], b""), _NOT_FOUND)
+    if found is _NOT_FOUND:
         found = make()
-        _safely(lambda: cache.set(key, found), None)
+        _safely(lambda: _store().set_many({key: _pack(b"", found)}), None)
     return found
 
 
@@ -159,11 +268,12 @@ def look_up(topics: tuple[str, ...], name: str) -> Lookup:
     """``name``'s value if it was made while each topic had its current generation: ONE cache round trip (the
     generations and the value in one get_many), where :func:`cached` takes two or three."""
     def read() -> Lookup:
-        *gens, stored = cache.get_many(*(_generation_key(t) for t in topics), "v:" + name)
-        generations = tuple(gens) if all(gens) else None
-        if generations is not None and stored is not None and stored[0] == generations:
-            return Lookup(True, stored[1], generations)
-        return Lookup(False, None, generations)
+        *gens, stored = _store().get_many([*(_generation_key(t) for t in topics), "v:" + name])
+        if not all(gens):
+            return Lookup(False, None, None)
+        generations = tuple(gens)
+        value = _unpack(stored, _stamp(generations))
+        return Lookup(False, None, generations) if value is _NOT_FOUND else Lookup(True, value, generations)
 
     return _safely(read, _MISS)
 
@@ -171,7 +281,7 @@ def look_up(topics: tuple[str, ...], name: str) -> Lookup:
 def started(topics: tuple[str, ...]) -> Lookup:
     """A miss whose generations are current (started now where missing): read the value's sources after this."""
     def current() -> tuple:
-        got = cache.get_many(*(_generation_key(t) for t in topics))
+        got = _store().get_many([_generation_key(t) for t in topics])
         return tuple(gen if gen is not None else _start_generation(t) for t, gen in zip(topics, got))
 
     generations = _safely(current, None)
@@ -183,7 +293,7 @@ def keep(name: str, found: Lookup, value: Any) -> None:
     commit in between dropped one of them, so a value made from the old rows can never be seen. Nothing is stored
     when a generation was missing (see :func:`started`)."""
     if found.generations is not None:
-        _safely(lambda: cache.set("v:" + name, (found.generations, value)), None)
+        _safely(lambda: _store().set_many({"v:" + name: _pack(_stamp(found.generations), value)}), None)
 
 
 def fresh(topics: tuple[str, ...], name: str, make: Callable[[], T]) -> T:
@@ -201,20 +311,34 @@ def fresh(topics: tuple[str, ...], name: str, make: Callable[[], T]) -> T:
 def published(topic: str, make: Callable[[], str | None], mimetype: str) -> Response:
     """A public document from the shared cache (made when missing), with an ETag: a client that has it gets a 304.
     ``no-cache``: clients ask again each time, so a revocation or a new checkpoint is seen at once."""
-    found = fresh((topic,), topic + ":document", lambda: _tagged(make()))
+    found = fresh((topic,), topic + ":document", lambda: _document_or_none(make()))
     if found is None:
         return Response("the log is empty\n", status=404, mimetype="text/plain")
-    etag, body = found
-    return tagged_response(etag, body, mimetype, {"Cache-Control": "no-cache"})
+    return document_response(found, mimetype, {"Cache-Control": "no-cache"})
 
 
-def tagged_response(etag: str, body: str, mimetype: str, headers: dict) -> Response:
-    """``body`` with its strong ETag, or a 304 for a client that has it (only If-None-Match counts: no dates, no
+_TAG_LENGTH = 32
+
+
+def document(body: str | bytes) -> bytes:
+    """A response body as it is kept and sent, its strong ETag (a digest of it) in front: a cache hit sends the
+    stored bytes without encoding or copying them into anything else."""
+    data = body.encode() if isinstance(body, str) else body
+    return hashlib.sha256(data).hexdigest()[:_TAG_LENGTH].encode() + data
+
+
+def _document_or_none(body: str | None) -> bytes | None:
+    return None if body is None else document(body)
+
+
+def document_response(kept: bytes, mimetype: str, headers: dict) -> Response:
+    """A :func:`document` with its ETag, or a 304 for a client that has it (only If-None-Match counts: no dates, no
     ranges, so werkzeug's make_conditional is not needed)."""
+    etag = kept[:_TAG_LENGTH].decode()
     if request.if_none_match and request.if_none_match.contains(etag):
         response = Response(status=304, headers=headers)
     else:
-        response = Response(body, mimetype=mimetype, headers=headers)
+        response = Response(kept[_TAG_LENGTH:], mimetype=mimetype, headers=headers)
     response.set_etag(etag)
     return response
 
@@ -236,16 +360,18 @@ def visitor_page(topics: tuple[str, ...], name: str, render: Callable[[dict], st
     return visitor_answer(page)
 
 
-def marked(render: Callable[[dict], str]) -> tuple[str | None, str, str]:
-    """(marker, page, its digest): the page rendered with a marker where the session's CSRF token goes, the only personal
-    thing on a visitor's page. The marker is None when a real token went into the page (not to be kept)."""
+def marked(render: Callable[[dict], str]) -> tuple[bytes | None, bytes, str]:
+    """(marker, page, its digest): the page (bytes, as sent) rendered with a marker where the session's CSRF token
+    goes, the only personal thing on a visitor's page. The marker is None when a real token went into the page (not
+    to be kept)."""
     marker = "csrf-marker-" + secrets.token_hex(16)
     body = render({"csrf_token": lambda: marker})
     real = g.get("csrf_token")  # made by a form on the way, perhaps
-    return (None if real and real in body else marker), body, hashlib.sha256(body.encode()).hexdigest()
+    page = body.encode()
+    return (None if real and real in body else marker.encode()), page, hashlib.sha256(page).hexdigest()
 
 
-def visitor_answer(page: tuple[str | None, str, str]) -> Response:
+def visitor_answer(page: tuple[bytes | None, bytes, str]) -> Response:
     """A kept visitor's page with the visitor's own CSRF token in it; a client that has it gets a 304 without
     that. The tag covers the token and the hour (a kept copy is at most an hour old, its token well within its
     time limit); the copy is ``private``."""
@@ -253,7 +379,7 @@ def visitor_answer(page: tuple[str | None, str, str]) -> Response:
     if request.if_none_match and request.if_none_match.contains_weak(tag := _visitor_tag(digest)):
         response = Response(status=304)
     else:
-        response = Response(body.replace(marker, generate_csrf()) if marker else body, mimetype="text/html")
+        response = Response(body.replace(marker, generate_csrf().encode()) if marker else body, mimetype="text/html")
         tag = _visitor_tag(digest)  # with the token a first visit's session got just now
     response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"
@@ -265,6 +391,3 @@ def _visitor_tag(digest: str) -> str:
     parts = (digest, str(session.get("csrf_token", "")), str(int(time.time() // 3600)), request.full_path)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
-
-def _tagged(body: str | None) -> tuple[str, str] | None:
-    return None if body is None else (hashlib.sha256(body.encode()).hexdigest()[:32], body)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask import session as http_session
 from flask_babel import gettext as _
@@ -252,24 +250,22 @@ def api_certificate(number: str):
     key = _certificate_key(checked, "api") if checked.ok else None
     found = cache.look_up(*key) if key else None
     if found is not None and found.hit:
-        etag, body = found.value
+        kept = found.value
     else:
         def make(session):
             _checked, certificate = services.find(session, number)
             if certificate is None:
                 return None, None
-            body = jsonify(services.public_record(session, certificate)).get_data(as_text=True)
-            return certificate, (hashlib.sha256(body.encode()).hexdigest()[:32], body)
+            return certificate, cache.document(jsonify(services.public_record(session, certificate)).get_data())
 
-        certificate, answer = _answer(key, found, make)
+        certificate, kept = _answer(key, found, make)
         if certificate is None:
             detail = "malformed certificate number: " + str(checked.problem) if not checked.ok else "unknown certificate number"
             return jsonify({"error": {"status": 404, "title": "Not found", "detail": detail}}), 404
-        etag, body = answer
     # no-cache: a client may keep the answer but asks each time (a 304 costs no database), so a revocation shows
     # at once. The revocation label follows the language (Accept-Language, or the choice in the cookie).
-    return cache.tagged_response(etag, body, "application/json",
-                                 {"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"})  # fmt: skip
+    return cache.document_response(kept, "application/json",
+                                   {"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"})  # fmt: skip
 
 
 @bp.get("/api/openapi.json")

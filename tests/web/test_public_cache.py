@@ -145,7 +145,7 @@ def test_an_unknown_number_answers_as_before_and_is_never_cached(app, graduate):
     with app.app_context():
         for kind in ("whole", "verdict", "api"):
             for locale in ("en", "zh_Hans_CN", "zh_CN"):
-                assert cache.cache.get(f"v:verify:{kind}:{normalised}:{locale}") is None
+                assert cache._store().get_many([f"v:verify:{kind}:{normalised}:{locale}"]) == [None]
 
 
 def test_a_visitors_pages_answer_304_until_their_content_changes(app, example, graduate, make_user):  # noqa: F811

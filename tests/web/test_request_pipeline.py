@@ -150,14 +150,42 @@ def test_a_request_after_the_server_killed_the_connection_still_works(app, datab
 
 @pytest.mark.postgres
 def test_pool_checks_connections_without_a_round_trip(app):
-    from sqlalchemy import event
+    from sqlalchemy import event, text
+
+    from lms.db import get_session
 
     engine = app.extensions["lms.db"].engine
     assert engine.pool._pre_ping is False
     seen: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
-    app.test_client().get("/healthz")
-    assert seen == ["SELECT 1"]  # the health check's own statement, no ping before it
+    with app.test_request_context():
+        get_session().execute(text("SELECT 2"))
+    assert seen == ["SELECT 2"]  # the statement itself, no ping before it
+
+
+@pytest.mark.postgres
+def test_healthz_asks_the_database_in_one_round_trip(app, monkeypatch):
+    """SELECT 1 outside a transaction: psycopg sends no BEGIN, COMMIT or ROLLBACK and runs no statement of its
+    own around it, and the pooled connection goes back idle and usable for the next request."""
+    import psycopg
+
+    client = app.test_client()
+    client.get("/healthz")  # a new connection's first use: SQLAlchemy asks the server's version and settings
+    sent: list = []
+    real_command, real_execute = psycopg.Connection._exec_command, psycopg.Cursor.execute
+    monkeypatch.setattr(psycopg.Connection, "_exec_command",
+                        lambda self, command, *a, **k: sent.append(command) or real_command(self, command, *a, **k))
+    monkeypatch.setattr(psycopg.Cursor, "execute",
+                        lambda self, query, *a, **k: sent.append(query) or real_execute(self, query, *a, **k))
+    for _ in range(3):
+        r = client.get("/healthz")
+        assert r.get_json() == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert sent == []
+    engine = app.extensions["lms.db"].engine
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert conn.connection.dbapi_connection.autocommit is False
+        assert conn.exec_driver_sql("SELECT 1").scalar_one() == 1
 
 
 def _nav(html: str) -> str:
