@@ -173,7 +173,8 @@ def change_password():
         session = get_session()
         user = services.account(session, current_user)
         try:
-            services.change_password(session, user, current=form.current_password.data, new=form.new_password.data)
+            services.change_password(session, user, current=form.current_password.data,
+                                     new=form.new_password.data)
         except DomainError as exc:
             session.rollback()
             _show(form, exc)

@@ -295,7 +295,8 @@ def manage(number: str):
                 message = _("The certificate is revoked. Everyone who checks it now sees that.")
                 target = certificate
             elif action == "reissue":
-                target = services.reissue(session, certificate, account_services.account(session, current_user), _cfg())
+                by = account_services.account(session, current_user)
+                target = services.reissue(session, certificate, by, _cfg())
                 pdfjob.queue_render(session, target)
                 message = _("Re-issued under a new number; the old one now shows as superseded.")
             else:

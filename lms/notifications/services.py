@@ -244,7 +244,8 @@ _UNREAD = select(func.count(Notification.id)).where(
 
 
 def unread_count_of(user_id: ColumnElement[int]) -> ScalarSelect[int]:
-    """The unread count as a scalar subquery on ``user_id`` (a column): the header's badge, read with the viewer."""
+    """The unread count as a scalar subquery on ``user_id`` (a column): the header's badge, read with the
+    viewer."""
     return select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()  # fmt: skip
 

@@ -141,7 +141,8 @@ def accept_invitation(token: str):
         return redirect(url_for("orgs.invitation", token=token))
     session = get_session()
     try:
-        membership = services.accept_invitation(session, token=token, user=account_services.account(session, current_user))
+        user = account_services.account(session, current_user)  # the invitation is for its email address
+        membership = services.accept_invitation(session, token=token, user=user)
     except DomainError as exc:
         session.rollback()
         flash(str(exc.message), "error")

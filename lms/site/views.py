@@ -40,8 +40,8 @@ def home():
             # The T-profile first: it is what a host comes back to see grow.
             t_svg, shape_text = _t_profile(session, viewer.id, mine.evidence_version)
     return render_template(
-        "site/home.html", viewer=viewer, memberships=memberships, progresses=progresses, Role=Role, locale=locale_code(),
-        t_svg=t_svg, shape_text=shape_text, link=link,
+        "site/home.html", viewer=viewer, memberships=memberships, progresses=progresses, Role=Role,
+        locale=locale_code(), t_svg=t_svg, shape_text=shape_text, link=link,
     )
 
 
