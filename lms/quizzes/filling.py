@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -59,13 +60,33 @@ class Fill:
 
     def into(self, html: str) -> Markup:
         """``html`` rendered with :class:`Marks`, with this answer in it."""
+        keys, values, out = self.keys, self.values, []
+        for piece in _pieces(html):
+            if type(piece) is not tuple:
+                out.append(piece)
+            elif len(piece) == 2:
+                if piece[0] in keys:
+                    out.append(piece[1])
+            else:
+                out.append(str(escape(values.get(piece[0], ""))))
+        return Markup("".join(out))
 
-        def one(match: re.Match) -> str:
-            if match.group(3) is not None:
-                return str(escape(self.values.get(match.group(3), "")))
-            return match.group(1) if match.group(2) in self.keys else ""
 
-        return Markup(_MARK.sub(one, html))
+#: Kept like the renderings they cut (lms.quizzes.views keeps 256 papers); one evicted is cut again, no more.
+@lru_cache(maxsize=128)
+def _pieces(html: str) -> tuple[str | tuple[str, ...], ...]:
+    """``html`` cut at its markers, once per kept rendering (a regex pass with a call per marker on every request
+    cost more than the rest of filling): the HTML between them as is, (key, text) where an answer turns ``text``
+    on, (key,) where a typed text goes."""
+    pieces: list[str | tuple[str, ...]] = []
+    start = 0
+    for match in _MARK.finditer(html):
+        pieces.append(html[start:match.start()])
+        on, key, typed = match.groups()
+        pieces.append((typed,) if typed is not None else (key, on))
+        start = match.end()
+    pieces.append(html[start:])
+    return tuple(pieces)
 
 
 def answer_fill(question: Question, item: PaperItem, position: int, saved: object,

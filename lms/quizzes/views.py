@@ -24,6 +24,7 @@ from lms.quizzes.answers import answers_from_form
 from lms.quizzes.filling import Fill, Marks, answer_fill
 from lms.quizzes.models import IN_PROGRESS
 from lms.security.access import LOGIN, rule
+from lms.site.links import link
 from lms.bounds import whole_number
 
 bp = Blueprint("quizzes", __name__)
@@ -138,8 +139,9 @@ def _questions(sheet: sheets.Sheet, prefix: str, immediate: bool, problems: dict
 def _sheet_context(sheet: sheets.Sheet, problems: dict[int, str] | None = None,
                    drafts: dict[int, list[str]] | None = None) -> dict:
     """What the page of an open attempt shows; ``problems`` and ``drafts``: input refused on the last save."""
-    # the address of an asset "x" of this version, less the "x": what every image of it starts with
-    prefix = url_for("catalogue.asset", slug=sheet.course_slug, number=sheet.version_number, name="x")[:-1]
+    # the address of an asset "x" of this version, less the "x": what every image of it starts with (a course
+    # version's: built once per process)
+    prefix = link("catalogue.asset", slug=sheet.course_slug, number=sheet.version_number, name="x")[:-1]
     remaining = None
     if sheet.deadline_at is not None:
         remaining = max(0, int((sheet.deadline_at - utcnow()).total_seconds()))
