@@ -57,6 +57,8 @@ class LessonView:
     consented: bool
     identity_unmet: bool
     required_seconds: int
+    #: Whether opening the page wrote (a first opening, another lesson, a certificate issued): commit only then.
+    recorded: bool = False
 
     def course_title(self, locale: str) -> str:
         return self.course_title_en if locale == "en" else self.course_title_zh
@@ -150,7 +152,7 @@ def governing_for(session: Session, user_id: int, course_id: int) -> Governing:
 def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
                 rules: learning.StudyRules, cfg: Config) -> LessonView | None:
     """The lesson page of a host enrolled on a course they may see (None when not enrolled or not visible);
-    records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits."""
+    records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits when ``recorded``."""
     # Plain columns: straight on the connection, past the ORM's statement handling.
     params = {"user_id": user_id, "slug": slug}  # visible: public, shared, or of one of the host's organisations
     row = session.connection().execute(_LESSON_PAGE, params).first()
@@ -163,7 +165,7 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
         raise NotFound(_l("This lesson does not exist in your version of the course."))
     lines = outline.lessons
     states, opened = learning.lesson_states(session, user_id, version_id, lines)
-    learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
+    recorded = learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
                             last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
     enrollment = Enrollment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,
                             last_lesson_id=current.id, lessons_completed_at=lessons_completed_at)  # not in the session
@@ -179,6 +181,7 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
         next=states[index + 1].lesson if index + 1 < len(states) else None, standing=standing, policy=policy,
         consented=bool(consented), identity_unmet=bool(requires) and not consented,
         required_seconds=rules.required_seconds(current),  # type: ignore[arg-type]
+        recorded=recorded or not isinstance(standing, PageStanding),  # the full path may have issued the certificate
     )  # fmt: skip
 
 

@@ -384,16 +384,41 @@ def lesson_states(session: Session, user_id: int, version_id: int, lines: tuple[
 
 
 def open_lesson_at(session: Session, *, user_id: int, enrollment_id: int, lesson_id: int, last_lesson_id: int | None,
-                   last_active_at: datetime | None, opened: bool, now: datetime | None = None) -> None:
-    """:func:`open_lesson` from plain values: a reload of the lesson just read writes nothing; another lesson is
-    one UPDATE (and the progress row on its first opening)."""
+                   last_active_at: datetime | None, opened: bool, now: datetime | None = None) -> bool:
+    """:func:`open_lesson` from plain values; says whether it wrote (the caller commits only then). A reload of
+    the lesson just read writes nothing; another lesson is one UPDATE; a first opening adds its progress row with
+    one INSERT that a second tab's row cannot fail (no lookup, no savepoint)."""
     now = now or utcnow()
+    wrote = False
     if not opened:
-        _progress(session, user_id, lesson_id, now)
+        connection = session.connection()
+        connection.execute(_insert_ignoring_duplicate(connection.dialect.name),
+                           {"user_id": user_id, "lesson_id": lesson_id, "first_opened_at": now})  # fmt: skip
+        wrote = True
     if last_lesson_id != lesson_id or last_active_at is None or now - last_active_at > REOPEN_QUIET:
-        session.execute(update(Enrollment).where(Enrollment.id == enrollment_id)
-                        .values(last_lesson_id=lesson_id, last_active_at=now)
-                        .execution_options(synchronize_session=False))  # fmt: skip
+        session.connection().execute(_OPEN_AT, {"enrollment_id": enrollment_id, "lesson_id": lesson_id, "now": now})
+        wrote = True
+    return wrote
+
+
+_OPEN_AT = (update(Enrollment).where(Enrollment.id == bindparam("enrollment_id"))
+            .values(last_lesson_id=bindparam("lesson_id"), last_active_at=bindparam("now")))  # fmt: skip
+_FIRST_OPENING: dict[str, object] = {}
+
+
+def _insert_ignoring_duplicate(dialect_name: str):
+    """INSERT ... ON CONFLICT DO NOTHING of a progress row, built once per dialect (only the site's own dialect
+    module is imported)."""
+    statement = _FIRST_OPENING.get(dialect_name)
+    if statement is None:
+        if dialect_name == "postgresql":
+            from sqlalchemy.dialects import postgresql as dialect
+        else:
+            from sqlalchemy.dialects import sqlite as dialect
+        statement = _FIRST_OPENING[dialect_name] = dialect.insert(LessonProgress).values(
+            user_id=bindparam("user_id"), lesson_id=bindparam("lesson_id"), first_opened_at=bindparam("first_opened_at"),
+        ).on_conflict_do_nothing(index_elements=[LessonProgress.user_id, LessonProgress.lesson_id])
+    return statement
 
 
 @dataclass

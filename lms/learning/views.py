@@ -73,7 +73,8 @@ def lesson(slug: str, lesson_slug: str):
     if view is None:
         flash(_("Enrol on the course to read its lessons."), "info")
         return redirect(url_for("catalogue.course", slug=slug))
-    session.commit()
+    if view.recorded:  # a reload of the lesson just read writes nothing: no COMMIT either
+        session.commit()
     locale = locale_code()
     parts = _lesson_parts(str(get_locale()), request.script_root, view.course_slug, view.course_title(locale),
                           view.lesson, view.previous, view.next, cfg.heartbeat_seconds, view.standing.required_minutes)
