@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from threading import Lock
+
+from cachetools import LRUCache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, bindparam, cast, func, literal, or_, select
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from lms.accounts.models import ConsentRecord
 from lms.catalogue.models import Course, CourseVersion
-from lms.catalogue.outlines import LessonPage, outline_and_lesson
+from lms.catalogue.outlines import LessonPage, Outline, outline_and_lesson
 from lms.certificates.models import SUPERSEDED, VALID, Certificate
 from lms.certificates.standing import Standing, standing as full_standing
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
@@ -95,6 +98,7 @@ _pick = (
         select(ConsentRecord.id).where(ConsentRecord.user_id == bindparam("user_id"),
                                        ConsentRecord.purpose == FACE_PURPOSE, ConsentRecord.version == FACE_VERSION,
                                        ConsentRecord.withdrawn_at.is_(None)).exists().label("consented"),
+        _studied.content_hash, _studied.created_at.label("version_created_at"),
         _newest_cohort(Cohort.id, Course.id).label("cohort_id"),
         _newest_cohort(Cohort.org_id, Course.id).label("cohort_org_id"),
         _AGENCY.label("agency_id"),
@@ -159,8 +163,9 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
     if row is None:
         return None
     enrollment_id, course_id, version_id, last_lesson_id, last_active_at, lessons_completed_at, course_slug, \
-        title_zh, title_en, awards, required_minutes, certificate_status, consented = row[:13]  # fmt: skip
-    outline, current = outline_and_lesson(session, version_id, lesson_slug)
+        title_zh, title_en, awards, required_minutes, certificate_status, consented, content_hash, created_at = \
+        row[:15]  # fmt: skip
+    outline, current = _outline_and_lesson(session, (version_id, content_hash, created_at, lesson_slug))
     if current is None:
         raise NotFound(_l("This lesson does not exist in your version of the course."))
     lines = outline.lessons
@@ -183,6 +188,27 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
         required_seconds=rules.required_seconds(current),  # type: ignore[arg-type]
         recorded=recorded or not isinstance(standing, PageStanding),  # the full path may have issued the certificate
     )  # fmt: skip
+
+
+# The version's outline and the lesson, kept in the worker: a version never changes once imported (a new import is a
+# new version), so what its id, content hash and creation time name is the same for every host and never stale;
+# the creation time tells apart two databases (a restore, a test run) whose versions share an id and files. The
+# LessonPage is the one the lesson's parts are keyed by (learning.views._lesson_parts): its HTML is held once.
+_KEPT_PAGES: LRUCache[tuple, tuple[Outline, LessonPage]] = LRUCache(maxsize=128)
+_KEPT_PAGES_LOCK = Lock()  # a threaded server may read and fill it at once (even a read reorders an LRU)
+
+
+def _outline_and_lesson(session: Session, key: tuple) -> tuple[Outline, LessonPage | None]:
+    with _KEPT_PAGES_LOCK:
+        kept = _KEPT_PAGES.get(key)
+    if kept is not None:
+        return kept
+    version_id, _content_hash, _created_at, lesson_slug = key
+    outline, lesson = outline_and_lesson(session, version_id, lesson_slug)
+    if lesson is not None:  # a mistyped address is not kept
+        with _KEPT_PAGES_LOCK:
+            _KEPT_PAGES[key] = (outline, lesson)
+    return outline, lesson
 
 
 def _standing(session: Session, progress: learning.CourseProgress, rules: learning.StudyRules, cfg: Config, *,
