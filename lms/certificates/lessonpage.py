@@ -1,8 +1,9 @@
-"""What the lesson page shows a host, in two plain statements: the enrolment with its course, version, certificate
-status, face-image consent and governing study policy; then the host's figures on the version's lessons.
+"""What the lesson page shows a host, in one plain statement: the enrolment with its course, version, certificate
+status, face-image consent, governing study policy, and the host's figures on the version's lessons.
 
-The lesson and the version's outline come from the shared cache (lms.catalogue.outlines). Nothing personal is
-cached: every figure the page shows about the host (progress, standing, policy, consent) is read at each request.
+The lesson and the version's outline are kept in the worker (immutable once imported), filled from the shared
+cache (lms.catalogue.outlines). Nothing personal is kept or cached: every figure the page shows about the host
+(progress, standing, policy, consent) is read at each request.
 """
 
 from __future__ import annotations
@@ -88,6 +89,12 @@ _AGENCY = (
 )  # fmt: skip
 
 
+# The version the host studies, by parameters only (the lesson figures' subquery is not correlated: each database
+# works it out once).
+_ENROLLED_VERSION = (
+    select(Enrollment.version_id).join(Course, Course.id == Enrollment.course_id)
+    .where(Enrollment.user_id == bindparam("user_id"), Course.slug == bindparam("slug")).scalar_subquery()
+)  # fmt: skip
 _pick = (
     select(
         Enrollment.id.label("enrollment_id"), Enrollment.course_id, Enrollment.version_id, Enrollment.last_lesson_id,
@@ -99,6 +106,7 @@ _pick = (
                                        ConsentRecord.purpose == FACE_PURPOSE, ConsentRecord.version == FACE_VERSION,
                                        ConsentRecord.withdrawn_at.is_(None)).exists().label("consented"),
         _studied.content_hash, _studied.created_at.label("version_created_at"),
+        learning.lesson_figures(_ENROLLED_VERSION).label("lesson_figures"),
         _newest_cohort(Cohort.id, Course.id).label("cohort_id"),
         _newest_cohort(Cohort.org_id, Course.id).label("cohort_org_id"),
         _AGENCY.label("agency_id"),
@@ -163,13 +171,13 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
     if row is None:
         return None
     enrollment_id, course_id, version_id, last_lesson_id, last_active_at, lessons_completed_at, course_slug, \
-        title_zh, title_en, awards, required_minutes, certificate_status, consented, content_hash, created_at = \
-        row[:15]  # fmt: skip
+        title_zh, title_en, awards, required_minutes, certificate_status, consented, content_hash, created_at, \
+        figures = row[:16]  # fmt: skip
     outline, current = _outline_and_lesson(session, (version_id, content_hash, created_at, lesson_slug))
     if current is None:
         raise NotFound(_l("This lesson does not exist in your version of the course."))
     lines = outline.lessons
-    states, opened = learning.lesson_states(session, user_id, version_id, lines)
+    states, opened = learning.lesson_states(figures, lines)
     recorded = learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
                             last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
     enrollment = Enrollment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,

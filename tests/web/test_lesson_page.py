@@ -186,15 +186,18 @@ def test_a_first_opening_is_recorded_in_two_plain_writes_and_a_reload_writes_and
     event.listen(engine, "commit", commit)
     try:
         client.get(URL)  # the first opening: the progress row and "continue here", no lookup, no savepoint
-        first = [s for s in seen if s != "SELECT"]
+        first = list(seen)
         seen.clear()
         page = client.get(URL).get_data(as_text=True)  # a reload
         reload = list(seen)
     finally:
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine, "commit", commit)
-    assert first == ["INSERT", "UPDATE", "COMMIT"]
-    assert set(reload) == {"SELECT"}  # nothing written, nothing committed
+    assert [s for s in first if s not in ("SELECT", "COMMIT")] == ["INSERT", "UPDATE"]
+    assert first.index("COMMIT") > first.index("UPDATE")
+    # Nothing written; nothing committed either, but on PostgreSQL, where a read ends with COMMIT on purpose (lms.db)
+    ends_reads = ["COMMIT"] if app.extensions["lms.db"].ends_reads_with_commit else []
+    assert [s for s in reload if s != "SELECT"] == ends_reads and "SELECT" in reload
     assert "Lesson 1 of" in page
     with app.app_context():
         session = get_session()

@@ -50,7 +50,7 @@ BUDGETS = {
     "api certificate": 0,
     "host home": 3,  # user, the host's first courses with the T-profile evidence digest in one, notifications
     "my learning": 3,  # user, the host's courses with progress and minutes in one, notifications
-    "lesson page": 4,  # user, enrolment + standing inputs + policy + consent, the lessons' figures, notifications
+    "lesson page": 3,  # user, enrolment + standing inputs + policy + consent + the lessons' figures, notifications
     "quiz attempt page": 3,
     "answer save": 2,
     "heartbeat, page opened": 10,  # clock, lesson session, one for the policy, one for the minutes and certificate
