@@ -46,6 +46,19 @@ class PageStanding(Standing):
         return self.valid
 
 
+@dataclass(frozen=True, slots=True)
+class PageEnrolment:
+    """The enrolment's columns a CourseProgress reads, as plain values (an ORM Enrollment costs its instrumentation
+    and must be kept out of the session)."""
+
+    id: int
+    user_id: int
+    course_id: int
+    version_id: int
+    last_lesson_id: int | None
+    lessons_completed_at: datetime | None
+
+
 @dataclass(frozen=True)
 class LessonView:
     course_slug: str
@@ -180,9 +193,9 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
     states, opened = learning.lesson_states(figures, lines)
     recorded = learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
                             last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
-    enrollment = Enrollment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,
-                            last_lesson_id=current.id, lessons_completed_at=lessons_completed_at)  # not in the session
-    progress = learning.CourseProgress(enrollment=enrollment, lessons=states, opened=opened)
+    enrollment = PageEnrolment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,
+                               last_lesson_id=current.id, lessons_completed_at=lessons_completed_at)  # fmt: skip
+    progress = learning.CourseProgress(enrollment=enrollment, lessons=states, opened=opened)  # type: ignore[arg-type]
     standing = _standing(session, progress, rules, cfg, awards=bool(awards), required_minutes=required_minutes,
                          certificate_status=certificate_status, lessons_completed_at=lessons_completed_at)
     policy = _policy_of(tuple(row[_WIDTH:])).policy
