@@ -13,7 +13,6 @@ from datetime import datetime
 from threading import Lock
 
 from cachetools import LRUCache
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, bindparam, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -191,8 +190,9 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
         raise NotFound(_l("This lesson does not exist in your version of the course."))
     lines = outline.lessons
     states, opened = learning.lesson_states(figures, lines)
-    recorded = learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
-                            last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
+    recorded = learning.open_lesson_at(
+        session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id, last_lesson_id=last_lesson_id,
+        last_active_at=last_active_at, opened=current.id in opened)  # fmt: skip
     enrollment = PageEnrolment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,
                                last_lesson_id=current.id, lessons_completed_at=lessons_completed_at)  # fmt: skip
     progress = learning.CourseProgress(enrollment=enrollment, lessons=states, opened=opened)  # type: ignore[arg-type]
