@@ -1,22 +1,25 @@
-"""What the lesson page shows a host, in two plain statements: the enrolment with its course, version, certificate
-status, face-image consent and governing study policy; then the host's figures on the version's lessons.
+"""What the lesson page shows a host, in one plain statement: the enrolment with its course, version, certificate
+status, face-image consent, governing study policy, and the host's figures on the version's lessons.
 
-The lesson and the version's outline come from the shared cache (lms.catalogue.outlines). Nothing personal is
-cached: every figure the page shows about the host (progress, standing, policy, consent) is read at each request.
+The lesson and the version's outline are kept in the worker (immutable once imported), filled from the shared
+cache (lms.catalogue.outlines). Nothing personal is kept or cached: every figure the page shows about the host
+(progress, standing, policy, consent) is read at each request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from threading import Lock
 
+from cachetools import LRUCache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, bindparam, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from lms.accounts.models import ConsentRecord
 from lms.catalogue.models import Course, CourseVersion
-from lms.catalogue.outlines import LessonPage, outline_and_lesson
+from lms.catalogue.outlines import LessonPage, Outline, outline_and_lesson
 from lms.certificates.models import SUPERSEDED, VALID, Certificate
 from lms.certificates.standing import Standing, standing as full_standing
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
@@ -42,6 +45,19 @@ class PageStanding(Standing):
         return self.valid
 
 
+@dataclass(frozen=True, slots=True)
+class PageEnrolment:
+    """The enrolment's columns a CourseProgress reads, as plain values (an ORM Enrollment costs its instrumentation
+    and must be kept out of the session)."""
+
+    id: int
+    user_id: int
+    course_id: int
+    version_id: int
+    last_lesson_id: int | None
+    lessons_completed_at: datetime | None
+
+
 @dataclass(frozen=True)
 class LessonView:
     course_slug: str
@@ -57,6 +73,8 @@ class LessonView:
     consented: bool
     identity_unmet: bool
     required_seconds: int
+    #: Whether opening the page wrote (a first opening, another lesson, a certificate issued): commit only then.
+    recorded: bool = False
 
     def course_title(self, locale: str) -> str:
         return self.course_title_en if locale == "en" else self.course_title_zh
@@ -83,6 +101,12 @@ _AGENCY = (
 )  # fmt: skip
 
 
+# The version the host studies, by parameters only (the lesson figures' subquery is not correlated: each database
+# works it out once).
+_ENROLLED_VERSION = (
+    select(Enrollment.version_id).join(Course, Course.id == Enrollment.course_id)
+    .where(Enrollment.user_id == bindparam("user_id"), Course.slug == bindparam("slug")).scalar_subquery()
+)  # fmt: skip
 _pick = (
     select(
         Enrollment.id.label("enrollment_id"), Enrollment.course_id, Enrollment.version_id, Enrollment.last_lesson_id,
@@ -93,6 +117,8 @@ _pick = (
         select(ConsentRecord.id).where(ConsentRecord.user_id == bindparam("user_id"),
                                        ConsentRecord.purpose == FACE_PURPOSE, ConsentRecord.version == FACE_VERSION,
                                        ConsentRecord.withdrawn_at.is_(None)).exists().label("consented"),
+        _studied.content_hash, _studied.created_at.label("version_created_at"),
+        learning.lesson_figures(_ENROLLED_VERSION).label("lesson_figures"),
         _newest_cohort(Cohort.id, Course.id).label("cohort_id"),
         _newest_cohort(Cohort.org_id, Course.id).label("cohort_org_id"),
         _AGENCY.label("agency_id"),
@@ -150,24 +176,26 @@ def governing_for(session: Session, user_id: int, course_id: int) -> Governing:
 def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
                 rules: learning.StudyRules, cfg: Config) -> LessonView | None:
     """The lesson page of a host enrolled on a course they may see (None when not enrolled or not visible);
-    records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits."""
+    records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits when ``recorded``."""
     # Plain columns: straight on the connection, past the ORM's statement handling.
     params = {"user_id": user_id, "slug": slug}  # visible: public, shared, or of one of the host's organisations
     row = session.connection().execute(_LESSON_PAGE, params).first()
     if row is None:
         return None
     enrollment_id, course_id, version_id, last_lesson_id, last_active_at, lessons_completed_at, course_slug, \
-        title_zh, title_en, awards, required_minutes, certificate_status, consented = row[:13]  # fmt: skip
-    outline, current = outline_and_lesson(session, version_id, lesson_slug)
+        title_zh, title_en, awards, required_minutes, certificate_status, consented, content_hash, created_at, \
+        figures = row[:16]  # fmt: skip
+    outline, current = _outline_and_lesson(session, (version_id, content_hash, created_at, lesson_slug))
     if current is None:
         raise NotFound(_l("This lesson does not exist in your version of the course."))
     lines = outline.lessons
-    states, opened = learning.lesson_states(session, user_id, version_id, lines)
-    learning.open_lesson_at(session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id,
-                            last_lesson_id=last_lesson_id, last_active_at=last_active_at, opened=current.id in opened)
-    enrollment = Enrollment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,
-                            last_lesson_id=current.id, lessons_completed_at=lessons_completed_at)  # not in the session
-    progress = learning.CourseProgress(enrollment=enrollment, lessons=states, opened=opened)
+    states, opened = learning.lesson_states(figures, lines)
+    recorded = learning.open_lesson_at(
+        session, user_id=user_id, enrollment_id=enrollment_id, lesson_id=current.id, last_lesson_id=last_lesson_id,
+        last_active_at=last_active_at, opened=current.id in opened)  # fmt: skip
+    enrollment = PageEnrolment(id=enrollment_id, user_id=user_id, course_id=course_id, version_id=version_id,
+                               last_lesson_id=current.id, lessons_completed_at=lessons_completed_at)  # fmt: skip
+    progress = learning.CourseProgress(enrollment=enrollment, lessons=states, opened=opened)  # type: ignore[arg-type]
     standing = _standing(session, progress, rules, cfg, awards=bool(awards), required_minutes=required_minutes,
                          certificate_status=certificate_status, lessons_completed_at=lessons_completed_at)
     policy = _policy_of(tuple(row[_WIDTH:])).policy
@@ -179,7 +207,29 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
         next=states[index + 1].lesson if index + 1 < len(states) else None, standing=standing, policy=policy,
         consented=bool(consented), identity_unmet=bool(requires) and not consented,
         required_seconds=rules.required_seconds(current),  # type: ignore[arg-type]
+        recorded=recorded or not isinstance(standing, PageStanding),  # the full path may have issued the certificate
     )  # fmt: skip
+
+
+# The version's outline and the lesson, kept in the worker: a version never changes once imported (a new import is a
+# new version), so what its id, content hash and creation time name is the same for every host and never stale;
+# the creation time tells apart two databases (a restore, a test run) whose versions share an id and files. The
+# LessonPage is the one the lesson's parts are keyed by (learning.views._lesson_parts): its HTML is held once.
+_KEPT_PAGES: LRUCache[tuple, tuple[Outline, LessonPage]] = LRUCache(maxsize=128)
+_KEPT_PAGES_LOCK = Lock()  # a threaded server may read and fill it at once (even a read reorders an LRU)
+
+
+def _outline_and_lesson(session: Session, key: tuple) -> tuple[Outline, LessonPage | None]:
+    with _KEPT_PAGES_LOCK:
+        kept = _KEPT_PAGES.get(key)
+    if kept is not None:
+        return kept
+    version_id, _content_hash, _created_at, lesson_slug = key
+    outline, lesson = outline_and_lesson(session, version_id, lesson_slug)
+    if lesson is not None:  # a mistyped address is not kept
+        with _KEPT_PAGES_LOCK:
+            _KEPT_PAGES[key] = (outline, lesson)
+    return outline, lesson
 
 
 def _standing(session: Session, progress: learning.CourseProgress, rules: learning.StudyRules, cfg: Config, *,

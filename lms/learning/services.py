@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, func, literal_column, select, union_all, update
+from sqlalchemy import String, bindparam, case, cast, func, literal, literal_column, select, union_all, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -349,51 +352,104 @@ def course_progresses(session: Session, enrollments: list[Enrollment]) -> list[C
     ]
 
 
-# The lesson page's per-lesson figures in one statement: seconds studied, and whether opened, completed, reached.
-_LESSON_STATES = union_all(
-    select(StudyTime.lesson_id, func.sum(StudyTime.seconds), literal_column("0"), literal_column("0"),
-           literal_column("0"))
-    .join(Lesson, Lesson.id == StudyTime.lesson_id)
-    .where(StudyTime.user_id == bindparam("user_id"), Lesson.version_id == bindparam("version_id"))
-    .group_by(StudyTime.lesson_id),
-    select(LessonProgress.lesson_id, literal_column("0"), literal_column("1"),
-           case((LessonProgress.completed_at.is_not(None), 1), else_=0),
-           case((LessonProgress.reached_end_at.is_not(None), 1), else_=0))
-    .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-    .where(LessonProgress.user_id == bindparam("user_id"), Lesson.version_id == bindparam("version_id")),
-)  # fmt: skip
-# The lessons by their version, not an IN list: an expanding parameter is compiled into new SQL on every call.
+class _CommaJoined(FunctionElement):
+    """Text values joined by commas, an aggregate: ``aggregate_strings`` renders its separator as a literal that is
+    put into the SQL at every execution; this writes it into the statement once."""
+
+    type = String()
+    inherit_cache = True
 
 
-def lesson_states(session: Session, user_id: int, version_id: int, lines: tuple[LessonLine, ...] | list[LessonLine]
+@compiles(_CommaJoined, "postgresql")
+def _string_agg(element, compiler, **kw) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_CommaJoined)
+def _group_concat(element, compiler, **kw) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+def lesson_figures(version_id) -> ScalarSelect:
+    """The lesson page's per-lesson figures of the host (the ``user_id`` parameter) on the lessons of ``version_id``
+    (a value or a scalar subquery), as ONE text column for the page's own statement: "lesson:seconds:0:0:0" per
+    lesson studied and "lesson:0:1:completed:reached" per lesson opened, joined by commas (NULL when there are
+    none); :func:`lesson_states` reads it. Text, not rows: the page needs one row, and one statement."""
+    states = union_all(
+        select(StudyTime.lesson_id.label("lesson_id"), func.coalesce(func.sum(StudyTime.seconds), 0).label("seconds"),
+               literal_column("0").label("opened"), literal_column("0").label("completed"),
+               literal_column("0").label("reached"))
+        .join(Lesson, Lesson.id == StudyTime.lesson_id)
+        .where(StudyTime.user_id == bindparam("user_id"), Lesson.version_id == version_id)
+        .group_by(StudyTime.lesson_id),
+        select(LessonProgress.lesson_id, literal_column("0"), literal_column("1"),
+               case((LessonProgress.completed_at.is_not(None), 1), else_=0),
+               case((LessonProgress.reached_end_at.is_not(None), 1), else_=0))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == bindparam("user_id"), Lesson.version_id == version_id),
+    ).subquery()  # fmt: skip
+    colon = literal(":", String)
+    entry = cast(states.c.lesson_id, String) + colon + cast(states.c.seconds, String) + colon \
+        + cast(states.c.opened, String) + colon + cast(states.c.completed, String) + colon \
+        + cast(states.c.reached, String)  # fmt: skip
+    return select(_CommaJoined(entry)).scalar_subquery()
+
+
+def lesson_states(figures: str | None, lines: tuple[LessonLine, ...] | list[LessonLine]
                   ) -> tuple[list[LessonState], set[int]]:
-    """The host's state on each of these lessons and the ids of those opened: what :func:`course_progress` gives
-    for one enrolment, in one plain statement (no ORM objects)."""
+    """The host's state on each of these lessons and the ids of those opened, from :func:`lesson_figures`' text:
+    what :func:`course_progress` gives for one enrolment, without ORM objects."""
     seconds: dict[int, int] = {}
     flags: dict[int, tuple[bool, bool]] = {}
-    if lines:
-        for lesson_id, spent, opened, completed, reached in session.connection().execute(
-                _LESSON_STATES, {"user_id": user_id, "version_id": version_id}):
-            if opened:
-                flags[lesson_id] = (bool(completed), bool(reached))
+    if figures:
+        for entry in figures.split(","):
+            lesson_id, spent, opened, completed, reached = entry.split(":")
+            if opened == "1":
+                flags[int(lesson_id)] = (completed == "1", reached == "1")
             else:
-                seconds[lesson_id] = int(spent or 0)
-    states = [LessonState(lesson=line, seconds=seconds.get(line.id, 0), completed=flags.get(line.id, (False, False))[0],
-                          reached_end=flags.get(line.id, (False, False))[1]) for line in lines]  # fmt: skip
+                seconds[int(lesson_id)] = int(spent)
+    unopened = (False, False)
+    states = [LessonState(lesson=line, seconds=seconds.get(line.id, 0), completed=flags.get(line.id, unopened)[0],
+                          reached_end=flags.get(line.id, unopened)[1]) for line in lines]  # fmt: skip
     return states, set(flags)
 
 
 def open_lesson_at(session: Session, *, user_id: int, enrollment_id: int, lesson_id: int, last_lesson_id: int | None,
-                   last_active_at: datetime | None, opened: bool, now: datetime | None = None) -> None:
-    """:func:`open_lesson` from plain values: a reload of the lesson just read writes nothing; another lesson is
-    one UPDATE (and the progress row on its first opening)."""
+                   last_active_at: datetime | None, opened: bool, now: datetime | None = None) -> bool:
+    """:func:`open_lesson` from plain values; says whether it wrote (the caller commits only then). A reload of
+    the lesson just read writes nothing; another lesson is one UPDATE; a first opening adds its progress row with
+    one INSERT that a second tab's row cannot fail (no lookup, no savepoint)."""
     now = now or utcnow()
+    wrote = False
     if not opened:
-        _progress(session, user_id, lesson_id, now)
+        connection = session.connection()
+        connection.execute(_insert_ignoring_duplicate(connection.dialect.name),
+                           {"user_id": user_id, "lesson_id": lesson_id, "first_opened_at": now})  # fmt: skip
+        wrote = True
     if last_lesson_id != lesson_id or last_active_at is None or now - last_active_at > REOPEN_QUIET:
-        session.execute(update(Enrollment).where(Enrollment.id == enrollment_id)
-                        .values(last_lesson_id=lesson_id, last_active_at=now)
-                        .execution_options(synchronize_session=False))  # fmt: skip
+        session.connection().execute(_OPEN_AT, {"enrollment_id": enrollment_id, "lesson_id": lesson_id, "now": now})
+        wrote = True
+    return wrote
+
+
+_OPEN_AT = (update(Enrollment).where(Enrollment.id == bindparam("enrollment_id"))
+            .values(last_lesson_id=bindparam("lesson_id"), last_active_at=bindparam("now")))  # fmt: skip
+_FIRST_OPENING: dict[str, object] = {}
+
+
+def _insert_ignoring_duplicate(dialect_name: str):
+    """INSERT ... ON CONFLICT DO NOTHING of a progress row, built once per dialect (only the site's own dialect
+    module is imported)."""
+    statement = _FIRST_OPENING.get(dialect_name)
+    if statement is None:
+        if dialect_name == "postgresql":
+            from sqlalchemy.dialects import postgresql as dialect
+        else:
+            from sqlalchemy.dialects import sqlite as dialect
+        statement = _FIRST_OPENING[dialect_name] = dialect.insert(LessonProgress).values(
+            user_id=bindparam("user_id"), lesson_id=bindparam("lesson_id"), first_opened_at=bindparam("first_opened_at"),
+        ).on_conflict_do_nothing(index_elements=[LessonProgress.user_id, LessonProgress.lesson_id])
+    return statement
 
 
 @dataclass

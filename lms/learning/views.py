@@ -26,7 +26,7 @@ from lms.catalogue.models import CourseVersion
 from lms.catalogue import services as catalogue
 from lms.catalogue.outlines import LessonLine, LessonPage
 from lms.catalogue.views import locale_code, user_org_ids
-from lms.certificates.lessonpage import governing_for, lesson_view
+from lms.certificates.lessonpage import PageStanding, governing_for, lesson_view
 from lms.certificates.standing import beat_figures
 from lms.db import get_session, utcnow
 from lms.errors import NotFound, ValidationFailed
@@ -73,12 +73,15 @@ def lesson(slug: str, lesson_slug: str):
     if view is None:
         flash(_("Enrol on the course to read its lessons."), "info")
         return redirect(url_for("catalogue.course", slug=slug))
-    session.commit()
+    if view.recorded:  # a reload of the lesson just read writes nothing: no COMMIT either
+        session.commit()
     locale = locale_code()
+    standing = view.standing
     parts = _lesson_parts(str(get_locale()), request.script_root, view.course_slug, view.course_title(locale),
-                          view.lesson, view.previous, view.next, cfg.heartbeat_seconds, view.standing.required_minutes)
+                          view.lesson, view.previous, view.next, cfg.heartbeat_seconds, standing.required_minutes,
+                          standing.lesson_minimum_minutes, standing.awards_certificate, view.required_seconds)
     page = render_template(
-        "learning/lesson.html", parts=parts, lesson=view.lesson, progress=view.progress, standing=view.standing,
+        "learning/lesson.html", parts=parts, lesson=view.lesson, progress=view.progress, standing=standing,
         state=view.state, locale=locale, policy=view.policy, identity_unmet=view.identity_unmet,
         identity_consented=view.consented, required_seconds=view.required_seconds,
     )  # fmt: skip
@@ -91,12 +94,19 @@ def lesson(slug: str, lesson_slug: str):
 @lru_cache(maxsize=128)
 def _lesson_parts(babel_locale: str, script_root: str, course_slug: str, course_title: str, lesson: LessonPage,
                   previous: LessonLine | None, next: LessonLine | None, heartbeat_seconds: int,
-                  required_minutes: int) -> tuple[Markup, ...]:
+                  required_minutes: int, lesson_minimum_minutes: int, awards_certificate: bool,
+                  required_seconds: int) -> tuple[Markup, ...]:
     """What the lesson page shows every host alike, rendered once per process: the arguments are everything it
-    depends on (the lesson's own text included), so a new version or setting is a new entry, never a stale one."""
+    depends on (the lesson's own text included), so a new version or setting is a new entry, never a stale one.
+    The study-time rule's words and the certificate banner (both ways) are here; the host's figures are not."""
+    rule_values = {"verified_minutes": 0, "required_minutes": required_minutes, "certificate": None,
+            "lesson_minimum_minutes": lesson_minimum_minutes, "awards_certificate": awards_certificate}
     html = render_template("learning/_lesson_parts.html", course_slug=course_slug, course_title=course_title,
                            lesson=lesson, previous=previous, next=next, heartbeat_seconds=heartbeat_seconds,
-                           required_minutes=required_minutes, locale=locale_code())  # fmt: skip
+                           required_minutes=required_minutes, required_seconds=required_seconds,
+                           rule=PageStanding(**rule_values), banner_shown=PageStanding(**rule_values, valid=True),
+                           banner_hidden=PageStanding(**rule_values),
+                           locale=locale_code())  # fmt: skip
     return tuple(Markup(part) for part in html.split("<!--part-->"))
 
 

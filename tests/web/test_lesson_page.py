@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from lms.catalogue.models import Course, Lesson
 from lms.certificates.lessonpage import governing_for, lesson_view
@@ -17,7 +17,7 @@ from lms.cohorts import services as cohorts
 from lms.db import get_session, utcnow
 from lms.evidence import services as evidence
 from lms.learning import services as learning
-from lms.learning.models import Enrollment
+from lms.learning.models import Enrollment, LessonProgress
 from tests.conftest import PASSWORD, Browserish
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_certificates import study_and_pass
@@ -168,6 +168,43 @@ def test_opening_another_lesson_moves_continue_here_and_a_reload_writes_nothing(
     with app.app_context():
         first = get_session().scalar(select(Lesson.id).order_by(Lesson.position))
     assert pointer()[0] == first
+
+
+def test_a_first_opening_is_recorded_in_two_plain_writes_and_a_reload_writes_and_commits_nothing(app, host):
+    _admin, client, ids = host
+    user_id = ids["host@example.com"]
+    engine = app.extensions["lms.db"].engine
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(sql.split()[0].upper())
+
+    def commit(_conn):
+        seen.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        client.get(URL)  # the first opening: the progress row and "continue here", no lookup, no savepoint
+        first = list(seen)
+        seen.clear()
+        page = client.get(URL).get_data(as_text=True)  # a reload
+        reload = list(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    assert [s for s in first if s not in ("SELECT", "COMMIT")] == ["INSERT", "UPDATE"]
+    assert first.index("COMMIT") > first.index("UPDATE")
+    # Nothing written; nothing committed either, but on PostgreSQL, where a read ends with COMMIT on purpose (lms.db)
+    ends_reads = ["COMMIT"] if app.extensions["lms.db"].ends_reads_with_commit else []
+    assert [s for s in reload if s != "SELECT"] == ends_reads and "SELECT" in reload
+    assert "Lesson 1 of" in page
+    with app.app_context():
+        session = get_session()
+        lesson_id = session.scalar(select(Lesson.id).order_by(Lesson.position))
+        assert session.scalar(select(LessonProgress.first_opened_at).where(LessonProgress.user_id == user_id,
+                                                                          LessonProgress.lesson_id == lesson_id))
+        assert session.scalar(select(Enrollment.last_lesson_id).where(Enrollment.user_id == user_id)) == lesson_id
 
 
 def test_the_certificate_shows_once_issued_and_hides_once_revoked(app, host):

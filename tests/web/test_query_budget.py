@@ -50,7 +50,7 @@ BUDGETS = {
     "api certificate": 0,
     "host home": 2,  # viewer, the host's first courses with the T-profile evidence digest in one
     "my learning": 2,  # viewer, the host's courses with progress and minutes in one
-    "lesson page": 3,  # viewer, enrolment + standing inputs + policy + consent, the lessons' figures
+    "lesson page": 2,  # viewer; enrolment + standing inputs + policy + consent + the lessons' figures in one
     "quiz attempt page": 2,  # viewer, the attempt's sheet
     "answer save": 2,
     "heartbeat, page opened": 10,  # clock, lesson session, one for the policy, one for the minutes and certificate
