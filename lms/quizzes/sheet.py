@@ -15,7 +15,6 @@ from typing import Callable
 
 from markupsafe import Markup, escape
 from sqlalchemy import Text, bindparam, cast, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lms.catalogue.models import Course, CourseVersion, Quiz
@@ -211,7 +210,12 @@ def paper_of(session: Session, attempt_id: int, user_id: int) -> Paper | None:
 
 
 def _upsert(dialect: str):
-    return (postgresql if dialect == "postgresql" else sqlite).insert(QuizResponse)
+    # Only the dialect in use is imported: a worker on PostgreSQL never loads SQLite's (worker memory).
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(QuizResponse)
 
 
 def upsert_answers(session: Session, attempt_id: int, paper: tuple[PaperItem, ...], answers: dict[int, object],
