@@ -77,7 +77,7 @@ def problems_by_file(slug: str, problems: list[Problem]) -> dict[str, list[Probl
 
 
 def dump_yaml(data: Any) -> bytes:
-    import yaml  # on first use: only course files and checks read YAML, never a page (worker memory)
+    import yaml  # on first use (worker memory): course files, checks, the skills framework once per process
 
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000).encode()
 

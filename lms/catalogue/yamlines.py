@@ -21,7 +21,7 @@ class YamlSyntaxError(ValueError):
 
 def load_with_lines(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int]]:
     """Parse YAML safely; return the data and a map from each value's path to its 1-based line."""
-    import yaml  # on first use: only course files and checks read YAML, never a page (worker memory)
+    import yaml  # on first use (worker memory): course files, checks, the skills framework once per process
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -179,7 +179,7 @@ def _rule(raw: dict, index: int, categories: list[str], problems: list[str]) -> 
 
 def parse(text: str) -> RuleSet:
     """The rule set of a rule file's text; raises :class:`RuleFileError` listing every problem."""
-    import yaml  # on first use: only course files and checks read YAML, never a page (worker memory)
+    import yaml  # on first use (worker memory): course files, checks, the skills framework once per process
 
     try:
         doc = yaml.safe_load(text)
