@@ -18,6 +18,23 @@ graceful_timeout = 30
 # nginx keeps connections to the instances open (upstream keepalive); keep them a bit longer than nginx does.
 keepalive = 75
 
+# Build the app once, in the master, and fork the workers from it (docs/operations.md, "App instances"): a worker
+# starts in milliseconds and shares the master's pages (code, models, templates) instead of building its own copy.
+# Each worker opens its own database connections (lms.db drops inherited ones at fork) and Redis connections
+# (redis-py starts a new pool in a new process). A new release still needs a restart: HUP re-forks the same app.
+preload_app = True
+
+
+def when_ready(server):
+    """The preloaded app is built and no worker is forked yet: put everything built so far out of the garbage
+    collector's reach, so that its passes in a worker never write to (and so copy) the pages shared with the
+    master. What start-up made lives as long as the process anyway."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 # Recycle workers now and then, so that a slow leak never grows without bound (jitter: not all at once).
 max_requests = 5000
 max_requests_jitter = 500

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import weakref
 from datetime import datetime, timezone
 
 from flask import Flask, current_app
@@ -161,8 +163,34 @@ def _refuse_lazy_loads(state) -> None:
         raise LazyLoadError(f"lazy load from {what}: {str(state.statement)[:200]}")
 
 
+#: This process's engines, for the fork hook below (weakly: an app that is dropped, as in tests, takes its engine).
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _drop_inherited_connections() -> None:
+    """In a forked child (gunicorn ``preload_app``: the app is built before the fork), forget the parent's pooled
+    connections without closing them: their sockets are the parent's too, and two processes on one connection
+    corrupt each other's stream. The child opens its own on first use (SQLAlchemy's advice for os.fork; psycopg
+    never closes a connection from a process that did not open it). Redis clients need nothing: redis-py's pools
+    notice a new pid themselves."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+def _watch_forks(engine: Engine) -> None:
+    global _fork_hook_registered
+    if not _fork_hook_registered:
+        os.register_at_fork(after_in_child=_drop_inherited_connections)  # once per process: it cannot be undone
+        _fork_hook_registered = True
+    _ENGINES.add(engine)
+
+
+_fork_hook_registered = False
+
+
 def init_app(app: Flask, url: str) -> Database:
     database = Database(url)
+    _watch_forks(database.engine)
     if "LMS_RAISE_ON_LAZY_LOAD" in app.config:
         # Tests of the query budgets turn this on: a relationship or deferred column that a page touches without
         # loading it first (one query per row: the N+1 pattern) fails the test instead of slowing the page.

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from anyascii import anyascii
 
 from lms.catalogue.loader import COURSE_FILE, load_course
@@ -78,11 +77,15 @@ def problems_by_file(slug: str, problems: list[Problem]) -> dict[str, list[Probl
 
 
 def dump_yaml(data: Any) -> bytes:
+    import yaml  # on first use (worker memory): course files, checks, the skills framework once per process
+
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000).encode()
 
 
 def course_data(files: dict[str, bytes]) -> dict:
     """course.yaml as a mapping; an unreadable file gives an empty mapping (the checker reports why)."""
+    import yaml
+
     try:
         data = yaml.safe_load(files.get(COURSE_FILE, b"").decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError):
@@ -154,6 +157,8 @@ def lessons(files: dict[str, bytes]) -> list[LessonFile]:
 
 def split_lesson(data: bytes) -> tuple[dict, str]:
     """(front matter, markdown body); a lesson whose front matter cannot be read gives ({}, whole text)."""
+    import yaml
+
     text = data.decode("utf-8-sig", errors="replace")
     lines = text.split("\n")
     if lines and lines[0].strip() == "---":

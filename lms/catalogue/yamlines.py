@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from lms.messages import N_
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 Path = tuple  # (key, index, key, ...) from the document root
 
@@ -21,6 +21,8 @@ class YamlSyntaxError(ValueError):
 
 def load_with_lines(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int]]:
     """Parse YAML safely; return the data and a map from each value's path to its 1-based line."""
+    import yaml  # on first use (worker memory): course files, checks, the skills framework once per process
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -37,6 +39,8 @@ def load_with_lines(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int
 
 
 def _walk(node: Node, path: Path, lines: dict[Path, int], first_line: int) -> None:
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
     lines[path] = node.start_mark.line + first_line
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:

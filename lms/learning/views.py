@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import (
     Blueprint,
     Response,
@@ -36,6 +34,7 @@ from lms.evidence import services as evidence
 from lms.evidence.views import presence_json
 from lms.learning import services, summaries
 from lms.learning.models import Enrollment
+from lms.memo import memoized
 from lms.security.access import LOGIN, rule
 from lms.site.links import link
 from lms.bounds import BadJSON, parse_json, whole_number
@@ -91,7 +90,8 @@ def lesson(slug: str, lesson_slug: str):
     return response
 
 
-@lru_cache(maxsize=128)
+#: key: the arguments (language, address, course, the lesson itself with its text, its neighbours, settings).
+@memoized(128)
 def _lesson_parts(babel_locale: str, script_root: str, course_slug: str, course_title: str, lesson: LessonPage,
                   previous: LessonLine | None, next: LessonLine | None, heartbeat_seconds: int,
                   required_minutes: int, lesson_minimum_minutes: int, awards_certificate: bool,

@@ -47,6 +47,22 @@ class PaperItem:
     answer_order: list[int] | None = None  # matching: matching_answers() in display order
 
 
+class OnPaper:
+    """A question as one paper places it (the attempt page's and the review's items): its choices come in the
+    paper item's orders, which the answer form, the filling and the templates read from the item itself."""
+
+    __slots__ = ()
+    paper_item: PaperItem  # a field of each dataclass that mixes this in
+
+    @property
+    def option_order(self) -> list[int] | None:
+        return self.paper_item.option_order
+
+    @property
+    def answer_order(self) -> list[int] | None:
+        return self.paper_item.answer_order
+
+
 def matching_answers(question: Question) -> list[str]:
     """The distinct answer texts of a matching question (distractors included), in bank order: what
     ``PaperItem.answer_order`` indexes into."""

@@ -25,7 +25,7 @@ from lms.quizzes.grading import InvalidResponse, grade
 from lms.quizzes.models import FINISHED, IN_PROGRESS, NEEDS_GRADING, QuizAttempt, QuizResponse
 from lms.quizzes.sheet import bank_of
 from lms.signals import attempt_submitted, enrollment_progressed
-from lms.quizzes.paper import PaperItem, draw_paper, paper_from_json, paper_to_json
+from lms.quizzes.paper import OnPaper, PaperItem, draw_paper, paper_from_json, paper_to_json
 
 #: Network latency allowance for an answer sent at the last second; anything later is not counted.
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -360,19 +360,11 @@ def grade_essay(
 
 
 @dataclass
-class ReviewItem:
+class ReviewItem(OnPaper):
     position: int
     question: Question
     response: QuizResponse | None
     paper_item: PaperItem
-
-    @property
-    def option_order(self) -> list[int] | None:
-        return self.paper_item.option_order
-
-    @property
-    def answer_order(self) -> list[int] | None:
-        return self.paper_item.answer_order
 
 
 def review_items(attempt: QuizAttempt) -> list[ReviewItem]:

@@ -9,55 +9,26 @@ kept: they are read on every request, and only for the attempt's own user.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from threading import Lock
-from typing import Callable, Generic, Hashable, TypeVar
+from typing import Callable
 
 from markupsafe import Markup, escape
 from sqlalchemy import Text, bindparam, cast, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lms.catalogue.models import Course, CourseVersion, Quiz
 from lms.catalogue.rendering import plain_text, render_quiz_text
+from lms.memo import Memo, memoized
 from lms.quizzes.filling import CONTROL
 from lms.quizzes.gift import Question, from_dict
 from lms.quizzes.models import IN_PROGRESS, QuizAttempt, QuizResponse
-from lms.quizzes.paper import PaperItem, matching_answers, paper_from_json
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class Lru(Generic[K, V]):
-    """A small bounded map, least recently used out first (a worker keeps a few quiz versions, not all)."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.items, self.lock = size, OrderedDict[K, V](), Lock()
-
-    def get(self, key: K, make: Callable[[], V]) -> V:
-        with self.lock:  # a threaded server: two requests may fill it at once
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = make()  # outside the lock: making it may take a while (and the same value twice is harmless)
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        self.items.clear()
-
+from lms.quizzes.paper import OnPaper, PaperItem, matching_answers, paper_from_json
 
 #: (quiz id, quiz key, content hash) -> the parsed bank.
-BANKS: Lru[tuple, tuple[Question, ...]] = Lru(64)
+BANKS: Memo[tuple, tuple[Question, ...]] = Memo(64)
 #: (bank key, asset prefix) -> each question's texts as HTML.
-SHOWN: Lru[tuple, tuple["ShownQuestion", ...]] = Lru(64)
+SHOWN: Memo[tuple, tuple["ShownQuestion", ...]] = Memo(64)
 
 
 def bank_of(key: tuple, stored: Callable[[], list[dict]]) -> tuple[Question, ...]:
@@ -115,7 +86,7 @@ def shown_of(bank_key: tuple, bank: tuple[Question, ...], prefix: str) -> tuple[
     return SHOWN.get((bank_key, prefix), lambda: tuple(_shown(q, prefix) for q in bank))
 
 
-@lru_cache(maxsize=1024)
+@memoized(1024)  # key: an attempt's paper as stored (JSON text)
 def _paper(text: str) -> tuple[PaperItem, ...]:
     return tuple(paper_from_json(text))  # an attempt's paper never changes: parsed once per process
 
@@ -130,20 +101,12 @@ class Saved:
 
 
 @dataclass(frozen=True)
-class Item:
+class Item(OnPaper):
     position: int
     question: Question
     shown: ShownQuestion
     paper_item: PaperItem
     response: Saved | None
-
-    @property
-    def option_order(self) -> list[int] | None:
-        return self.paper_item.option_order
-
-    @property
-    def answer_order(self) -> list[int] | None:
-        return self.paper_item.answer_order
 
 
 @dataclass(frozen=True)
@@ -247,7 +210,12 @@ def paper_of(session: Session, attempt_id: int, user_id: int) -> Paper | None:
 
 
 def _upsert(dialect: str):
-    return (postgresql if dialect == "postgresql" else sqlite).insert(QuizResponse)
+    # Only the dialect in use is imported: a worker on PostgreSQL never loads SQLite's (worker memory).
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(QuizResponse)
 
 
 def upsert_answers(session: Session, attempt_id: int, paper: tuple[PaperItem, ...], answers: dict[int, object],

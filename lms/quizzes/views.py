@@ -17,6 +17,7 @@ from lms.catalogue.views import locale_code, user_org_ids
 from lms.db import get_session, utcnow
 from lms.errors import DomainError, NotFound
 from lms.learning import services as learning
+from lms.memo import Memo
 from lms.quizzes.reviewing import review_shown
 from lms.quizzes import services
 from lms.quizzes import sheet as sheets
@@ -101,9 +102,9 @@ def _review_context(attempt) -> dict:
 
 #: (quiz version, asset address, language, immediate feedback, position, paper item) -> that question's HTML with
 #: markers where answers go (lms.quizzes.filling): the same for every host whose paper holds it there.
-BLANK_QUESTIONS: sheets.Lru[tuple, str] = sheets.Lru(2048)
+BLANK_QUESTIONS: Memo[tuple, str] = Memo(2048)
 #: The same for a whole paper (an attempt's page without answers).
-BLANK_PAPERS: sheets.Lru[tuple, str] = sheets.Lru(256)
+BLANK_PAPERS: Memo[tuple, str] = Memo(256)
 
 
 def _order(order: list[int] | None) -> tuple[int, ...] | None:

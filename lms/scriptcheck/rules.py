@@ -9,8 +9,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from lms.messages import N_
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
@@ -181,6 +179,8 @@ def _rule(raw: dict, index: int, categories: list[str], problems: list[str]) -> 
 
 def parse(text: str) -> RuleSet:
     """The rule set of a rule file's text; raises :class:`RuleFileError` listing every problem."""
+    import yaml  # on first use (worker memory): course files, checks, the skills framework once per process
+
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from flask import request, url_for
 
-_BUILT: dict[tuple, str] = {}
-#: Courses and lessons are few; past this many links the memo starts afresh rather than grow without bound.
-_MOST = 20_000
+from lms.memo import Memo
+
+#: (script root, endpoint, (argument, value)...) -> the path. Courses, lessons and organisations are few: the bound
+#: keeps every link a page shows while a worker's memory stays flat whatever it serves.
+_BUILT: Memo[tuple, str] = Memo(4096)
 
 
 def link(endpoint: str, **values: str) -> str:
     """``url_for(endpoint, **values)`` (a path, never external), from the memo when built before."""
-    key = (request.script_root, endpoint, *values.items())
-    found = _BUILT.get(key)
-    if found is None:
-        if len(_BUILT) >= _MOST:
-            _BUILT.clear()
-        found = _BUILT[key] = url_for(endpoint, **values)
-    return found
+    return _BUILT.get((request.script_root, endpoint, *values.items()), lambda: url_for(endpoint, **values))

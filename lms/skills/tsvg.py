@@ -10,13 +10,20 @@ that comes from data is cleaned of characters XML forbids and escaped.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from xml.sax.saxutils import escape
 
 from lms.skills.mastery import SkillMastery
 from lms.skills.profile import TProfile
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities, as ``xml.sax.saxutils.escape`` does (that would load xml.sax in every
+    worker)."""
+    return html.escape(text, quote=False)
+
 
 Labeller = Callable[[str], str]
 Describer = Callable[[SkillMastery], str]

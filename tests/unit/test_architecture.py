@@ -21,7 +21,8 @@ FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "alembic", "werkzeug")
 
 #: Pure packages: every module in them is pure and imports only from pure packages, never from a feature package
 #: (not even a feature package's pure modules). The offline verifier (lms.credentials) runs without the site.
-PURE_PACKAGES = ("lms.credentials", "lms.certnumbers", "lms.messages", "lms.config", "lms.spreadsheets", "lms.bounds", "lms.resources")
+PURE_PACKAGES = ("lms.credentials", "lms.certnumbers", "lms.messages", "lms.config", "lms.spreadsheets", "lms.bounds", "lms.resources",
+                 "lms.memo")
 #: The transparency log's pure parts (its other modules run on the site).
 PURE_LOG_MODULES = ("lms.transparency", "lms.transparency.merkle", "lms.transparency.note", "lms.transparency.entry",
                     "lms.transparency.identity", "lms.transparency.witness")  # fmt: skip

@@ -1,6 +1,7 @@
 """Worker memory (issue #16): every gunicorn worker imports the app, so a library that only some requests need is
 imported on first use, not at start. Each of these costs MiBs per worker: cryptography ~6, PyLD (with requests and
-lxml) ~10, ReportLab and Pillow ~5, Babel's global data ~3, openpyxl ~12, python-docx ~7, huey ~18."""
+lxml) ~10, ReportLab and Pillow ~5, Babel's global data ~3, openpyxl ~12, python-docx ~7, huey ~18, argon2, YAML and
+xml.sax ~0.5 each, the other database's SQLAlchemy dialect ~0.5-2."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from lms.i18n import LANGUAGES, LOCALES
 ROOT = Path(__file__).resolve().parents[2]
 
 ON_FIRST_USE = ("cryptography.hazmat", "pyld", "requests", "lxml", "reportlab", "PIL", "segno", "markdown",
-                "email_validator", "openpyxl", "docx", "jsonschema", "joserfc", "huey")  # fmt: skip
+                "email_validator", "openpyxl", "docx", "jsonschema", "joserfc", "huey",
+                # password hashing (login, password pages) and xml.sax (~0.5 MiB each)
+                "argon2", "xml.sax",
+                # only the database in use: these tests run on SQLite, and a PostgreSQL worker never loads SQLite's
+                "sqlalchemy.dialects.postgresql", "psycopg")  # fmt: skip
 
 # Builds the app the way a worker does, serves some pages, prints the heavy modules loaded and whether Babel's
 # global data (aliases and likely subtags) was read.
@@ -46,13 +51,14 @@ for path in sys.argv[2:]:
         assert status == 200, (path, status)
 import babel.core
 
-loaded = [m for m in sys.modules if m.split(".")[0] in PREFIXES or m.startswith("cryptography.hazmat")]
+loaded = [m for m in sys.modules if m.split(".")[0] in PREFIXES or m.startswith(DOTTED)]
 print(repr((sorted(loaded), babel.core._global_data is not None)))
 """
 
 
-def run(folder: Path, *args: str) -> tuple[list[str], bool]:
-    code = SCRIPT.replace("PREFIXES", repr({m for m in ON_FIRST_USE if "." not in m}))
+def run(folder: Path, *args: str, watched: tuple[str, ...] = ON_FIRST_USE) -> tuple[list[str], bool]:
+    code = SCRIPT.replace("PREFIXES", repr({m for m in watched if "." not in m}))
+    code = code.replace("DOTTED", repr(tuple(m for m in watched if "." in m)))
     result = subprocess.run([sys.executable, "-c", code, str(folder), *args], capture_output=True, text=True,
                             timeout=120, cwd=str(ROOT))  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
@@ -63,6 +69,12 @@ def test_the_app_starts_and_serves_pages_without_the_libraries_only_some_request
     loaded, babel_global_data = run(tmp_path, "/healthz", "/courses/", "/account/login")
     assert loaded == []
     assert not babel_global_data
+
+
+def test_yaml_waits_for_the_first_page_that_reads_a_file(tmp_path):
+    # Course files, checks and the skills framework (read on a catalogue page the shared cache does not hold yet).
+    loaded, _ = run(tmp_path, "/healthz", "/account/login", watched=(*ON_FIRST_USE, "yaml"))
+    assert loaded == []
 
 
 def test_the_did_document_is_served_without_cryptography(tmp_path):

@@ -36,8 +36,8 @@ def test_question_html_kept_for_everyone_holds_no_key_and_no_answer(app, host):
     assert _autosave(host, attempt_id, _answers(app, attempt_id)).status_code == 200
     page = host.get(f"/quiz-attempts/{attempt_id}").get_data(as_text=True)
     assert page.count(" checked") >= 3 and 'value="９"' in page  # the answers are on the page...
-    kept = [*views.BLANK_QUESTIONS.items.values(), *views.BLANK_PAPERS.items.values()]
-    kept += [str(part) for shown in sheets.SHOWN.items.values() for q in shown
+    kept = [*views.BLANK_QUESTIONS.values(), *views.BLANK_PAPERS.values()]
+    kept += [str(part) for shown in sheets.SHOWN.values() for q in shown
              for part in (q.text, *q.answers, *q.answers_plain, *q.pairs, *q.choices)]  # fmt: skip
     assert len(kept) > 20
     for html in kept:  # ...but not in what is kept for everyone (a marker is on for no one: an empty Fill)
