@@ -32,15 +32,21 @@ class Memo(Generic[K, V]):
 
     def get(self, key: K, make: Callable[[], V]) -> V:
         """The value kept for ``key``, or ``make()``'s, kept from now on."""
-        with self.lock:
-            try:
-                return self.kept[key]
-            except KeyError:
-                pass
+        found = self.find(key)
+        if found is not None:
+            return found
         value = make()  # outside the lock: making it may take a while (and the same value made twice is harmless)
+        self.keep(key, value)
+        return value
+
+    def find(self, key: K) -> V | None:
+        """The value kept for ``key``, None when there is none (for callers that keep only some values)."""
+        with self.lock:
+            return self.kept.get(key)
+
+    def keep(self, key: K, value: V) -> None:
         with self.lock:
             self.kept[key] = value
-        return value
 
     def values(self) -> list[V]:
         with self.lock:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from threading import Lock
 
-from cachetools import LRUCache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, bindparam, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -31,6 +29,7 @@ from lms.evidence.policy import DEFAULT, StudyPolicy
 from lms.evidence.services import FIELDS, Governing
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
+from lms.memo import Memo
 from lms.orgs.models import Membership, OrgKind, Organisation, Role
 
 
@@ -215,20 +214,17 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
 # new version), so what its id, content hash and creation time name is the same for every host and never stale;
 # the creation time tells apart two databases (a restore, a test run) whose versions share an id and files. The
 # LessonPage is the one the lesson's parts are keyed by (learning.views._lesson_parts): its HTML is held once.
-_KEPT_PAGES: LRUCache[tuple, tuple[Outline, LessonPage]] = LRUCache(maxsize=128)
-_KEPT_PAGES_LOCK = Lock()  # a threaded server may read and fill it at once (even a read reorders an LRU)
+_KEPT_PAGES: Memo[tuple, tuple[Outline, LessonPage]] = Memo(128)
 
 
 def _outline_and_lesson(session: Session, key: tuple) -> tuple[Outline, LessonPage | None]:
-    with _KEPT_PAGES_LOCK:
-        kept = _KEPT_PAGES.get(key)
+    kept = _KEPT_PAGES.find(key)
     if kept is not None:
         return kept
     version_id, _content_hash, _created_at, lesson_slug = key
     outline, lesson = outline_and_lesson(session, version_id, lesson_slug)
     if lesson is not None:  # a mistyped address is not kept
-        with _KEPT_PAGES_LOCK:
-            _KEPT_PAGES[key] = (outline, lesson)
+        _KEPT_PAGES.keep(key, (outline, lesson))
     return outline, lesson
 
 

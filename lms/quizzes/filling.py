@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from lms.memo import memoized
 from lms.quizzes.answers import ordering_positions
 from lms.quizzes.gift import Question
 from lms.quizzes.paper import PaperItem, matching_answers
@@ -73,7 +73,7 @@ class Fill:
 
 
 #: Kept like the renderings they cut (lms.quizzes.views keeps 256 papers); one evicted is cut again, no more.
-@lru_cache(maxsize=128)
+@memoized(128)
 def _pieces(html: str) -> tuple[str | tuple[str, ...], ...]:
     """``html`` cut at its markers, once per kept rendering (a regex pass with a call per marker on every request
     cost more than the rest of filling): the HTML between them as is, (key, text) where an answer turns ``text``

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from markupsafe import Markup
 
 from lms.accounts.viewer import Viewer
 from lms.i18n import LANGUAGES, html_lang, localized
+from lms.memo import memoized
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -141,7 +141,7 @@ def _tab_of(endpoint: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=512)
+@memoized(512)
 def _chrome(app_key: int, script_root: str, locale: str, is_admin: bool, org_links: tuple[tuple[str, str], ...],
             learner_links: bool, is_host: bool, unread: int, tab: str | None) -> Chrome:
     """Built once per process for each combination of what it shows (the arguments are the key: nothing else of
