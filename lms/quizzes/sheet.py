@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
