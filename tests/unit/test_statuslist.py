@@ -121,10 +121,13 @@ def b64url(data: bytes) -> str:
         W3C_EXAMPLE + "==",  # padding
         W3C_EXAMPLE.replace("-", "+"),  # standard base64 alphabet
         "u" + b64url(bytes(16_384)),  # not compressed
-        "u" + b64url(gzip.compress(bytes(16_384))[:-4]),  # truncated
-        "u" + b64url(gzip.compress(bytes(16_384)) + b"junk"),  # trailing data
+        # mtime=0: the same bytes (and test ids) in every process, so pytest-xdist's workers collect alike
+        "u" + b64url(gzip.compress(bytes(16_384), mtime=0)[:-4]),  # truncated
+        "u" + b64url(gzip.compress(bytes(16_384), mtime=0) + b"junk"),  # trailing data
         "uA",  # impossible base64 length
     ],
+    ids=["no-prefix", "base58btc", "padding", "standard-alphabet", "not-compressed", "truncated", "trailing-data",
+         "impossible-length"],
 )
 def test_malformed_encoded_lists_are_refused(encoded):
     with pytest.raises(sl.StatusListError):
