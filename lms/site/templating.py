@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, get_flashed_messages, request, url_for
+from flask.globals import _cv_request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
@@ -15,6 +17,7 @@ from markupsafe import Markup
 from lms.accounts.viewer import Viewer
 from lms.i18n import LANGUAGES, html_lang, localized
 from lms.memo import memoized
+from lms.site.assets import follows_edits
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -176,6 +179,66 @@ def logged_in_chrome(app: Flask, locale: str, translations) -> Chrome | None:
                    _tab_of(request.endpoint or "") if is_host else None)  # fmt: skip
 
 
+class Frame(NamedTuple):
+    """base.html's fixed HTML (from _frame.html) in the pieces between the page's own values, in page order."""
+
+    top: Markup  # then the CSRF token (meta tag)
+    before_title: Markup  # then the page's title block
+    after_title: Markup  # then its head block
+    after_head: Markup  # then the CSRF token (language switch)
+    before_path: Markup  # then the current path (the language switch's "next")
+    after_path: Markup  # then the logged-in menu
+    after_nav: Markup  # then the flashes
+    before_content: Markup  # then the content block
+    after_content: Markup  # then a host's tab bar
+    end: Markup
+
+
+#: The places in _frame.html where base.html puts the page's own values, in order; the split checks them.
+_FRAME_PLACES = ("csrf", "title", "head", "csrf", "path", "nav", "flashes", "content", "tabs")
+_FRAME_PLACE = re.compile(r"<@frame:(\w+)@>")
+#: The static files every page links, by their name in _frame.html.
+_FRAME_ASSETS = {"css": "css/site.css", "icon": "favicon.svg", "js": "js/confirm.js"}
+
+
+def _frame_static_urls() -> tuple[tuple[str, str], ...]:
+    return tuple((name, url_for("static", filename=filename)) for name, filename in _FRAME_ASSETS.items())
+
+
+@memoized(64)
+def _frame(app_key: int, script_root: str, locale: str, variant: str,
+           static_urls: tuple[tuple[str, str], ...] | None) -> Frame:
+    """Built once per process for each combination of what it shows (the arguments are the key). ``variant`` is
+    "visitor", "member" or "host" (the menu's and tab bar's places, the body's class); ``static_urls`` the files'
+    current names while the app follows edited files, else None: they are fixed for the process and made here."""
+    app = current_app._get_current_object()
+    html = app.jinja_env.get_template("_frame.html").render(
+        html_lang=html_lang(locale), nav_text=_chrome_texts[locale], nav_url=_chrome_urls(app), languages=LANGUAGES,
+        current_locale=locale, static_url=dict(static_urls or _frame_static_urls()), variant=variant)
+    parts = _FRAME_PLACE.split(html)
+    if tuple(parts[1::2]) != _FRAME_PLACES:  # a place lost or added in _frame.html: fail loudly, not show a wrong page
+        raise RuntimeError(f"_frame.html has the places {parts[1::2]}, base.html fills {_FRAME_PLACES}")
+    return Frame(*(Markup(part) for part in parts[0::2]))
+
+
+def page_frame(app: Flask, locale: str, translations, chrome: Chrome | None) -> Frame:
+    """The fixed parts of this page's frame: the same for everyone of this language and kind of header."""
+    _chrome_text(locale, translations)  # the words of this language are ready for _frame
+    variant = "visitor" if chrome is None else "host" if chrome.is_host else "member"
+    static_urls = _frame_static_urls() if follows_edits(app) else None  # development: an edited file's new name
+    return _frame(id(app), request.script_root, locale, variant, static_urls)
+
+
+def page_flashes() -> list:
+    """``get_flashed_messages(with_categories=True)`` without its proxy reads and session pop when the session
+    holds no flashes (almost every page)."""
+    ctx = _cv_request.get()
+    if ctx.flashes is None and "_flashes" not in ctx.session:  # .session marks it read, as the proxy did (Vary)
+        ctx.flashes = []
+        return ctx.flashes
+    return get_flashed_messages(with_categories=True)
+
+
 def init_app(app: Flask) -> None:
     from lms.bureau.wording import policy_summary
     from lms.certnumbers import format as format_number
@@ -207,4 +270,6 @@ def init_app(app: Flask) -> None:
             "nav_url": _chrome_urls(app),
             "current_path": request.full_path if request.query_string else request.path,
             "logged_in_chrome": lambda: logged_in_chrome(app, locale, translations),
+            "page_frame": lambda chrome: page_frame(app, locale, translations, chrome),
+            "page_flashes": page_flashes,
         }
