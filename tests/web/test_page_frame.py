@@ -31,7 +31,8 @@ def test_each_page_has_its_own_token_path_and_title_in_the_shared_frame(app, mak
     for _ in range(2):  # the second round from the kept frames
         mine = host.get("/learning/?q=<b>&x=1").get_data(as_text=True)
         theirs = visitor.get("/account/login").get_data(as_text=True)
-        assert mine.startswith('<!doctype html>\n<html lang="zh-CN">') and theirs.startswith('<!doctype html>\n<html lang="en">')
+        assert mine.startswith('<!doctype html>\n<html lang="zh-CN">')
+        assert theirs.startswith('<!doctype html>\n<html lang="en">')
         assert '<body class="has-tabs">' in mine and '<nav class="tab-bar"' in mine and "退出登录" in mine
         assert 'name="next" value="/learning/?q=&lt;b&gt;&amp;x=1">' in mine  # escaped, as before
         assert "<body>" in theirs and "tab-bar" not in theirs and ">Log in</a>" in theirs and "退出" not in theirs
