@@ -201,33 +201,35 @@ _FRAME_PLACE = re.compile(r"<@frame:(\w+)@>")
 _FRAME_ASSETS = {"css": "css/site.css", "icon": "favicon.svg", "js": "js/confirm.js"}
 
 
-def _frame_static_urls() -> tuple[tuple[str, str], ...]:
-    return tuple((name, url_for("static", filename=filename)) for name, filename in _FRAME_ASSETS.items())
+def _frame_static_urls() -> dict[str, str]:
+    return {name: url_for("static", filename=filename) for name, filename in _FRAME_ASSETS.items()}
 
 
-@memoized(64)
-def _frame(app_key: int, script_root: str, locale: str, variant: str,
-           static_urls: tuple[tuple[str, str], ...] | None) -> Frame:
-    """Built once per process for each combination of what it shows (the arguments are the key). ``variant`` is
-    "visitor", "member" or "host" (the menu's and tab bar's places, the body's class); ``static_urls`` the files'
-    current names while the app follows edited files, else None: they are fixed for the process and made here."""
-    app = current_app._get_current_object()
+def _make_frame(app: Flask, script_root: str, locale: str, variant: str) -> Frame:
     html = app.jinja_env.get_template("_frame.html").render(
         html_lang=html_lang(locale), nav_text=_chrome_texts[locale], nav_url=_chrome_urls(app, script_root),
-        languages=LANGUAGES, current_locale=locale, static_url=dict(static_urls or _frame_static_urls()),
-        variant=variant)
+        languages=LANGUAGES, current_locale=locale, static_url=_frame_static_urls(), variant=variant)
     parts = _FRAME_PLACE.split(html)
     if tuple(parts[1::2]) != _FRAME_PLACES:  # a place lost or added in _frame.html: fail loudly, not show a wrong page
         raise RuntimeError(f"_frame.html has the places {parts[1::2]}, base.html fills {_FRAME_PLACES}")
     return Frame(*(Markup(part) for part in parts[0::2]))
 
 
+@memoized(64)
+def _frame(app_key: int, script_root: str, locale: str, variant: str) -> Frame:
+    """Built once per process for each combination of what it shows (the arguments are the key; the static files'
+    names are fixed for the process outside development). ``variant`` is "visitor", "member" or "host": the
+    menu's and tab bar's places, the body's class."""
+    return _make_frame(current_app._get_current_object(), script_root, locale, variant)
+
+
 def page_frame(app: Flask, script_root: str, locale: str, translations, chrome: Chrome | None) -> Frame:
     """The fixed parts of this page's frame: the same for everyone of this language and kind of header."""
     _chrome_text(locale, translations)  # the words of this language are ready for _frame
     variant = "visitor" if chrome is None else "host" if chrome.is_host else "member"
-    static_urls = _frame_static_urls() if follows_edits(app) else None  # development: an edited file's new name
-    return _frame(id(app), script_root, locale, variant, static_urls)
+    if follows_edits(app):  # development: an edited template or static file shows on the next page
+        return _make_frame(app, script_root, locale, variant)
+    return _frame(id(app), script_root, locale, variant)
 
 
 def page_flashes() -> list:

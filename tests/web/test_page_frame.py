@@ -75,6 +75,7 @@ def test_static_names_are_fixed_per_process_and_follow_edits_in_development(app,
     page = app.test_client().get("/account/login").get_data(as_text=True)
     expected = _digest(first + b"\n/* edited */\n") if development else _digest(first)
     assert f'href="/static/css/site.{expected}.css"' in page  # production: a file changes only with a deployment
+    assert len(templating._frame.memo) == (0 if development else 1)  # development: edited templates show too
     with app.test_request_context():
         from flask import url_for
 
