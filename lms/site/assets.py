@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, send_from_directory
 
+from lms.memo import Memo
+
 DIGEST_LENGTH = 12
 ONE_YEAR = 365 * 24 * 3600
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{%d})(?P<suffix>\.[A-Za-z0-9]+)$" % DIGEST_LENGTH)
@@ -62,13 +64,32 @@ def _static_path(folder: str, filename: str) -> Path | None:
     return _inside[key]
 
 
+def follows_edits(app: Flask) -> bool:
+    """Whether static names follow files edited while the app runs (debug or template reloading: development);
+    otherwise a file's name is computed once per process, as the files change only with a deployment."""
+    return app.debug or bool(app.config.get("TEMPLATES_AUTO_RELOAD"))
+
+
+def _current_name(folder: str, filename: str) -> str:
+    path = _static_path(folder, filename)
+    if path is not None and (digest := digest_of(path)):
+        return hashed_name(filename, digest)
+    return filename
+
+
+#: (static folder, filename) -> its hashed name, when the app does not follow edits (no stat() per link).
+_fixed_names: Memo[tuple[str, str], str] = Memo(256)
+
+
 def _add_digest(endpoint: str, values: dict) -> None:
     if endpoint != "static" or "filename" not in values:
         return
-    filename = values["filename"]
-    path = _static_path(current_app.static_folder or "", filename)
-    if path is not None and (digest := digest_of(path)):
-        values["filename"] = hashed_name(filename, digest)
+    app = current_app._get_current_object()
+    folder, filename = app.static_folder or "", values["filename"]
+    if follows_edits(app):
+        values["filename"] = _current_name(folder, filename)
+    else:
+        values["filename"] = _fixed_names.get((folder, filename), lambda: _current_name(folder, filename))
 
 
 def _serve(filename: str) -> Response:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, get_flashed_messages, request, url_for
+from flask.globals import _cv_request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
@@ -15,6 +17,7 @@ from markupsafe import Markup
 from lms.accounts.viewer import Viewer
 from lms.i18n import LANGUAGES, html_lang, localized
 from lms.memo import memoized
+from lms.site.assets import follows_edits
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -87,8 +90,8 @@ def _chrome_text(locale: str, translations) -> dict:
     return found
 
 
-def _chrome_urls(app: Flask) -> dict:
-    key = (id(app), request.script_root)
+def _chrome_urls(app: Flask, script_root: str) -> dict:
+    key = (id(app), script_root)
     found = _chrome_url_cache.get(key)
     if found is None:
         found = _chrome_url_cache[key] = {k: url_for(v) for k, v in _CHROME_ENDPOINTS.items()}
@@ -148,14 +151,14 @@ def _chrome(app_key: int, script_root: str, locale: str, is_admin: bool, org_lin
     the person is in it). ``app_key`` and ``script_root`` fix the links, ``locale`` the words."""
     app = current_app._get_current_object()
     macros = app.jinja_env.get_template("_chrome.html").module
-    text, urls = _chrome_texts[locale], _chrome_urls(app)
+    text, urls = _chrome_texts[locale], _chrome_urls(app, script_root)
     orgs = tuple((url_for("orgs.organisation", org_slug=slug), name) for slug, name in org_links)
     head, _, tail = str(macros.nav(text, urls, is_admin, orgs, learner_links, unread, _TOKEN)).partition(_TOKEN)
     tabs = Markup(macros.tabs(text, urls, unread, tab)) if is_host else Markup("")
     return Chrome(Markup(head), Markup(tail), tabs, is_host)
 
 
-def logged_in_chrome(app: Flask, locale: str, translations) -> Chrome | None:
+def logged_in_chrome(app: Flask, script_root: str, locale: str, translations) -> Chrome | None:
     """The header of the person logged in, None for a visitor: one lookup per page, no proxy reads in the
     template. The unread count is the viewer's (read with the account), see unread_for_header."""
     from lms.notifications.views import unread_for_header  # the site shell puts the features together
@@ -171,9 +174,79 @@ def logged_in_chrome(app: Flask, locale: str, translations) -> Chrome | None:
             return None
     _chrome_text(locale, translations)  # the words of this language are ready for _chrome
     is_host = viewer.is_host
-    return _chrome(id(app), request.script_root, locale, viewer.is_site_admin, viewer.org_links,
+    return _chrome(id(app), script_root, locale, viewer.is_site_admin, viewer.org_links,
                    viewer.shows_learner_links, is_host, unread_for_header(viewer),
                    _tab_of(request.endpoint or "") if is_host else None)  # fmt: skip
+
+
+class Frame(NamedTuple):
+    """base.html's fixed HTML (from _frame.html) in the pieces between the page's own values, in page order."""
+
+    top: Markup  # then the CSRF token (meta tag)
+    before_title: Markup  # then the page's title block
+    after_title: Markup  # then its head block
+    after_head: Markup  # then the CSRF token (language switch)
+    before_path: Markup  # then the current path (the language switch's "next")
+    after_path: Markup  # then the logged-in menu
+    after_nav: Markup  # then the flashes
+    before_content: Markup  # then the content block
+    after_content: Markup  # then a host's tab bar
+    end: Markup
+
+
+#: The places in _frame.html where base.html puts the page's own values, in order; the split checks them.
+_FRAME_PLACES = ("csrf", "title", "head", "csrf", "path", "nav", "flashes", "content", "tabs")
+_FRAME_PLACE = re.compile(r"<@frame:(\w+)@>")
+#: The static files every page links, by their name in _frame.html.
+_FRAME_ASSETS = {"css": "css/site.css", "icon": "favicon.svg", "js": "js/confirm.js"}
+
+
+def _frame_static_urls() -> dict[str, str]:
+    return {name: url_for("static", filename=filename) for name, filename in _FRAME_ASSETS.items()}
+
+
+def _make_frame(app: Flask, script_root: str, locale: str, variant: str) -> Frame:
+    html = app.jinja_env.get_template("_frame.html").render(
+        html_lang=html_lang(locale), nav_text=_chrome_texts[locale], nav_url=_chrome_urls(app, script_root),
+        languages=LANGUAGES, current_locale=locale, static_url=_frame_static_urls(), variant=variant)
+    parts = _FRAME_PLACE.split(html)
+    if tuple(parts[1::2]) != _FRAME_PLACES:  # a place lost or added in _frame.html: fail loudly, not show a wrong page
+        raise RuntimeError(f"_frame.html has the places {parts[1::2]}, base.html fills {_FRAME_PLACES}")
+    return Frame(*(Markup(part) for part in parts[0::2]))
+
+
+@memoized(64)
+def _frame(app_key: int, script_root: str, locale: str, variant: str) -> Frame:
+    """Built once per process for each combination of what it shows (the arguments are the key; the static files'
+    names are fixed for the process outside development). ``variant`` is "visitor", "member" or "host": the
+    menu's and tab bar's places, the body's class."""
+    return _make_frame(current_app._get_current_object(), script_root, locale, variant)
+
+
+def page_frame(app: Flask, script_root: str, locale: str, translations, chrome: Chrome | None) -> Frame:
+    """The fixed parts of this page's frame: the same for everyone of this language and kind of header."""
+    _chrome_text(locale, translations)  # the words of this language are ready for _frame
+    variant = "visitor" if chrome is None else "host" if chrome.is_host else "member"
+    if follows_edits(app):  # development: an edited template or static file shows on the next page
+        return _make_frame(app, script_root, locale, variant)
+    return _frame(id(app), script_root, locale, variant)
+
+
+def page_flashes() -> list:
+    """``get_flashed_messages(with_categories=True)`` without its proxy reads and session pop when the session
+    holds no flashes (almost every page)."""
+    ctx = _cv_request.get()
+    if ctx.flashes is None and "_flashes" not in ctx.session:  # .session marks it read, as the proxy did (Vary)
+        ctx.flashes = []
+        return ctx.flashes
+    return get_flashed_messages(with_categories=True)
+
+
+@memoized(16)
+def _template_gettexts(translations) -> tuple:
+    """Jinja's ``gettext`` and ``ngettext`` over one language's translations (kept by Flask-Babel for the process):
+    made once per language, not per page."""
+    return _make_new_gettext(translations.ugettext), _make_new_ngettext(translations.ungettext)
 
 
 def init_app(app: Flask) -> None:
@@ -195,16 +268,21 @@ def init_app(app: Flask) -> None:
         # page's own lookup, once, does the same at a fraction of the cost. Jinja's i18n tags and ``_()`` resolve
         # these names from the context before the globals Flask-Babel installed.
         translations = get_translations()
+        gettext, ngettext = _template_gettexts(translations)
+        page = request._get_current_object()  # one proxy lookup, not one per attribute
+        script_root = page.script_root
         return {
-            "gettext": _make_new_gettext(translations.ugettext),
-            "ngettext": _make_new_ngettext(translations.ungettext),
+            "gettext": gettext,
+            "ngettext": ngettext,
             "languages": LANGUAGES,
             "current_locale": locale,
             "html_lang": html_lang(locale),
             "request_id": g.get("request_id", "-"),
             "nav_form": _NAV_FORM,
             "nav_text": _chrome_text(locale, translations),
-            "nav_url": _chrome_urls(app),
-            "current_path": request.full_path if request.query_string else request.path,
-            "logged_in_chrome": lambda: logged_in_chrome(app, locale, translations),
+            "nav_url": _chrome_urls(app, script_root),
+            "current_path": page.full_path if page.query_string else page.path,
+            "logged_in_chrome": lambda: logged_in_chrome(app, script_root, locale, translations),
+            "page_frame": lambda chrome: page_frame(app, script_root, locale, translations, chrome),
+            "page_flashes": page_flashes,
         }
