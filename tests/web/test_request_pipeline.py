@@ -389,3 +389,38 @@ def test_a_request_that_only_read_keeps_the_saved_query_plans_and_one_that_wrote
         app.do_teardown_appcontext()  # no exception, no commit: the write must not stay
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT to_regclass('pg_temp.kept')")).scalar_one() is None
+
+
+def test_a_request_without_session_or_remember_cookie_is_anonymous_without_the_user_loader(app, make_user, monkeypatch):
+    """No session, no remember cookie: nobody, told at once (no user loader, no session-protection hash), and the
+    answer still varies by cookie. A logged-in person and a remembered one are still found."""
+    from tests.conftest import PASSWORD, Browserish
+
+    from lms.extensions import login_manager
+
+    make_user("host@example.com")
+    calls: list[str] = []
+    loader, ident = login_manager._user_callback, login_manager._session_identifier_generator
+    monkeypatch.setattr(login_manager, "_user_callback", lambda user_id: calls.append("loader") or loader(user_id))
+    monkeypatch.setattr(login_manager, "_session_identifier_generator", lambda: calls.append("ident") or ident())
+    visitor = app.test_client(use_cookies=False)  # each request a new visitor's (a page's CSRF token sets one)
+    for path in ("/courses/", "/.well-known/did.json", "/learning/"):
+        r = visitor.get(path, headers={"Accept-Language": "en"})
+        assert "Cookie" in r.headers.get("Vary", ""), path
+    assert calls == []
+    assert visitor.get("/learning/").status_code == 302  # nobody: sent to the login page
+    web = Browserish(app.test_client())
+    web.login("host@example.com", PASSWORD)
+    assert web.get("/learning/").status_code == 200 and "loader" in calls
+    # A remembered person without a session (a new browser session) is still logged in by the remember cookie.
+    remembered = app.test_client()
+    page = remembered.get("/account/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    from tests.conftest import csrf_token_from
+
+    remembered.post("/account/login", data={"csrf_token": csrf_token_from(page), "login": "host@example.com",
+                                             "password": PASSWORD, "remember": "y"})  # fmt: skip
+    remember = remembered.get_cookie("remember_token")
+    assert remember is not None
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", remember.value)
+    assert fresh.get("/learning/").status_code == 200
