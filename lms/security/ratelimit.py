@@ -58,6 +58,31 @@ def fail_closed():
     return error_response(503, str(PAUSED))
 
 
+def _limiter_wrapper(view) -> bool:
+    code = getattr(view, "__code__", None)
+    return code is not None and "flask_limiter" in code.co_filename and hasattr(view, "__wrapped__")
+
+
+def unwrap_when_off(app: Flask) -> None:
+    """With rate limits off (development, tests, the benchmark), the views run without Flask-Limiter's wrapper: it
+    would still look the endpoint up and sort through the limits on every call, to count nothing. Call it once the
+    blueprints are registered. With limits on nothing changes: every limit is counted as before."""
+    if app.config.get("RATELIMIT_ENABLED", True):
+        return
+    from lms.security.access import rule, rule_of
+
+    for endpoint, view in list(app.view_functions.items()):
+        plain = view
+        while _limiter_wrapper(plain):  # only Flask-Limiter's own wrappers: any other decorator stays
+            plain = plain.__wrapped__
+        if plain is view:
+            continue
+        access_rule = rule_of(view)  # declared on the wrapper, the outermost function
+        if access_rule is not None:
+            rule(access_rule)(plain)
+        app.view_functions[endpoint] = plain
+
+
 def init_app(app: Flask) -> None:
     if app.config["LMS"].is_production:
         storage_state(app)  # at start-up: an unreachable Redis is logged at once, not at the first login

@@ -424,3 +424,24 @@ def test_a_request_without_session_or_remember_cookie_is_anonymous_without_the_u
     fresh = app.test_client()
     fresh.set_cookie("remember_token", remember.value)
     assert fresh.get("/learning/").status_code == 200
+
+
+def test_with_rate_limits_off_views_run_without_the_limiter_and_with_them_on_every_limit_counts(
+        app, database_url, tmp_path, app_factory):
+    """Off (tests, development): the limited views are the plain functions, with their access rule and CSRF
+    exemption. On: the limiter's wrapper is there and a 61st look-up in a minute is refused."""
+    from lms.security.access import rule_of
+
+    for endpoint in ("certificates.verify", "certificates.api_certificate", "certificates.verify_badge",
+                     "accounts.login", "accounts.forgot_password", "trust.verify"):
+        view = app.view_functions[endpoint]
+        assert "flask_limiter" not in view.__code__.co_filename, endpoint
+        assert rule_of(view) is not None, endpoint
+    api = app.test_client().post("/api/v1/verify", data=b"{}", content_type="application/json")
+    assert api.is_json and b"CSRF" not in api.data  # still CSRF-exempt unwrapped
+
+    limited = app_factory(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
+    assert "flask_limiter" in limited.view_functions["certificates.api_certificate"].__code__.co_filename
+    client = limited.test_client()
+    codes = [client.get("/api/v1/certificates/AAAAA-BBBBB-CCCCC").status_code for _ in range(61)]
+    assert codes[:60] == [404] * 60 and codes[60] == 429
