@@ -40,10 +40,32 @@ def storage_state(app: Flask) -> str:
     probe = app.extensions.get("lms.ratelimit_probe")
     if probe is None:
         probe = app.extensions["lms.ratelimit_probe"] = storage_from_string(uri, **storage_options(uri))
-    if probe.check():
+    if _ping(probe):
         return "ok"
     log.error("rate-limit storage %s is unreachable: limits are not counted", uri.split("@")[-1])
     return "unreachable"
+
+
+def _ping(probe) -> bool:
+    """One PING on a pooled connection of the storage's Redis client, sent and read directly: what limits' check()
+    does, without redis-py's command layers (some 20 us of CPU, a fifth of /healthz). Other storages: their check."""
+    pool = getattr(getattr(probe, "storage", None), "connection_pool", None)
+    if type(probe).__name__ != "RedisStorage" or pool is None:
+        return bool(probe.check())
+    try:
+        connection = pool.get_connection()
+    except Exception:
+        return False  # refused or timed out connecting
+    try:
+        connection.send_command("PING")
+        return connection.read_response() in (b"PONG", "PONG", True)
+    except BaseException as exc:
+        connection.disconnect()  # a half-read answer must never be read by the next command
+        if not isinstance(exc, Exception):
+            raise
+        return False
+    finally:
+        pool.release(connection)
 
 
 def fail_closed():
