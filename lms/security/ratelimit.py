@@ -91,17 +91,16 @@ def unwrap_when_off(app: Flask) -> None:
     blueprints are registered. With limits on nothing changes: every limit is counted as before."""
     if app.config.get("RATELIMIT_ENABLED", True):
         return
-    from lms.security.access import rule, rule_of
-
     for endpoint, view in list(app.view_functions.items()):
         plain = view
         while _limiter_wrapper(plain):  # only Flask-Limiter's own wrappers: any other decorator stays
             plain = plain.__wrapped__
         if plain is view:
             continue
-        access_rule = rule_of(view)  # declared on the wrapper, the outermost function
-        if access_rule is not None:
-            rule(access_rule)(plain)
+        # What was declared on the wrapper after wrapping (the access rule) goes with the view.
+        for name, value in vars(view).items():
+            if name != "__wrapped__" and not name.startswith("__wrapper-limiter"):
+                setattr(plain, name, value)
         app.view_functions[endpoint] = plain
 
 
