@@ -445,3 +445,19 @@ def test_with_rate_limits_off_views_run_without_the_limiter_and_with_them_on_eve
     client = limited.test_client()
     codes = [client.get("/api/v1/certificates/AAAAA-BBBBB-CCCCC").status_code for _ in range(61)]
     assert codes[:60] == [404] * 60 and codes[60] == 429
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("en-US,en;q=0.9", "English"), ("zh-CN,zh;q=0.9,en;q=0.8", "中文"), ("fr-FR,en;q=0.5,zh;q=0.7", "中文"),
+    ("fr-FR", None), ("", None),
+])  # fmt: skip
+def test_the_browsers_language_still_chooses_the_page_language_when_asked_twice(app, header, expected):
+    """Each Accept-Language header is parsed once per worker: the second visitor with it gets the same answer."""
+    from lms.i18n import LANGUAGES
+
+    default = LANGUAGES[app.config["LMS"].default_locale][1] if app.config["LMS"].default_locale in LANGUAGES else "中文"
+    for _ in range(2):
+        r = app.test_client(use_cookies=False).get("/account/login", headers={"Accept-Language": header})
+        html = r.get_data(as_text=True)
+        lang = "en" if (expected or default) == "English" else "zh-CN"
+        assert f'<html lang="{lang}"' in html, (header, lang)
