@@ -6,7 +6,10 @@ from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_translations
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
+from lms.memo import Memo
 from lms.messages import Msg, localize
 
 #: Supported UI languages: Babel identifier -> (BCP 47 tag for HTML, own name for the switch).
@@ -30,6 +33,9 @@ def normalise_locale(value: str | None) -> str | None:
     return None
 
 
+_FROM_HEADER: Memo[tuple[str, str], str] = Memo(256)
+
+
 def select_locale() -> str:
     if not has_request_context():
         return "en"  # CLI output (operators) is in English, like the command help
@@ -41,12 +47,21 @@ def select_locale() -> str:
     chosen = normalise_locale(request.cookies.get(LANGUAGE_COOKIE))
     if chosen:
         return chosen
-    # Accept-Language: the first language we support wins, by the browser's weights.
-    for lang, _quality in request.accept_languages:
+    default = current_app.config["LMS"].default_locale
+    header = request.environ.get("HTTP_ACCEPT_LANGUAGE", "")
+    if not header:
+        return default
+    # Browsers send a handful of distinct headers: each is parsed once per worker, not on every request.
+    return _FROM_HEADER.get((header, default), lambda: _from_accept_language(header, default))
+
+
+def _from_accept_language(header: str, default: str) -> str:
+    """Accept-Language: the first language we support wins, by the browser's weights."""
+    for lang, _quality in parse_accept_header(header, LanguageAccept):
         found = normalise_locale(lang)
         if found:
             return found
-    return current_app.config["LMS"].default_locale
+    return default
 
 
 def selected_locale() -> Locale:

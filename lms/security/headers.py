@@ -8,6 +8,7 @@ import re
 
 from flask import Flask, g, request
 from flask.logging import default_handler
+from werkzeug.datastructures import Headers
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -46,6 +47,8 @@ _FORCED = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-orig
 _HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 #: Set unless the view set its own (a lesson page that takes consented identity snapshots sets camera=(self)).
 _DEFAULTS = (("Content-Security-Policy", CSP), ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+#: Unless the view chose its own cache policy (static files keep theirs).
+_NO_STORE = ("Cache-Control", "no-store")
 
 
 def new_request_id(environ: dict) -> str:
@@ -58,6 +61,10 @@ def new_request_id(environ: dict) -> str:
 def init_app(app: Flask) -> None:
     forced = _FORCED + ((_HSTS,) if app.config["LMS"].is_production else ())
     forced_names = frozenset(name.lower() for name, _value in forced) | {"x-request-id"}
+    default_names = frozenset(name.lower() for name, _value in _DEFAULTS)
+    # What a response that set none of these gets, validated once here: werkzeug's Headers.add checks each value
+    # for newlines on every call, and this runs for every response. The request id is validated where it is made.
+    Headers([*forced, *_DEFAULTS, _NO_STORE])
 
     @app.before_request
     def assign_request_id():
@@ -65,16 +72,23 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        # Built once above and added in one call: this runs for every response, error pages included.
+        # Appended to the header list directly (Headers keeps its pairs in ``_list``): every response, error
+        # pages included, pays this, and the values are the prebuilt ones above.
         headers = response.headers
-        present = {name.lower() for name, _value in headers}
+        pairs = headers._list
+        present = {name.lower() for name, _value in pairs}
         request_id = ("X-Request-ID", g.get("request_id", "-"))
         if present.isdisjoint(forced_names):
-            headers.extend((*forced, request_id))
-        else:
-            for name, value in (*forced, request_id):
+            pairs.extend(forced)
+        else:  # a view's own value never weakens these
+            for name, value in forced:
                 headers[name] = value
-        headers.extend([(name, value) for name, value in _DEFAULTS if name.lower() not in present])
+            headers.remove("X-Request-ID")
+        if present.isdisjoint(default_names):
+            pairs.extend(_DEFAULTS)
+        else:
+            pairs.extend([pair for pair in _DEFAULTS if pair[0].lower() not in present])
+        pairs.append(request_id)
         if "cache-control" not in present and request.endpoint != "static":
-            headers.add("Cache-Control", "no-store")
+            pairs.append(_NO_STORE)
         return response

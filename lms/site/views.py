@@ -110,8 +110,18 @@ def _ask_the_database() -> None:
     autocommit connection 140 (setting and resetting the isolation level). It checks the same thing."""
     engine = get_db().engine
     if engine.dialect.driver != "psycopg":
-        with engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
+        # The DBAPI cursor of a pooled connection (SQLAlchemy's statement layers cost more than SQLite's answer).
+        pooled = engine.raw_connection()
+        try:
+            cursor = pooled.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+            cursor.close()
+        except Exception:
+            pooled.invalidate()
+            raise
+        finally:
+            pooled.close()
         return
     from psycopg import OperationalError, pq
 

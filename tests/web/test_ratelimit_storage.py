@@ -86,3 +86,27 @@ def test_healthz_reports_a_reachable_redis(database_url, tmp_path, app_factory):
     url = os.environ["LMS_TEST_REDIS_URL"]
     app = app_factory(make_config(database_url, tmp_path, redis_url=url, flask={"RATELIMIT_ENABLED": True}))
     assert json.loads(app.test_client().get("/healthz").data) == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+@pytest.mark.redis
+def test_healthz_pings_redis_once_on_a_pooled_connection_and_notices_a_dropped_one(database_url, tmp_path,
+                                                                                    app_factory):
+    url = os.environ["LMS_TEST_REDIS_URL"]
+    app = app_factory(make_config(database_url, tmp_path, redis_url=url, flask={"RATELIMIT_ENABLED": True}))
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["redis"] == "ok"
+    pool = app.extensions["lms.ratelimit_probe"].storage.connection_pool
+    sent: list = []
+    connection = pool.get_connection()
+    real_send = type(connection).send_command
+    pool.release(connection)
+    type(connection).send_command = lambda self, *args, **kw: sent.append(args) or real_send(self, *args, **kw)
+    try:
+        for _ in range(3):
+            assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    finally:
+        type(connection).send_command = real_send
+    assert sent == [("PING",)] * 3
+    assert len(pool._available_connections) == 1  # the same connection each time, given back
+    pool._available_connections[0].disconnect()  # dropped (a Redis restart): the next ping reconnects
+    assert client.get("/healthz").get_json()["redis"] == "ok"

@@ -390,3 +390,75 @@ def test_a_request_that_only_read_keeps_the_saved_query_plans_and_one_that_wrote
         app.do_teardown_appcontext()  # no exception, no commit: the write must not stay
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT to_regclass('pg_temp.kept')")).scalar_one() is None
+
+
+def test_a_request_without_session_or_remember_cookie_is_anonymous_without_the_user_loader(app, make_user, monkeypatch):
+    """No session, no remember cookie: nobody, told at once (no user loader, no session-protection hash), and the
+    answer still varies by cookie. A logged-in person and a remembered one are still found."""
+    from tests.conftest import PASSWORD, Browserish
+
+    from lms.extensions import login_manager
+
+    make_user("host@example.com")
+    calls: list[str] = []
+    loader, ident = login_manager._user_callback, login_manager._session_identifier_generator
+    monkeypatch.setattr(login_manager, "_user_callback", lambda user_id: calls.append("loader") or loader(user_id))
+    monkeypatch.setattr(login_manager, "_session_identifier_generator", lambda: calls.append("ident") or ident())
+    visitor = app.test_client(use_cookies=False)  # each request a new visitor's (a page's CSRF token sets one)
+    for path in ("/courses/", "/.well-known/did.json", "/learning/"):
+        r = visitor.get(path, headers={"Accept-Language": "en"})
+        assert "Cookie" in r.headers.get("Vary", ""), path
+    assert calls == []
+    assert visitor.get("/learning/").status_code == 302  # nobody: sent to the login page
+    web = Browserish(app.test_client())
+    web.login("host@example.com", PASSWORD)
+    assert web.get("/learning/").status_code == 200 and "loader" in calls
+    # A remembered person without a session (a new browser session) is still logged in by the remember cookie.
+    remembered = app.test_client()
+    page = remembered.get("/account/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    from tests.conftest import csrf_token_from
+
+    remembered.post("/account/login", data={"csrf_token": csrf_token_from(page), "login": "host@example.com",
+                                             "password": PASSWORD, "remember": "y"})  # fmt: skip
+    remember = remembered.get_cookie("remember_token")
+    assert remember is not None
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", remember.value)
+    assert fresh.get("/learning/").status_code == 200
+
+
+def test_with_rate_limits_off_views_run_without_the_limiter_and_with_them_on_every_limit_counts(
+        app, database_url, tmp_path, app_factory):
+    """Off (tests, development): the limited views are the plain functions, with their access rule and CSRF
+    exemption. On: the limiter's wrapper is there and a 61st look-up in a minute is refused."""
+    from lms.security.access import rule_of
+
+    for endpoint in ("certificates.verify", "certificates.api_certificate", "certificates.verify_badge",
+                     "accounts.login", "accounts.forgot_password", "trust.verify"):
+        view = app.view_functions[endpoint]
+        assert "flask_limiter" not in view.__code__.co_filename, endpoint
+        assert rule_of(view) is not None, endpoint
+    api = app.test_client().post("/api/v1/verify", data=b"{}", content_type="application/json")
+    assert api.is_json and b"CSRF" not in api.data  # still CSRF-exempt unwrapped
+
+    limited = app_factory(make_config(database_url, tmp_path, flask={"RATELIMIT_ENABLED": True}))
+    assert "flask_limiter" in limited.view_functions["certificates.api_certificate"].__code__.co_filename
+    client = limited.test_client()
+    codes = [client.get("/api/v1/certificates/AAAAA-BBBBB-CCCCC").status_code for _ in range(61)]
+    assert codes[:60] == [404] * 60 and codes[60] == 429
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("en-US,en;q=0.9", "English"), ("zh-CN,zh;q=0.9,en;q=0.8", "中文"), ("fr-FR,en;q=0.5,zh;q=0.7", "中文"),
+    ("fr-FR", None), ("", None),
+])  # fmt: skip
+def test_the_browsers_language_still_chooses_the_page_language_when_asked_twice(app, header, expected):
+    """Each Accept-Language header is parsed once per worker: the second visitor with it gets the same answer."""
+    from lms.i18n import LANGUAGES
+
+    default = LANGUAGES[app.config["LMS"].default_locale][1] if app.config["LMS"].default_locale in LANGUAGES else "中文"
+    for _ in range(2):
+        r = app.test_client(use_cookies=False).get("/account/login", headers={"Accept-Language": header})
+        html = r.get_data(as_text=True)
+        lang = "en" if (expected or default) == "English" else "zh-CN"
+        assert f'<html lang="{lang}"' in html, (header, lang)
