@@ -7,11 +7,10 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from lms.accounts import services as account_services
-from lms.catalogue.views import locale_code
 from lms import cache
 from lms.db import get_db, get_session, utcnow
 from lms.catalogue.labels import skill_names
-from lms.learning import summaries
+from lms.learning import cards, summaries
 from lms.skills import services as skills_services
 from lms.skills import views as skills_views
 from lms.skills.tsvg import render_t_svg
@@ -33,15 +32,15 @@ def home():
         memberships = sorted(viewer.memberships, key=lambda m: m.org.name)
         session = get_session()
         mine = summaries.host_home(session, viewer.id)
-        progresses = mine.courses
+        progresses = cards.course_rows("site/_home_course.html", mine.courses, str(get_locale()))
         # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
-        show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)
+        show_learner = bool(mine.courses) or all(m.role == Role.LEARNER for m in memberships)
         if show_learner:
             # The T-profile first: it is what a host comes back to see grow.
             t_svg, shape_text = _t_profile(session, viewer.id, mine.evidence_version)
     return render_template(
         "site/home.html", viewer=viewer, memberships=memberships, progresses=progresses, Role=Role,
-        locale=locale_code(), t_svg=t_svg, shape_text=shape_text, link=link,
+        t_svg=t_svg, shape_text=shape_text, link=link,
     )
 
 
