@@ -32,7 +32,7 @@ from lms.evidence import automation
 from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence
 from lms.evidence.views import presence_json
-from lms.learning import cards, lessonhtml, services, summaries
+from lms.learning import card_views, lessonhtml, services, summaries
 from lms.learning.lessonhtml import HostFigures
 from lms.learning.models import Enrollment
 from lms.memo import memoized
@@ -205,7 +205,7 @@ def identity_unmet(session, policy) -> bool:
 @rule(LOGIN)
 def dashboard():
     progresses = summaries.course_summaries(get_session(), current_user.id)
-    rows = cards.course_rows("learning/_course_card.html", progresses, str(get_locale()))
+    rows = card_views.course_rows("learning/_course_card.html", progresses, str(get_locale()))
     return render_template("learning/dashboard.html", cards=rows, link=link)
 
 

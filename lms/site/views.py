@@ -10,7 +10,7 @@ from lms.accounts import services as account_services
 from lms import cache
 from lms.db import get_db, get_session, utcnow
 from lms.catalogue.labels import skill_names
-from lms.learning import cards, summaries
+from lms.learning import card_views, summaries
 from lms.skills import services as skills_services
 from lms.skills import views as skills_views
 from lms.skills.tsvg import render_t_svg
@@ -32,7 +32,7 @@ def home():
         memberships = sorted(viewer.memberships, key=lambda m: m.org.name)
         session = get_session()
         mine = summaries.host_home(session, viewer.id)
-        progresses = cards.course_rows("site/_home_course.html", mine.courses, str(get_locale()))
+        progresses = card_views.course_rows("site/_home_course.html", mine.courses, str(get_locale()))
         # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
         show_learner = bool(mine.courses) or all(m.role == Role.LEARNER for m in memberships)
         if show_learner:
