@@ -7,6 +7,8 @@ a new key, never a stale row. Rendering a row (two links, three translations) co
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import render_template, request
 from markupsafe import Markup
 
@@ -25,4 +27,4 @@ def course_rows(template: str, summaries: list[CourseSummary], babel_locale: str
     def render(summary: CourseSummary) -> Markup:
         return Markup(render_template(template, p=summary, locale=locale, link=link))
 
-    return [_ROWS.get((template, babel_locale, root, s), lambda s=s: render(s)) for s in summaries]  # type: ignore[misc]
+    return [_ROWS.get((template, babel_locale, root, summary), partial(render, summary)) for summary in summaries]

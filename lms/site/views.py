@@ -21,6 +21,8 @@ from lms.security.ratelimit import storage_state
 from lms.security.redirects import safe_next
 from lms.site import bp
 from lms.site.links import link
+from lms.memo import memoized
+from markupsafe import Markup, escape
 
 
 @bp.get("/")
@@ -40,8 +42,28 @@ def home():
             t_svg, shape_text = _t_profile(session, viewer.id, mine.evidence_version)
     return render_template(
         "site/home.html", viewer=viewer, memberships=memberships, progresses=progresses, Role=Role,
-        t_svg=t_svg, shape_text=shape_text, link=link,
+        t_svg=t_svg, shape_text=shape_text, link=link, w=_home_words(str(get_locale()), request.script_root),
     )
+
+
+#: key: the language and the address (what the words and links depend on, and all).
+@memoized(16)
+def _home_words(babel_locale: str, script_root: str) -> dict[str, Markup]:
+    """The fixed words and links of a host's home page, translated once per language (as the template's ``_()``
+    gives them: unescaped; "hello" is a format string, its name escaped when formatted as Markup)."""
+    words = {
+        "home": _("Home"), "hello": _("Hello, %(name)s"),
+        "real_name_needed": _("Subsidy programmes need your real name. You can add it in your account when you are "
+                              "ready."),
+        "add_real_name": _("Add real-name information"), "my_t_profile": _("My T-profile"),
+        "skills_in_detail": _("Skills in detail"), "continue_learning": _("Continue learning"),
+        "all_my_courses": _("All my courses"), "not_enrolled": _("You are not enrolled in any course yet."),
+        "browse": _("Browse the courses"), "my_organisations": _("My organisations"),
+        "real_name_link": link("accounts.real_name"), "profile_link": link("skills.profile"),
+        "dashboard_link": link("learning.dashboard"), "catalogue_link": link("catalogue.index"),
+    }  # fmt: skip
+    # A translation goes in as it is (as the template's _() puts it); a link is escaped, as {{ link(...) }} was.
+    return {name: escape(text) if name.endswith("_link") else Markup(text) for name, text in words.items()}
 
 
 def _t_profile(session, user_id: int, version: str) -> tuple[str, str]:
