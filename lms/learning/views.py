@@ -14,8 +14,8 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, gettext as _
-from markupsafe import Markup
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -32,7 +32,8 @@ from lms.evidence import automation
 from lms.evidence import identity_services as identities
 from lms.evidence import services as evidence
 from lms.evidence.views import presence_json
-from lms.learning import services, summaries
+from lms.learning import card_views, lessonhtml, services, summaries
+from lms.learning.lessonhtml import HostFigures
 from lms.learning.models import Enrollment
 from lms.memo import memoized
 from lms.security.access import LOGIN, rule
@@ -74,16 +75,25 @@ def lesson(slug: str, lesson_slug: str):
         return redirect(url_for("catalogue.course", slug=slug))
     if view.recorded:  # a reload of the lesson just read writes nothing: no COMMIT either
         session.commit()
-    locale = locale_code()
-    standing = view.standing
-    parts = _lesson_parts(str(get_locale()), request.script_root, view.course_slug, view.course_title(locale),
+    babel_locale = str(get_locale())
+    locale = "en" if babel_locale == "en" else "zh"  # as locale_code, without asking Babel again
+    standing, state, progress = view.standing, view.state, view.progress
+    parts = _lesson_parts(babel_locale, request.script_root, view.course_slug, view.course_title(locale),
                           view.lesson, view.previous, view.next, cfg.heartbeat_seconds, standing.required_minutes,
                           standing.lesson_minimum_minutes, standing.awards_certificate, view.required_seconds)
-    page = render_template(
-        "learning/lesson.html", parts=parts, lesson=view.lesson, progress=view.progress, standing=standing,
-        state=view.state, locale=locale, policy=view.policy, identity_unmet=view.identity_unmet,
-        identity_consented=view.consented, required_seconds=view.required_seconds,
+    figures = HostFigures(
+        course_percent=progress.percent, completed_count=progress.completed_count,
+        lesson_count=len(progress.lessons), lesson_position=view.lesson.position,
+        certificate_issued=bool(standing.issued),
+        identity_start=bool(view.policy.identity_at_start and view.consented),
+        identity_random=bool(view.policy.identity_random and view.consented), identity_unmet=view.identity_unmet,
+        lesson_seconds=state.seconds, lesson_completed=state.completed, lesson_reached_end=state.reached_end,
+        required_seconds=view.required_seconds, awards_certificate=standing.awards_certificate,
+        verified_minutes=standing.verified_minutes, required_minutes=standing.required_minutes,
+        verified_percent=standing.percent, remaining_minutes=standing.remaining_minutes,
     )  # fmt: skip
+    page = render_template("learning/lesson.html", parts=parts,
+                           content=lessonhtml.content(parts, figures, generate_csrf()))  # fmt: skip
     response = current_app.make_response(page)
     if view.consented and (view.policy.identity_at_start or view.policy.identity_random):
         response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
@@ -95,10 +105,11 @@ def lesson(slug: str, lesson_slug: str):
 def _lesson_parts(babel_locale: str, script_root: str, course_slug: str, course_title: str, lesson: LessonPage,
                   previous: LessonLine | None, next: LessonLine | None, heartbeat_seconds: int,
                   required_minutes: int, lesson_minimum_minutes: int, awards_certificate: bool,
-                  required_seconds: int) -> tuple[Markup, ...]:
+                  required_seconds: int) -> lessonhtml.LessonParts:
     """What the lesson page shows every host alike, rendered once per process: the arguments are everything it
     depends on (the lesson's own text included), so a new version or setting is a new entry, never a stale one.
-    The study-time rule's words and the certificate banner (both ways) are here; the host's figures are not."""
+    The study-time rule's words and the certificate banner (both ways) are here; the host's figures are not, but
+    the sentences that hold them are, translated (gettext without values gives the format string)."""
     rule_values = {"verified_minutes": 0, "required_minutes": required_minutes, "certificate": None,
             "lesson_minimum_minutes": lesson_minimum_minutes, "awards_certificate": awards_certificate}
     html = render_template("learning/_lesson_parts.html", course_slug=course_slug, course_title=course_title,
@@ -107,7 +118,13 @@ def _lesson_parts(babel_locale: str, script_root: str, course_slug: str, course_
                            rule=PageStanding(**rule_values), banner_shown=PageStanding(**rule_values, valid=True),
                            banner_hidden=PageStanding(**rule_values),
                            locale=locale_code())  # fmt: skip
-    return tuple(Markup(part) for part in html.split("<!--part-->"))
+    sentences = {
+        "position": _("Lesson %(n)d of %(total)d · %(done)d completed"),
+        "verified": _("%(done)d of %(needed)d minutes verified"),
+        "still_needed": _("Still needed: %(m)d minutes."),
+        "not_complete": _("Not complete yet: %(done)d of %(needed)d minutes of reading counted on this lesson."),
+    }
+    return lessonhtml.cut(html, sentences)
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/finish")
@@ -188,7 +205,8 @@ def identity_unmet(session, policy) -> bool:
 @rule(LOGIN)
 def dashboard():
     progresses = summaries.course_summaries(get_session(), current_user.id)
-    return render_template("learning/dashboard.html", progresses=progresses, locale=locale_code(), link=link)
+    rows = card_views.course_rows("learning/_course_card.html", progresses, str(get_locale()))
+    return render_template("learning/dashboard.html", cards=rows, link=link)
 
 
 @bp.get("/learning/record")

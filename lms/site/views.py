@@ -7,11 +7,10 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from lms.accounts import services as account_services
-from lms.catalogue.views import locale_code
 from lms import cache
 from lms.db import get_db, get_session, utcnow
 from lms.catalogue.labels import skill_names
-from lms.learning import summaries
+from lms.learning import card_views, summaries
 from lms.skills import services as skills_services
 from lms.skills import views as skills_views
 from lms.skills.tsvg import render_t_svg
@@ -22,6 +21,8 @@ from lms.security.ratelimit import storage_state
 from lms.security.redirects import safe_next
 from lms.site import bp
 from lms.site.links import link
+from lms.memo import memoized
+from markupsafe import Markup, escape
 
 
 @bp.get("/")
@@ -33,16 +34,36 @@ def home():
         memberships = sorted(viewer.memberships, key=lambda m: m.org.name)
         session = get_session()
         mine = summaries.host_home(session, viewer.id)
-        progresses = mine.courses
+        progresses = card_views.course_rows("site/_home_course.html", mine.courses, str(get_locale()))
         # Trainers, admins and verifiers who study nothing get their work links, not a learner's page.
-        show_learner = bool(progresses) or all(m.role == Role.LEARNER for m in memberships)
+        show_learner = bool(mine.courses) or all(m.role == Role.LEARNER for m in memberships)
         if show_learner:
             # The T-profile first: it is what a host comes back to see grow.
             t_svg, shape_text = _t_profile(session, viewer.id, mine.evidence_version)
     return render_template(
         "site/home.html", viewer=viewer, memberships=memberships, progresses=progresses, Role=Role,
-        locale=locale_code(), t_svg=t_svg, shape_text=shape_text, link=link,
+        t_svg=t_svg, shape_text=shape_text, link=link, w=_home_words(str(get_locale()), request.script_root),
     )
+
+
+#: key: the language and the address (what the words and links depend on, and all).
+@memoized(16)
+def _home_words(babel_locale: str, script_root: str) -> dict[str, Markup]:
+    """The fixed words and links of a host's home page, translated once per language (as the template's ``_()``
+    gives them: unescaped; "hello" is a format string, its name escaped when formatted as Markup)."""
+    words = {
+        "home": _("Home"), "hello": _("Hello, %(name)s"),
+        "real_name_needed": _("Subsidy programmes need your real name. You can add it in your account when you are "
+                              "ready."),
+        "add_real_name": _("Add real-name information"), "my_t_profile": _("My T-profile"),
+        "skills_in_detail": _("Skills in detail"), "continue_learning": _("Continue learning"),
+        "all_my_courses": _("All my courses"), "not_enrolled": _("You are not enrolled in any course yet."),
+        "browse": _("Browse the courses"), "my_organisations": _("My organisations"),
+        "real_name_link": link("accounts.real_name"), "profile_link": link("skills.profile"),
+        "dashboard_link": link("learning.dashboard"), "catalogue_link": link("catalogue.index"),
+    }  # fmt: skip
+    # A translation goes in as it is (as the template's _() puts it); a link is escaped, as {{ link(...) }} was.
+    return {name: escape(text) if name.endswith("_link") else Markup(text) for name, text in words.items()}
 
 
 def _t_profile(session, user_id: int, version: str) -> tuple[str, str]:

@@ -40,7 +40,7 @@ PURE_FEATURE_MODULES = (
     "lms.cohorts.export", "lms.cohorts.timeline",
     "lms.evidence.automation", "lms.evidence.identity", "lms.evidence.policy", "lms.evidence.presence", "lms.evidence.record",
     "lms.evidence.recordpdf",
-    "lms.learning.studytime",
+    "lms.learning.lessonhtml", "lms.learning.studytime",
     "lms.notifications.schedule",
     "lms.orgs.hostfile",
     "lms.quizzes.gift", "lms.quizzes.gift_answers", "lms.quizzes.gift_export", "lms.quizzes.gift_items",
