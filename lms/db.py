@@ -89,13 +89,16 @@ class Database:
 _LOCKS_OR_SETS = re.compile(r"\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|PG_ADVISORY|SET_CONFIG|NEXTVAL")
 _PLAIN_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 _plain_reads: Memo[str, bool] = Memo(1024)  # key: a statement's text (SQLAlchemy hands the same str each time)
+_LONGEST_KEPT = 32 * 1024
 
 
 def _is_plain_read(statement: str) -> bool:
-    def decide() -> bool:
-        return bool(_PLAIN_SELECT.match(statement)) and not _LOCKS_OR_SETS.search(statement.upper())
-
-    return _plain_reads.get(statement, decide)
+    if not _PLAIN_SELECT.match(statement):
+        return False  # not kept: only SELECTs pay for the search below (and batched INSERTs vary in length)
+    if len(statement) > _LONGEST_KEPT:
+        return not _LOCKS_OR_SETS.search(statement.upper())
+    # The search reads the whole statement (upper-cased: text() may be written in lower case): once per statement.
+    return _plain_reads.get(statement, lambda: not _LOCKS_OR_SETS.search(statement.upper()))
 
 
 def _transaction_only_for_writes(conn, _cursor, statement: str, _params, context, _many) -> None:
@@ -124,7 +127,7 @@ def _cache_long_statements() -> None:
     set (SQLAlchemy's compiled ones), so the bound is raised; psycopg's cache stays at 128 entries."""
     from psycopg import _queries
 
-    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, 32 * 1024)
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, _LONGEST_KEPT)
 
 
 def _scope_id() -> int:

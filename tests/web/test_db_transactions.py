@@ -89,3 +89,10 @@ def test_a_locking_select_opens_the_transaction_it_locks_in(app):
             session.execute(text("SELECT 1"))
         assert connection.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
         app.do_teardown_appcontext()
+
+
+@pytest.mark.postgres
+def test_psycopg_keeps_the_conversion_of_the_lesson_pages_long_statement(app):
+    from psycopg import _queries
+
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH >= 16 * 1024  # the lesson page's statement is about 5.5 KB
