@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from datetime import datetime, timezone
 
@@ -11,6 +12,8 @@ from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from lms.memo import Memo
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -70,43 +73,61 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if checked_locally:
             event.listen(self.engine, "checkout", _closed_by_server)
-            event.listen(self.engine, "before_cursor_execute", _note_writes)
-            event.listen(self.engine, "commit", _forget_writes)
-            event.listen(self.engine, "rollback", _forget_writes)
-        # psycopg forgets its prepared statements (the saved query plans) on every ROLLBACK: see remove().
-        self.ends_reads_with_commit = checked_locally
+            event.listen(self.engine, "before_cursor_execute", _transaction_only_for_writes)
+            _cache_long_statements()
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory, scopefunc=_scope_id)
 
     def remove(self, exc: BaseException | None = None) -> None:
-        """End the request's session. A transaction that only read ends with COMMIT rather than ROLLBACK (the
-        same for a read): psycopg drops its prepared statements on ROLLBACK, and PostgreSQL would plan every
-        query of every page again (5 ms for the lesson page's). Anything written and not committed is still
-        rolled back."""
-        if self.ends_reads_with_commit and exc is None and self.session.registry.has():
-            session = self.session()
-            transaction = session.get_transaction()
-            try:
-                if transaction is not None and transaction.is_active and not (session.new or session.dirty or session.deleted):
-                    connection = session.connection()
-                    if not connection.invalidated and not connection.info.get(_WROTE):
-                        session.commit()
-            except Exception:  # noqa: BLE001 - a connection gone bad: the session's close below rolls back as ever
-                pass
+        """End the request's session. On PostgreSQL a request that only read has no transaction open on the server
+        (see _transaction_only_for_writes): the rollback below sends nothing, and psycopg keeps its prepared
+        statements. Anything written and not committed is rolled back."""
         self.session.remove()
 
 
-_WROTE = "lms.wrote"
+#: SELECTs that take locks or change state: they must run inside the transaction of what follows them.
+_LOCKS_OR_SETS = re.compile(r"\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|PG_ADVISORY|SET_CONFIG|NEXTVAL")
+_PLAIN_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_plain_reads: Memo[str, bool] = Memo(1024)  # key: a statement's text (SQLAlchemy hands the same str each time)
+_LONGEST_KEPT = 32 * 1024
 
 
-def _note_writes(conn, _cursor, statement: str, _params, _context, _many) -> None:
-    """Mark a transaction that ran anything but a SELECT (it will be rolled back unless the code commits it)."""
-    if not statement.lstrip()[:6].upper() == "SELECT":
-        conn.info[_WROTE] = True
+def _is_plain_read(statement: str) -> bool:
+    if not _PLAIN_SELECT.match(statement):
+        return False  # not kept: only SELECTs pay for the search below (and batched INSERTs vary in length)
+    if len(statement) > _LONGEST_KEPT:
+        return not _LOCKS_OR_SETS.search(statement.upper())
+    # The search reads the whole statement (upper-cased: text() may be written in lower case): once per statement.
+    return _plain_reads.get(statement, lambda: not _LOCKS_OR_SETS.search(statement.upper()))
 
 
-def _forget_writes(conn) -> None:
-    conn.info.pop(_WROTE, None)
+def _transaction_only_for_writes(conn, _cursor, statement: str, _params, context, _many) -> None:
+    """PostgreSQL runs a statement sent outside a transaction block as a transaction of its own. So plain SELECTs
+    go in psycopg's autocommit mode: no BEGIN before them, no COMMIT or ROLLBACK after (two round trips of a page's
+    four), and psycopg keeps its prepared statements (it drops them on ROLLBACK). The first statement that is not
+    a plain SELECT (a write, a savepoint, SELECT ... FOR UPDATE) switches autocommit off, so psycopg sends BEGIN
+    before it and everything from there on is one transaction, committed or rolled back as the code says. At READ
+    COMMITTED (PostgreSQL's default) each statement sees its own snapshot anyway, so the reads before it see what
+    they saw inside a transaction. The switch is only possible (and only made) while no transaction is open; a
+    connection with an isolation level of its own (execution_options) is left alone."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection.pgconn.transaction_status != _IDLE or "isolation_level" in context.execution_options:
+        return
+    read_only = _is_plain_read(statement)
+    if dbapi_connection.autocommit != read_only:
+        dbapi_connection.autocommit = read_only
+
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the server
+
+
+def _cache_long_statements() -> None:
+    """psycopg keeps the conversion of a statement to PostgreSQL's form ($1 placeholders) for statements up to 4 KB
+    only; the lesson page's (about 5.5 KB) was split anew on each request (some 0.1 ms). Our statements are a fixed
+    set (SQLAlchemy's compiled ones), so the bound is raised; psycopg's cache stays at 128 entries."""
+    from psycopg import _queries
+
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, _LONGEST_KEPT)
 
 
 def _scope_id() -> int:
