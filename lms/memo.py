@@ -3,7 +3,9 @@
 Only values made from their key alone belong here: immutable content (a quiz version's parsed bank) or a rendering
 whose key holds everything it depends on (a lesson's parts per language and version, a path per script root). Such
 a value never goes stale and is the same for everyone who reaches it: a new version or setting is a new key, and
-the bound keeps a worker's memory flat. Anything per user or that changes goes through ``lms.cache`` instead.
+the bound keeps a worker's memory flat. A row of one person's figures (a course row of "my learning") may be
+kept only so, keyed by every figure it shows: it is then the same HTML for whoever has those figures. Anything
+else per user, or that changes, goes through ``lms.cache`` instead.
 """
 
 from __future__ import annotations

@@ -150,3 +150,20 @@ def test_links_built_once_are_those_url_for_builds_for_each_mount_point_and_argu
                 assert built == [url_for("learning.lesson", slug=slug, lesson_slug=lesson),
                                  url_for("catalogue.course", slug=slug)]  # fmt: skip
                 assert built[0].startswith(f"{root}/courses/{slug}/") and link("site.home") == f"{root}/"
+
+
+def test_kept_course_rows_show_each_host_their_own_figures(app, host, web, make_user):
+    """A course row is kept per process keyed by everything it shows (lms.learning.card_views): two hosts on the same
+    course see their own minutes; the same figures give the same row, and a new figure a new one at once."""
+    user_id, (first, _second) = host
+    other_id = make_user("other@example.com", "小王")
+    other = Browserish(app.test_client())
+    other.login("other@example.com", PASSWORD)
+    other.post(COURSE + "/enrol", {}, form_page=COURSE)
+    read(app, user_id, first, 3)
+    mine, theirs = web.get("/learning/").get_data(as_text=True), other.get("/learning/").get_data(as_text=True)
+    assert "· 3 minutes studied" in mine and "· 0 minutes studied" in theirs
+    assert "· 3 minutes studied" not in theirs and "· 0 minutes studied" not in mine
+    read(app, other_id, first, 5)
+    mine, theirs = web.get("/learning/").get_data(as_text=True), other.get("/learning/").get_data(as_text=True)
+    assert "· 3 minutes studied" in mine and "· 5 minutes studied" in theirs
