@@ -122,8 +122,8 @@ _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the serve
 
 
 def _cache_long_statements() -> None:
-    """psycopg keeps the conversion of a statement to PostgreSQL's form ($1 placeholders) for statements up to 4 KB
-    only; the lesson page's (about 5.5 KB) was split anew on each request (some 0.1 ms). Our statements are a fixed
+    """psycopg keeps the conversion of a statement to PostgreSQL's numbered parameters ($1, $2 ...) for statements
+    up to 4 KB only; the lesson page's (about 5.5 KB) was split anew on each request (some 0.1 ms). Our statements are a fixed
     set (SQLAlchemy's compiled ones), so the bound is raised; psycopg's cache stays at 128 entries."""
     from psycopg import _queries
 

@@ -30,11 +30,16 @@ def test_only_plain_selects_count_as_reads():
     assert not _is_plain_read("WITH x AS (DELETE FROM t RETURNING id) SELECT * FROM x")
 
 
-@pytest.mark.postgres
-def test_a_request_that_only_reads_sends_no_begin_commit_or_rollback(app, monkeypatch):
-    with app.test_request_context("/"):  # a first use: a new connection asks the server's settings
+def _connect_first(app) -> None:
+    """A first use: a new connection asks the server's settings, which a test of what is sent must not count."""
+    with app.test_request_context("/"):
         get_session().execute(select(User.id)).all()
         app.do_teardown_appcontext()
+
+
+@pytest.mark.postgres
+def test_a_request_that_only_reads_sends_no_begin_commit_or_rollback(app, monkeypatch):
+    _connect_first(app)
     sent = _sent_commands(monkeypatch)
     with app.test_request_context("/"):
         get_session().execute(select(User.id).limit(1)).all()
@@ -45,9 +50,7 @@ def test_a_request_that_only_reads_sends_no_begin_commit_or_rollback(app, monkey
 
 @pytest.mark.postgres
 def test_writes_after_reads_are_one_transaction_committed_or_rolled_back_together(app, monkeypatch):
-    with app.test_request_context("/"):  # a first use: a new connection asks the server's settings
-        get_session().execute(select(User.id)).all()
-        app.do_teardown_appcontext()
+    _connect_first(app)
     sent = _sent_commands(monkeypatch)
     with app.test_request_context("/"):
         session = get_session()
