@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -171,7 +172,14 @@ def generate(app, sizes: dict, seed: int) -> dict:
         if engine.dialect.name == "postgresql":
             for table in ("users", "memberships", "cohorts", "cohort_members", "enrollments", "certificates"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-            conn.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        # As a running site's tables would be after autovacuum: without it, the first reads set hint bits and
+        # autovacuum works through the new rows while the pages are measured (seen as PostgreSQL CPU on pages that
+        # send no statement).
+        started = time.perf_counter()
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
+        timings["vacuum"] = time.perf_counter() - started
     with app.app_context():
         session = get_session()
         middle = session.scalar(select(Certificate.number).where(Certificate.id == first[Certificate] + certs // 2)) if certs \
@@ -354,6 +362,24 @@ def worker_rss_mib(master: int) -> list[float]:
     return sorted(sizes)
 
 
+def cpu_seconds_by_process(master: int) -> dict[str, float]:
+    """CPU seconds used so far by the app's workers, PostgreSQL's and Redis's server processes (all of them, so a
+    page's figure includes their background work over the same seconds)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"workers": 0.0, "postgres": 0.0, "redis": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+            fields, name = tail.split(), head.split("(", 1)[1]
+        except (OSError, IndexError, ValueError):
+            continue
+        group = ("workers" if int(fields[1]) == master else "postgres" if name.startswith("postgres")
+                 else "redis" if name.startswith("redis-server") else None)  # fmt: skip
+        if group:
+            totals[group] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
 def drive(port: int, method: str, path: str, cookie: str | None, body: str | None, duration: str) -> dict:
     lua = None
     args = ["wrk", "-t2", "-c16", f"-d{duration}", "--latency", "-H", f"User-Agent: {BROWSER}"]
@@ -367,7 +393,9 @@ def drive(port: int, method: str, path: str, cookie: str | None, body: str | Non
         lua.write(script)
         lua.close()
         args += ["-s", lua.name]
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if lua:
         os.unlink(lua.name)
 
@@ -379,6 +407,8 @@ def drive(port: int, method: str, path: str, cookie: str | None, body: str | Non
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "wrk_cpu": (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime),
         "p50": ms("50%"), "p99": ms("99%"),
         "errors": (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0),
     }  # fmt: skip
@@ -419,13 +449,21 @@ def main(argv=None) -> None:
     bare = serve("pages_app:bare", args.port, env)
     served = serve("pages_app:make_lms()", args.port + 1, env)
     rows = []
+
+    def measured(master: int, *request) -> dict:
+        before = cpu_seconds_by_process(master)
+        result = drive(*request, args.duration)
+        after = cpu_seconds_by_process(master)
+        result["cpu"] = {group: after[group] - before[group] for group in after} | {"wrk": result["wrk_cpu"]}
+        return result
+
     try:
-        base = drive(args.port, "GET", "/hello", None, None, args.duration)
+        base = measured(bare.pid, args.port, "GET", "/hello", None, None)
         rows.append(("bare Flask /hello", base, 0))
         for name, method, path, logged_in in chosen:
             body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
-            rows.append((name, drive(args.port + 1, method, path, host["cookie"] if logged_in else None, body,
-                                     args.duration), queries[name]))  # fmt: skip
+            rows.append((name, measured(served.pid, args.port + 1, method, path, host["cookie"] if logged_in else None,
+                                        body), queries[name]))  # fmt: skip
         rss_bare, rss_lms = worker_rss_mib(bare.pid), worker_rss_mib(served.pid)
     finally:
         for process in (bare, served):
@@ -440,6 +478,13 @@ def main(argv=None) -> None:
         print(f"| {name} | {result['rps']:,.0f} | {100 * result['rps'] / base['rps']:.1f} | {result['p50']:.2f} | "
               f"{result['p99']:.2f} | {count} | {result['errors']} | {cpu[name]:.2f} | "
               f"{100 * cpu['bare Flask /hello'] / cpu[name]:.1f} |")
+    # Where the machine's CPU went under load: a page's req/s is about (2 cores) / (the sum of its row).
+    print("\nCPU ms per request under load, by process (from /proc; the database and Redis figures include their"
+          " background work)\n\n| page | workers | PostgreSQL | Redis | wrk | sum |\n|---|---|---|---|---|---|")
+    for name, result, _count in rows:
+        per = {group: 1000 * seconds / max(result["requests"], 1) for group, seconds in result["cpu"].items()}
+        print(f"| {name} | {per['workers']:.2f} | {per['postgres']:.2f} | {per['redis']:.2f} | {per['wrk']:.2f} | "
+              f"{sum(per.values()):.2f} |")
     print(f"\nworker RSS after the run (MiB): LMS {', '.join(f'{r:.0f}' for r in rss_lms)}; "
           f"bare {', '.join(f'{r:.0f}' for r in rss_bare)}")
 

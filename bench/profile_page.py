@@ -76,6 +76,10 @@ def main(argv=None) -> None:
             pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), args.lines)
             print(f"\n=== {name} (70 requests)\n" + out.getvalue())
             print(by_package(profiler))
+            if os.environ.get("CALLERS"):
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats("tottime").print_callers(os.environ["CALLERS"])
+                print(out.getvalue()[:6000])
     print("\n| page | CPU ms/request | % of bare by CPU | queries |\n|---|---|---|---|")
     for name, ms, queries in rows:
         print(f"| {name} | {ms:.2f} | {100 * rows[0][1] / ms:.1f} | {queries} |")
@@ -103,7 +107,7 @@ def show_queries(app, host, method, path, logged_in, body) -> None:
     seen = []
 
     def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split())[:300])
+        seen.append(" ".join(statement.split()) if os.environ.get("FULL_SQL") else " ".join(statement.split())[:300])
 
     event.listen(engine, "before_cursor_execute", record)
     try:

@@ -99,3 +99,27 @@ def test_psycopg_keeps_the_conversion_of_the_lesson_pages_long_statement(app):
     from psycopg import _queries
 
     assert _queries.MAX_CACHED_STATEMENT_LENGTH >= 16 * 1024  # the lesson page's statement is about 5.5 KB
+
+
+@pytest.mark.postgres
+def test_cursor_descriptions_are_psycopgs_and_describe_the_result_they_were_read_from(app):
+    import psycopg
+
+    with app.test_request_context("/"):
+        cursor = get_session().connection().connection.dbapi_connection.cursor()
+        cursor.execute("SELECT 1::int AS number, 'a'::text AS word, now() AS moment")
+        first = cursor.description
+        assert type(first).__name__ == "LazyDescription"  # built on first read of a column
+        cursor.execute("SELECT 2::bigint AS other")
+        plain = psycopg.Cursor(cursor.connection)
+        plain.execute("SELECT 1::int AS number, 'a'::text AS word, now() AS moment")
+        assert len(first) == 3
+        assert [(c.name, c.type_code, c.internal_size) for c in first] == \
+            [(c.name, c.type_code, c.internal_size) for c in plain.description]  # fmt: skip
+        assert [c.name for c in cursor.description] == ["other"]
+        cursor.execute("SET application_name = 'lms-test'")
+        assert cursor.description is None
+        # What SQLAlchemy builds from them: rows by name.
+        row = get_session().execute(text("SELECT 7 AS seven, 'x' AS letter")).one()
+        assert (row.seven, row.letter) == (7, "x")
+        app.do_teardown_appcontext()
