@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TypeVar
 
 from flask import Flask, Response, current_app, g, make_response, request, session
-from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -42,8 +41,6 @@ WITNESS = "witness"
 TIMEOUT = 600
 _PENDING = "lms.cache.changed"
 
-#: Files in the instance folder when there is no Redis (development, tests); see _FileStore.
-cache = Cache()
 T = TypeVar("T")
 _EXTENSION = "lms.cache"
 
@@ -87,7 +84,7 @@ class _RedisStore:
 
 
 class _FileStore:
-    """Flask-Caching's files (``cache``): the same interface as :class:`_RedisStore`."""
+    """Flask-Caching's files: the same interface as :class:`_RedisStore`."""
 
     def __init__(self, backend) -> None:
         self.backend = backend
@@ -195,9 +192,13 @@ def init_app(app: Flask, redis_url: str | None, instance_path: str, database_url
     if redis_url:
         app.extensions[_EXTENSION] = _RedisStore(redis_url, prefix)
     else:
+        # Files in the instance folder when there is no Redis (development, tests). Imported here: a production
+        # worker (Redis) never loads Flask-Caching and cachelib (about 1 MiB).
+        from flask_caching import Cache
+
         config = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": instance_path + "/cache", "CACHE_THRESHOLD": 5000}
-        cache.init_app(app, config={**config, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
-        app.extensions[_EXTENSION] = _FileStore(app.extensions["cache"][cache])
+        files = Cache(app, config={**config, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
+        app.extensions[_EXTENSION] = _FileStore(app.extensions["cache"][files])
     factory = app.extensions["lms.db"].session_factory
     event.listen(factory, "after_flush", _after_flush)
     event.listen(factory, "after_commit", _after_commit)

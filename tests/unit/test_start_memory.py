@@ -6,10 +6,12 @@ xml.sax ~0.5 each, the other database's SQLAlchemy dialect ~0.5-2."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel import Locale
 
 from lms.i18n import LANGUAGES, LOCALES
@@ -26,7 +28,7 @@ ON_FIRST_USE = ("cryptography.hazmat", "pyld", "requests", "lxml", "reportlab", 
 # Builds the app the way a worker does, serves some pages, prints the heavy modules loaded and whether Babel's
 # global data (aliases and likely subtags) was read.
 SCRIPT = """
-import base64, sys
+import base64, os, sys
 from lms import create_app
 from lms.config import Config
 from lms.models import Base
@@ -34,7 +36,8 @@ from lms.models import Base
 folder = sys.argv[1]
 app = create_app(Config(instance_path=folder, database_url=f"sqlite:///{folder}/lms.sqlite3", secret_key="x" * 48,
                         pii_key=base64.b64encode(b"k" * 32).decode(),
-                        signing_key_secret=base64.b64encode(b"s" * 32).decode(), base_url="http://localhost"))
+                        signing_key_secret=base64.b64encode(b"s" * 32).decode(), base_url="http://localhost",
+                        redis_url=os.environ.get("START_MEMORY_REDIS_URL") or None))
 Base.metadata.create_all(app.extensions["lms.db"].engine)
 if sys.argv[2] == "keys":
     from lms.db import get_session
@@ -56,11 +59,13 @@ print(repr((sorted(loaded), babel.core._global_data is not None)))
 """
 
 
-def run(folder: Path, *args: str, watched: tuple[str, ...] = ON_FIRST_USE) -> tuple[list[str], bool]:
+def run(folder: Path, *args: str, watched: tuple[str, ...] = ON_FIRST_USE, redis_url: str | None = None
+        ) -> tuple[list[str], bool]:
     code = SCRIPT.replace("PREFIXES", repr({m for m in watched if "." not in m}))
     code = code.replace("DOTTED", repr(tuple(m for m in watched if "." in m)))
+    env = {**os.environ, "START_MEMORY_REDIS_URL": redis_url or ""}
     result = subprocess.run([sys.executable, "-c", code, str(folder), *args], capture_output=True, text=True,
-                            timeout=120, cwd=str(ROOT))  # fmt: skip
+                            timeout=120, cwd=str(ROOT), env=env)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     return ast.literal_eval(result.stdout.strip().splitlines()[-1]) if args[0] != "keys" else ([], False)
 
@@ -69,6 +74,14 @@ def test_the_app_starts_and_serves_pages_without_the_libraries_only_some_request
     loaded, babel_global_data = run(tmp_path, "/healthz", "/courses/", "/account/login")
     assert loaded == []
     assert not babel_global_data
+
+
+@pytest.mark.redis
+def test_a_worker_with_redis_never_loads_the_file_cache(tmp_path):
+    # Production has Redis: Flask-Caching and cachelib (about 1 MiB) serve only the files of a site without it.
+    loaded, _ = run(tmp_path, "/healthz", "/courses/", "/account/login",
+                    watched=(*ON_FIRST_USE, "flask_caching", "cachelib"), redis_url=os.environ["LMS_TEST_REDIS_URL"])
+    assert loaded == []
 
 
 def test_yaml_waits_for_the_first_page_that_reads_a_file(tmp_path):

@@ -70,14 +70,14 @@ def test_a_warm_read_is_one_call_on_redis(database_url, tmp_path, app_factory, m
 def test_a_value_written_late_from_old_data_is_not_served(app):
     with app.test_request_context():
         assert cache.cached(cache.STATUS, "document", lambda: "v1") == "v1"
-        old_generation = cache.cache.get("gen:" + cache.STATUS)
+        old_generation = cache._store().backend.get("gen:" + cache.STATUS)
         session = get_session()
         cache.changed(session, cache.STATUS)
         session.commit()  # a revocation: the generation is dropped
         # A reader that read the old generation before the commit stores what it made from the old rows after it.
-        cache.cache.set(cache.STATUS + ":document", cache._pack(old_generation, "v1 (stale)"))
+        cache._store().backend.set(cache.STATUS + ":document", cache._pack(old_generation, "v1 (stale)"))
         assert cache.cached(cache.STATUS, "document", lambda: "v2") == "v2"
         assert cache.cached(cache.STATUS, "document", lambda: pytest.fail("made again")) == "v2"
         # and the same late write after the new value: still not served
-        cache.cache.set(cache.STATUS + ":document", cache._pack(old_generation, "v1 (stale)"))
+        cache._store().backend.set(cache.STATUS + ":document", cache._pack(old_generation, "v1 (stale)"))
         assert cache.cached(cache.STATUS, "document", lambda: "v2 again") == "v2 again"
