@@ -15,7 +15,7 @@ from lms.accounts.identifiers import BadIdentifier, LoginIdentifier, parse_ident
 from lms.accounts.models import LoginLockout, PasswordResetToken, RealNameProfile, SignIn, User
 from lms.accounts.viewer import Viewer, viewer_from_rows
 from lms.config import Config
-from lms.db import utcnow
+from lms.db import PlainRead, utcnow
 from lms.errors import Conflict, DomainError, ValidationFailed
 from lms.mail.services import send_message
 from lms.security.passwords import hash_password, needs_rehash, verify_password
@@ -239,15 +239,14 @@ def viewer_statement(unread: ColumnElement[int]) -> Select:
     )  # fmt: skip
 
 
-def load_viewer(session: Session, statement: Select, session_id: str) -> Viewer | None:
+def load_viewer(session: Session, statement: PlainRead, session_id: str) -> Viewer | None:
     """Flask-Login's loader: ``id:version`` from the signed session; a stale version (password changed or logged
     out since) loads nobody. ``statement`` is :func:`viewer_statement`'s."""
     user_id, _, version = session_id.partition(":")
     user_number, version_number = whole_number(user_id), whole_number(version)
     if user_number is None or version_number is None:
         return None
-    # On the session's connection, past the ORM's execution layer: plain rows, half the CPU of session.execute.
-    viewer = viewer_from_rows(session.connection().execute(statement, {"user_id": user_number}).all())
+    viewer = viewer_from_rows(statement.rows(session, {"user_id": user_number}))
     if viewer is None or viewer.session_version != version_number:
         return None
     return viewer

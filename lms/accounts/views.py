@@ -25,7 +25,7 @@ from lms.accounts.forms import (
     ResetCodeForm,
     ResetPasswordForm,
 )
-from lms.db import get_session
+from lms.db import PlainRead, get_session
 from lms.errors import DomainError
 from lms.extensions import limiter, login_manager
 from lms.i18n import select_locale
@@ -46,7 +46,7 @@ def _viewer_statement():
     from lms.accounts.models import User
     from lms.notifications.services import unread_count_of  # the header's badge, in the same statement
 
-    return services.viewer_statement(unread_count_of(User.id))
+    return PlainRead(services.viewer_statement(unread_count_of(User.id)))
 
 
 login_manager.login_view = "accounts.login"

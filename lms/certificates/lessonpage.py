@@ -22,6 +22,7 @@ from lms.certificates.models import SUPERSEDED, VALID, Certificate
 from lms.certificates.standing import Standing, standing as full_standing
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
 from lms.config import Config
+from lms.db import PlainRead
 from lms.errors import NotFound
 from lms.evidence.identity_services import FACE_PURPOSE, FACE_VERSION
 from lms.evidence.models import StudyPolicyRecord
@@ -147,6 +148,7 @@ def _with_policies(pick):
 
 
 _LESSON_PAGE = _with_policies(_pick)
+_LESSON_PAGE_READ = PlainRead(_LESSON_PAGE)
 _POLICY_FOR = _with_policies(select(
     _newest_cohort(Cohort.id, bindparam("course_id")).label("cohort_id"),
     _newest_cohort(Cohort.org_id, bindparam("course_id")).label("cohort_org_id"),
@@ -176,11 +178,11 @@ def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,
                 rules: learning.StudyRules, cfg: Config) -> LessonView | None:
     """The lesson page of a host enrolled on a course they may see (None when not enrolled or not visible);
     records the opening (see :func:`lms.learning.services.open_lesson_at`). The caller commits when ``recorded``."""
-    # Plain columns: straight on the connection, past the ORM's statement handling.
     params = {"user_id": user_id, "slug": slug}  # visible: public, shared, or of one of the host's organisations
-    row = session.connection().execute(_LESSON_PAGE, params).first()
-    if row is None:
+    rows = _LESSON_PAGE_READ.rows(session, params)
+    if not rows:
         return None
+    row = rows[0]
     enrollment_id, course_id, version_id, last_lesson_id, last_active_at, lessons_completed_at, course_slug, \
         title_zh, title_en, awards, required_minutes, certificate_status, consented, content_hash, created_at, \
         figures = row[:16]  # fmt: skip

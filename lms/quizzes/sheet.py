@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from lms.catalogue.models import Course, CourseVersion, Quiz
 from lms.catalogue.rendering import plain_text, render_quiz_text
+from lms.db import PlainRead
 from lms.memo import Memo, memoized
 from lms.quizzes.filling import CONTROL
 from lms.quizzes.gift import Question, from_dict
@@ -147,6 +148,7 @@ _SHEET = (
     .outerjoin(QuizResponse, QuizResponse.attempt_id == QuizAttempt.id)
     .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id"))
 )  # fmt: skip
+_SHEET_READ = PlainRead(_SHEET)
 
 
 def _stored_questions(session: Session, quiz_id: int) -> Callable[[], list[dict]]:
@@ -155,7 +157,7 @@ def _stored_questions(session: Session, quiz_id: int) -> Callable[[], list[dict]
 
 def load_sheet(session: Session, attempt_id: int, user_id: int) -> Sheet | None:
     """The attempt if it is ``user_id``'s; None when there is none or it is someone else's (the same answer)."""
-    rows = session.connection().execute(_SHEET, {"attempt_id": attempt_id, "user_id": user_id}).all()
+    rows = _SHEET_READ.rows(session, {"attempt_id": attempt_id, "user_id": user_id})
     if not rows:
         return None
     (number, status, deadline_at, paper, quiz_id, key, title_zh, title_en, settings, required, version_number,
@@ -186,6 +188,7 @@ _PAPER = (
     .join(CourseVersion, CourseVersion.id == Quiz.version_id)
     .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id"))
 )  # fmt: skip
+_PAPER_READ = PlainRead(_PAPER)
 
 
 @dataclass(frozen=True)
@@ -201,10 +204,10 @@ class Paper:
 
 def paper_of(session: Session, attempt_id: int, user_id: int) -> Paper | None:
     """The paper of this user's attempt; None when there is none or it is someone else's (the same answer)."""
-    row = session.connection().execute(_PAPER, {"attempt_id": attempt_id, "user_id": user_id}).first()
-    if row is None:
+    rows = _PAPER_READ.rows(session, {"attempt_id": attempt_id, "user_id": user_id})
+    if not rows:
         return None
-    status, deadline_at, paper, quiz_id, key, content_hash = row
+    status, deadline_at, paper, quiz_id, key, content_hash = rows[0]
     bank = bank_of((quiz_id, key, content_hash), _stored_questions(session, quiz_id))
     return Paper(status, deadline_at, _paper(paper), bank)
 
