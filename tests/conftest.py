@@ -212,6 +212,17 @@ def app(database_url, tmp_path):
 
 
 @pytest.fixture
+def demo(app) -> None:
+    """The demo data (``lms demo``) in the test's app."""
+    from lms.demo import load_demo
+
+    with app.app_context():
+        session = get_session()
+        load_demo(session, app.extensions["lms.pii"], app.config["LMS"])
+        session.commit()
+
+
+@pytest.fixture
 def app_factory():
     """Build extra apps (other configs, several 'workers'); their connection pools are closed afterwards."""
     made = []

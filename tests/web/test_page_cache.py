@@ -13,7 +13,6 @@ from lms.catalogue.models import Course
 from lms.certificates.models import VALID, Certificate
 from lms.certificates.services import revoke
 from lms.db import get_session
-from lms.demo import load_demo
 from lms.accounts.models import User
 from lms.orgs.models import Role
 from lms.orgs.services import add_member
@@ -73,14 +72,6 @@ def test_one_persons_courses_and_progress_never_reach_another(app, catalogue_dir
     text = response.get_data(as_text=True)
     assert "Enrol in this course" in text and "lessons completed" not in text and "成员甲" not in text
     assert response.headers["Cache-Control"] == "no-store"
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        session = get_session()
-        load_demo(session, app.extensions["lms.pii"], app.config["LMS"])
-        session.commit()
 
 
 def test_checkpoint_status_list_and_keys_change_when_their_source_does(app, demo):

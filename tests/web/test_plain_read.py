@@ -12,24 +12,12 @@ from lms.accounts.models import User
 from lms.accounts.views import _viewer_statement
 from lms.certificates.lessonpage import _LESSON_PAGE_READ
 from lms.db import PlainRead, get_session
-from lms.demo import DEMO_COURSE, load_demo
+from lms.demo import DEMO_COURSE
 from lms.learning.summaries import _COURSE_SUMMARIES, _HOME
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.sheet import _PAPER_READ, _SHEET_READ
-from tests.conftest import empty_database
 
 HOST = "host@demo.example.com"
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        session = get_session()
-        load_demo(session, app.extensions["lms.pii"], app.config["LMS"])
-        session.commit()
-    yield app
-    app.extensions["lms.db"].session.remove()
-    empty_database(app)
 
 
 def _reads(session) -> list[tuple[str, PlainRead, dict]]:
@@ -45,8 +33,8 @@ def _reads(session) -> list[tuple[str, PlainRead, dict]]:
     ]
 
 
-def test_the_rows_and_their_values_are_what_execute_gives(demo):
-    with demo.app_context():
+def test_the_rows_and_their_values_are_what_execute_gives(app, demo):
+    with app.app_context():
         session = get_session()
         for name, read, params in _reads(session):
             expected = [tuple(row) for row in session.connection().execute(read.statement, params).all()]
@@ -59,14 +47,14 @@ def test_the_rows_and_their_values_are_what_execute_gives(demo):
             assert read.rows(session, params) == got, name  # the second run, with the conversions it learnt
 
 
-def test_statement_counters_see_each_read(demo):
-    engine = demo.extensions["lms.db"].engine
+def test_statement_counters_see_each_read(app, demo):
+    engine = app.extensions["lms.db"].engine
     seen: list[str] = []
 
     def count(_conn, _cursor, statement, *_args):
         seen.append(statement)
 
-    with demo.app_context():
+    with app.app_context():
         session = get_session()
         reads = _reads(session)
         event.listen(engine, "before_cursor_execute", count)
