@@ -1,10 +1,23 @@
-"""Flask's signed-cookie sessions, with the signing serializer built once per key set instead of twice a request."""
+"""Flask's signed-cookie sessions, with the signing serializer built once per key set instead of twice a request,
+and a checked cookie's contents kept per worker for the next request that sends the very same cookie."""
 
 from __future__ import annotations
+
+import time
 
 from flask import Flask
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
+
+from lms.memo import Memo
+
+#: A logged-in browser sends the same signed cookie on every request until the session changes. Its checked
+#: contents are kept here, keyed by the cookie's whole text (its signature included) and the signing keys: only a
+#: cookie that passed the check under those keys is ever found. Each request still gets its own session object,
+#: and its age is checked against the lifetime on every request, as itsdangerous checks it. Sessions holding
+#: anything but plain values (a list of flash messages) are not kept: a request may change those in place.
+_CHECKED: Memo[tuple, tuple[dict, int]] = Memo(512)
+_PLAIN = (str, int, bool, float, type(None))
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -32,8 +45,17 @@ class SessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
+        key = (value, app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = _CHECKED.find(key)
+        if kept is not None:
+            data, signed_at = kept
+            if 0 <= int(time.time()) - signed_at <= max_age:
+                return self.session_class(data)
+            return self.session_class()  # expired, as itsdangerous would say
         try:
-            data = self.get_signing_serializer(app).loads(value, max_age=max_age)
+            data, signed = self.get_signing_serializer(app).loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
+        if type(data) is dict and all(type(v) in _PLAIN for v in data.values()):
+            _CHECKED.keep(key, (dict(data), int(signed.timestamp())))
         return self.session_class(data)
