@@ -485,8 +485,8 @@ def main(argv=None) -> None:
         per = {group: 1000 * seconds / max(result["requests"], 1) for group, seconds in result["cpu"].items()}
         print(f"| {name} | {per['workers']:.2f} | {per['postgres']:.2f} | {per['redis']:.2f} | {per['wrk']:.2f} | "
               f"{sum(per.values()):.2f} |")
-    print(f"\nworker RSS after the run (MiB): LMS {', '.join(f'{r:.0f}' for r in rss_lms)}; "
-          f"bare {', '.join(f'{r:.0f}' for r in rss_bare)}")
+    print(f"\nworker RSS after the run (MiB): LMS {', '.join(f'{r:.1f}' for r in rss_lms)}; "
+          f"bare {', '.join(f'{r:.1f}' for r in rss_bare)}")
 
 
 if __name__ == "__main__":
