@@ -14,7 +14,6 @@ from lms import cache, create_app
 from tests.conftest import empty_database, make_config, share_compiled_templates
 from tests.web.test_catalogue import example  # noqa: F401 - fixture
 from tests.web.test_certificates import graduate  # noqa: F401 - fixture
-from tests.web.test_page_cache import demo  # noqa: F401 - fixture
 from tests.web.test_skills import mcn  # noqa: F401 - fixture
 
 # The fixture `app` below is theirs in this module: they run on Redis.
