@@ -3,11 +3,9 @@ and a checked cookie's contents kept per worker for the next request that sends 
 
 from __future__ import annotations
 
-import time
-
 from flask import Flask
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadSignature
+from itsdangerous import BadSignature, TimestampSigner
 
 from lms.memo import Memo
 
@@ -49,7 +47,7 @@ class SessionInterface(SecureCookieSessionInterface):
         kept = _CHECKED.find(key)
         if kept is not None:
             data, signed_at = kept
-            if 0 <= int(time.time()) - signed_at <= max_age:
+            if 0 <= TimestampSigner.get_timestamp(None) - signed_at <= max_age:  # the clock itsdangerous ages by
                 return self.session_class(data)
             return self.session_class()  # expired, as itsdangerous would say
         try:
