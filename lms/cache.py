@@ -30,6 +30,8 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from lms.memo import Memo
+
 CATALOGUE = "catalogue"
 KEYS = "keys"
 STATUS = "status"
@@ -242,14 +244,25 @@ def cached_many(topic: str, names: list, make: Callable[[list], dict]) -> dict:
     return found
 
 
+#: The personal values this worker asked for last, in front of the shared store: keyed by the store (one per app)
+#: and the same key, which names the person and a digest of the value's sources, so a kept value is never another
+#: person's and never an older one. A host's home page reads their T-profile picture on every visit.
+_PERSONAL: Memo[tuple, object] = Memo(64)
+
+
 def personal(user_id: int, name: str, make: Callable[[], T]) -> T:
     """One person's own value, made when missing. ``name`` must change whenever the value's sources do (a digest
     of them); the key always starts with the user id, so no one else's lookup can ever reach it."""
     key = f"user:{int(user_id)}:{name}"
-    found = _safely(lambda: _unpack(_store().get_many([key])[0], b""), _NOT_FOUND)
+    store = _store()
+    kept = _PERSONAL.find((store, key))
+    if kept is not None:
+        return kept  # type: ignore[return-value]
+    found = _safely(lambda: _unpack(store.get_many([key])[0], b""), _NOT_FOUND)
     if found is _NOT_FOUND:
         found = make()
-        _safely(lambda: _store().set_many({key: _pack(b"", found)}), None)
+        _safely(lambda: store.set_many({key: _pack(b"", found)}), None)
+    _PERSONAL.keep((store, key), found)
     return found
 
 

@@ -137,3 +137,21 @@ def test_a_hosts_t_profile_is_their_own_and_shows_each_new_result_at_once(app, m
     chinese = browser_for(app, "host@example.com", "zh-CN")
     chinese.post("/language", {"lang": "zh_CN"}, form_page="/")
     assert "法规与合规" in _t_profile(chinese.get("/").get_data(as_text=True))
+
+
+def test_a_repeated_visit_takes_the_t_profile_from_the_worker(app, mcn, monkeypatch):
+    """The worker keeps the pictures it drew or read last, under the shared store's key (the person and a digest
+    of the sources): the next visit does not ask the store again, and the test above holds with it."""
+    from lms import cache
+
+    host = browser_for(app, "host@example.com")
+    first = _t_profile(host.get("/").get_data(as_text=True))
+    asked: list[str] = []
+    store = app.extensions["lms.cache"]
+    real = store.get_many
+    monkeypatch.setattr(store, "get_many", lambda keys: asked.extend(keys) or real(keys))
+    assert _t_profile(host.get("/").get_data(as_text=True)) == first
+    assert not [key for key in asked if key.startswith("user:")]
+    cache._PERSONAL.clear()  # a worker that has not drawn it yet reads it from the store
+    assert _t_profile(host.get("/").get_data(as_text=True)) == first
+    assert [key for key in asked if key.startswith("user:")]
