@@ -149,11 +149,11 @@ def _with_policies(pick):
 
 _LESSON_PAGE = _with_policies(_pick)
 _LESSON_PAGE_READ = PlainRead(_LESSON_PAGE)
-_POLICY_FOR = _with_policies(select(
+_POLICY_FOR = PlainRead(_with_policies(select(
     _newest_cohort(Cohort.id, bindparam("course_id")).label("cohort_id"),
     _newest_cohort(Cohort.org_id, bindparam("course_id")).label("cohort_org_id"),
     _AGENCY.label("agency_id"),
-).subquery())
+).subquery()))
 _WIDTH = len(_pick.c)
 
 
@@ -170,8 +170,8 @@ def _policy_of(columns: tuple) -> Governing:
 
 def governing_for(session: Session, user_id: int, course_id: int) -> Governing:
     """lms.evidence.services.policy_for in one statement (the heartbeat asks on every beat)."""
-    row = session.connection().execute(_POLICY_FOR, {"user_id": user_id, "course_id": course_id}).one()
-    return _policy_of(tuple(row[3:]))
+    (row,) = _POLICY_FOR.rows(session, {"user_id": user_id, "course_id": course_id})
+    return _policy_of(row[3:])
 
 
 def lesson_view(session: Session, *, user_id: int, slug: str, lesson_slug: str,

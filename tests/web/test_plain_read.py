@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, event, select
 
 from lms.accounts.models import User
 from lms.accounts.views import _viewer_statement
-from lms.certificates.lessonpage import _LESSON_PAGE_READ
+from lms.catalogue.models import Course
+from lms.certificates.lessonpage import _LESSON_PAGE_READ, _POLICY_FOR
 from lms.db import PlainRead, get_session
 from lms.demo import DEMO_COURSE
 from lms.learning.summaries import _COURSE_SUMMARIES, _HOME
@@ -22,10 +23,12 @@ HOST = "host@demo.example.com"
 
 def _reads(session) -> list[tuple[str, PlainRead, dict]]:
     host = session.scalar(select(User.id).where(User.email == HOST))
+    course = session.scalar(select(Course.id).where(Course.slug == DEMO_COURSE))
     attempt_id, attempt_user = session.execute(select(QuizAttempt.id, QuizAttempt.user_id).limit(1)).one()
     return [
         ("viewer", _viewer_statement(), {"user_id": host}),
         ("lesson page", _LESSON_PAGE_READ, {"user_id": host, "slug": DEMO_COURSE}),
+        ("heartbeat's study policy", _POLICY_FOR, {"user_id": host, "course_id": course}),
         ("home", _HOME, {"user_id": host, "limit": 3}),
         ("my learning", _COURSE_SUMMARIES, {"user_id": host}),
         ("quiz sheet", _SHEET_READ, {"attempt_id": attempt_id, "user_id": attempt_user}),
