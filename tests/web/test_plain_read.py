@@ -76,3 +76,14 @@ def test_parameters_worked_out_when_run_are_refused(app):
         for read in (expanding, computed):
             with pytest.raises(ValueError, match="PlainRead"):
                 read.rows(get_session(), {"ids": [1]})
+
+
+def test_a_database_error_comes_wrapped_as_sqlalchemys(app):
+    """The error pages (lms.errors: 503 when the database is unreachable) see the same exceptions as from execute."""
+    from sqlalchemy import Column, Integer, MetaData, Table
+    from sqlalchemy.exc import DBAPIError
+
+    missing = Table("no_such_table", MetaData(), Column("id", Integer))
+    with app.app_context():
+        with pytest.raises(DBAPIError):
+            PlainRead(select(missing.c.id).where(missing.c.id == bindparam("id"))).rows(get_session(), {"id": 1})
