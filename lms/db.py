@@ -9,6 +9,7 @@ import weakref
 from datetime import datetime, timezone
 
 from flask import Flask, current_app
+from flask.globals import _cv_app
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -264,11 +265,8 @@ def _lazily_described_cursor() -> type:
 
 
 def _scope_id() -> int:
-    # One session per application context (a request or a CLI command).
-    from flask import globals as flask_globals
-
-    ctx = flask_globals._cv_app.get(None)
-    return id(ctx)
+    # One session per application context (a request or a CLI command). Asked on every use of the session.
+    return id(_cv_app.get(None))
 
 
 def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
