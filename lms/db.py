@@ -164,7 +164,7 @@ class PlainRead:
             processors = form.processors if form.processors is not None else form.learn(cursor.description)
         finally:
             cursor.close()
-        if not any(processors):
+        if not processors:
             return fetched  # psycopg and sqlite3 both fetch a list of tuples
         return [tuple([p(v) if p else v for p, v in zip(processors, row)]) for row in fetched]
 
@@ -197,8 +197,9 @@ class _CompiledRead:
         """The result conversions, as SQLAlchemy picks them: by the column's type and the driver's type code."""
         if description is None or len(description) != len(self.types):
             raise ValueError("a PlainRead's result does not match its statement's columns")
-        self.processors = [type_._cached_result_processor(self.dialect, column[1])
-                           for type_, column in zip(self.types, description)]  # fmt: skip
+        processors = [type_._cached_result_processor(self.dialect, column[1])
+                      for type_, column in zip(self.types, description)]  # fmt: skip
+        self.processors = processors if any(processors) else []  # empty: the fetched rows are returned as they are
         return self.processors
 
 

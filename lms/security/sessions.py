@@ -18,6 +18,10 @@ _CHECKED: Memo[tuple, tuple[dict, int]] = Memo(512)
 _PLAIN = (str, int, bool, float, type(None))
 
 
+def _signing_keys(app: Flask) -> tuple:
+    return (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """The same cookies, keys, salt and checks as Flask's; a request without a session cookie builds nothing."""
 
@@ -28,7 +32,7 @@ class SessionInterface(SecureCookieSessionInterface):
         if not app.secret_key:
             return None
         # Keyed by the keys themselves: a rotated SECRET_KEY (or new fallbacks) gets a new serializer at once.
-        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        keys = _signing_keys(app)
         serializer = self._serializers.get(keys)
         if serializer is None:
             if len(self._serializers) > 8:
@@ -43,7 +47,7 @@ class SessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        key = (value, app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        key = (value, *_signing_keys(app))
         kept = _CHECKED.find(key)
         if kept is not None:
             data, signed_at = kept
