@@ -192,14 +192,44 @@ def make_config(database_url: str, instance: Path, **overrides) -> Config:
 
 def empty_database(app) -> None:
     engine = app.extensions["lms.db"].engine
-    tables = list(reversed(Base.metadata.sorted_tables))
+    if engine.dialect.name == "postgresql":
+        _empty_postgres(engine)
+        return
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def _empty_postgres(engine) -> None:
+    """Delete the rows of the tables a test wrote to, and restart the sequences it used, in two round trips.
+    TRUNCATE of all 64 tables took ~160 ms a test here (new files for every table and index), about six minutes of
+    the PostgreSQL pass; a test writes to a handful of tables, and DELETE of a few rows costs well under a ms."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    probe = " UNION ALL ".join(
+        f"SELECT {i} WHERE EXISTS (SELECT FROM \"{t.name}\")" for i, t in enumerate(tables)
+    ) + " UNION ALL SELECT -s.i FROM pg_sequences q JOIN unnest(CAST(:sequences AS text[])) WITH ORDINALITY s(name, i)" \
+        " ON q.schemaname = current_schema() AND q.sequencename = s.name WHERE q.last_value IS NOT NULL"
+    sequences = _owned_sequences(engine)
+    with engine.begin() as conn:
+        found = [row[0] for row in conn.execute(text(probe), {"sequences": sequences})]
+        statements = [f'DELETE FROM "{tables[i].name}"' for i in sorted(n for n in found if n >= 0)]
+        statements += [f'ALTER SEQUENCE "{sequences[-n - 1]}" RESTART' for n in found if n < 0]
+        if statements:
+            conn.exec_driver_sql("; ".join(statements))
+
+
+_SEQUENCES: dict[str, list[str]] = {}
+
+
+def _owned_sequences(engine) -> list[str]:
+    key = str(engine.url)
+    if key not in _SEQUENCES:
+        with engine.connect() as conn:
+            _SEQUENCES[key] = list(conn.execute(text(
+                "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+                " JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relnamespace = s.relnamespace"
+                " AND s.relnamespace = current_schema()::regnamespace ORDER BY s.relname")).scalars())
+    return _SEQUENCES[key]
 
 
 @pytest.fixture
