@@ -130,6 +130,9 @@ _pick = (
     .where(Course.slug == bindparam("slug"),
            or_(Course.org_id.is_(None), Course.shared.is_(True),
                Course.org_id.in_(select(Membership.org_id).where(Membership.user_id == bindparam("user_id")))))
+    # OFFSET 0 keeps PostgreSQL from folding this into the outer query, where the policy joins would evaluate the
+    # cohort lookups again: the page's statement cost 0.29 ms of server CPU with that, 0.21 without.
+    .offset(0)
     .subquery()
 )  # fmt: skip
 _POLICY_COLUMNS = ("scope", "version", *FIELDS)
@@ -153,7 +156,7 @@ _POLICY_FOR = PlainRead(_with_policies(select(
     _newest_cohort(Cohort.id, bindparam("course_id")).label("cohort_id"),
     _newest_cohort(Cohort.org_id, bindparam("course_id")).label("cohort_org_id"),
     _AGENCY.label("agency_id"),
-).subquery()))
+).offset(0).subquery()))
 _WIDTH = len(_pick.c)
 
 
