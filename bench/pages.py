@@ -13,6 +13,9 @@
 3. Drives each page with ``wrk -t2 -c16 -d5s`` (logged-in pages with the demo host's session cookie; the answer
    save posts a CSRF token through a wrk Lua script), counts the SQL statements of one request of each page in
    process, and prints req/s, the ratio to ``/hello``, p50/p99 latency, queries per request, and the workers' RSS.
+   It does so in ``--rounds`` rounds (default 3), bare ``/hello`` first in each: a page's ratio is to the bare run
+   of its own round, and the table shows the median over rounds with the range, so that a burst of other work on
+   the machine moves one round, not the figure.
 
 ``--app-root`` serves the ``lms`` package of another checkout (e.g. a worktree of main, for a before/after table).
 Set ``--redis-url`` to use Redis for the shared cache as production does.
@@ -51,7 +54,10 @@ def parse_args(argv=None):
     parser.add_argument("--app-root", default=str(HERE.parent), help="checkout whose lms package is served")
     parser.add_argument("--port", type=int, default=18601, help="the bare app's port; the LMS uses the next one")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--duration", default="5s")
+    parser.add_argument("--duration", default="5s", help="wrk's run per page and round")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure bare /hello and every page this many times in turn; each ratio is to the bare "
+                             "run of its own round, and the table gives the median (and the range) over rounds")
     parser.add_argument("--large", action="store_true", help="the issue's large data set")
     for name, value in SMALL.items():
         parser.add_argument("--" + name.replace("_", "-"), type=int, default=None, help=f"default {value:,}")
@@ -414,6 +420,21 @@ def drive(port: int, method: str, path: str, cookie: str | None, body: str | Non
     }  # fmt: skip
 
 
+def _over_rounds(rounds: list[dict], name: str) -> dict:
+    """One page's figures over the rounds: median req/s, latencies and ratio to the same round's bare run; the
+    requests, errors and CPU seconds of all rounds added up (CPU per request is then over every request)."""
+    import statistics
+
+    runs = [r[name] for r in rounds]
+    ratios = [100 * r[name]["rps"] / r["bare Flask /hello"]["rps"] for r in rounds]
+    return {
+        "rps": statistics.median(run["rps"] for run in runs), "ratio": statistics.median(ratios), "ratios": ratios,
+        "p50": statistics.median(run["p50"] for run in runs), "p99": statistics.median(run["p99"] for run in runs),
+        "requests": sum(run["requests"] for run in runs), "errors": sum(run["errors"] for run in runs),
+        "cpu": {group: sum(run["cpu"][group] for run in runs) for group in runs[0]["cpu"]},
+    }  # fmt: skip
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     os.environ["BENCH_APP_ROOT"] = args.app_root
@@ -448,7 +469,6 @@ def main(argv=None) -> None:
     app.extensions["lms.db"].engine.dispose()
     bare = serve("pages_app:bare", args.port, env)
     served = serve("pages_app:make_lms()", args.port + 1, env)
-    rows = []
 
     def measured(master: int, *request) -> dict:
         before = cpu_seconds_by_process(master)
@@ -457,25 +477,32 @@ def main(argv=None) -> None:
         result["cpu"] = {group: after[group] - before[group] for group in after} | {"wrk": result["wrk_cpu"]}
         return result
 
+    rounds: list[dict] = []  # per round: name -> wrk's result; bare first, so that each ratio has its own baseline
     try:
-        base = measured(bare.pid, args.port, "GET", "/hello", None, None)
-        rows.append(("bare Flask /hello", base, 0))
-        for name, method, path, logged_in in chosen:
-            body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
-            rows.append((name, measured(served.pid, args.port + 1, method, path, host["cookie"] if logged_in else None,
-                                        body), queries[name]))  # fmt: skip
+        for _round in range(args.rounds):
+            results = {"bare Flask /hello": measured(bare.pid, args.port, "GET", "/hello", None, None)}
+            for name, method, path, logged_in in chosen:
+                body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
+                results[name] = measured(served.pid, args.port + 1, method, path,
+                                         host["cookie"] if logged_in else None, body)  # fmt: skip
+            rounds.append(results)
         rss_bare, rss_lms = worker_rss_mib(bare.pid), worker_rss_mib(served.pid)
     finally:
         for process in (bare, served):
             process.terminate()
             process.wait(timeout=30)
+    rows = [(name, _over_rounds(rounds, name), queries.get(name, 0)) for name in rounds[0]]
     load = os.getloadavg()[0]
     print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} cores (other work on the machine skews req/s;"
           f" the CPU columns measure this process only)")
+    print(f"{args.rounds} round(s) of wrk -d{args.duration}: % of bare is the median of each round's ratio to that round's"
+          f" bare /hello (its range in brackets); req/s and latencies are medians over the rounds")
     print("\n| page | req/s | % of bare | p50 ms | p99 ms | queries/request | errors | CPU ms/request | % of bare by CPU |"
           "\n|---|---|---|---|---|---|---|---|---|")
     for name, result, count in rows:
-        print(f"| {name} | {result['rps']:,.0f} | {100 * result['rps'] / base['rps']:.1f} | {result['p50']:.2f} | "
+        low, high = min(result["ratios"]), max(result["ratios"])
+        spread = f" ({low:.1f}-{high:.1f})" if len(result["ratios"]) > 1 and name != "bare Flask /hello" else ""
+        print(f"| {name} | {result['rps']:,.0f} | {result['ratio']:.1f}{spread} | {result['p50']:.2f} | "
               f"{result['p99']:.2f} | {count} | {result['errors']} | {cpu[name]:.2f} | "
               f"{100 * cpu['bare Flask /hello'] / cpu[name]:.1f} |")
     # Where the machine's CPU went under load: a page's req/s is about (2 cores) / (the sum of its row).
