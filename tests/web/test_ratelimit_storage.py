@@ -90,7 +90,7 @@ def test_healthz_reports_a_reachable_redis(database_url, tmp_path, app_factory):
 
 @pytest.mark.redis
 def test_healthz_pings_redis_once_on_a_pooled_connection_and_notices_a_dropped_one(database_url, tmp_path,
-                                                                                    app_factory):
+                                                                                    app_factory, monkeypatch):
     url = os.environ["LMS_TEST_REDIS_URL"]
     app = app_factory(make_config(database_url, tmp_path, redis_url=url, flask={"RATELIMIT_ENABLED": True}))
     client = app.test_client()
@@ -100,12 +100,13 @@ def test_healthz_pings_redis_once_on_a_pooled_connection_and_notices_a_dropped_o
     connection = pool.get_connection()
     real_send = type(connection).send_command
     pool.release(connection)
-    type(connection).send_command = lambda self, *args, **kw: sent.append(args) or real_send(self, *args, **kw)
-    try:
-        for _ in range(3):
-            assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
-    finally:
-        type(connection).send_command = real_send
+    # monkeypatch, not a plain assignment: restoring by assignment would leave the inherited method set on the
+    # subclass itself, and a later test patching the base class (tests/web/test_cache_*.py) would count nothing.
+    monkeypatch.setattr(type(connection), "send_command",
+                        lambda self, *args, **kw: sent.append(args) or real_send(self, *args, **kw))
+    for _ in range(3):
+        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    monkeypatch.undo()
     assert sent == [("PING",)] * 3
     assert len(pool._available_connections) == 1  # the same connection each time, given back
     pool._available_connections[0].disconnect()  # dropped (a Redis restart): the next ping reconnects
