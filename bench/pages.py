@@ -59,6 +59,9 @@ def parse_args(argv=None):
                         help="measure bare /hello and every page this many times in turn; each ratio is to the bare "
                              "run of its own round, and the table gives the median (and the range) over rounds")
     parser.add_argument("--large", action="store_true", help="the issue's large data set")
+    parser.add_argument("--preload", action="store_true",
+                        help="build each app once in gunicorn's master and fork the workers from it, as "
+                             "deploy/gunicorn.conf.py does (both apps alike; the default is the issue's method)")
     for name, value in SMALL.items():
         parser.add_argument("--" + name.replace("_", "-"), type=int, default=None, help=f"default {value:,}")
     parser.add_argument("--only", default="", help="comma-separated page names to drive (default: all)")
@@ -335,10 +338,10 @@ def cpu_ms(app, method: str, path: str, cookie: str | None, body: str | None, re
 # --- serving and driving -----------------------------------------------------------------------------------------
 
 
-def serve(target: str, port: int, env: dict) -> subprocess.Popen:
+def serve(target: str, port: int, env: dict, preload: bool = False) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level",
-         "warning", "--chdir", str(HERE), target],
+         "warning", "--chdir", str(HERE), *(["--preload"] if preload else []), target],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     import urllib.request
@@ -467,8 +470,8 @@ def main(argv=None) -> None:
         body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
         cpu[name] = cpu_ms(app, method, path, host["cookie"] if logged_in else None, body)
     app.extensions["lms.db"].engine.dispose()
-    bare = serve("pages_app:bare", args.port, env)
-    served = serve("pages_app:make_lms()", args.port + 1, env)
+    bare = serve("pages_app:bare", args.port, env, args.preload)
+    served = serve("pages_app:make_lms()", args.port + 1, env, args.preload)
 
     def measured(master: int, *request) -> dict:
         before = cpu_seconds_by_process(master)
@@ -512,7 +515,7 @@ def main(argv=None) -> None:
         per = {group: 1000 * seconds / max(result["requests"], 1) for group, seconds in result["cpu"].items()}
         print(f"| {name} | {per['workers']:.2f} | {per['postgres']:.2f} | {per['redis']:.2f} | {per['wrk']:.2f} | "
               f"{sum(per.values()):.2f} |")
-    print(f"\nworker RSS after the run (MiB): LMS {', '.join(f'{r:.1f}' for r in rss_lms)}; "
+    print(f"\nworker RSS after the run (MiB{', preloaded' if args.preload else ''}): LMS {', '.join(f'{r:.1f}' for r in rss_lms)}; "
           f"bare {', '.join(f'{r:.1f}' for r in rss_bare)}")
 
 
