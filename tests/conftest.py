@@ -205,10 +205,11 @@ def _empty_postgres(engine) -> None:
     TRUNCATE of all 64 tables took ~160 ms a test here (new files for every table and index), about six minutes of
     the PostgreSQL pass; a test writes to a handful of tables, and DELETE of a few rows costs well under a ms."""
     tables = list(reversed(Base.metadata.sorted_tables))
-    probe = " UNION ALL ".join(
-        f"SELECT {i} WHERE EXISTS (SELECT FROM \"{t.name}\")" for i, t in enumerate(tables)
-    ) + " UNION ALL SELECT -s.i FROM pg_sequences q JOIN unnest(CAST(:sequences AS text[])) WITH ORDINALITY s(name, i)" \
-        " ON q.schemaname = current_schema() AND q.sequencename = s.name WHERE q.last_value IS NOT NULL"
+    # One row per table with rows (its index) and per sequence used (minus its 1-based position).
+    nonempty = " UNION ALL ".join(f"SELECT {i} WHERE EXISTS (SELECT FROM \"{t.name}\")" for i, t in enumerate(tables))
+    used = ("SELECT -s.i FROM pg_sequences q JOIN unnest(CAST(:sequences AS text[])) WITH ORDINALITY s(name, i)"
+            " ON q.schemaname = current_schema() AND q.sequencename = s.name WHERE q.last_value IS NOT NULL")
+    probe = f"{nonempty} UNION ALL {used}"
     sequences = _owned_sequences(engine)
     with engine.begin() as conn:
         found = [row[0] for row in conn.execute(text(probe), {"sequences": sequences})]
