@@ -278,6 +278,13 @@ def pages(number: str, host: dict) -> list[tuple[str, str, str, bool]]:
     ]
 
 
+def request_of(host: dict, method: str, logged_in: bool) -> tuple[str | None, str | None]:
+    """The cookie and form body a page is requested with: the host's session when logged in, and for the answer
+    save (the one POST) a CSRF token and the autosave flag."""
+    body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
+    return (host["cookie"] if logged_in else None), body
+
+
 def count_queries(app, host: dict, method: str, path: str, logged_in: bool) -> int:
     from sqlalchemy import event
 
@@ -467,8 +474,7 @@ def main(argv=None) -> None:
 
     cpu = {"bare Flask /hello": cpu_ms(bare_app, "GET", "/hello", None, None)}
     for name, method, path, logged_in in chosen:
-        body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
-        cpu[name] = cpu_ms(app, method, path, host["cookie"] if logged_in else None, body)
+        cpu[name] = cpu_ms(app, method, path, *request_of(host, method, logged_in))
     app.extensions["lms.db"].engine.dispose()
     bare = serve("pages_app:bare", args.port, env, args.preload)
     served = serve("pages_app:make_lms()", args.port + 1, env, args.preload)
@@ -485,9 +491,8 @@ def main(argv=None) -> None:
         for _round in range(args.rounds):
             results = {"bare Flask /hello": measured(bare.pid, args.port, "GET", "/hello", None, None)}
             for name, method, path, logged_in in chosen:
-                body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
                 results[name] = measured(served.pid, args.port + 1, method, path,
-                                         host["cookie"] if logged_in else None, body)  # fmt: skip
+                                         *request_of(host, method, logged_in))  # fmt: skip
             rounds.append(results)
         rss_bare, rss_lms = worker_rss_mib(bare.pid), worker_rss_mib(served.pid)
     finally:
@@ -515,8 +520,8 @@ def main(argv=None) -> None:
         per = {group: 1000 * seconds / max(result["requests"], 1) for group, seconds in result["cpu"].items()}
         print(f"| {name} | {per['workers']:.2f} | {per['postgres']:.2f} | {per['redis']:.2f} | {per['wrk']:.2f} | "
               f"{sum(per.values()):.2f} |")
-    print(f"\nworker RSS after the run (MiB{', preloaded' if args.preload else ''}): LMS {', '.join(f'{r:.1f}' for r in rss_lms)}; "
-          f"bare {', '.join(f'{r:.1f}' for r in rss_bare)}")
+    print(f"\nworker RSS after the run (MiB{', preloaded' if args.preload else ''}): "
+          f"LMS {', '.join(f'{r:.1f}' for r in rss_lms)}; bare {', '.join(f'{r:.1f}' for r in rss_bare)}")
 
 
 if __name__ == "__main__":

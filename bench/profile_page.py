@@ -59,8 +59,7 @@ def main(argv=None) -> None:
     for name, method, path, logged_in in bench.pages(data["number"], host):
         if wanted and not any(part in name for part in wanted):
             continue
-        body = f"csrf_token={host['csrf']}&autosave=1" if method == "POST" else None
-        cookie = host["cookie"] if logged_in else None
+        cookie, body = bench.request_of(host, method, logged_in)
         queries = bench.count_queries(app, host, method, path, logged_in)
         rows.append((name, bench.cpu_ms(app, method, path, cookie, body, args.repeat), queries))
         if args.profile and args.profile in name and args.queries:
