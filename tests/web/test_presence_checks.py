@@ -98,7 +98,9 @@ def test_answered_checks_keep_crediting_and_a_missed_one_stops_and_withdraws(app
     assert late["credited"] == 0 and late["presence"]["stopped"] is True
     assert "错过了一次在场确认" in late["presence"]["message"]
     # everything credited since the last answered check (the 30 s after it, and the time until the missed one) is gone
-    assert since_answered >= 7 * 60 and late["lesson_seconds"] == before_miss - 30
+    # The next check is due half an interval (450 s) or more after the answer; the 30 s credited by the first beat
+    # after it ("resumed") count towards that, so the beats after it credit 390 s or more.
+    assert resumed["credited"] + since_answered >= 7 * 60 and late["lesson_seconds"] == before_miss - 30
     replacement = late["presence"]["check"]
     assert replacement["id"] != missed["id"]  # a new check is shown at once: answering it resumes credit
     clock.now += timedelta(seconds=30)
