@@ -377,18 +377,20 @@ def visitor_page(topics: tuple[str, ...], name: str, render: Callable[[dict], st
 def marked(render: Callable[[dict], str]) -> tuple[bytes | None, bytes, str]:
     """(marker, page, its digest): the page (bytes, as sent) rendered with a marker where the session's CSRF token
     goes, the only personal thing on a visitor's page. The marker is None when a real token went into the page (not
-    to be kept)."""
+    to be kept), and empty when the page has no form that needs one (it is sent as it is: no session is made)."""
     marker = "csrf-marker-" + secrets.token_hex(16)
     body = render({"csrf_token": lambda: marker})
     real = g.get("csrf_token")  # made by a form on the way, perhaps
     page = body.encode()
-    return (None if real and real in body else marker.encode()), page, hashlib.sha256(page).hexdigest()
+    if real and real in body:
+        return None, page, hashlib.sha256(page).hexdigest()
+    return (marker.encode() if marker in body else b""), page, hashlib.sha256(page).hexdigest()
 
 
 def visitor_answer(page: tuple[bytes | None, bytes, str]) -> Response:
     """A kept visitor's page with the visitor's own CSRF token in it; a client that has it gets a 304 without
     that. The tag covers the token and the hour (a kept copy is at most an hour old, its token well within its
-    time limit); the copy is ``private``."""
+    time limit); the copy is ``private``. A page without a form gets no token, so the visitor gets no session."""
     marker, body, digest = page
     if request.if_none_match and request.if_none_match.contains_weak(tag := _visitor_tag(digest)):
         response = Response(status=304)

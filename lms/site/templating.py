@@ -15,7 +15,7 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
 from lms.accounts.viewer import Viewer
-from lms.i18n import LANGUAGES, html_lang, localized
+from lms.i18n import LANGUAGES, html_lang, localized, normalise_locale
 from lms.memo import memoized
 from lms.site.assets import follows_edits
 
@@ -208,7 +208,7 @@ def _frame_static_urls() -> dict[str, str]:
 def _make_frame(app: Flask, script_root: str, locale: str, variant: str) -> Frame:
     html = app.jinja_env.get_template("_frame.html").render(
         html_lang=html_lang(locale), nav_text=_chrome_texts[locale], nav_url=_chrome_urls(app, script_root),
-        languages=LANGUAGES, current_locale=locale, static_url=_frame_static_urls(), variant=variant)
+        languages=LANGUAGES, current_locale=normalise_locale(locale), static_url=_frame_static_urls(), variant=variant)
     parts = _FRAME_PLACE.split(html)
     if tuple(parts[1::2]) != _FRAME_PLACES:  # a place lost or added in _frame.html: fail loudly, not show a wrong page
         raise RuntimeError(f"_frame.html has the places {parts[1::2]}, base.html fills {_FRAME_PLACES}")

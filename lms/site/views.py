@@ -79,27 +79,39 @@ def _t_profile(session, user_id: int, version: str) -> tuple[str, str]:
     return cache.personal(user_id, f"t-profile:{version}:{get_locale()}:{hour:%Y%m%d%H}", make)
 
 
+@bp.get("/language")
+@rule(PUBLIC)
+def choose_language():
+    """A visitor's switch: a GET form, so the pages visitors read (the catalogue, a course, a certificate check from
+    a QR code) carry no CSRF token and give no session cookie. Its only effect is the language cookie of the
+    browser that asked; the account's saved choice, if one is logged in, still rules (its switch is the POST)."""
+    return _remember_language(request.args.get("lang", ""), request.args.get("next"))
+
+
 @bp.post("/language")
 @rule(PUBLIC)
 def set_language():
     # Plain form post (CSRF-checked by CSRFProtect): the switch works without JavaScript.
     chosen = request.form.get("lang", "")
-    target = safe_next(request.form.get("next"), url_for("site.home"))
-    if chosen not in LANGUAGES:
-        return redirect(target)
-    if current_user.is_authenticated:
+    if chosen in LANGUAGES and current_user.is_authenticated:
         session = get_session()
         account_services.set_locale(session, current_user.id, chosen)
         session.commit()
-    response = redirect(target)
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        chosen,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=current_app.config["LMS"].is_production,
-        httponly=True,
-    )
+    return _remember_language(chosen, request.form.get("next"))
+
+
+def _remember_language(chosen: str, next_url: str | None):
+    """Back to ``next_url`` (this site's only) with the language cookie set, when ``chosen`` is one of ours."""
+    response = redirect(safe_next(next_url, url_for("site.home")))
+    if chosen in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["LMS"].is_production,
+            httponly=True,
+        )
     return response
 
 

@@ -1,4 +1,4 @@
-"""A new host's first visit in a real browser: register, log in, real-name profile, language switch, log out.
+"""A new host's first visit in a real browser: the language switch as a visitor, register, log in, real-name profile, language switch, log out.
 
 Every page on the way is checked with axe-core: no serious or critical accessibility violations.
 """
@@ -19,9 +19,19 @@ def check_a11y(page, seen: dict) -> None:
 
 def test_host_journey(live_server, phone, artifacts_dir):
     page, a11y = phone, {}
-    page.goto(live_server + "/")
+    page.goto(live_server + "/courses/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.get_by_role("button", name="中文").get_attribute("aria-current") == "true"
     check_a11y(page, a11y)
+
+    # A visitor's switch: the same page in English, then back in Chinese, and still no session cookie.
+    page.get_by_role("button", name="English").click()
+    assert page.url == live_server + "/courses/" and page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("button", name="English").get_attribute("aria-current") == "true"
+    page.get_by_role("button", name="中文").click()
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert {cookie["name"] for cookie in page.context.cookies()} == {"lms_lang"}
+    page.goto(live_server + "/")
 
     # Register (in Chinese, as the browser asks).
     page.get_by_role("link", name="注册").first.click()

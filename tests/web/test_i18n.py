@@ -3,6 +3,7 @@
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from babel.messages.pofile import read_po
 
@@ -25,9 +26,20 @@ def test_unknown_language_falls_back_to_chinese(app):
 
 
 def test_switch_is_remembered_by_cookie(zh_web):
-    r = zh_web.post("/language", {"lang": "en", "next": "/account/login"}, form_page="/")
+    # A visitor's switch is a GET form (no token, no session); the cookie is all it sets.
+    r = zh_web.get("/language?lang=en&next=/account/login")
     assert r.status_code == 302 and r.headers["Location"].endswith("/account/login")
+    assert "lms_lang=en" in r.headers["Set-Cookie"] and "session=" not in r.headers["Set-Cookie"]
     assert "Log in" in zh_web.get("/account/login").get_data(as_text=True)
+    back = zh_web.get("/language?lang=zh_CN&next=" + quote("/courses/?q=直播&page=2"))
+    assert unquote(back.headers["Location"]) == "/courses/?q=直播&page=2"  # the path and its query, both kept
+    assert '<html lang="zh-CN">' in zh_web.get("/courses/").get_data(as_text=True)
+
+
+def test_an_unknown_language_changes_nothing(zh_web):
+    r = zh_web.get("/language?lang=fr&next=/courses/")
+    assert r.status_code == 302 and r.headers["Location"] == "/courses/" and "Set-Cookie" not in r.headers
+    assert zh_web.get("/language").headers["Location"] == "/"
 
 
 def test_switch_is_remembered_on_the_account(app, zh_web, make_user):
@@ -43,7 +55,8 @@ def test_switch_is_remembered_on_the_account(app, zh_web, make_user):
 
 
 def test_switch_refuses_foreign_redirects(web):
-    r = web.post("/language", {"lang": "en", "next": "https://evil.example.com/"}, form_page="/")
+    assert web.get("/language?lang=en&next=https://evil.example.com/").headers["Location"] == "/"
+    r = web.post("/language", {"lang": "en", "next": "https://evil.example.com/"}, form_page="/account/login")
     assert r.headers["Location"] == "/"
 
 

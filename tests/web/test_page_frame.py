@@ -9,7 +9,7 @@ import shutil
 import pytest
 from lms.resources import shipped
 from lms.site import templating
-from tests.conftest import PASSWORD, Browserish
+from tests.conftest import PASSWORD, Browserish, csrf_token_from
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +39,14 @@ def test_each_page_has_its_own_token_path_and_title_in_the_shared_frame(app, mak
         assert 'name="next" value="/account/login">' in theirs
         assert re.search(r"<title>[^<]+ · Host Academy</title>", theirs)
         assert re.search(r"<title>[^<]+ · 主播学堂</title>", mine)
-        for html in (mine, theirs):  # the token in the meta tag is the one in the language switch
-            assert f'name="csrf_token" value="{_meta_token(html)}">\n        <input type="hidden" name="next"' in html
-        assert _meta_token(mine) != _meta_token(theirs)
+        # The host's token is in the meta tag and the language switch (a POST that saves the choice); a visitor's
+        # switch is a GET form with none, and the login form carries the visitor's own.
+        assert f'name="csrf_token" value="{_meta_token(mine)}">\n        <input type="hidden" name="next"' in mine
+        assert '<form class="lang-switch" method="post" action="/language">' in mine
+        assert 'aria-current="true" class="current">中文</button>' in mine.replace("\n", "").replace("  ", "")
+        assert 'aria-current="true" class="current">English</button>' in theirs.replace("\n", "").replace("  ", "")
+        assert _meta_token(theirs) == "" and '<form class="lang-switch" method="get" action="/language">' in theirs
+        assert csrf_token_from(theirs) not in ("", _meta_token(mine))
     # One frame per language and kind of header, not per person or page.
     assert len(templating._frame.memo) == 3  # zh visitor (the login form), zh host, en visitor
 

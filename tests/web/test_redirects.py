@@ -52,9 +52,17 @@ def test_login_never_redirects_off_site(app, make_user, raw):
         assert location == "/", location  # the home page: the target was refused
 
 
+def switch_language(web, method: str, fields: dict):
+    """The visitor's switch (a GET form) or the account's (a POST with the token of a page that has a form)."""
+    if method == "GET":
+        return web.client.get("/language", query_string=fields, headers=web.headers)
+    return web.post("/language", fields, form_page="/account/login")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
 @pytest.mark.parametrize("raw", BYPASSES)
-def test_language_switch_never_redirects_off_site(web, raw):
-    r = web.post("/language", {"lang": "en", "next": unquote(raw)}, form_page="/")
+def test_language_switch_never_redirects_off_site(web, raw, method):
+    r = switch_language(web, method, {"lang": "en", "next": unquote(raw)})
     if "%00" in raw:  # a NUL anywhere in the query or a form is refused before any view
         assert r.status_code == 400
         return
@@ -67,11 +75,12 @@ def test_a_path_on_the_site_is_kept_with_its_query(make_user, web):
     r = web.post("/account/login?next=/catalogue/%3Fq%3D%E7%9B%B4%E6%92%AD", {"login": "lin@example.com",
                  "password": PASSWORD}, form_page="/account/login")  # fmt: skip
     assert r.status_code == 302 and unquote(r.headers["Location"]) == "/catalogue/?q=直播"
-    r = web.post("/language", {"lang": "zh_Hans_CN", "next": "/account/password"}, form_page="/")
+    r = web.post("/language", {"lang": "zh_Hans_CN", "next": "/account/password"}, form_page="/")  # logged in
     assert r.headers["Location"] == "/account/password"
 
 
-def test_a_newline_in_next_is_no_error(web):
-    r = web.post("/language", {"lang": "en", "next": "/account/login\r\nX-Injected: 1"}, form_page="/")
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_newline_in_next_is_no_error(web, method):
+    r = switch_language(web, method, {"lang": "en", "next": "/account/login\r\nX-Injected: 1"})
     assert r.status_code == 302 and "X-Injected" not in r.headers
     assert r.headers["Location"] == "/account/loginX-Injected:%201"
