@@ -24,6 +24,7 @@ from tests.web.test_page_cache import (  # noqa: F401
 from tests.web.test_public_cache import (  # noqa: F401
     test_a_cosignature_and_a_log_entry_show_at_once,
     test_a_revocation_shows_at_once_on_the_warm_page_and_api_in_each_language,
+    test_a_visitors_pages_carry_no_token_and_give_no_session,
     test_a_visitors_pages_answer_304_until_their_content_changes,
     test_an_unknown_number_answers_as_before_and_is_never_cached,
     test_staff_see_their_own_page_and_it_never_reaches_the_public,
@@ -72,3 +73,28 @@ def test_a_warm_public_document_is_one_mget(app, graduate, monkeypatch):  # noqa
         again = client.get(path)
         assert again.status_code == 200 and again.data == first[path].data
     assert sent == ["MGET"] * len(paths)
+
+
+def test_reads_keep_a_connection_per_thread_and_process_and_connect_again_after_redis_drops_it(app, graduate,
+                                                                                                monkeypatch):  # noqa: F811
+    import threading
+
+    client = app.test_client()
+    warm = [client.get("/.well-known/did.json") for _ in range(3)][-1]
+    store = app.extensions["lms.cache"]
+    held = store._reader()
+    assert store._reader() is held and held not in store.pool._available_connections  # the pool's stay its own
+    others = []
+    thread = threading.Thread(target=lambda: others.append(store._reader()))
+    thread.start()
+    thread.join()
+    assert others[0] is not held
+    # Redis closes it (a restart, a timeout): that read is a miss, the page is made from the database, and the
+    # next read connects again.
+    held.send_command("CLIENT", "ID")
+    store.client.client_kill_filter(_id=held.read_response())
+    assert client.get("/.well-known/did.json").data == warm.data
+    assert client.get("/.well-known/did.json").data == warm.data and store._reader() is held
+    # A forked worker never reads on its parent's socket.
+    monkeypatch.setattr(cache.os, "getpid", lambda: -1)
+    assert store._reader() is not held
