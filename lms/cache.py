@@ -18,6 +18,7 @@ organisations whose courses a list shows. What belongs to one person (their T-pr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -25,6 +26,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from flask import Flask, Response, current_app, g, make_response, request, session
@@ -47,6 +49,7 @@ _PENDING = "lms.cache.changed"
 
 T = TypeVar("T")
 _EXTENSION = "lms.cache"
+_GENERATION = "gen:"
 
 
 class _RedisStore:
@@ -55,14 +58,18 @@ class _RedisStore:
     send and read on a connection of their own (see :meth:`_reader`). Writes happen on misses and changes only, and
     go through the client and its pool."""
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, release: str) -> None:
         import redis
 
         # Short socket timeouts: a Redis that hangs makes pages slower by at most this, then "not cached".
         self.client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         self.pool = self.client.connection_pool
         self.prefix = prefix
+        self.values_prefix = prefix + release + ":"  # see _release
         self._readers = threading.local()
+
+    def _key(self, key: str) -> str:
+        return (self.prefix if key.startswith(_GENERATION) else self.values_prefix) + key
 
     def _reader(self):
         """This thread's connection for reads, with the pool's settings, kept for the life of the thread. redis-py
@@ -78,7 +85,7 @@ class _RedisStore:
     def get_many(self, keys: list[str]) -> list:
         connection = self._reader()
         try:
-            connection.send_command("MGET", *[self.prefix + key for key in keys])
+            connection.send_command("MGET", *[self._key(key) for key in keys])
             return connection.read_response()
         except BaseException:
             connection.disconnect()  # a half-read answer must never be read by the next command
@@ -87,33 +94,37 @@ class _RedisStore:
     def set_many(self, values: dict[str, bytes]) -> None:
         with self.client.pipeline(transaction=False) as pipe:
             for key, value in values.items():
-                pipe.set(self.prefix + key, value, ex=TIMEOUT)
+                pipe.set(self._key(key), value, ex=TIMEOUT)
             pipe.execute()
 
     def add(self, key: str, value: bytes) -> None:
-        self.client.set(self.prefix + key, value, ex=TIMEOUT, nx=True)
+        self.client.set(self._key(key), value, ex=TIMEOUT, nx=True)
 
     def delete_many(self, keys: list[str]) -> None:
-        self.client.delete(*[self.prefix + key for key in keys])
+        self.client.delete(*[self._key(key) for key in keys])
 
 
 class _FileStore:
     """Flask-Caching's files: the same interface as :class:`_RedisStore`."""
 
-    def __init__(self, backend) -> None:
+    def __init__(self, backend, release: str) -> None:
         self.backend = backend
+        self.values_prefix = release + ":"
+
+    def _key(self, key: str) -> str:
+        return key if key.startswith(_GENERATION) else self.values_prefix + key
 
     def get_many(self, keys: list[str]) -> list:
-        return self.backend.get_many(*keys)
+        return self.backend.get_many(*[self._key(key) for key in keys])
 
     def set_many(self, values: dict[str, bytes]) -> None:
-        self.backend.set_many(values)
+        self.backend.set_many({self._key(key): value for key, value in values.items()})
 
     def add(self, key: str, value: bytes) -> None:
-        self.backend.add(key, value)
+        self.backend.add(self._key(key), value)
 
     def delete_many(self, keys: list[str]) -> None:
-        self.backend.delete_many(*keys)
+        self.backend.delete_many(*[self._key(key) for key in keys])
 
 
 def _store() -> _RedisStore | _FileStore:
@@ -200,11 +211,35 @@ def _safely(call: Callable[[], T], fallback: T) -> T:
         return fallback
 
 
+@functools.lru_cache(maxsize=4)
+def _release(package: Path) -> str:
+    """What kept values were made by: a digest of the package's code, templates and translations, and its version
+    (read once per process, some 20 ms). Values are kept under it, so after an upgrade (and during a rolling one, two
+    releases serving side by side) no instance sends a page or fragment that another release made, with forms or
+    links it may not have. The topics' generations stay shared: a change made through either release reaches the
+    values of both."""
+    digest = hashlib.sha256(_version().encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".mo") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lms")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "0"
+
+
 def init_app(app: Flask, redis_url: str | None, instance_path: str, database_url: str) -> None:
     # Sites (or test runs) sharing one Redis never see each other's values: the prefix names the database.
     prefix = "lms:" + hashlib.sha256(database_url.encode()).hexdigest()[:12] + ":"
+    release = _release(Path(app.root_path))
     if redis_url:
-        app.extensions[_EXTENSION] = _RedisStore(redis_url, prefix)
+        app.extensions[_EXTENSION] = _RedisStore(redis_url, prefix, release)
     else:
         # Files in the instance folder when there is no Redis (development, tests). Imported here: a production
         # worker (Redis) never loads Flask-Caching and cachelib (about 1 MiB).
@@ -212,14 +247,14 @@ def init_app(app: Flask, redis_url: str | None, instance_path: str, database_url
 
         config = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": instance_path + "/cache", "CACHE_THRESHOLD": 5000}
         files = Cache(app, config={**config, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
-        app.extensions[_EXTENSION] = _FileStore(app.extensions["cache"][files])
+        app.extensions[_EXTENSION] = _FileStore(app.extensions["cache"][files], release)
     factory = app.extensions["lms.db"].session_factory
     event.listen(factory, "after_flush", _after_flush)
     event.listen(factory, "after_commit", _after_commit)
 
 
 def _generation_key(topic: str) -> str:
-    return "gen:" + topic
+    return _GENERATION + topic
 
 
 def _start_generation(topic: str) -> bytes | None:
