@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import ROOT, require_program
+from tests.conftest import ROOT, csrf_token_from, require_program
 from tests.deploy.conftest import BIN, production_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -138,7 +138,7 @@ class Visitor:
         return page
 
     def post_form(self, path: str, fields: dict, form_page: str):
-        token = re.search(r'name="csrf-token" content="([^"]+)"', self.get(form_page)).group(1)
+        token = csrf_token_from(self.get(form_page))  # the form's own (a visitor's meta tag is empty)
         body = urlencode({"csrf_token": token, **fields}, doseq=True).encode()
         status, _h, page, url = self.send("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded",
                                                                "Referer": self.base + form_page})  # fmt: skip
