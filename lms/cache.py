@@ -4,8 +4,8 @@ or appended: catalogue cards and course outlines, the DID document, the status l
 Redis when ``LMS_REDIS_URL`` is set (production requires it), otherwise Flask-Caching's files in the instance folder,
 which every worker of one machine shares: a revocation seen by one worker is seen by all, at once. The public pages
 answer from here on every request, so the Redis reads skip the layers of a general client (one MGET on the
-thread's own connection, the hiredis parser) and values are bytes with a one-letter type: a kept response body is sent as it
-was stored, nothing is unpickled or encoded again (see :func:`_pack`).
+thread's own connection, the hiredis parser) and values are bytes with a one-letter type: a kept response body is
+sent as it was stored, nothing is unpickled or encoded again (see :func:`_pack`).
 
 Each cached thing belongs to a *topic*. A value is stored with its topic's current generation; a commit that
 changed a topic's rows drops the generation (after the commit, so no reader can fill the new generation from the

@@ -1,4 +1,5 @@
-"""A new host's first visit in a real browser: the language switch as a visitor, register, log in, real-name profile, language switch, log out.
+"""A new host's first visit in a real browser: the language switch as a visitor, register, log in, real-name
+profile, the language switch as a member, log out.
 
 Every page on the way is checked with axe-core: no serious or critical accessibility violations.
 """

@@ -75,8 +75,8 @@ def test_a_warm_public_document_is_one_mget(app, graduate, monkeypatch):  # noqa
     assert sent == ["MGET"] * len(paths)
 
 
-def test_reads_keep_a_connection_per_thread_and_process_and_connect_again_after_redis_drops_it(app, graduate,
-                                                                                                monkeypatch):  # noqa: F811
+def test_reads_keep_a_connection_per_thread_and_process_and_reconnect_after_redis_drops_it(
+        app, graduate, monkeypatch):  # noqa: F811
     import threading
 
     client = app.test_client()

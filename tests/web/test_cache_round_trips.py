@@ -133,7 +133,8 @@ def test_a_release_is_its_code_templates_translations_and_version(tmp_path):
     (package / "views.py").write_text("x = 1", encoding="utf-8")
     releases = [cache._release.__wrapped__(package)]
     for change in (lambda: (package / "views.py").write_text("x = 2", encoding="utf-8"),
-                   lambda: page.write_text("<form method=get>", encoding="utf-8"), lambda: catalogue.write_bytes(b"two")):
+                   lambda: page.write_text("<form method=get>", encoding="utf-8"),
+                   lambda: catalogue.write_bytes(b"two")):
         change()
         releases.append(cache._release.__wrapped__(package))
     (package / "notes.txt").write_text("not part of what renders", encoding="utf-8")
