@@ -52,7 +52,18 @@ _EXTENSION = "lms.cache"
 _GENERATION = "gen:"
 
 
-class _RedisStore:
+class _Keys:
+    """A store's key for a cache key: generations under ``prefix`` (shared by every release), values under
+    ``values_prefix``, which adds the release (see :func:`_release`)."""
+
+    prefix = ""
+    values_prefix = ""
+
+    def _key(self, key: str) -> str:
+        return (self.prefix if key.startswith(_GENERATION) else self.values_prefix) + key
+
+
+class _RedisStore(_Keys):
     """The cache in Redis, spoken to directly: a warm public page costs one MGET. redis-py's client adds some 20 us
     of CPU per command (command lookup, retries, response callbacks) and cachelib's unpickling more; the reads here
     send and read on a connection of their own (see :meth:`_reader`). Writes happen on misses and changes only, and
@@ -65,11 +76,8 @@ class _RedisStore:
         self.client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         self.pool = self.client.connection_pool
         self.prefix = prefix
-        self.values_prefix = prefix + release + ":"  # see _release
+        self.values_prefix = prefix + release + ":"
         self._readers = threading.local()
-
-    def _key(self, key: str) -> str:
-        return (self.prefix if key.startswith(_GENERATION) else self.values_prefix) + key
 
     def _reader(self):
         """This thread's connection for reads, with the pool's settings, kept for the life of the thread. redis-py
@@ -104,15 +112,12 @@ class _RedisStore:
         self.client.delete(*[self._key(key) for key in keys])
 
 
-class _FileStore:
-    """Flask-Caching's files: the same interface as :class:`_RedisStore`."""
+class _FileStore(_Keys):
+    """Flask-Caching's files (which add the site's prefix themselves): the same interface as :class:`_RedisStore`."""
 
     def __init__(self, backend, release: str) -> None:
         self.backend = backend
         self.values_prefix = release + ":"
-
-    def _key(self, key: str) -> str:
-        return key if key.startswith(_GENERATION) else self.values_prefix + key
 
     def get_many(self, keys: list[str]) -> list:
         return self.backend.get_many(*[self._key(key) for key in keys])
@@ -429,9 +434,8 @@ def marked(render: Callable[[dict], str]) -> tuple[bytes | None, bytes, str]:
     body = render({"csrf_token": lambda: marker})
     real = g.get("csrf_token")  # made by a form on the way, perhaps
     page = body.encode()
-    if real and real in body:
-        return None, page, hashlib.sha256(page).hexdigest()
-    return (marker.encode() if marker in body else b""), page, hashlib.sha256(page).hexdigest()
+    kept_marker = None if real and real in body else marker.encode() if marker in body else b""
+    return kept_marker, page, hashlib.sha256(page).hexdigest()
 
 
 def visitor_answer(page: tuple[bytes | None, bytes, str]) -> Response:

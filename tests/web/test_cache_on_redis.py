@@ -76,7 +76,7 @@ def test_a_warm_public_document_is_one_mget(app, graduate, monkeypatch):  # noqa
 
 
 def test_reads_keep_a_connection_per_thread_and_process_and_reconnect_after_redis_drops_it(
-        app, graduate, monkeypatch):  # noqa: F811
+        app, graduate, monkeypatch, caplog):  # noqa: F811
     import threading
 
     client = app.test_client()
@@ -94,7 +94,9 @@ def test_reads_keep_a_connection_per_thread_and_process_and_reconnect_after_redi
     held.send_command("CLIENT", "ID")
     store.client.client_kill_filter(_id=held.read_response())
     assert client.get("/.well-known/did.json").data == warm.data
+    assert [r.message for r in caplog.records] == ["cache unavailable"]  # that one read failed: made from the database
     assert client.get("/.well-known/did.json").data == warm.data and store._reader() is held
+    assert len(caplog.records) == 1 and held._sock is not None  # the next one read Redis, on the same connection
     # A forked worker never reads on its parent's socket.
     monkeypatch.setattr(cache.os, "getpid", lambda: -1)
     assert store._reader() is not held
